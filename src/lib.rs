@@ -1,0 +1,14 @@
+//! exowiz: register the Entra ID app that an Exchange-Online connector needs, grant consent,
+//! hand over Tenant ID / Client ID / secret, and rotate the secret later.
+//!
+//! Layout (see DESIGN.md): `graph` talks to Microsoft Graph, `auth` signs in, `profile` holds
+//! the connector profiles, `register` is the non-interactive registration engine, `store` keeps
+//! saved registrations (never secrets), `emulator` is the demo tenant.
+
+pub mod auth;
+pub mod emulator;
+pub mod endpoints;
+pub mod graph;
+pub mod profile;
+pub mod register;
+pub mod store;
