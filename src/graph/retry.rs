@@ -1,0 +1,388 @@
+//! One retry policy for every Graph call, and the pure decision logic behind it.
+//!
+//! * 429 and 503: wait `Retry-After` (seconds or an HTTP date; `default_retry_after` when
+//!   missing or unreadable, at most `max_retry_after`), up to `throttle_attempts` answers.
+//! * 500, 502, 504: exponential backoff with jitter, up to `server_attempts` answers
+//!   (a `Retry-After` sent with them is honoured instead).
+//! * Network failures: up to `network_attempts` tries, growing delay.
+//! * Replication lag: for an id exowiz created itself, backoff 1, 2, 4, 8 … (capped) until
+//!   `replication_window` has passed since that object's creation.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+/// How hard the client retries. `Default` is for production, `fast()` for tests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Total answers of 429/503 accepted before giving up (counting the first).
+    pub throttle_attempts: u32,
+    /// Wait used when a 429/503 has no usable `Retry-After`.
+    pub default_retry_after: Duration,
+    /// Upper bound for one `Retry-After` wait.
+    pub max_retry_after: Duration,
+    /// Total answers of 500/502/504 accepted before giving up.
+    pub server_attempts: u32,
+    /// First backoff after a 5xx; doubles each time.
+    pub server_base_delay: Duration,
+    /// Upper bound of the 5xx backoff.
+    pub server_max_delay: Duration,
+    /// Total tries when the network fails (connect refused, reset).
+    pub network_attempts: u32,
+    /// First delay after a network failure; doubles each time.
+    pub network_base_delay: Duration,
+    /// How long after exowiz created an object its "does not exist" answers are retried.
+    pub replication_window: Duration,
+    /// First replication backoff; doubles each time.
+    pub replication_base_delay: Duration,
+    /// Upper bound of the replication backoff.
+    pub replication_max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            throttle_attempts: 8,
+            default_retry_after: Duration::from_secs(10),
+            max_retry_after: Duration::from_secs(300),
+            server_attempts: 4,
+            server_base_delay: Duration::from_secs(1),
+            server_max_delay: Duration::from_secs(30),
+            network_attempts: 3,
+            network_base_delay: Duration::from_secs(1),
+            replication_window: Duration::from_secs(120),
+            replication_base_delay: Duration::from_secs(1),
+            replication_max_delay: Duration::from_secs(16),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Same rules with tiny delays, for tests. `Retry-After` is still honoured (capped at 2 s).
+    pub fn fast() -> Self {
+        Self {
+            throttle_attempts: 8,
+            default_retry_after: Duration::from_millis(20),
+            max_retry_after: Duration::from_secs(2),
+            server_attempts: 4,
+            server_base_delay: Duration::from_millis(5),
+            server_max_delay: Duration::from_millis(50),
+            network_attempts: 3,
+            network_base_delay: Duration::from_millis(5),
+            replication_window: Duration::from_secs(2),
+            replication_base_delay: Duration::from_millis(10),
+            replication_max_delay: Duration::from_millis(100),
+        }
+    }
+
+    /// Never retry anything.
+    pub fn none() -> Self {
+        Self {
+            throttle_attempts: 1,
+            server_attempts: 1,
+            network_attempts: 1,
+            replication_window: Duration::ZERO,
+            ..Self::fast()
+        }
+    }
+
+    /// Whether to try again after `trouble`, and after how long. `attempts` counts what has
+    /// happened so far for this request; `jitter` is a random number in `[0, 1)`.
+    pub(crate) fn next_delay(
+        &self,
+        attempts: &mut Attempts,
+        trouble: &Trouble,
+        jitter: f64,
+    ) -> Option<Duration> {
+        let jitter = jitter.clamp(0.0, 1.0);
+        match *trouble {
+            Trouble::Throttled { retry_after } => {
+                attempts.throttled += 1;
+                if attempts.throttled >= self.throttle_attempts {
+                    return None;
+                }
+                Some(
+                    retry_after
+                        .unwrap_or(self.default_retry_after)
+                        .min(self.max_retry_after),
+                )
+            }
+            Trouble::Server { retry_after } => {
+                attempts.server += 1;
+                if attempts.server >= self.server_attempts {
+                    return None;
+                }
+                Some(match retry_after {
+                    Some(wait) => wait.min(self.max_retry_after),
+                    None => {
+                        let full = backoff(
+                            self.server_base_delay,
+                            attempts.server,
+                            self.server_max_delay,
+                        );
+                        // "Equal jitter": half fixed, half random.
+                        full / 2 + full.mul_f64(jitter) / 2
+                    }
+                })
+            }
+            Trouble::Network => {
+                attempts.network += 1;
+                if attempts.network >= self.network_attempts {
+                    return None;
+                }
+                let full = backoff(self.network_base_delay, attempts.network, Duration::MAX);
+                Some(full / 2 + full.mul_f64(jitter) / 2)
+            }
+            Trouble::Replication { since_creation } => {
+                if since_creation >= self.replication_window {
+                    return None;
+                }
+                attempts.replication += 1;
+                let wait = backoff(
+                    self.replication_base_delay,
+                    attempts.replication,
+                    self.replication_max_delay,
+                );
+                // Don't sleep past the end of the window: the last try lands right at its end.
+                Some(wait.min(self.replication_window - since_creation))
+            }
+        }
+    }
+}
+
+/// What went wrong with one try, as far as retrying is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Trouble {
+    /// 429 or 503.
+    Throttled { retry_after: Option<Duration> },
+    /// 500, 502, 504.
+    Server { retry_after: Option<Duration> },
+    /// Connect refused / reset.
+    Network,
+    /// "does not exist" for an object exowiz created `since_creation` ago.
+    Replication { since_creation: Duration },
+}
+
+/// Per-request counters.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Attempts {
+    pub throttled: u32,
+    pub server: u32,
+    pub network: u32,
+    pub replication: u32,
+}
+
+impl Attempts {
+    pub(crate) fn total_retries(&self) -> u32 {
+        self.throttled + self.server + self.network + self.replication
+    }
+}
+
+/// `base * 2^(n-1)`, at most `cap`.
+fn backoff(base: Duration, n: u32, cap: Duration) -> Duration {
+    let factor = 2u32.saturating_pow(n.saturating_sub(1));
+    base.checked_mul(factor).unwrap_or(cap).min(cap)
+}
+
+/// `Retry-After` as delta-seconds or an HTTP date; `None` when absent or unreadable.
+pub(crate) fn parse_retry_after(value: Option<&str>, now: DateTime<Utc>) -> Option<Duration> {
+    let value = value?.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    if let Ok(secs) = value.parse::<f64>()
+        && secs.is_finite()
+        && secs >= 0.0
+    {
+        return Some(Duration::from_secs_f64(secs.min(86_400.0)));
+    }
+    let date = DateTime::parse_from_rfc2822(value).ok()?;
+    let delta = date.with_timezone(&Utc) - now;
+    Some(delta.to_std().unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secs(s: u64) -> Duration {
+        Duration::from_secs(s)
+    }
+
+    #[test]
+    fn throttling_honours_retry_after_and_gives_up_after_eight_answers() {
+        let p = RetryPolicy::default();
+        let mut a = Attempts::default();
+        let t = Trouble::Throttled {
+            retry_after: Some(secs(3)),
+        };
+        for _ in 0..7 {
+            assert_eq!(p.next_delay(&mut a, &t, 0.5), Some(secs(3)));
+        }
+        assert_eq!(
+            p.next_delay(&mut a, &t, 0.5),
+            None,
+            "8th throttled answer gives up"
+        );
+    }
+
+    #[test]
+    fn throttling_defaults_to_ten_seconds_and_caps_huge_waits() {
+        let p = RetryPolicy::default();
+        let mut a = Attempts::default();
+        assert_eq!(
+            p.next_delay(&mut a, &Trouble::Throttled { retry_after: None }, 0.0),
+            Some(secs(10))
+        );
+        assert_eq!(
+            p.next_delay(
+                &mut a,
+                &Trouble::Throttled {
+                    retry_after: Some(secs(86_400))
+                },
+                0.0
+            ),
+            Some(secs(300))
+        );
+    }
+
+    #[test]
+    fn server_errors_back_off_exponentially_with_jitter() {
+        let p = RetryPolicy::default();
+        let mut a = Attempts::default();
+        let t = Trouble::Server { retry_after: None };
+        // full = 1 s, 2 s, 4 s; delay in [full/2, full)
+        let d1 = p.next_delay(&mut a, &t, 0.0).unwrap();
+        assert_eq!(d1, Duration::from_millis(500));
+        let d2 = p.next_delay(&mut a, &t, 0.999).unwrap();
+        assert!(d2 > Duration::from_millis(1900) && d2 <= secs(2));
+        let d3 = p.next_delay(&mut a, &t, 0.5).unwrap();
+        assert_eq!(d3, secs(3));
+        assert_eq!(p.next_delay(&mut a, &t, 0.5), None, "4th 5xx gives up");
+    }
+
+    #[test]
+    fn server_backoff_is_capped() {
+        let p = RetryPolicy {
+            server_attempts: 100,
+            ..RetryPolicy::default()
+        };
+        let mut a = Attempts {
+            server: 40,
+            ..Attempts::default()
+        };
+        let d = p
+            .next_delay(&mut a, &Trouble::Server { retry_after: None }, 0.999)
+            .unwrap();
+        assert!(d <= p.server_max_delay);
+    }
+
+    #[test]
+    fn counters_are_separate() {
+        let p = RetryPolicy::default();
+        let mut a = Attempts::default();
+        for _ in 0..3 {
+            assert!(
+                p.next_delay(&mut a, &Trouble::Server { retry_after: None }, 0.0)
+                    .is_some()
+            );
+        }
+        // A throttle answer does not use up the 5xx budget and vice versa.
+        assert!(
+            p.next_delay(
+                &mut a,
+                &Trouble::Throttled {
+                    retry_after: Some(secs(1))
+                },
+                0.0
+            )
+            .is_some()
+        );
+        assert!(
+            p.next_delay(&mut a, &Trouble::Server { retry_after: None }, 0.0)
+                .is_none()
+        );
+        assert_eq!(a.total_retries(), 5);
+    }
+
+    #[test]
+    fn network_errors_are_tried_three_times() {
+        let p = RetryPolicy::default();
+        let mut a = Attempts::default();
+        assert!(p.next_delay(&mut a, &Trouble::Network, 0.0).is_some());
+        assert!(p.next_delay(&mut a, &Trouble::Network, 0.0).is_some());
+        assert!(p.next_delay(&mut a, &Trouble::Network, 0.0).is_none());
+    }
+
+    #[test]
+    fn replication_backs_off_1_2_4_8_16_16_until_the_window_ends() {
+        let p = RetryPolicy::default();
+        let mut a = Attempts::default();
+        let mut since = secs(0);
+        let mut waits = Vec::new();
+        while let Some(d) = p.next_delay(
+            &mut a,
+            &Trouble::Replication {
+                since_creation: since,
+            },
+            0.0,
+        ) {
+            waits.push(d.as_secs());
+            since += d;
+        }
+        assert_eq!(&waits[..6], &[1, 2, 4, 8, 16, 16]);
+        assert_eq!(since, secs(120), "last try lands at the end of the window");
+        assert_eq!(waits.iter().sum::<u64>(), 120);
+    }
+
+    #[test]
+    fn replication_after_the_window_is_not_retried() {
+        let p = RetryPolicy::default();
+        let mut a = Attempts::default();
+        assert_eq!(
+            p.next_delay(
+                &mut a,
+                &Trouble::Replication {
+                    since_creation: secs(121)
+                },
+                0.0
+            ),
+            None
+        );
+        let none = RetryPolicy::none();
+        assert_eq!(
+            none.next_delay(
+                &mut a,
+                &Trouble::Replication {
+                    since_creation: secs(0)
+                },
+                0.0
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn retry_after_parsing() {
+        let now = DateTime::parse_from_rfc3339("2015-10-21T07:28:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(parse_retry_after(Some("7"), now), Some(secs(7)));
+        assert_eq!(parse_retry_after(Some(" 0 "), now), Some(secs(0)));
+        assert_eq!(
+            parse_retry_after(Some("1.5"), now),
+            Some(Duration::from_millis(1500))
+        );
+        assert_eq!(parse_retry_after(Some("soon"), now), None);
+        assert_eq!(parse_retry_after(Some("-3"), now), None);
+        assert_eq!(parse_retry_after(None, now), None);
+        assert_eq!(
+            parse_retry_after(Some("Wed, 21 Oct 2015 07:28:30 GMT"), now),
+            Some(secs(30))
+        );
+        assert_eq!(
+            parse_retry_after(Some("Wed, 21 Oct 2015 07:27:00 GMT"), now),
+            Some(secs(0))
+        );
+    }
+}
