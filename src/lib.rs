@@ -6,9 +6,11 @@
 //! saved registrations (never secrets), `emulator` is the demo tenant.
 
 pub mod auth;
+pub mod browser;
 pub mod emulator;
 pub mod endpoints;
 pub mod graph;
+pub mod logging;
 pub mod profile;
 pub mod register;
 pub mod store;

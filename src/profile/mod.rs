@@ -1,1 +1,348 @@
-//! placeholder, filled in by the profile work.
+//! Connector profiles: what each product in the vendor manuals needs from Entra ID.
+//!
+//! Profiles are data (`assets/profiles/*.toml`), compiled into the binary so that exowiz works
+//! from any directory. Permission names are resolved to GUIDs at run time from the resource's
+//! service principal in the tenant; `well_known` is only the fallback.
+
+pub mod well_known;
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The profiles shipped with exowiz, in the order of the manuals.
+const BUILT_IN: [(&str, &str); 6] = [
+    ("officemaster", include_str!("../../assets/profiles/officemaster.toml")),
+    ("myfactory", include_str!("../../assets/profiles/myfactory.toml")),
+    ("flowfact", include_str!("../../assets/profiles/flowfact.toml")),
+    ("moveit", include_str!("../../assets/profiles/moveit.toml")),
+    ("bueroware", include_str!("../../assets/profiles/bueroware.toml")),
+    ("custom", include_str!("../../assets/profiles/custom.toml")),
+];
+
+/// The resource API a permission belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum Api {
+    Graph,
+    Exchange,
+}
+
+impl Api {
+    /// The resource's appId, the same in every tenant.
+    pub fn app_id(self) -> &'static str {
+        match self {
+            Api::Graph => well_known::GRAPH_APP_ID,
+            Api::Exchange => well_known::EXCHANGE_APP_ID,
+        }
+    }
+
+    /// The name the Entra portal shows for the API.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Api::Graph => "Microsoft Graph",
+            Api::Exchange => "Office 365 Exchange Online",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Api> {
+        match text.to_ascii_lowercase().as_str() {
+            "graph" | "microsoft graph" | "microsoftgraph" => Some(Api::Graph),
+            "exchange" | "exo" | "office 365 exchange online" => Some(Api::Exchange),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Api {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.display_name())
+    }
+}
+
+/// Application permission (an app role, `Role` in `requiredResourceAccess`) or delegated
+/// permission (a scope, `Scope`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum PermissionType {
+    Application,
+    Delegated,
+}
+
+impl PermissionType {
+    /// The `resourceAccess.type` value Graph uses.
+    pub fn graph_type(self) -> &'static str {
+        match self {
+            PermissionType::Application => "Role",
+            PermissionType::Delegated => "Scope",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PermissionType::Application => "application",
+            PermissionType::Delegated => "delegated",
+        }
+    }
+}
+
+/// Cloud-only: users live in Entra ID. Hybrid: the user directory comes from on-premises AD,
+/// so cloud address-book permissions are not requested.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum InstallMode {
+    CloudOnly,
+    Hybrid,
+}
+
+/// In which installation types a permission is requested.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Applies {
+    Both,
+    CloudOnly,
+    Hybrid,
+}
+
+impl Applies {
+    fn includes(self, mode: InstallMode) -> bool {
+        matches!(
+            (self, mode),
+            (Applies::Both, _)
+                | (Applies::CloudOnly, InstallMode::CloudOnly)
+                | (Applies::Hybrid, InstallMode::Hybrid)
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Permission {
+    pub api: Api,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: PermissionType,
+    #[serde(default = "applies_both")]
+    pub applies: Applies,
+    /// Why the product needs it, shown in the review table.
+    #[serde(default)]
+    pub why: String,
+}
+
+fn applies_both() -> Applies {
+    Applies::Both
+}
+
+impl Permission {
+    /// Parses `API:NAME:TYPE`, e.g. `graph:Mail.Send:application`, for `--permission`.
+    pub fn parse_spec(spec: &str) -> Result<Permission, String> {
+        let parts: Vec<&str> = spec.split(':').collect();
+        let [api, name, kind] = parts.as_slice() else {
+            return Err(format!(
+                "'{spec}' is not a permission. Write API:NAME:TYPE, e.g. graph:Mail.Send:application."
+            ));
+        };
+        let api = Api::parse(api)
+            .ok_or_else(|| format!("Unknown API '{api}' in '{spec}'. Use graph or exchange."))?;
+        let kind = match kind.to_ascii_lowercase().as_str() {
+            "application" | "app" | "role" => PermissionType::Application,
+            "delegated" | "scope" => PermissionType::Delegated,
+            other => {
+                return Err(format!(
+                    "Unknown permission type '{other}' in '{spec}'. Use application or delegated."
+                ));
+            }
+        };
+        if name.is_empty() || name.contains(char::is_whitespace) {
+            return Err(format!("'{name}' is not a permission name."));
+        }
+        Ok(Permission {
+            api,
+            name: name.to_string(),
+            kind,
+            applies: Applies::Both,
+            why: "Added on the command line.".into(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedirectUris {
+    /// "Mobile and desktop applications" platform (`publicClient.redirectUris`).
+    #[serde(default)]
+    pub public_client: Vec<String>,
+    /// "Web" platform (`web.redirectUris`).
+    #[serde(default)]
+    pub web: Vec<String>,
+}
+
+/// The product's own names for the values the admin pastes in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProductFields {
+    /// None when the product does not ask for the tenant ID (it finds the tenant by domain).
+    #[serde(default)]
+    pub tenant_id: Option<String>,
+    pub client_id: String,
+    pub client_secret: String,
+    #[serde(default)]
+    pub mailbox: Option<String>,
+    #[serde(default)]
+    pub domain: Option<String>,
+    /// Where in the product the values go.
+    #[serde(rename = "where")]
+    pub location: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub id: String,
+    pub product: String,
+    pub vendor: String,
+    pub default_app_name: String,
+    pub sign_in_audience: crate::graph::SignInAudience,
+    pub allow_public_client_flows: bool,
+    pub secret_months: u32,
+    /// The product reaches mailboxes through EWS, which Exchange Online is retiring.
+    pub uses_ews: bool,
+    pub needs_transfer_mailbox: bool,
+    /// Transfer domain types the product routes through (fax, sms, vox).
+    pub transfer_domain_types: Vec<String>,
+    #[serde(default)]
+    pub needs_smtp_auth: bool,
+    /// The vendor strongly recommends limiting the app to its mailbox.
+    #[serde(default)]
+    pub limit_to_mailbox: bool,
+    /// The product asks for the tenant's mail domain.
+    #[serde(default)]
+    pub needs_mail_domain: bool,
+    pub secret_description: String,
+    #[serde(default)]
+    pub redirect_uris: RedirectUris,
+    pub fields: ProductFields,
+    #[serde(default)]
+    pub permissions: Vec<Permission>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProfileError {
+    #[error("There is no profile '{0}'. Known profiles: {known}.", known = known_ids().join(", "))]
+    Unknown(String),
+    #[error("The built-in profile {0} is broken: {1}")]
+    Broken(String, String),
+}
+
+fn known_ids() -> Vec<&'static str> {
+    BUILT_IN.iter().map(|(id, _)| *id).collect()
+}
+
+/// All built-in profiles, in the manuals' order.
+pub fn all() -> Result<Vec<Profile>, ProfileError> {
+    BUILT_IN.iter().map(|(id, text)| parse(id, text)).collect()
+}
+
+/// The built-in profile with this id (case-insensitive).
+pub fn by_id(id: &str) -> Result<Profile, ProfileError> {
+    let wanted = id.trim().to_ascii_lowercase();
+    BUILT_IN
+        .iter()
+        .find(|(known, _)| *known == wanted)
+        .map(|(known, text)| parse(known, text))
+        .unwrap_or_else(|| Err(ProfileError::Unknown(id.to_string())))
+}
+
+fn parse(id: &str, text: &str) -> Result<Profile, ProfileError> {
+    let profile: Profile =
+        toml::from_str(text).map_err(|e| ProfileError::Broken(id.into(), e.to_string()))?;
+    if profile.id != id {
+        return Err(ProfileError::Broken(
+            id.into(),
+            format!("its id is '{}'", profile.id),
+        ));
+    }
+    Ok(profile)
+}
+
+impl Profile {
+    /// The permissions requested for this installation type.
+    pub fn permissions_for(&self, mode: InstallMode) -> Vec<Permission> {
+        self.permissions
+            .iter()
+            .filter(|p| p.applies.includes(mode))
+            .cloned()
+            .collect()
+    }
+
+    /// Adds permissions (from `--permission`), skipping ones already present.
+    pub fn with_extra_permissions(mut self, extra: Vec<Permission>) -> Self {
+        for p in extra {
+            let exists = self
+                .permissions
+                .iter()
+                .any(|q| q.api == p.api && q.kind == p.kind && q.name.eq_ignore_ascii_case(&p.name));
+            if !exists {
+                self.permissions.push(p);
+            }
+        }
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_built_in_profile_parses() {
+        let profiles = all().unwrap();
+        let ids: Vec<_> = profiles.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["officemaster", "myfactory", "flowfact", "moveit", "bueroware", "custom"]
+        );
+    }
+
+    #[test]
+    fn every_profile_permission_has_a_fallback_guid() {
+        for profile in all().unwrap() {
+            for p in &profile.permissions {
+                assert!(
+                    well_known::permission_id(p.api, &p.name, p.kind).is_some(),
+                    "{}: {} {} has no fallback GUID",
+                    profile.id,
+                    p.name,
+                    p.kind.as_str()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn hybrid_drops_cloud_address_book_permissions() {
+        let om = by_id("officemaster").unwrap();
+        let names = |mode| -> Vec<String> {
+            om.permissions_for(mode).into_iter().map(|p| p.name).collect()
+        };
+        assert_eq!(
+            names(InstallMode::CloudOnly),
+            ["full_access_as_app", "People.Read.All", "User.Read.All", "User.Read"]
+        );
+        assert_eq!(names(InstallMode::Hybrid), ["full_access_as_app", "User.Read"]);
+    }
+
+    #[test]
+    fn unknown_profile_names_the_known_ones() {
+        let err = by_id("faxmaster").unwrap_err().to_string();
+        assert!(err.contains("faxmaster") && err.contains("officemaster"), "{err}");
+    }
+
+    #[test]
+    fn permission_specs_parse_and_reject_garbage() {
+        let p = Permission::parse_spec("graph:Mail.Send:application").unwrap();
+        assert_eq!((p.api, p.kind, p.name.as_str()), (Api::Graph, PermissionType::Application, "Mail.Send"));
+        assert!(Permission::parse_spec("Mail.Send").is_err());
+        assert!(Permission::parse_spec("sharepoint:Sites.Read.All:application").is_err());
+        assert!(Permission::parse_spec("graph:Mail.Send:sometimes").is_err());
+    }
+}

@@ -1,1 +1,72 @@
-//! placeholder, filled in by the register work.
+//! The registration engine: everything `exowiz register` (and later the wizard's Register step)
+//! does after sign-in. No terminal, no prompts: input is a `RegisterRequest`, progress goes to a
+//! callback, the result is a `RegisterOutcome`.
+
+pub mod engine;
+pub mod exchange_commands;
+pub mod resolve;
+pub mod validate;
+
+pub use engine::{RegisterError, RegisterEvent, register};
+
+use crate::graph::NewSecret;
+use crate::profile::{Api, InstallMode, PermissionType, Profile};
+use exchange_commands::ExchangeCommand;
+use serde::Serialize;
+
+/// What the admin asked for.
+#[derive(Debug, Clone)]
+pub struct RegisterRequest {
+    pub profile: Profile,
+    pub mode: InstallMode,
+    /// Transfer / sender mailbox, checked against the tenant when given.
+    pub mailbox: Option<String>,
+    /// (type, domain), e.g. ("fax", "fax.contoso").
+    pub transfer_domains: Vec<(String, String)>,
+    pub app_name: String,
+    pub secret_months: u32,
+    pub grant_consent: bool,
+    /// Reuse this app (client ID) instead of finding or creating one.
+    pub app_id: Option<String>,
+}
+
+/// One permission of the registration and whether the tenant has granted it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PermissionStatus {
+    pub api: Api,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: PermissionType,
+    pub id: String,
+    pub description: String,
+    pub granted: bool,
+}
+
+/// What was registered. The secret is here once; it is never saved.
+#[derive(Debug)]
+pub struct RegisterOutcome {
+    pub tenant_id: String,
+    pub tenant_name: String,
+    pub client_id: String,
+    pub app_object_id: String,
+    pub app_name: String,
+    pub service_principal_id: String,
+    /// False when an existing app was found and completed.
+    pub created_app: bool,
+    pub secret: NewSecret,
+    /// When the secret stops working.
+    pub secret_end: chrono::DateTime<chrono::Utc>,
+    pub consent_url: String,
+    pub permissions: Vec<PermissionStatus>,
+    pub mailbox: Option<String>,
+    pub transfer_domains: Vec<(String, String)>,
+    pub exchange_commands: Vec<ExchangeCommand>,
+    /// Things the admin should know (EWS retirement, unverified GUIDs, missing resources).
+    pub notes: Vec<String>,
+}
+
+impl RegisterOutcome {
+    pub fn all_granted(&self) -> bool {
+        self.permissions.iter().all(|p| p.granted)
+    }
+}

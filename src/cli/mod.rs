@@ -1,0 +1,77 @@
+//! Shared pieces of the subcommands: where Microsoft lives, how to sign in, exit codes.
+
+pub mod demo;
+pub mod profiles;
+pub mod register;
+pub mod sign_in;
+pub mod tenant_id;
+
+use exowiz::endpoints::{Cloud, Endpoints};
+
+/// Exit codes, documented in the README so scripts can branch on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Other = 1,
+    /// Something typed is invalid (profile, mailbox, domain, lifetime, …).
+    Input = 2,
+    /// Sign-in failed or the tenant is unknown.
+    SignIn = 3,
+    /// Microsoft Graph refused or failed.
+    Graph = 4,
+    /// Registered, but consent could not be granted as asked.
+    ConsentIncomplete = 5,
+}
+
+/// A failed command: one plain sentence (or two) and its exit code.
+#[derive(Debug)]
+pub struct Failure {
+    pub exit: Exit,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn new(exit: Exit, message: impl Into<String>) -> Self {
+        Self { exit, message: message.into() }
+    }
+}
+
+/// Where Microsoft's sign-in and Graph are, and which public client signs in.
+#[derive(Debug, clap::Args)]
+pub struct Connection {
+    /// National cloud.
+    #[arg(long, global = true, value_enum, default_value = "global")]
+    pub cloud: Cloud,
+    /// Sign-in authority host (overrides --cloud), e.g. the demo tenant's URL.
+    #[arg(long, global = true, env = "EXOWIZ_LOGIN_URL")]
+    pub login_url: Option<String>,
+    /// Microsoft Graph host (overrides --cloud).
+    #[arg(long, global = true, env = "EXOWIZ_GRAPH_URL")]
+    pub graph_url: Option<String>,
+    /// Sign in with this public client instead of Microsoft Graph Command Line Tools.
+    #[arg(long, global = true)]
+    pub client_id: Option<String>,
+    /// Tenant to sign in to (domain or tenant ID); default: the account's home tenant.
+    #[arg(long, global = true)]
+    pub tenant: Option<String>,
+    /// Sign in with a device code instead of the browser.
+    #[arg(long, global = true)]
+    pub device_code: bool,
+}
+
+impl Connection {
+    pub fn endpoints(&self) -> Result<Endpoints, Failure> {
+        let mut endpoints = Endpoints::for_cloud(self.cloud);
+        let parse = |what: &str, url: &str| {
+            Endpoints::custom(url, url).map(|e| e.login).map_err(|e| {
+                Failure::new(Exit::Input, format!("The {what} URL '{url}' is not a URL ({e})."))
+            })
+        };
+        if let Some(url) = &self.login_url {
+            endpoints.login = parse("sign-in", url)?;
+        }
+        if let Some(url) = &self.graph_url {
+            endpoints.graph = parse("Graph", url)?;
+        }
+        Ok(endpoints)
+    }
+}

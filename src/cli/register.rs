@@ -1,0 +1,210 @@
+//! `exowiz register`: the whole registration without screens.
+
+use super::{Connection, Exit, Failure, demo, sign_in};
+use exowiz::graph::{GraphClient, GraphError};
+use exowiz::profile::{self, InstallMode, Permission};
+use exowiz::register::{self, RegisterError, RegisterEvent, RegisterOutcome, RegisterRequest, validate};
+use exowiz::store::Store;
+use secrecy::ExposeSecret;
+use serde_json::json;
+
+#[derive(Debug, clap::Args)]
+pub struct RegisterArgs {
+    /// Connector profile: officemaster, myfactory, flowfact, moveit, bueroware or custom.
+    #[arg(long)]
+    pub profile: String,
+    /// Installation type; hybrid leaves out the cloud address-book permissions.
+    #[arg(long, value_enum, default_value = "cloud-only")]
+    pub mode: InstallMode,
+    /// Transfer / sender mailbox; it must exist in the tenant.
+    #[arg(long)]
+    pub mailbox: Option<String>,
+    /// Transfer domain as TYPE=NAME (fax, sms, vox); repeatable.
+    #[arg(long = "domain", value_name = "TYPE=NAME")]
+    pub domains: Vec<String>,
+    /// Display name of the app (default: the profile's).
+    #[arg(long)]
+    pub app_name: Option<String>,
+    /// Secret lifetime in months, 1 to 24 (default: the profile's).
+    #[arg(long)]
+    pub secret_months: Option<u32>,
+    /// Grant admin consent from exowiz (otherwise the consent link is printed).
+    #[arg(long)]
+    pub grant_consent: bool,
+    /// Complete this existing app (client ID) instead of finding or creating one.
+    #[arg(long)]
+    pub app_id: Option<String>,
+    /// Extra permission as API:NAME:TYPE, e.g. graph:Mail.Send:application; repeatable.
+    #[arg(long = "permission", value_name = "API:NAME:TYPE")]
+    pub permissions: Vec<String>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Register on the built-in demo tenant (started here, state kept in the data directory).
+    #[arg(long)]
+    pub demo: bool,
+}
+
+pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Failure> {
+    let request = request_from(&args)?;
+    // The demo tenant lives as long as this command.
+    let demo = if args.demo { Some(demo::start().await?) } else { None };
+    let endpoints = match &demo {
+        Some(tenant) => tenant.endpoints.clone(),
+        None => connection.endpoints()?,
+    };
+    let (tokens, tenant_id) = sign_in::graph_token(connection, &endpoints, demo.is_some()).await?;
+    let graph = GraphClient::new(&endpoints, tokens.access_token.clone());
+    let store = Store::open_default().ok();
+    let quiet = args.json;
+    let on_event = move |event: RegisterEvent| {
+        if !quiet {
+            eprintln!("{}", describe(&event));
+        }
+    };
+    let outcome = register::register(&graph, &endpoints, &tenant_id, store.as_ref(), &request, &on_event)
+        .await
+        .map_err(|e| match e {
+            RegisterError::Input(text) => Failure::new(Exit::Input, text),
+            RegisterError::Graph(e) => graph_failure(e),
+        })?;
+    if args.json {
+        println!("{}", to_json(&outcome, &request));
+    } else {
+        print_text(&outcome, &request);
+    }
+    if request.grant_consent && !outcome.all_granted() {
+        return Err(Failure::new(
+            Exit::ConsentIncomplete,
+            "The app is registered, but not every permission could be granted: see the notes above and open the consent link as an administrator who may grant them.",
+        ));
+    }
+    Ok(())
+}
+
+fn request_from(args: &RegisterArgs) -> Result<RegisterRequest, Failure> {
+    let input = |text: String| Failure::new(Exit::Input, text);
+    let extra = args
+        .permissions
+        .iter()
+        .map(|spec| Permission::parse_spec(spec))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(input)?;
+    let profile = profile::by_id(&args.profile)
+        .map_err(|e| input(e.to_string()))?
+        .with_extra_permissions(extra);
+    let mailbox = args.mailbox.as_deref().map(validate::mailbox).transpose().map_err(input)?;
+    let transfer_domains = args
+        .domains
+        .iter()
+        .map(|d| validate::transfer_domain_arg(d))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(input)?;
+    let request = RegisterRequest {
+        mode: args.mode,
+        mailbox,
+        transfer_domains,
+        app_name: args.app_name.clone().unwrap_or_else(|| profile.default_app_name.clone()),
+        secret_months: args.secret_months.unwrap_or(profile.secret_months),
+        grant_consent: args.grant_consent,
+        app_id: args.app_id.clone(),
+        profile,
+    };
+    request.check().map_err(input)?;
+    Ok(request)
+}
+
+fn graph_failure(e: GraphError) -> Failure {
+    tracing::debug!(detail = %e.detail(), "Graph call failed");
+    Failure::new(Exit::Graph, e.to_string())
+}
+
+fn describe(event: &RegisterEvent) -> String {
+    match event {
+        RegisterEvent::CheckingTenant => "Reading the tenant…".into(),
+        RegisterEvent::AppFound { client_id } => format!("Found the existing app {client_id}; completing it."),
+        RegisterEvent::AppCreated { client_id } => format!("Created the app {client_id}."),
+        RegisterEvent::AppUpdated => "Brought the app's permissions and redirect URIs up to the profile.".into(),
+        RegisterEvent::SecretCreated => "Created a client secret.".into(),
+        RegisterEvent::ServicePrincipalReady { created: true } => "Created the service principal (enterprise app).".into(),
+        RegisterEvent::ServicePrincipalReady { created: false } => "The service principal (enterprise app) exists.".into(),
+        RegisterEvent::Granting { count } => format!("Granting {count} permission(s)…"),
+        RegisterEvent::GrantsChecked { granted, total } => format!("{granted} of {total} permissions granted."),
+    }
+}
+
+fn to_json(o: &RegisterOutcome, request: &RegisterRequest) -> serde_json::Value {
+    let fields = &request.profile.fields;
+    json!({
+        "tenant_id": o.tenant_id,
+        "tenant_name": o.tenant_name,
+        "client_id": o.client_id,
+        "app_object_id": o.app_object_id,
+        "app_name": o.app_name,
+        "service_principal_id": o.service_principal_id,
+        "created_app": o.created_app,
+        "secret": {
+            "value": o.secret.secret_text.expose_secret(),
+            "key_id": o.secret.key_id,
+            "hint": o.secret.hint,
+            "end_date_time": o.secret_end.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        },
+        "consent_url": o.consent_url,
+        "permissions": o.permissions.iter().map(|p| json!({
+            "api": p.api,
+            "name": p.name,
+            "type": p.kind.as_str(),
+            "id": p.id,
+            "granted": p.granted,
+        })).collect::<Vec<_>>(),
+        "mailbox": o.mailbox,
+        "transfer_domains": o.transfer_domains.iter().map(|(k, n)| json!({"type": k, "name": n})).collect::<Vec<_>>(),
+        "product_fields": {
+            "tenant_id": fields.tenant_id,
+            "client_id": fields.client_id,
+            "client_secret": fields.client_secret,
+            "where": fields.location,
+        },
+        "exchange_commands": o.exchange_commands,
+        "notes": o.notes,
+    })
+}
+
+fn print_text(o: &RegisterOutcome, request: &RegisterRequest) {
+    let fields = &request.profile.fields;
+    let end = o.secret_end.format("%Y-%m-%d");
+    println!();
+    println!("{} in {} — paste into {}:", o.app_name, o.tenant_name, fields.location);
+    if let Some(tenant_field) = &fields.tenant_id {
+        println!("  {:<28} {}", tenant_field, o.tenant_id);
+    } else {
+        println!("  {:<28} {}  (the product does not ask for it)", "Tenant ID", o.tenant_id);
+    }
+    println!("  {:<28} {}", fields.client_id, o.client_id);
+    println!("  {:<28} {}", fields.client_secret, o.secret.secret_text.expose_secret());
+    println!("  {:<28} {end}  (renew before then: exowiz register again, or rotate)", "Secret expires");
+    if let (Some(label), Some(mailbox)) = (&fields.mailbox, &o.mailbox) {
+        println!("  {label:<28} {mailbox}");
+    }
+    for (kind, name) in &o.transfer_domains {
+        println!("  {:<28} {name}", format!("Transfer domain ({kind})"));
+    }
+    println!("\nThe secret is shown only now; exowiz does not keep it.\n");
+    println!("Permissions:");
+    for p in &o.permissions {
+        let state = if p.granted { "granted" } else { "NOT granted" };
+        println!("  {:<27} {:<24} {:<12} {state}", p.api.display_name(), p.name, p.kind.as_str());
+    }
+    if !o.all_granted() {
+        println!("\nAdmin consent: open this link as a Global or Privileged Role Administrator:\n  {}", o.consent_url);
+    }
+    for n in &o.notes {
+        println!("\nNote: {n}");
+    }
+    if !o.exchange_commands.is_empty() {
+        println!("\nIn Exchange Online PowerShell (Connect-ExchangeOnline):");
+        for c in &o.exchange_commands {
+            println!("  # {}\n  {}", c.purpose, c.command);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! Logs go to a file in the data directory, never to the terminal: the terminal belongs to the
+//! wizard and to the command's output. Nothing logged may contain a secret or a token; the Graph
+//! and sign-in clients log ids, paths and status codes only.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+use tracing_subscriber::EnvFilter;
+
+/// Starts logging to `<data dir>/exowiz.log` (level from `EXOWIZ_LOG`, default `info`).
+/// Returns the file's path, or None when no log file could be opened (then nothing is logged).
+pub fn init() -> Option<PathBuf> {
+    let dir = crate::store::data_dir().ok()?;
+    std::fs::create_dir_all(&dir).ok()?;
+    let path = dir.join("exowiz.log");
+    let file = std::fs::OpenOptions::new().create(true).append(true).open(&path).ok()?;
+    let filter = EnvFilter::try_from_env("EXOWIZ_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,hyper=warn,reqwest=warn,h2=warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_writer(Mutex::new(file))
+        .try_init()
+        .ok()?;
+    Some(path)
+}

@@ -1,0 +1,657 @@
+//! The registration itself, in as few sequential Graph round trips as the data dependencies
+//! allow (graph-facts §7.3):
+//!
+//! 1. organisation, resource service principals, an existing app, the mailbox — all at once;
+//! 2. create the app (or bring an existing one up to the profile);
+//! 3. the secret and the service principal, at once;
+//! 4. the grants (all at once), or, without `--grant-consent`, reading the grants.
+//!
+//! Re-runs find the app (saved registration first, then the display name) instead of making a
+//! second one.
+
+use super::exchange_commands;
+use super::resolve::{ResolvedPermission, resolve};
+use super::{PermissionStatus, RegisterOutcome, RegisterRequest, validate};
+use crate::endpoints::Endpoints;
+use crate::graph::{
+    self, Application, ApplicationPatch, GraphClient, GraphError, MailboxState, NewApplication,
+    RedirectUris, RequiredResourceAccess, ResourceAccess, ServicePrincipal,
+};
+use crate::profile::{Api, PermissionType};
+use crate::store::{SavedRegistration, SavedSecret, Store};
+use chrono::{Months, Utc};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Progress for the wizard's live checklist and for `--verbose` output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegisterEvent {
+    CheckingTenant,
+    AppFound { client_id: String },
+    AppCreated { client_id: String },
+    AppUpdated,
+    SecretCreated,
+    ServicePrincipalReady { created: bool },
+    Granting { count: usize },
+    GrantsChecked { granted: usize, total: usize },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RegisterError {
+    /// Something the admin typed or chose does not fit the tenant.
+    #[error("{0}")]
+    Input(String),
+    #[error("{0}")]
+    Graph(#[from] GraphError),
+}
+
+impl RegisterRequest {
+    /// Checks that need no network, so a typo fails before sign-in.
+    pub fn check(&self) -> Result<(), String> {
+        validate::app_name(&self.app_name)?;
+        validate::secret_months(self.secret_months)?;
+        if let Some(m) = &self.mailbox {
+            validate::mailbox(m)?;
+        } else if self.profile.needs_transfer_mailbox {
+            return Err(format!(
+                "The {} needs a mailbox of its own (e.g. a shared mailbox such as fax-transfer@yourdomain). Pass it with --mailbox.",
+                self.profile.product
+            ));
+        }
+        for (kind, name) in &self.transfer_domains {
+            if !self.profile.transfer_domain_types.iter().any(|t| t == kind) {
+                return Err(format!(
+                    "The {} uses no {kind} transfer domain.",
+                    self.profile.product
+                ));
+            }
+            validate::domain_name(name)?;
+        }
+        let permissions = self.profile.permissions_for(self.mode);
+        if permissions.is_empty() {
+            return Err(format!(
+                "The profile '{}' requests no permissions. Add some with --permission API:NAME:TYPE, e.g. graph:Mail.Send:application.",
+                self.profile.id
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Registers (or completes) the app for `req` in the signed-in tenant.
+pub async fn register(
+    graph: &GraphClient,
+    endpoints: &Endpoints,
+    tenant_id: &str,
+    store: Option<&Store>,
+    req: &RegisterRequest,
+    on_event: &(dyn Fn(RegisterEvent) + Sync),
+) -> Result<RegisterOutcome, RegisterError> {
+    req.check().map_err(RegisterError::Input)?;
+    let profile = &req.profile;
+    let permissions = profile.permissions_for(req.mode);
+    let apis: BTreeSet<Api> = permissions.iter().map(|p| p.api).collect();
+    let graph_url = endpoints.graph.to_string();
+    let saved = match store {
+        Some(s) => s.find(tenant_id, &profile.id, &graph_url).ok().flatten(),
+        None => None,
+    };
+    let wanted_app_id = req.app_id.clone().or_else(|| saved.as_ref().map(|s| s.client_id.clone()));
+
+    // Round trip 1: everything that depends on nothing.
+    on_event(RegisterEvent::CheckingTenant);
+    let resource_sp = |api: Api| {
+        let needed = apis.contains(&api);
+        async move {
+            if needed {
+                graph.find_service_principal_by_app_id(api.app_id()).await
+            } else {
+                Ok(None)
+            }
+        }
+    };
+    let existing_apps = async {
+        match &wanted_app_id {
+            Some(app_id) => Ok(graph
+                .find_application_by_app_id(app_id)
+                .await?
+                .into_iter()
+                .collect::<Vec<_>>()),
+            None => graph.find_applications_by_name(&req.app_name).await,
+        }
+    };
+    let mailbox_state = async {
+        match &req.mailbox {
+            Some(m) => graph.mailbox_state(m).await.map(Some),
+            None => Ok(None),
+        }
+    };
+    let (org, graph_sp, exchange_sp, existing_apps, mailbox_state) = tokio::join!(
+        graph.organization(),
+        resource_sp(Api::Graph),
+        resource_sp(Api::Exchange),
+        existing_apps,
+        mailbox_state
+    );
+    let org = org?;
+    let org_name = org.display_name.clone().unwrap_or_else(|| "the tenant".to_string());
+    let graph_sp = graph_sp?;
+    let exchange_sp = exchange_sp?;
+    let mut existing_apps = existing_apps?;
+    check_mailbox(req, &org_name, mailbox_state?)?;
+    let transfer_domains = transfer_domains(req, &org)?;
+
+    if existing_apps.is_empty() && req.app_id.is_some() {
+        return Err(RegisterError::Input(format!(
+            "There is no app with the client ID {} in {}. Check the ID, or leave out --app-id to create a new app.",
+            req.app_id.as_deref().unwrap_or_default(),
+            org_name
+        )));
+    }
+    if existing_apps.is_empty() && wanted_app_id.is_some() {
+        // The saved app was deleted in the portal: look for one by name before creating one.
+        existing_apps = graph.find_applications_by_name(&req.app_name).await?;
+    }
+    if existing_apps.len() > 1 {
+        let ids: Vec<String> = existing_apps.iter().map(|a| a.app_id.clone()).collect();
+        return Err(RegisterError::Input(format!(
+            "{} apps in {} are named '{}' (client IDs {}). Choose one with --app-id, or give a new name with --app-name.",
+            existing_apps.len(),
+            org_name,
+            req.app_name,
+            ids.join(", ")
+        )));
+    }
+
+    let sp_for = |api: Api| match api {
+        Api::Graph => graph_sp.clone(),
+        Api::Exchange => exchange_sp.clone(),
+    };
+    let resolved = resolve(&permissions, sp_for).map_err(RegisterError::Input)?;
+    let mut notes = Vec::new();
+    for api in &apis {
+        if sp_for(*api).is_none() {
+            notes.push(format!(
+                "{} has no {} service principal (often: no Exchange Online licence yet). The permissions were added from exowiz's built-in list but cannot be granted until it exists.",
+                org_name,
+                api.display_name()
+            ));
+        }
+    }
+
+    // Round trip 2: the application.
+    let wanted = desired_application(req, &resolved);
+    let (app, created_app, existing_sp) = match existing_apps.pop() {
+        None => {
+            let app = graph.create_application(&wanted).await?;
+            on_event(RegisterEvent::AppCreated { client_id: app.app_id.clone() });
+            (app, true, None)
+        }
+        Some(app) => {
+            on_event(RegisterEvent::AppFound { client_id: app.app_id.clone() });
+            let patch = patch_towards(&app, &wanted);
+            let (patched, sp) = tokio::join!(
+                async {
+                    match &patch {
+                        Some(p) => graph.update_application(&app.id, p).await.map(|_| true),
+                        None => Ok(false),
+                    }
+                },
+                graph.find_service_principal_by_app_id(&app.app_id)
+            );
+            if patched? {
+                on_event(RegisterEvent::AppUpdated);
+            }
+            (app, false, sp?)
+        }
+    };
+
+    // Round trip 3: the secret and the service principal.
+    let end = Utc::now()
+        .checked_add_months(Months::new(req.secret_months))
+        .unwrap_or_else(Utc::now);
+    let description = format!("{} (exowiz)", profile.secret_description);
+    let (secret, sp) = tokio::join!(graph.add_password(&app.id, &description, end), async {
+        match existing_sp.clone() {
+            Some(sp) => Ok(sp),
+            None => graph.create_service_principal(&app.app_id).await,
+        }
+    });
+    let secret = secret?;
+    on_event(RegisterEvent::SecretCreated);
+    let sp = sp?;
+    on_event(RegisterEvent::ServicePrincipalReady { created: existing_sp.is_none() });
+
+    if let Some(store) = store {
+        let mut secrets = saved
+            .as_ref()
+            .filter(|s| s.client_id == app.app_id)
+            .map(|s| s.secrets.clone())
+            .unwrap_or_default();
+        secrets.push(SavedSecret {
+            key_id: secret.key_id.clone(),
+            display_name: Some(description.clone()),
+            hint: secret.hint.clone(),
+            end_date_time: secret.end.unwrap_or(end),
+        });
+        let record = SavedRegistration {
+            tenant_id: tenant_id.to_string(),
+            tenant_name: org.display_name.clone(),
+            profile: profile.id.clone(),
+            app_name: app.display_name.clone().unwrap_or_else(|| req.app_name.clone()),
+            client_id: app.app_id.clone(),
+            app_object_id: app.id.clone(),
+            service_principal_id: Some(sp.id.clone()),
+            secrets,
+            graph_url: graph_url.clone(),
+            updated: Utc::now(),
+        };
+        if let Err(e) = store.upsert(record) {
+            notes.push(format!(
+                "The registration could not be saved in {} ({e}); exowiz status will not know it.",
+                store.path().display()
+            ));
+        }
+    }
+
+    // Round trip 4: grants.
+    let granted = grants(graph, &sp, existing_sp.is_none(), &resolved, &sp_for, req.grant_consent, on_event, &mut notes).await?;
+    let permissions: Vec<PermissionStatus> = resolved
+        .iter()
+        .map(|r| PermissionStatus {
+            api: r.permission.api,
+            name: r.permission.name.clone(),
+            kind: r.permission.kind,
+            id: r.id.clone(),
+            description: r.description.clone(),
+            granted: granted.contains(&(r.permission.api, r.id.clone())),
+        })
+        .collect();
+    on_event(RegisterEvent::GrantsChecked {
+        granted: permissions.iter().filter(|p| p.granted).count(),
+        total: permissions.len(),
+    });
+
+    if profile.uses_ews {
+        notes.push(format!(
+            "The {} uses EWS. Microsoft is switching EWS off in Exchange Online (phased since 1 October 2026, for good on {}): add the app to the EWS allow list with the command below, and ask the vendor for a Graph-based connector.",
+            profile.product,
+            exchange_commands::EWS_SHUTDOWN
+        ));
+    }
+    if resolved.iter().any(|r| r.from_fallback) {
+        notes.push("Some permission IDs came from exowiz's built-in table because the tenant did not publish them.".into());
+    }
+    let app_name = app.display_name.clone().unwrap_or_else(|| req.app_name.clone());
+    let exchange_commands = exchange_commands::for_profile(
+        profile,
+        &app.app_id,
+        Some(&sp.id),
+        &app_name,
+        req.mailbox.as_deref(),
+    );
+    Ok(RegisterOutcome {
+        tenant_id: tenant_id.to_string(),
+        tenant_name: org_name.clone(),
+        consent_url: consent_url(endpoints, tenant_id, &app.app_id),
+        client_id: app.app_id.clone(),
+        app_object_id: app.id.clone(),
+        app_name,
+        service_principal_id: sp.id.clone(),
+        created_app,
+        secret_end: secret.end.unwrap_or(end),
+        secret,
+        permissions,
+        mailbox: req.mailbox.clone(),
+        transfer_domains,
+        exchange_commands,
+        notes,
+    })
+}
+
+/// The admin-consent link (v1 endpoint: grants everything the app requests, graph-facts §3).
+/// The state only lets a browser callback be matched; the link carries no redirect URI, so
+/// Entra shows its own result page and exowiz reads the grants from Graph.
+pub fn consent_url(endpoints: &Endpoints, tenant_id: &str, client_id: &str) -> String {
+    crate::auth::admin_consent_url(endpoints, tenant_id, client_id, None, "exowiz").to_string()
+}
+
+fn check_mailbox(
+    req: &RegisterRequest,
+    org_name: &str,
+    state: Option<MailboxState>,
+) -> Result<(), RegisterError> {
+    let Some(mailbox) = &req.mailbox else { return Ok(()) };
+    match state {
+        None | Some(MailboxState::Exists) => Ok(()),
+        Some(MailboxState::NoSuchUser) => Err(RegisterError::Input(format!(
+            "There is no mailbox {mailbox} in {org_name}. Create it first (a shared mailbox is enough) or check the spelling."
+        ))),
+        Some(MailboxState::NoMailbox) => Err(RegisterError::Input(format!(
+            "{mailbox} exists in {org_name} but has no Exchange Online mailbox (no licence, or it is still on-premises). Use a cloud mailbox, e.g. a shared mailbox."
+        ))),
+    }
+}
+
+/// The transfer domains to hand over: the ones given, else defaults from the organisation's
+/// name. None may be one of the tenant's own mail domains, or mail to real users would be caught.
+fn transfer_domains(
+    req: &RegisterRequest,
+    org: &crate::graph::Organization,
+) -> Result<Vec<(String, String)>, RegisterError> {
+    let mut out = Vec::new();
+    for kind in &req.profile.transfer_domain_types {
+        let name = req
+            .transfer_domains
+            .iter()
+            .find(|(k, _)| k == kind)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_else(|| {
+                validate::default_transfer_domains(org.display_name.as_deref().unwrap_or_default(), kind).0
+            });
+        if org
+            .verified_domains
+            .iter()
+            .any(|d| d.name.eq_ignore_ascii_case(&name))
+        {
+            return Err(RegisterError::Input(format!(
+                "{name} is one of {}'s own mail domains; a transfer domain must be a name of its own (e.g. {kind}.{name}), or mail to real users would be diverted.",
+                org.display_name.as_deref().unwrap_or("the tenant")
+            )));
+        }
+        out.push((kind.clone(), name));
+    }
+    Ok(out)
+}
+
+/// The application as the profile wants it.
+fn desired_application(req: &RegisterRequest, resolved: &[ResolvedPermission]) -> NewApplication {
+    let profile = &req.profile;
+    let uris = |list: &Vec<String>| (!list.is_empty()).then(|| RedirectUris::new(list.iter().cloned()));
+    NewApplication {
+        sign_in_audience: profile.sign_in_audience,
+        is_fallback_public_client: Some(profile.allow_public_client_flows),
+        public_client: uris(&profile.redirect_uris.public_client),
+        web: uris(&profile.redirect_uris.web),
+        required_resource_access: required_resource_access(resolved),
+        ..NewApplication::single_tenant(req.app_name.clone())
+    }
+}
+
+fn required_resource_access(resolved: &[ResolvedPermission]) -> Vec<RequiredResourceAccess> {
+    let mut by_api: BTreeMap<Api, Vec<ResourceAccess>> = BTreeMap::new();
+    for r in resolved {
+        by_api.entry(r.permission.api).or_default().push(ResourceAccess {
+            id: r.id.clone(),
+            kind: match r.permission.kind {
+                PermissionType::Application => graph::PermissionType::Role,
+                PermissionType::Delegated => graph::PermissionType::Scope,
+            },
+        });
+    }
+    by_api
+        .into_iter()
+        .map(|(api, resource_access)| RequiredResourceAccess {
+            resource_app_id: api.app_id().to_string(),
+            resource_access,
+        })
+        .collect()
+}
+
+/// What must change on an existing app so that it has at least what the profile needs.
+/// Nothing the admin added by hand is taken away.
+fn patch_towards(app: &Application, wanted: &NewApplication) -> Option<ApplicationPatch> {
+    let mut patch = ApplicationPatch::default();
+    let mut rra = app.required_resource_access.clone();
+    let mut rra_changed = false;
+    for want in &wanted.required_resource_access {
+        match rra.iter_mut().find(|r| r.resource_app_id.eq_ignore_ascii_case(&want.resource_app_id)) {
+            Some(have) => {
+                for access in &want.resource_access {
+                    if !have.resource_access.iter().any(|a| a.id == access.id && a.kind == access.kind) {
+                        have.resource_access.push(access.clone());
+                        rra_changed = true;
+                    }
+                }
+            }
+            None => {
+                rra.push(want.clone());
+                rra_changed = true;
+            }
+        }
+    }
+    if rra_changed {
+        patch.required_resource_access = Some(rra);
+    }
+    if let Some(want) = &wanted.public_client {
+        let mut uris = app.public_client.as_ref().map(|p| p.redirect_uris.clone()).unwrap_or_default();
+        let before = uris.len();
+        for u in &want.redirect_uris {
+            if !uris.contains(u) {
+                uris.push(u.clone());
+            }
+        }
+        if uris.len() != before {
+            patch.public_client = Some(RedirectUris::new(uris));
+        }
+    }
+    if wanted.is_fallback_public_client == Some(true) && app.is_fallback_public_client != Some(true) {
+        patch.is_fallback_public_client = Some(true);
+    }
+    (patch != ApplicationPatch::default()).then_some(patch)
+}
+
+/// Grants (when asked) and returns the set of (api, permission id) the tenant has granted.
+#[allow(clippy::too_many_arguments)]
+async fn grants(
+    graph: &GraphClient,
+    sp: &ServicePrincipal,
+    sp_is_new: bool,
+    resolved: &[ResolvedPermission],
+    sp_for: &(dyn Fn(Api) -> Option<ServicePrincipal> + Sync),
+    grant: bool,
+    on_event: &(dyn Fn(RegisterEvent) + Sync),
+    notes: &mut Vec<String>,
+) -> Result<BTreeSet<(Api, String)>, RegisterError> {
+    // What is granted already (a brand-new service principal has nothing).
+    let mut granted: BTreeSet<(Api, String)> = BTreeSet::new();
+    let mut delegated_grants = Vec::new();
+    if !sp_is_new || !grant {
+        let (roles, delegated) = tokio::join!(
+            graph.list_app_role_assignments(&sp.id),
+            graph.list_delegated_grants(&sp.id)
+        );
+        let roles = roles?;
+        delegated_grants = delegated?;
+        for r in resolved {
+            let Some(resource) = sp_for(r.permission.api) else { continue };
+            let has = match r.permission.kind {
+                PermissionType::Application => roles
+                    .iter()
+                    .any(|a| a.app_role_id == r.id && a.resource_id.as_deref() == Some(resource.id.as_str())),
+                PermissionType::Delegated => delegated_grants.iter().any(|g| {
+                    g.resource_id == resource.id
+                        && g.scopes().contains(&r.permission.name.as_str())
+                }),
+            };
+            if has {
+                granted.insert((r.permission.api, r.id.clone()));
+            }
+        }
+    }
+    if !grant {
+        return Ok(granted);
+    }
+
+    let missing: Vec<&ResolvedPermission> = resolved
+        .iter()
+        .filter(|r| !granted.contains(&(r.permission.api, r.id.clone())))
+        .filter(|r| sp_for(r.permission.api).is_some())
+        .collect();
+    if missing.is_empty() {
+        return Ok(granted);
+    }
+    on_event(RegisterEvent::Granting { count: missing.len() });
+
+    let role_jobs = missing
+        .iter()
+        .filter(|r| r.permission.kind == PermissionType::Application)
+        .map(|r| {
+            let resource = sp_for(r.permission.api).expect("filtered above");
+            async move {
+                let result = graph.assign_app_role(&resource.id, &sp.id, &r.id).await;
+                ((r.permission.api, r.id.clone()), result.map(|_| ()))
+            }
+        });
+    // One delegated grant per resource, holding all its scopes.
+    let mut scopes_by_api: BTreeMap<Api, Vec<&ResolvedPermission>> = BTreeMap::new();
+    for r in missing.iter().filter(|r| r.permission.kind == PermissionType::Delegated) {
+        scopes_by_api.entry(r.permission.api).or_default().push(r);
+    }
+    let delegated_jobs = scopes_by_api.into_iter().map(|(api, perms)| {
+        let resource = sp_for(api).expect("filtered above");
+        let existing = delegated_grants.iter().find(|g| g.resource_id == resource.id).cloned();
+        async move {
+            let mut scopes: Vec<String> = existing
+                .as_ref()
+                .map(|g| g.scopes().into_iter().map(str::to_string).collect())
+                .unwrap_or_default();
+            for p in &perms {
+                if !scopes.contains(&p.permission.name) {
+                    scopes.push(p.permission.name.clone());
+                }
+            }
+            let result = match &existing {
+                Some(g) => graph.update_delegated_grant(&g.id, &scopes).await,
+                None => graph.create_delegated_grant(&sp.id, &resource.id, &scopes).await.map(|_| ()),
+            };
+            let ids: Vec<(Api, String)> = perms.iter().map(|p| (api, p.id.clone())).collect();
+            (ids, result)
+        }
+    });
+    let (role_results, delegated_results) = tokio::join!(
+        futures::future::join_all(role_jobs),
+        futures::future::join_all(delegated_jobs)
+    );
+    let mut failures = Vec::new();
+    for (key, result) in role_results {
+        match result {
+            Ok(()) => {
+                granted.insert(key);
+            }
+            // Granted meanwhile (e.g. by the consent link): that is what we wanted.
+            Err(e) if e.is_conflict() => {
+                granted.insert(key);
+            }
+            Err(e) => failures.push(e),
+        }
+    }
+    for (keys, result) in delegated_results {
+        match result {
+            Ok(()) => granted.extend(keys),
+            Err(e) if e.is_conflict() => granted.extend(keys),
+            Err(e) => failures.push(e),
+        }
+    }
+    // A failed grant leaves a working app without consent: say so and hand over the link
+    // rather than throwing away the app and the secret.
+    let mut seen = BTreeSet::new();
+    for e in failures {
+        let text = e.to_string();
+        if seen.insert(text.clone()) {
+            notes.push(format!("Consent was not granted: {text} Open the consent link as an administrator who may grant it."));
+        }
+    }
+    Ok(granted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::{self, InstallMode};
+
+    fn request(profile_id: &str) -> RegisterRequest {
+        let profile = profile::by_id(profile_id).unwrap();
+        RegisterRequest {
+            mode: InstallMode::CloudOnly,
+            mailbox: Some("fax-transfer@contoso.com".into()),
+            transfer_domains: vec![],
+            app_name: profile.default_app_name.clone(),
+            secret_months: 24,
+            grant_consent: false,
+            app_id: None,
+            profile,
+        }
+    }
+
+    fn resolved(req: &RegisterRequest) -> Vec<ResolvedPermission> {
+        resolve(&req.profile.permissions_for(req.mode), |_| None).unwrap()
+    }
+
+    fn existing(wanted: &NewApplication) -> Application {
+        serde_json::from_value(serde_json::json!({
+            "id": "obj-1",
+            "appId": "app-1",
+            "displayName": wanted.display_name,
+            "requiredResourceAccess": serde_json::to_value(&wanted.required_resource_access).unwrap(),
+            "publicClient": {"redirectUris": ["urn:ietf:wg:oauth:2.0:oob"]},
+            "isFallbackPublicClient": false
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn an_app_that_already_matches_needs_no_patch() {
+        let req = request("officemaster");
+        let wanted = desired_application(&req, &resolved(&req));
+        assert_eq!(patch_towards(&existing(&wanted), &wanted), None);
+    }
+
+    #[test]
+    fn a_patch_adds_what_is_missing_and_keeps_what_the_admin_added() {
+        let req = request("myfactory");
+        let wanted = desired_application(&req, &resolved(&req));
+        let mut app = existing(&wanted);
+        // The admin removed EWS.AccessAsUser.All and added a permission of their own.
+        app.required_resource_access[0].resource_access.retain(|a| a.kind == graph::PermissionType::Role);
+        app.required_resource_access.push(RequiredResourceAccess {
+            resource_app_id: "00000003-0000-0000-c000-000000000000".into(),
+            resource_access: vec![ResourceAccess { id: "own".into(), kind: graph::PermissionType::Scope }],
+        });
+        let patch = patch_towards(&app, &wanted).expect("something to change");
+        let rra = patch.required_resource_access.unwrap();
+        let ids: Vec<&str> = rra.iter().flat_map(|r| r.resource_access.iter().map(|a| a.id.as_str())).collect();
+        assert!(ids.contains(&"own"), "kept the admin's permission");
+        assert!(ids.contains(&"3b5f3d61-589b-4a3c-a359-5dd4b5ee5bd5"), "added EWS.AccessAsUser.All");
+        assert_eq!(patch.is_fallback_public_client, Some(true));
+        assert_eq!(patch.public_client, None, "redirect URI was already there");
+    }
+
+    #[test]
+    fn the_new_application_body_groups_permissions_by_resource() {
+        let req = request("officemaster");
+        let wanted = desired_application(&req, &resolved(&req));
+        assert_eq!(wanted.required_resource_access.len(), 2);
+        assert_eq!(wanted.sign_in_audience, graph::SignInAudience::MyOrg);
+        assert_eq!(wanted.public_client.unwrap().redirect_uris, ["urn:ietf:wg:oauth:2.0:oob"]);
+    }
+
+    #[test]
+    fn request_checks_need_no_network() {
+        let mut req = request("officemaster");
+        assert!(req.check().is_ok());
+        req.mailbox = None;
+        assert!(req.check().unwrap_err().contains("--mailbox"));
+        let mut req = request("bueroware");
+        req.transfer_domains = vec![("fax".into(), "fax.contoso".into())];
+        assert!(req.check().unwrap_err().contains("no fax transfer domain"));
+    }
+
+    #[test]
+    fn consent_link_is_the_v1_admin_consent_endpoint() {
+        let e = Endpoints::custom("http://127.0.0.1:9/", "http://127.0.0.1:9/").unwrap();
+        assert_eq!(
+            consent_url(&e, "t-1", "c-1"),
+            "http://127.0.0.1:9/t-1/adminconsent?client_id=c-1&state=exowiz"
+        );
+    }
+}

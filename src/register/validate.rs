@@ -1,0 +1,183 @@
+//! Checks of what the admin typed, before anything is sent to Microsoft. Each error is a
+//! sentence that says what is wrong and what would be right.
+
+/// A transfer domain type of the OfficeMaster connector.
+pub const DOMAIN_TYPES: [&str; 3] = ["fax", "sms", "vox"];
+
+/// Lower-cases and checks an e-mail address (mailbox / UPN) for plausible syntax.
+pub fn mailbox(text: &str) -> Result<String, String> {
+    let t = text.trim();
+    let Some((local, domain)) = t.split_once('@') else {
+        return Err(format!(
+            "'{t}' is not a mailbox address. Write it as name@domain, e.g. fax-transfer@contoso.com."
+        ));
+    };
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
+    if !local_ok {
+        return Err(format!(
+            "'{t}' is not a mailbox address: the part before @ has characters a mailbox cannot have."
+        ));
+    }
+    domain_name(domain).map_err(|e| format!("'{t}' is not a mailbox address: {e}"))?;
+    Ok(t.to_ascii_lowercase())
+}
+
+/// Checks a DNS domain name such as `contoso.com` or `fax.contoso`.
+pub fn domain_name(text: &str) -> Result<String, String> {
+    let t = text.trim().trim_end_matches('.').to_ascii_lowercase();
+    if t.is_empty() {
+        return Err("the domain is empty.".into());
+    }
+    if t.len() > 253 {
+        return Err(format!("'{t}' is longer than a domain name may be (253 characters)."));
+    }
+    if !t.contains('.') {
+        return Err(format!("'{t}' is not a domain name: it needs at least one dot, e.g. {t}.com."));
+    }
+    for label in t.split('.') {
+        let ok = !label.is_empty()
+            && label.len() <= 63
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if !ok {
+            return Err(format!(
+                "'{t}' is not a domain name: each part between dots may hold only letters, digits and inner hyphens."
+            ));
+        }
+    }
+    Ok(t)
+}
+
+/// Parses `TYPE=NAME` from `--domain`, e.g. `fax=fax.contoso`.
+pub fn transfer_domain_arg(text: &str) -> Result<(String, String), String> {
+    let Some((kind, name)) = text.split_once('=') else {
+        return Err(format!(
+            "'{text}' is not a transfer domain. Write TYPE=NAME, e.g. fax=fax.contoso (types: {}).",
+            DOMAIN_TYPES.join(", ")
+        ));
+    };
+    let kind = kind.trim().to_ascii_lowercase();
+    if !DOMAIN_TYPES.contains(&kind.as_str()) {
+        return Err(format!(
+            "'{kind}' is not a transfer domain type. Use one of: {}.",
+            DOMAIN_TYPES.join(", ")
+        ));
+    }
+    let name = domain_name(name).map_err(|e| format!("Transfer domain for {kind}: {e}"))?;
+    Ok((kind, name))
+}
+
+/// Secret lifetime in months: the portal allows at most 24.
+pub fn secret_months(months: u32) -> Result<u32, String> {
+    if (1..=24).contains(&months) {
+        Ok(months)
+    } else {
+        Err(format!(
+            "A secret can last 1 to 24 months, not {months}. Microsoft recommends less than 12."
+        ))
+    }
+}
+
+/// App display names: Entra allows up to 120 characters.
+pub fn app_name(text: &str) -> Result<String, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("The app needs a name.".into());
+    }
+    if t.chars().count() > 120 {
+        return Err("An app name may have at most 120 characters.".into());
+    }
+    Ok(t.to_string())
+}
+
+/// Default transfer domains from the organisation's name, and a shorter suggestion:
+/// "Contoso Ltd" gives `fax.contoso-ltd` and `fax.contoso` (the manual advises shorter ones).
+pub fn default_transfer_domains(org_name: &str, kind: &str) -> (String, String) {
+    let ascii = transliterate(org_name);
+    let words: Vec<String> = ascii
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_ascii_lowercase())
+        .collect();
+    let full = if words.is_empty() {
+        "organisation".to_string()
+    } else {
+        words.join("-")
+    };
+    let short = words.first().cloned().unwrap_or_else(|| full.clone());
+    (format!("{kind}.{full}"), format!("{kind}.{short}"))
+}
+
+/// German letters spelled out the way mail domains spell them (Müller → mueller).
+fn transliterate(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            'ä' | 'Ä' => out.push_str("ae"),
+            'ö' | 'Ö' => out.push_str("oe"),
+            'ü' | 'Ü' => out.push_str("ue"),
+            'ß' => out.push_str("ss"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mailboxes() {
+        assert_eq!(mailbox(" Fax-Transfer@Contoso.com ").unwrap(), "fax-transfer@contoso.com");
+        for bad in ["fax", "@contoso.com", "fax@", "fax@contoso", "a..b@contoso.com", "fax transfer@contoso.com", "fax@-x.com"] {
+            let err = mailbox(bad).unwrap_err();
+            assert!(err.contains("not a mailbox"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn domains() {
+        assert_eq!(domain_name("Fax.Contoso.").unwrap(), "fax.contoso");
+        for bad in ["contoso", "a b.com", "-x.com", "x..com", ""] {
+            assert!(domain_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn transfer_domain_args() {
+        assert_eq!(transfer_domain_arg("FAX=fax.contoso").unwrap(), ("fax".into(), "fax.contoso".into()));
+        assert!(transfer_domain_arg("fax.contoso").unwrap_err().contains("TYPE=NAME"));
+        assert!(transfer_domain_arg("mms=mms.contoso").unwrap_err().contains("fax, sms, vox"));
+        assert!(transfer_domain_arg("fax=nodot").is_err());
+    }
+
+    #[test]
+    fn defaults_from_organisation_name() {
+        assert_eq!(
+            default_transfer_domains("Contoso Ltd", "fax"),
+            ("fax.contoso-ltd".to_string(), "fax.contoso".to_string())
+        );
+        assert_eq!(
+            default_transfer_domains("Müller & Söhne GmbH", "vox").1,
+            "vox.mueller"
+        );
+        let (full, short) = default_transfer_domains("", "sms");
+        assert!(domain_name(&full).is_ok() && domain_name(&short).is_ok());
+    }
+
+    #[test]
+    fn lifetimes_and_names() {
+        assert!(secret_months(24).is_ok() && secret_months(0).is_err() && secret_months(25).is_err());
+        assert!(app_name("  ").is_err());
+        assert!(app_name(&"x".repeat(121)).is_err());
+    }
+}
