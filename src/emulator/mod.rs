@@ -1,1 +1,201 @@
-//! placeholder, filled in by the emulator work.
+//! The demo tenant ("emulator"): a real HTTP server on loopback that answers like
+//! `login.microsoftonline.com` (sign-in) and `graph.microsoft.com/v1.0` under one base URL,
+//! so that exowiz's real client code can be exercised without a Microsoft tenant.
+//!
+//! Layout: `server` (router, request log, latency, throttling), `shared` (state shared by all
+//! handlers), `state` + `seed` (tenant data, persistence, seeded tenant), `catalog` (Graph and
+//! Exchange permissions), `ops` (object construction shared by Graph and consent), `token`
+//! (JWT), `errors` (Graph and AADSTS error bodies), `login/*` (sign-in endpoints), `graph/*`
+//! (Graph v1.0 endpoints), `control` (`/_emulator/*`), `cli` (`exowiz emulator`).
+
+mod catalog;
+mod cli;
+mod control;
+mod errors;
+mod graph;
+mod login;
+mod ops;
+mod seed;
+mod server;
+mod shared;
+mod state;
+mod token;
+mod util;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use cli::{EmulatorArgs, run_cli};
+pub use token::peek_claims;
+
+use shared::Shared;
+
+/// The demo tenant's id (Contoso Ltd).
+pub const DEMO_TENANT_ID: &str = "6f1d3c2a-8b4e-4d7a-9c5f-2e8b7a1d4c90";
+
+/// How the emulator behaves.
+#[derive(Debug, Clone)]
+pub struct EmulatorConfig {
+    /// TCP port on 127.0.0.1; 0 picks any free port.
+    pub port: u16,
+    /// Added to every request (before handling), to make concurrency visible.
+    pub latency: Duration,
+    /// Device codes, authorize and admin consent approve by themselves (as admin@contoso.com).
+    pub auto_approve: bool,
+    /// A device code is approved this long after it was issued (with `auto_approve`).
+    pub auto_approve_delay: Duration,
+    /// `interval` in the device code response, seconds.
+    pub device_poll_interval: u64,
+    /// How long new applications / service principals stay invisible to other calls.
+    pub replication_lag: Duration,
+    /// Default page size of list endpoints (`$top` may ask for up to 999).
+    pub page_size: usize,
+    /// Load the tenant from this JSON file (seed if missing) and save after every change.
+    pub state_file: Option<PathBuf>,
+    /// `expires_in` of device codes (Entra: 900 s).
+    pub device_code_lifetime: Duration,
+    /// Lifetime of access tokens (Entra: 60–90 min).
+    pub token_lifetime: Duration,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        EmulatorConfig {
+            port: 0,
+            latency: Duration::ZERO,
+            auto_approve: true,
+            auto_approve_delay: Duration::from_secs(3),
+            device_poll_interval: 5,
+            replication_lag: Duration::from_secs(2),
+            page_size: 100,
+            state_file: None,
+            device_code_lifetime: Duration::from_secs(900),
+            token_lifetime: Duration::from_secs(3600),
+        }
+    }
+}
+
+/// One handled request (control endpoints under `/_emulator/` are not recorded).
+#[derive(Debug, Clone)]
+pub struct RequestRecord {
+    pub method: String,
+    pub path_and_query: String,
+    pub status: u16,
+    pub started: Instant,
+    pub finished: Instant,
+    /// The request body when it was JSON (Graph calls); form bodies are never recorded.
+    pub json_body: Option<serde_json::Value>,
+}
+
+/// A running emulator.
+pub struct Emulator {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl Emulator {
+    /// Bind 127.0.0.1:`config.port` and start serving.
+    pub async fn start(config: EmulatorConfig) -> std::io::Result<Emulator> {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
+        let addr = listener.local_addr()?;
+        let base = url::Url::parse(&format!("http://127.0.0.1:{}/", addr.port()))
+            .map_err(std::io::Error::other)?;
+        let tenant = match &config.state_file {
+            Some(path) => match state::load(path)? {
+                Some(t) => t,
+                None => {
+                    let t = seed::seed(DEMO_TENANT_ID);
+                    state::save(path, &t)?;
+                    t
+                }
+            },
+            None => seed::seed(DEMO_TENANT_ID),
+        };
+        let shared = Arc::new(Shared::new(config, base, tenant));
+        let app = server::router(shared.clone());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        Ok(Emulator {
+            shared,
+            addr,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+
+    /// e.g. `http://127.0.0.1:41234/` (with trailing slash).
+    pub fn base_url(&self) -> url::Url {
+        self.shared.base.clone()
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn tenant_id(&self) -> String {
+        self.shared.read(|t| t.tenant_id.clone())
+    }
+
+    /// Every recorded request, in arrival order.
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.shared.requests()
+    }
+
+    pub fn clear_requests(&self) {
+        self.shared.clear_requests();
+    }
+
+    /// The next `count` Graph requests get `status` (429 or 503), with `Retry-After` if given.
+    pub fn throttle_next(&self, count: usize, status: u16, retry_after_secs: Option<u64>) {
+        self.shared.set_throttle(count, status, retry_after_secs);
+    }
+
+    /// The tenant's state as JSON (never secret values or their hashes).
+    pub fn snapshot(&self) -> serde_json::Value {
+        self.shared.read(|t| t.snapshot())
+    }
+
+    /// A delegated Graph access token for `upn` (client: Microsoft Graph Command Line Tools).
+    /// `scopes` are short names (`Application.ReadWrite.All`) or full scope URIs of one
+    /// resource. Panics if the user does not exist (it is a test helper).
+    pub fn issue_token(&self, upn: &str, scopes: &[&str]) -> String {
+        login::issue::test_token(&self.shared, upn, scopes)
+    }
+
+    /// Stop serving and wait (at most 5 s) for open connections to finish.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let abort = task.abort_handle();
+            if tokio::time::timeout(Duration::from_secs(5), task)
+                .await
+                .is_err()
+            {
+                abort.abort();
+            }
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! `exowiz emulator`: run the demo tenant as a separate process.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::{Emulator, EmulatorConfig};
+
+/// Options of `exowiz emulator`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct EmulatorArgs {
+    /// TCP port on 127.0.0.1 (0 = any free port).
+    #[arg(long, default_value_t = 0, env = "EXOWIZ_EMULATOR_PORT")]
+    pub port: u16,
+    /// Delay added to every request, in milliseconds.
+    #[arg(long = "latency-ms", default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Do not approve device codes, sign-ins and admin consent by themselves; use the pages.
+    #[arg(long = "no-auto-approve")]
+    pub no_auto_approve: bool,
+    /// With auto-approve: a device code is approved this many milliseconds after it was issued.
+    #[arg(long = "auto-approve-delay-ms", default_value_t = 3000)]
+    pub auto_approve_delay_ms: u64,
+    /// Keep the tenant in this JSON file (created if missing, rewritten after every change).
+    #[arg(long = "state", value_name = "FILE", env = "EXOWIZ_EMULATOR_STATE")]
+    pub state: Option<PathBuf>,
+    /// How long new applications and service principals stay invisible, in milliseconds.
+    #[arg(long = "replication-lag-ms", default_value_t = 2000)]
+    pub replication_lag_ms: u64,
+    /// `interval` of device code responses, in seconds.
+    #[arg(long = "device-interval", default_value_t = 5)]
+    pub device_interval: u64,
+    /// Default page size of list endpoints.
+    #[arg(long = "page-size", default_value_t = 100)]
+    pub page_size: usize,
+}
+
+impl EmulatorArgs {
+    pub fn to_config(&self) -> EmulatorConfig {
+        EmulatorConfig {
+            port: self.port,
+            latency: Duration::from_millis(self.latency_ms),
+            auto_approve: !self.no_auto_approve,
+            auto_approve_delay: Duration::from_millis(self.auto_approve_delay_ms),
+            device_poll_interval: self.device_interval,
+            replication_lag: Duration::from_millis(self.replication_lag_ms),
+            page_size: self.page_size.clamp(1, 999),
+            state_file: self.state.clone(),
+            ..EmulatorConfig::default()
+        }
+    }
+}
+
+/// Start the emulator, print its base URL as the first line of stdout, serve until Ctrl-C.
+pub async fn run_cli(args: EmulatorArgs) -> Result<(), String> {
+    let config = args.to_config();
+    let emulator = Emulator::start(config.clone())
+        .await
+        .map_err(|e| format!("cannot start the emulator: {e}"))?;
+    let base = emulator.base_url();
+    {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{base}").map_err(|e| e.to_string())?;
+        out.flush().map_err(|e| e.to_string())?;
+    }
+    eprintln!(
+        "exowiz demo tenant (Contoso Ltd, tenant {}) listening on {base}",
+        emulator.tenant_id()
+    );
+    eprintln!(
+        "  sign-in: {base}{{tenant}}/oauth2/v2.0/...   Graph: {base}v1.0/   device login: {base}devicelogin"
+    );
+    eprintln!(
+        "  auto-approve: {}   replication lag: {} ms   latency: {} ms   state: {}",
+        config.auto_approve,
+        config.replication_lag.as_millis(),
+        config.latency.as_millis(),
+        config
+            .state_file
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "in memory".into())
+    );
+    eprintln!("Press Ctrl-C to stop.");
+    tokio::signal::ctrl_c()
+        .await
+        .map_err(|e| format!("cannot wait for Ctrl-C: {e}"))?;
+    emulator.shutdown().await;
+    Ok(())
+}

@@ -1,0 +1,135 @@
+//! The HTTP router and the middleware every request passes: request log, latency, throttling.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{any, get, post};
+
+use super::RequestRecord;
+use super::control;
+use super::graph;
+use super::login;
+use super::shared::Shared;
+
+/// Bodies larger than this are refused (Graph's limit is 4 MB).
+const MAX_BODY: usize = 4 * 1024 * 1024;
+
+pub fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/", get(landing))
+        .route(
+            "/_emulator/requests",
+            get(control::requests).delete(control::clear_requests),
+        )
+        .route("/_emulator/throttle", post(control::throttle))
+        .route("/_emulator/state", get(control::state))
+        .route("/v1.0", any(graph::entry))
+        .route("/v1.0/{*rest}", any(graph::entry))
+        .merge(login::routes())
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(shared.clone(), record))
+        .with_state(shared)
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| {
+            let ct = ct.to_ascii_lowercase();
+            ct.starts_with("application/json") || ct.contains("+json")
+        })
+}
+
+/// Log, delay and (for Graph) throttle every request except the control endpoints.
+async fn record(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    if path.starts_with("/_emulator/") {
+        return next.run(req).await;
+    }
+    let seq = shared.next_seq();
+    let started = Instant::now();
+    let method = req.method().to_string();
+    let path_and_query = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| path.clone());
+    if !shared.config.latency.is_zero() {
+        tokio::time::sleep(shared.config.latency).await;
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => {
+            let resp = (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response();
+            shared.record(
+                seq,
+                RequestRecord {
+                    method,
+                    path_and_query,
+                    status: resp.status().as_u16(),
+                    started,
+                    finished: Instant::now(),
+                    json_body: None,
+                },
+            );
+            return resp;
+        }
+    };
+    let json_body = if is_json(&parts.headers) && !bytes.is_empty() {
+        serde_json::from_slice(&bytes).ok()
+    } else {
+        None
+    };
+    // `$batch` items are throttled one by one inside the batch.
+    let is_graph = (path == "/v1.0" || path.starts_with("/v1.0/")) && path != "/v1.0/$batch";
+    let throttled = if is_graph {
+        shared.take_throttle()
+    } else {
+        None
+    };
+    let resp = match throttled {
+        Some((status, retry_after)) => {
+            graph::throttled_response(&parts.headers, status, retry_after)
+        }
+        None => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+    };
+    shared.record(
+        seq,
+        RequestRecord {
+            method,
+            path_and_query,
+            status: resp.status().as_u16(),
+            started,
+            finished: Instant::now(),
+            json_body,
+        },
+    );
+    resp
+}
+
+async fn not_found() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        Html(login::pages::page(
+            "Not found",
+            "<p>This address does not exist in the exowiz demo tenant.</p>",
+        )),
+    )
+        .into_response()
+}
+
+/// A small overview page for people who open the base URL in a browser.
+async fn landing(State(shared): State<Arc<Shared>>) -> Html<String> {
+    Html(login::pages::landing(&shared))
+}
