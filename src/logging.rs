@@ -12,7 +12,11 @@ pub fn init() -> Option<PathBuf> {
     let dir = crate::store::data_dir().ok()?;
     std::fs::create_dir_all(&dir).ok()?;
     let path = dir.join("exowiz.log");
-    let file = std::fs::OpenOptions::new().create(true).append(true).open(&path).ok()?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .ok()?;
     let filter = EnvFilter::try_from_env("EXOWIZ_LOG")
         .unwrap_or_else(|_| EnvFilter::new("info,hyper=warn,reqwest=warn,h2=warn"));
     tracing_subscriber::fmt()

@@ -3,20 +3,33 @@
 
 mod support;
 
-use support::*;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::time::Duration;
+use support::*;
 
 /// What each profile must leave in the tenant: (profile, extra args, redirect URIs,
 /// isFallbackPublicClient, [(resourceAppId, name, type)]).
-fn expectations() -> Vec<(&'static str, Vec<&'static str>, Vec<&'static str>, bool, Vec<(&'static str, &'static str, &'static str)>)> {
+type Expectation = (
+    &'static str,
+    Vec<&'static str>,
+    Vec<&'static str>,
+    bool,
+    Vec<(&'static str, &'static str, &'static str)>,
+);
+
+fn expectations() -> Vec<Expectation> {
     const EXO: &str = "00000002-0000-0ff1-ce00-000000000000";
     const GRAPH: &str = "00000003-0000-0000-c000-000000000000";
     vec![
         (
             "officemaster",
-            vec!["--mailbox", "fax-transfer@contoso.com", "--domain", "fax=fax.contoso"],
+            vec![
+                "--mailbox",
+                "fax-transfer@contoso.com",
+                "--domain",
+                "fax=fax.contoso",
+            ],
             vec!["urn:ietf:wg:oauth:2.0:oob"],
             false,
             vec![
@@ -31,7 +44,10 @@ fn expectations() -> Vec<(&'static str, Vec<&'static str>, Vec<&'static str>, bo
             vec![],
             vec!["urn:ietf:wg:oauth:2.0:oob"],
             true,
-            vec![(EXO, "full_access_as_app", "Role"), (EXO, "EWS.AccessAsUser.All", "Scope")],
+            vec![
+                (EXO, "full_access_as_app", "Role"),
+                (EXO, "EWS.AccessAsUser.All", "Scope"),
+            ],
         ),
         (
             "flowfact",
@@ -61,10 +77,18 @@ fn expectations() -> Vec<(&'static str, Vec<&'static str>, Vec<&'static str>, bo
         ),
         (
             "custom",
-            vec!["--permission", "graph:Mail.Send:application", "--permission", "graph:offline_access:delegated"],
+            vec![
+                "--permission",
+                "graph:Mail.Send:application",
+                "--permission",
+                "graph:offline_access:delegated",
+            ],
             vec![],
             false,
-            vec![(GRAPH, "Mail.Send", "Role"), (GRAPH, "offline_access", "Scope")],
+            vec![
+                (GRAPH, "Mail.Send", "Role"),
+                (GRAPH, "offline_access", "Scope"),
+            ],
         ),
     ]
 }
@@ -91,7 +115,11 @@ async fn every_profile_registers_exactly_its_permissions() {
         let mut args = vec!["register", "--profile", profile, "--json", "--device-code"];
         args.extend(extra.iter().copied());
         let out = exowiz(&emu, data.path(), None, &args).await;
-        assert!(out.status.success(), "{profile}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{profile}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let json = stdout_json(&out);
         assert_eq!(json["tenant_id"], emu.tenant_id().as_str());
         let client_id = json["client_id"].as_str().unwrap();
@@ -101,35 +129,81 @@ async fn every_profile_registers_exactly_its_permissions() {
             .iter()
             .map(|(r, n, k)| (r.to_string(), oracle_id(r, n, k).to_string(), k.to_string()))
             .collect();
-        assert_eq!(required_access(&app), expected, "{profile}: requiredResourceAccess");
+        assert_eq!(
+            required_access(&app),
+            expected,
+            "{profile}: requiredResourceAccess"
+        );
         let uris: Vec<&str> = app["publicClient"]["redirectUris"]
             .as_array()
             .map(|a| a.iter().map(|v| v.as_str().unwrap()).collect())
             .unwrap_or_default();
         assert_eq!(uris, redirects, "{profile}: public client redirect URIs");
-        assert_eq!(app["isFallbackPublicClient"].as_bool().unwrap_or(false), public_flows, "{profile}");
+        assert_eq!(
+            app["isFallbackPublicClient"].as_bool().unwrap_or(false),
+            public_flows,
+            "{profile}"
+        );
         assert_eq!(app["signInAudience"], "AzureADMyOrg", "{profile}");
-        assert_eq!(app["passwordCredentials"].as_array().unwrap().len(), 1, "{profile}: one secret");
+        assert_eq!(
+            app["passwordCredentials"].as_array().unwrap().len(),
+            1,
+            "{profile}: one secret"
+        );
 
         // The JSON names every permission with its type; nothing is granted without --grant-consent.
         let listed: BTreeSet<(String, String)> = json["permissions"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|p| (p["name"].as_str().unwrap().to_string(), p["type"].as_str().unwrap().to_string()))
+            .map(|p| {
+                (
+                    p["name"].as_str().unwrap().to_string(),
+                    p["type"].as_str().unwrap().to_string(),
+                )
+            })
             .collect();
         let wanted: BTreeSet<(String, String)> = perms
             .iter()
-            .map(|(_, n, k)| (n.to_string(), if *k == "Role" { "application" } else { "delegated" }.to_string()))
+            .map(|(_, n, k)| {
+                (
+                    n.to_string(),
+                    if *k == "Role" {
+                        "application"
+                    } else {
+                        "delegated"
+                    }
+                    .to_string(),
+                )
+            })
             .collect();
         assert_eq!(listed, wanted, "{profile}: permissions in --json");
-        assert!(json["permissions"].as_array().unwrap().iter().all(|p| p["granted"] == false));
-        assert!(json["consent_url"].as_str().unwrap().contains(&format!("client_id={client_id}")));
+        assert!(
+            json["permissions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|p| p["granted"] == false)
+        );
+        assert!(
+            json["consent_url"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("client_id={client_id}"))
+        );
         let secret = json["secret"]["value"].as_str().unwrap();
         assert!(secret.len() >= 16, "{profile}: a real secret");
-        assert!(json["secret"]["key_id"].is_string() && json["secret"]["end_date_time"].is_string());
-        assert!(files_containing(data.path(), secret).is_empty(), "{profile}: secret written to disk");
-        assert!(!String::from_utf8_lossy(&out.stderr).contains(secret), "{profile}: secret on stderr");
+        assert!(
+            json["secret"]["key_id"].is_string() && json["secret"]["end_date_time"].is_string()
+        );
+        assert!(
+            files_containing(data.path(), secret).is_empty(),
+            "{profile}: secret written to disk"
+        );
+        assert!(
+            !String::from_utf8_lossy(&out.stderr).contains(secret),
+            "{profile}: secret on stderr"
+        );
     }
 }
 
@@ -138,28 +212,75 @@ async fn grant_consent_grants_every_permission_and_a_second_run_reuses_the_app()
     let emu = emulator(quick_config()).await;
     let data = tempfile::tempdir().unwrap();
     let token = admin_token(&emu);
-    let args = ["register", "--profile", "officemaster", "--mailbox", "fax-transfer@contoso.com", "--grant-consent", "--json"];
+    let args = [
+        "register",
+        "--profile",
+        "officemaster",
+        "--mailbox",
+        "fax-transfer@contoso.com",
+        "--grant-consent",
+        "--json",
+    ];
     let first = exowiz(&emu, data.path(), Some(&token), &args).await;
-    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
     let first = stdout_json(&first);
-    assert!(first["permissions"].as_array().unwrap().iter().all(|p| p["granted"] == true), "{first}");
+    assert!(
+        first["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["granted"] == true),
+        "{first}"
+    );
 
     // The grants are really in the tenant.
     let sp_id = first["service_principal_id"].as_str().unwrap();
-    let roles = graph_get(&emu, &format!("servicePrincipals/{sp_id}/appRoleAssignments")).await;
-    let role_ids: BTreeSet<&str> = roles["value"].as_array().unwrap().iter().map(|a| a["appRoleId"].as_str().unwrap()).collect();
+    let roles = graph_get(
+        &emu,
+        &format!("servicePrincipals/{sp_id}/appRoleAssignments"),
+    )
+    .await;
+    let role_ids: BTreeSet<&str> = roles["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["appRoleId"].as_str().unwrap())
+        .collect();
     assert_eq!(
         role_ids,
-        BTreeSet::from(["dc890d15-9560-4a4c-9b7f-a736ec74ec40", "b528084d-ad10-4598-8b93-929746b4d7d6", "df021288-bdef-4463-88db-98f22de89214"])
+        BTreeSet::from([
+            "dc890d15-9560-4a4c-9b7f-a736ec74ec40",
+            "b528084d-ad10-4598-8b93-929746b4d7d6",
+            "df021288-bdef-4463-88db-98f22de89214"
+        ])
     );
 
     let second = exowiz(&emu, data.path(), Some(&token), &args).await;
-    assert!(second.status.success(), "{}", String::from_utf8_lossy(&second.stderr));
+    assert!(
+        second.status.success(),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
     let second = stdout_json(&second);
-    assert_eq!(second["client_id"], first["client_id"], "the second run found the first app");
+    assert_eq!(
+        second["client_id"], first["client_id"],
+        "the second run found the first app"
+    );
     assert_ne!(second["secret"]["key_id"], first["secret"]["key_id"]);
-    let apps = graph_get(&emu, "applications?$filter=displayName eq 'OfficeMaster EWS'").await;
-    assert_eq!(apps["value"].as_array().unwrap().len(), 1, "still exactly one app");
+    let apps = graph_get(
+        &emu,
+        "applications?$filter=displayName eq 'OfficeMaster EWS'",
+    )
+    .await;
+    assert_eq!(
+        apps["value"].as_array().unwrap().len(),
+        1,
+        "still exactly one app"
+    );
 
     // Even without the saved registration (another machine), the name finds the app.
     let other_machine = tempfile::tempdir().unwrap();
@@ -181,10 +302,22 @@ async fn registration_takes_at_most_four_sequential_graph_round_trips() {
         &emu,
         data.path(),
         Some(&token),
-        &["register", "--profile", "officemaster", "--mailbox", "fax-transfer@contoso.com", "--grant-consent", "--json"],
+        &[
+            "register",
+            "--profile",
+            "officemaster",
+            "--mailbox",
+            "fax-transfer@contoso.com",
+            "--grant-consent",
+            "--json",
+        ],
     )
     .await;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let graph: Vec<_> = emu
         .requests()
         .into_iter()
@@ -209,8 +342,60 @@ async fn registration_takes_at_most_four_sequential_graph_round_trips() {
             }
         }
     }
-    let listing: Vec<String> = sorted.iter().map(|r| format!("{} {} {}", r.method, r.path_and_query, r.status)).collect();
-    println!("{} Graph requests in {waves} sequential round trips:\n{}", graph.len(), listing.join("\n"));
+    let listing: Vec<String> = sorted
+        .iter()
+        .map(|r| format!("{} {} {}", r.method, r.path_and_query, r.status))
+        .collect();
+    println!(
+        "{} Graph requests in {waves} sequential round trips:\n{}",
+        graph.len(),
+        listing.join("\n")
+    );
     assert!(waves <= 4, "{waves} round trips:\n{}", listing.join("\n"));
     assert!(graph.len() >= 8, "the registration made its calls");
+}
+
+/// `register --demo` starts the demo tenant itself, keeps its state in the data directory, and
+/// a second run finds the app the first one made. No file there holds the secret.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demo_flag_keeps_the_demo_tenant_between_runs() {
+    let data = tempfile::tempdir().unwrap();
+    let run = || async {
+        let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_exowiz"))
+            .args([
+                "register",
+                "--demo",
+                "--profile",
+                "bueroware",
+                "--grant-consent",
+                "--json",
+            ])
+            .env("EXOWIZ_DATA_DIR", data.path())
+            .env("EXOWIZ_NO_BROWSER", "1")
+            .env_remove("EXOWIZ_ACCESS_TOKEN")
+            .env_remove("EXOWIZ_LOGIN_URL")
+            .env_remove("EXOWIZ_GRAPH_URL")
+            .kill_on_drop(true)
+            .output()
+            .await
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout_json(&out)
+    };
+    let first = run().await;
+    let second = run().await;
+    assert_eq!(first["client_id"], second["client_id"]);
+    assert_eq!(second["created_app"], false);
+    assert!(data.path().join("demo-tenant.json").exists());
+    for json in [&first, &second] {
+        let secret = json["secret"]["value"].as_str().unwrap();
+        assert!(
+            files_containing(data.path(), secret).is_empty(),
+            "secret on disk"
+        );
+    }
 }

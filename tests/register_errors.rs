@@ -13,7 +13,13 @@ fn assert_clean_failure(out: &std::process::Output, code: i32, needle: &str) {
     let err = stderr(out);
     assert_eq!(out.status.code(), Some(code), "exit code; stderr: {err}");
     assert!(err.contains(needle), "expected '{needle}' in: {err}");
-    for bad in ["panicked", "RUST_BACKTRACE", "stack backtrace", "Error {", "Os {"] {
+    for bad in [
+        "panicked",
+        "RUST_BACKTRACE",
+        "stack backtrace",
+        "Error {",
+        "Os {",
+    ] {
         assert!(!err.contains(bad), "raw error on stderr: {err}");
     }
 }
@@ -24,21 +30,78 @@ async fn bad_input_fails_before_anything_is_created() {
     let data = tempfile::tempdir().unwrap();
     let token = admin_token(&emu);
     let cases: Vec<(Vec<&str>, &str)> = vec![
-        (vec!["register", "--profile", "faxmaster"], "There is no profile 'faxmaster'"),
+        (
+            vec!["register", "--profile", "faxmaster"],
+            "There is no profile 'faxmaster'",
+        ),
         (vec!["register", "--profile", "officemaster"], "--mailbox"),
-        (vec!["register", "--profile", "officemaster", "--mailbox", "fax-transfer"], "not a mailbox address"),
-        (vec!["register", "--profile", "officemaster", "--mailbox", "fax@contoso.com", "--domain", "fax=nodot"], "needs at least one dot"),
-        (vec!["register", "--profile", "officemaster", "--mailbox", "fax@contoso.com", "--domain", "fax.contoso"], "TYPE=NAME"),
-        (vec!["register", "--profile", "moveit", "--mailbox", "a@contoso.com", "--secret-months", "36"], "1 to 24 months"),
+        (
+            vec![
+                "register",
+                "--profile",
+                "officemaster",
+                "--mailbox",
+                "fax-transfer",
+            ],
+            "not a mailbox address",
+        ),
+        (
+            vec![
+                "register",
+                "--profile",
+                "officemaster",
+                "--mailbox",
+                "fax@contoso.com",
+                "--domain",
+                "fax=nodot",
+            ],
+            "needs at least one dot",
+        ),
+        (
+            vec![
+                "register",
+                "--profile",
+                "officemaster",
+                "--mailbox",
+                "fax@contoso.com",
+                "--domain",
+                "fax.contoso",
+            ],
+            "TYPE=NAME",
+        ),
+        (
+            vec![
+                "register",
+                "--profile",
+                "moveit",
+                "--mailbox",
+                "a@contoso.com",
+                "--secret-months",
+                "36",
+            ],
+            "1 to 24 months",
+        ),
         (vec!["register", "--profile", "custom"], "--permission"),
-        (vec!["register", "--profile", "custom", "--permission", "graph:Mail.Send"], "API:NAME:TYPE"),
+        (
+            vec![
+                "register",
+                "--profile",
+                "custom",
+                "--permission",
+                "graph:Mail.Send",
+            ],
+            "API:NAME:TYPE",
+        ),
     ];
     emu.clear_requests();
     for (args, needle) in cases {
         let out = exowiz(&emu, data.path(), Some(&token), &args).await;
         assert_clean_failure(&out, 2, needle);
     }
-    assert!(emu.requests().iter().all(|r| r.method == "GET"), "nothing was created");
+    assert!(
+        emu.requests().iter().all(|r| r.method == "GET"),
+        "nothing was created"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -46,20 +109,63 @@ async fn a_mailbox_the_tenant_lacks_is_named_in_the_error() {
     let emu = emulator(quick_config()).await;
     let data = tempfile::tempdir().unwrap();
     let token = admin_token(&emu);
-    let out = exowiz(&emu, data.path(), Some(&token), &["register", "--profile", "moveit", "--mailbox", "nobody@contoso.com"]).await;
-    assert_clean_failure(&out, 2, "There is no mailbox nobody@contoso.com in Contoso Ltd");
-    let out = exowiz(&emu, data.path(), Some(&token), &["register", "--profile", "moveit", "--mailbox", "bob.nomail@contoso.com"]).await;
+    let out = exowiz(
+        &emu,
+        data.path(),
+        Some(&token),
+        &[
+            "register",
+            "--profile",
+            "moveit",
+            "--mailbox",
+            "nobody@contoso.com",
+        ],
+    )
+    .await;
+    assert_clean_failure(
+        &out,
+        2,
+        "There is no mailbox nobody@contoso.com in Contoso Ltd",
+    );
+    let out = exowiz(
+        &emu,
+        data.path(),
+        Some(&token),
+        &[
+            "register",
+            "--profile",
+            "moveit",
+            "--mailbox",
+            "bob.nomail@contoso.com",
+        ],
+    )
+    .await;
     assert_clean_failure(&out, 2, "has no Exchange Online mailbox");
     let out = exowiz(
         &emu,
         data.path(),
         Some(&token),
-        &["register", "--profile", "officemaster", "--mailbox", "fax-transfer@contoso.com", "--domain", "fax=contoso.com"],
+        &[
+            "register",
+            "--profile",
+            "officemaster",
+            "--mailbox",
+            "fax-transfer@contoso.com",
+            "--domain",
+            "fax=contoso.com",
+        ],
     )
     .await;
     assert_clean_failure(&out, 2, "one of Contoso Ltd's own mail domains");
-    let apps = graph_get(&emu, "applications?$filter=displayName eq 'moveIT Kommunikationssystem'").await;
-    assert!(apps["value"].as_array().unwrap().is_empty(), "no app was created");
+    let apps = graph_get(
+        &emu,
+        "applications?$filter=displayName eq 'moveIT Kommunikationssystem'",
+    )
+    .await;
+    assert!(
+        apps["value"].as_array().unwrap().is_empty(),
+        "no app was created"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -70,7 +176,14 @@ async fn an_unknown_tenant_is_a_sign_in_error() {
         &emu,
         data.path(),
         None,
-        &["register", "--profile", "bueroware", "--tenant", "fabrikam.example", "--device-code"],
+        &[
+            "register",
+            "--profile",
+            "bueroware",
+            "--tenant",
+            "fabrikam.example",
+            "--device-code",
+        ],
     )
     .await;
     assert_clean_failure(&out, 3, "fabrikam.example");
@@ -95,22 +208,58 @@ async fn missing_admin_rights_explain_which_role_is_needed() {
     let data = tempfile::tempdir().unwrap();
     let helpdesk = emu.issue_token(
         "helpdesk@contoso.com",
-        &["Application.ReadWrite.All", "AppRoleAssignment.ReadWrite.All", "DelegatedPermissionGrant.ReadWrite.All", "User.Read.All"],
+        &[
+            "Application.ReadWrite.All",
+            "AppRoleAssignment.ReadWrite.All",
+            "DelegatedPermissionGrant.ReadWrite.All",
+            "User.Read.All",
+        ],
     );
-    let out = exowiz(&emu, data.path(), Some(&helpdesk), &["register", "--profile", "bueroware"]).await;
+    let out = exowiz(
+        &emu,
+        data.path(),
+        Some(&helpdesk),
+        &["register", "--profile", "bueroware"],
+    )
+    .await;
     assert_clean_failure(&out, 4, "Administrator");
 
     // A Cloud Application Administrator gets the app and the secret, but Graph app roles need
     // a higher role: the output says so and hands over the consent link.
     let appadmin = emu.issue_token(
         "appadmin@contoso.com",
-        &["Application.ReadWrite.All", "AppRoleAssignment.ReadWrite.All", "DelegatedPermissionGrant.ReadWrite.All", "User.Read.All"],
+        &[
+            "Application.ReadWrite.All",
+            "AppRoleAssignment.ReadWrite.All",
+            "DelegatedPermissionGrant.ReadWrite.All",
+            "User.Read.All",
+        ],
     );
-    let out = exowiz(&emu, data.path(), Some(&appadmin), &["register", "--profile", "moveit", "--mailbox", "fax-transfer@contoso.com", "--grant-consent", "--json"]).await;
+    let out = exowiz(
+        &emu,
+        data.path(),
+        Some(&appadmin),
+        &[
+            "register",
+            "--profile",
+            "moveit",
+            "--mailbox",
+            "fax-transfer@contoso.com",
+            "--grant-consent",
+            "--json",
+        ],
+    )
+    .await;
     assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
     let json = stdout_json(&out);
     assert_eq!(json["permissions"][0]["granted"], false);
-    assert!(json["notes"].as_array().unwrap().iter().any(|n| n.as_str().unwrap().contains("Privileged Role Administrator")), "{json}");
+    assert!(
+        json["notes"].as_array().unwrap().iter().any(|n| n
+            .as_str()
+            .unwrap()
+            .contains("Privileged Role Administrator")),
+        "{json}"
+    );
     assert!(json["secret"]["value"].is_string());
 }
 
@@ -124,8 +273,25 @@ async fn throttling_and_replication_lag_are_waited_out() {
     let data = tempfile::tempdir().unwrap();
     let token = admin_token(&emu);
     emu.throttle_next(2, 429, Some(1));
-    let out = exowiz(&emu, data.path(), Some(&token), &["register", "--profile", "bueroware", "--grant-consent", "--json"]).await;
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out = exowiz(
+        &emu,
+        data.path(),
+        Some(&token),
+        &[
+            "register",
+            "--profile",
+            "bueroware",
+            "--grant-consent",
+            "--json",
+        ],
+    )
+    .await;
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        stderr(&out),
+        String::from_utf8_lossy(&out.stdout)
+    );
     let statuses: Vec<u16> = emu.requests().iter().map(|r| r.status).collect();
     assert!(statuses.contains(&429), "throttled: {statuses:?}");
     assert!(

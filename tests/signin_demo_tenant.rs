@@ -26,21 +26,38 @@ async fn browser_sign_in_with_pkce_reaches_graph() {
         let page = reqwest::Client::new().get(url).send().await.unwrap();
         (page.status(), page.text().await.unwrap())
     });
-    let tokens = pending.wait(Duration::from_secs(30)).await.expect("signed in");
+    let tokens = pending
+        .wait(Duration::from_secs(30))
+        .await
+        .expect("signed in");
     let (status, page) = browser.await.unwrap();
     assert!(status.is_success(), "{status}: {page}");
     assert!(page.contains("Signed in"), "{page}");
     let claims = tokens.claims().unwrap();
     assert_eq!(claims.tid.as_deref(), Some(emu.tenant_id().as_str()));
-    assert!(claims.scopes().iter().any(|s| s == "Application.ReadWrite.All"), "{:?}", claims.scopes());
+    assert!(
+        claims
+            .scopes()
+            .iter()
+            .any(|s| s == "Application.ReadWrite.All"),
+        "{:?}",
+        claims.scopes()
+    );
 
     let graph = GraphClient::new(&cfg.endpoints, tokens.access_token.clone());
     let org = graph.organization().await.unwrap();
     assert_eq!(org.display_name.as_deref(), Some("Contoso Ltd"));
     // The authorization request carried a PKCE challenge; the token request its verifier.
     let log = emu.requests();
-    let authorize = log.iter().find(|r| r.path_and_query.contains("/oauth2/v2.0/authorize")).unwrap();
-    assert!(authorize.path_and_query.contains("code_challenge_method=S256"));
+    let authorize = log
+        .iter()
+        .find(|r| r.path_and_query.contains("/oauth2/v2.0/authorize"))
+        .unwrap();
+    assert!(
+        authorize
+            .path_and_query
+            .contains("code_challenge_method=S256")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -49,7 +66,12 @@ async fn device_code_sign_in_is_approved_by_the_demo_tenant() {
     let http = auth::http_client().unwrap();
     let cfg = config(&emu, "organizations");
     let session = DeviceCodeFlow::start(&http, &cfg).await.unwrap();
-    assert!(session.verification_uri().as_str().starts_with(emu.base_url().as_str()));
+    assert!(
+        session
+            .verification_uri()
+            .as_str()
+            .starts_with(emu.base_url().as_str())
+    );
     assert!(!session.user_code().is_empty());
     let tokens = tokio::time::timeout(Duration::from_secs(30), session.poll())
         .await
@@ -57,34 +79,63 @@ async fn device_code_sign_in_is_approved_by_the_demo_tenant() {
         .expect("signed in");
     let claims = tokens.claims().unwrap();
     assert_eq!(claims.username(), Some("admin@contoso.com"));
-    assert!(tokens.refresh_token.is_some(), "offline_access gives a refresh token");
+    assert!(
+        tokens.refresh_token.is_some(),
+        "offline_access gives a refresh token"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn device_code_waits_for_the_admin_when_not_auto_approved() {
-    let emu = emulator(exowiz::emulator::EmulatorConfig { auto_approve: false, ..quick_config() }).await;
+    let emu = emulator(exowiz::emulator::EmulatorConfig {
+        auto_approve: false,
+        ..quick_config()
+    })
+    .await;
     let http = auth::http_client().unwrap();
-    let session = DeviceCodeFlow::start(&http, &config(&emu, "organizations")).await.unwrap();
+    let session = DeviceCodeFlow::start(&http, &config(&emu, "organizations"))
+        .await
+        .unwrap();
     let still_waiting = tokio::time::timeout(Duration::from_millis(2500), session.poll()).await;
-    assert!(still_waiting.is_err(), "no token before the code was entered");
+    assert!(
+        still_waiting.is_err(),
+        "no token before the code was entered"
+    );
     let polls = emu
         .requests()
         .iter()
         .filter(|r| r.path_and_query.ends_with("/oauth2/v2.0/token"))
         .count();
-    assert!((1..=4).contains(&polls), "polled at the server's interval, not in a busy loop: {polls}");
+    assert!(
+        (1..=4).contains(&polls),
+        "polled at the server's interval, not in a busy loop: {polls}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn mfa_and_conditional_access_refusals_are_sentences() {
     let emu = emulator(quick_config()).await;
     let http = auth::http_client().unwrap();
-    for (user, needle) in [("mfa@contoso.com", "multi-factor"), ("blocked@contoso.com", "Conditional Access")] {
-        let pending = BrowserSignIn::start(&http, &config(&emu, "contoso.com")).await.unwrap();
+    for (user, needle) in [
+        ("mfa@contoso.com", "multi-factor"),
+        ("blocked@contoso.com", "Conditional Access"),
+    ] {
+        let pending = BrowserSignIn::start(&http, &config(&emu, "contoso.com"))
+            .await
+            .unwrap();
         let mut url = pending.authorize_url().clone();
         url.query_pairs_mut().append_pair("login_hint", user);
-        tokio::spawn(async move { reqwest::Client::new().get(url).send().await.map(|r| r.status()) });
-        let err = pending.wait(Duration::from_secs(30)).await.expect_err("refused");
+        tokio::spawn(async move {
+            reqwest::Client::new()
+                .get(url)
+                .send()
+                .await
+                .map(|r| r.status())
+        });
+        let err = pending
+            .wait(Duration::from_secs(30))
+            .await
+            .expect_err("refused");
         assert!(err.to_string().contains(needle), "{user}: {err}");
     }
 }
@@ -94,11 +145,20 @@ async fn tenant_lookup_by_domain() {
     let emu = emulator(quick_config()).await;
     let http = auth::http_client().unwrap();
     let cfg = config(&emu, "organizations");
-    assert_eq!(auth::lookup_tenant_id(&http, &cfg.endpoints, "contoso.com").await.unwrap(), emu.tenant_id());
     assert_eq!(
-        auth::lookup_tenant_id(&http, &cfg.endpoints, "contoso.onmicrosoft.com").await.unwrap(),
+        auth::lookup_tenant_id(&http, &cfg.endpoints, "contoso.com")
+            .await
+            .unwrap(),
         emu.tenant_id()
     );
-    let err = auth::lookup_tenant_id(&http, &cfg.endpoints, "fabrikam.example").await.unwrap_err();
+    assert_eq!(
+        auth::lookup_tenant_id(&http, &cfg.endpoints, "contoso.onmicrosoft.com")
+            .await
+            .unwrap(),
+        emu.tenant_id()
+    );
+    let err = auth::lookup_tenant_id(&http, &cfg.endpoints, "fabrikam.example")
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("fabrikam.example"), "{err}");
 }

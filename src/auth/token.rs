@@ -7,6 +7,14 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::Value;
 
+/// Audiences Microsoft Graph tokens carry in the national clouds.
+const KNOWN_GRAPH_AUDIENCES: &[&str] = &[
+    "https://graph.microsoft.com",
+    "https://graph.microsoft.us",
+    "https://dod-graph.microsoft.us",
+    "https://microsoftgraph.chinacloudapi.cn",
+];
+
 use super::error::AuthError;
 use super::transport::{seconds_field, take_string};
 use crate::endpoints::Endpoints;
@@ -117,7 +125,11 @@ impl Claims {
         match self.aud.as_deref() {
             Some(aud) => {
                 let aud = aud.trim_end_matches('/');
-                aud == "00000003-0000-0000-c000-000000000000" || aud == endpoints.graph_resource()
+                // Graph's appId, the configured Graph host, or any national cloud's Graph host
+                // (a custom Graph URL such as the demo tenant's still gets Graph's audience).
+                aud == "00000003-0000-0000-c000-000000000000"
+                    || aud == endpoints.graph_resource()
+                    || KNOWN_GRAPH_AUDIENCES.contains(&aud)
             }
             None => false,
         }

@@ -15,7 +15,13 @@ pub struct DemoTenant {
 pub async fn start() -> Result<DemoTenant, Failure> {
     let dir = exowiz::store::data_dir().map_err(|e| Failure::new(Exit::Other, e.to_string()))?;
     std::fs::create_dir_all(&dir).map_err(|e| {
-        Failure::new(Exit::Other, format!("The data directory {} cannot be created: {e}", dir.display()))
+        Failure::new(
+            Exit::Other,
+            format!(
+                "The data directory {} cannot be created: {e}",
+                dir.display()
+            ),
+        )
     })?;
     let config = EmulatorConfig {
         state_file: Some(dir.join("demo-tenant.json")),
@@ -28,8 +34,18 @@ pub async fn start() -> Result<DemoTenant, Failure> {
         .await
         .map_err(|e| Failure::new(Exit::Other, format!("The demo tenant could not start: {e}")))?;
     let base = emulator.base_url().to_string();
-    eprintln!("Demo tenant \"Contoso Ltd\" running at {base} (state: {}).", dir.join("demo-tenant.json").display());
-    let endpoints = Endpoints::custom(&base, &base)
-        .map_err(|e| Failure::new(Exit::Other, format!("The demo tenant's URL is invalid: {e}")))?;
-    Ok(DemoTenant { endpoints, _emulator: emulator })
+    eprintln!(
+        "Demo tenant \"Contoso Ltd\" running at {base} (state: {}).",
+        dir.join("demo-tenant.json").display()
+    );
+    let endpoints = Endpoints::custom(&base, &base).map_err(|e| {
+        Failure::new(
+            Exit::Other,
+            format!("The demo tenant's URL is invalid: {e}"),
+        )
+    })?;
+    Ok(DemoTenant {
+        endpoints,
+        _emulator: emulator,
+    })
 }

@@ -31,7 +31,10 @@ pub struct Failure {
 
 impl Failure {
     pub fn new(exit: Exit, message: impl Into<String>) -> Self {
-        Self { exit, message: message.into() }
+        Self {
+            exit,
+            message: message.into(),
+        }
     }
 }
 
@@ -63,7 +66,10 @@ impl Connection {
         let mut endpoints = Endpoints::for_cloud(self.cloud);
         let parse = |what: &str, url: &str| {
             Endpoints::custom(url, url).map(|e| e.login).map_err(|e| {
-                Failure::new(Exit::Input, format!("The {what} URL '{url}' is not a URL ({e})."))
+                Failure::new(
+                    Exit::Input,
+                    format!("The {what} URL '{url}' is not a URL ({e})."),
+                )
             })
         };
         if let Some(url) = &self.login_url {

@@ -19,10 +19,23 @@ pub fn run(args: ProfilesArgs) -> Result<(), Failure> {
         return Ok(());
     }
     for p in &profiles {
-        println!("{:<13} {} — app \"{}\"", p.id, p.product, p.default_app_name);
+        println!(
+            "{:<13} {} — app \"{}\"",
+            p.id, p.product, p.default_app_name
+        );
         for perm in p.permissions_for(InstallMode::CloudOnly) {
-            let hybrid = if p.permissions_for(InstallMode::Hybrid).contains(&perm) { "" } else { " (cloud-only)" };
-            println!("{:<13}   {} {} ({}){hybrid}", "", perm.api.display_name(), perm.name, perm.kind.as_str());
+            let hybrid = if p.permissions_for(InstallMode::Hybrid).contains(&perm) {
+                ""
+            } else {
+                " (cloud-only)"
+            };
+            println!(
+                "{:<13}   {} {} ({}){hybrid}",
+                "",
+                perm.api.display_name(),
+                perm.name,
+                perm.kind.as_str()
+            );
         }
         if p.permissions.is_empty() {
             println!("{:<13}   permissions from --permission API:NAME:TYPE", "");

@@ -3,7 +3,9 @@
 use super::{Connection, Exit, Failure, demo, sign_in};
 use exowiz::graph::{GraphClient, GraphError};
 use exowiz::profile::{self, InstallMode, Permission};
-use exowiz::register::{self, RegisterError, RegisterEvent, RegisterOutcome, RegisterRequest, validate};
+use exowiz::register::{
+    self, RegisterError, RegisterEvent, RegisterOutcome, RegisterRequest, validate,
+};
 use exowiz::store::Store;
 use secrecy::ExposeSecret;
 use serde_json::json;
@@ -48,7 +50,11 @@ pub struct RegisterArgs {
 pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Failure> {
     let request = request_from(&args)?;
     // The demo tenant lives as long as this command.
-    let demo = if args.demo { Some(demo::start().await?) } else { None };
+    let demo = if args.demo {
+        Some(demo::start().await?)
+    } else {
+        None
+    };
     let endpoints = match &demo {
         Some(tenant) => tenant.endpoints.clone(),
         None => connection.endpoints()?,
@@ -62,12 +68,19 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
             eprintln!("{}", describe(&event));
         }
     };
-    let outcome = register::register(&graph, &endpoints, &tenant_id, store.as_ref(), &request, &on_event)
-        .await
-        .map_err(|e| match e {
-            RegisterError::Input(text) => Failure::new(Exit::Input, text),
-            RegisterError::Graph(e) => graph_failure(e),
-        })?;
+    let outcome = register::register(
+        &graph,
+        &endpoints,
+        &tenant_id,
+        store.as_ref(),
+        &request,
+        &on_event,
+    )
+    .await
+    .map_err(|e| match e {
+        RegisterError::Input(text) => Failure::new(Exit::Input, text),
+        RegisterError::Graph(e) => graph_failure(e),
+    })?;
     if args.json {
         println!("{}", to_json(&outcome, &request));
     } else {
@@ -93,7 +106,12 @@ fn request_from(args: &RegisterArgs) -> Result<RegisterRequest, Failure> {
     let profile = profile::by_id(&args.profile)
         .map_err(|e| input(e.to_string()))?
         .with_extra_permissions(extra);
-    let mailbox = args.mailbox.as_deref().map(validate::mailbox).transpose().map_err(input)?;
+    let mailbox = args
+        .mailbox
+        .as_deref()
+        .map(validate::mailbox)
+        .transpose()
+        .map_err(input)?;
     let transfer_domains = args
         .domains
         .iter()
@@ -104,7 +122,10 @@ fn request_from(args: &RegisterArgs) -> Result<RegisterRequest, Failure> {
         mode: args.mode,
         mailbox,
         transfer_domains,
-        app_name: args.app_name.clone().unwrap_or_else(|| profile.default_app_name.clone()),
+        app_name: args
+            .app_name
+            .clone()
+            .unwrap_or_else(|| profile.default_app_name.clone()),
         secret_months: args.secret_months.unwrap_or(profile.secret_months),
         grant_consent: args.grant_consent,
         app_id: args.app_id.clone(),
@@ -122,14 +143,24 @@ fn graph_failure(e: GraphError) -> Failure {
 fn describe(event: &RegisterEvent) -> String {
     match event {
         RegisterEvent::CheckingTenant => "Reading the tenant…".into(),
-        RegisterEvent::AppFound { client_id } => format!("Found the existing app {client_id}; completing it."),
+        RegisterEvent::AppFound { client_id } => {
+            format!("Found the existing app {client_id}; completing it.")
+        }
         RegisterEvent::AppCreated { client_id } => format!("Created the app {client_id}."),
-        RegisterEvent::AppUpdated => "Brought the app's permissions and redirect URIs up to the profile.".into(),
+        RegisterEvent::AppUpdated => {
+            "Brought the app's permissions and redirect URIs up to the profile.".into()
+        }
         RegisterEvent::SecretCreated => "Created a client secret.".into(),
-        RegisterEvent::ServicePrincipalReady { created: true } => "Created the service principal (enterprise app).".into(),
-        RegisterEvent::ServicePrincipalReady { created: false } => "The service principal (enterprise app) exists.".into(),
+        RegisterEvent::ServicePrincipalReady { created: true } => {
+            "Created the service principal (enterprise app).".into()
+        }
+        RegisterEvent::ServicePrincipalReady { created: false } => {
+            "The service principal (enterprise app) exists.".into()
+        }
         RegisterEvent::Granting { count } => format!("Granting {count} permission(s)…"),
-        RegisterEvent::GrantsChecked { granted, total } => format!("{granted} of {total} permissions granted."),
+        RegisterEvent::GrantsChecked { granted, total } => {
+            format!("{granted} of {total} permissions granted.")
+        }
     }
 }
 
@@ -174,15 +205,28 @@ fn print_text(o: &RegisterOutcome, request: &RegisterRequest) {
     let fields = &request.profile.fields;
     let end = o.secret_end.format("%Y-%m-%d");
     println!();
-    println!("{} in {} — paste into {}:", o.app_name, o.tenant_name, fields.location);
+    println!(
+        "{} in {} — paste into {}:",
+        o.app_name, o.tenant_name, fields.location
+    );
     if let Some(tenant_field) = &fields.tenant_id {
         println!("  {:<28} {}", tenant_field, o.tenant_id);
     } else {
-        println!("  {:<28} {}  (the product does not ask for it)", "Tenant ID", o.tenant_id);
+        println!(
+            "  {:<28} {}  (the product does not ask for it)",
+            "Tenant ID", o.tenant_id
+        );
     }
     println!("  {:<28} {}", fields.client_id, o.client_id);
-    println!("  {:<28} {}", fields.client_secret, o.secret.secret_text.expose_secret());
-    println!("  {:<28} {end}  (renew before then: exowiz register again, or rotate)", "Secret expires");
+    println!(
+        "  {:<28} {}",
+        fields.client_secret,
+        o.secret.secret_text.expose_secret()
+    );
+    println!(
+        "  {:<28} {end}  (renew before then: exowiz register again, or rotate)",
+        "Secret expires"
+    );
     if let (Some(label), Some(mailbox)) = (&fields.mailbox, &o.mailbox) {
         println!("  {label:<28} {mailbox}");
     }
@@ -193,10 +237,18 @@ fn print_text(o: &RegisterOutcome, request: &RegisterRequest) {
     println!("Permissions:");
     for p in &o.permissions {
         let state = if p.granted { "granted" } else { "NOT granted" };
-        println!("  {:<27} {:<24} {:<12} {state}", p.api.display_name(), p.name, p.kind.as_str());
+        println!(
+            "  {:<27} {:<24} {:<12} {state}",
+            p.api.display_name(),
+            p.name,
+            p.kind.as_str()
+        );
     }
     if !o.all_granted() {
-        println!("\nAdmin consent: open this link as a Global or Privileged Role Administrator:\n  {}", o.consent_url);
+        println!(
+            "\nAdmin consent: open this link as a Global or Privileged Role Administrator:\n  {}",
+            o.consent_url
+        );
     }
     for n in &o.notes {
         println!("\nNote: {n}");

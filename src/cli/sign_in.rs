@@ -20,15 +20,21 @@ pub async fn graph_token(
     };
     let claims = tokens.claims().map_err(sign_in_failure)?;
     let tenant_id = claims.tid.clone().ok_or_else(|| {
-        Failure::new(Exit::SignIn, "The token names no tenant (no tid claim); sign in again.")
+        Failure::new(
+            Exit::SignIn,
+            "The token names no tenant (no tid claim); sign in again.",
+        )
     })?;
-    if let Some(wanted) = &connection.tenant {
-        if looks_like_guid(wanted) && !wanted.eq_ignore_ascii_case(&tenant_id) {
-            return Err(Failure::new(
-                Exit::SignIn,
-                format!("The sign-in belongs to tenant {tenant_id}, not to {wanted}. Sign in with an account of {wanted}."),
-            ));
-        }
+    if let Some(wanted) = &connection.tenant
+        && looks_like_guid(wanted)
+        && !wanted.eq_ignore_ascii_case(&tenant_id)
+    {
+        return Err(Failure::new(
+            Exit::SignIn,
+            format!(
+                "The sign-in belongs to tenant {tenant_id}, not to {wanted}. Sign in with an account of {wanted}."
+            ),
+        ));
     }
     Ok((tokens, tenant_id))
 }
@@ -62,19 +68,31 @@ async fn interactive(
         if let Some(reason) = browser::unavailable_reason() {
             eprintln!("Signing in with a device code: no browser can be opened here ({reason}).");
         } else {
-            let pending = BrowserSignIn::start(&http, &config).await.map_err(sign_in_failure)?;
+            let pending = BrowserSignIn::start(&http, &config)
+                .await
+                .map_err(sign_in_failure)?;
             let url = pending.authorize_url().to_string();
             match browser::open(&url) {
                 Ok(()) => {
-                    eprintln!("Sign in in the browser window that just opened. If none opened, open this link:\n  {url}");
-                    return pending.wait(auth::DEFAULT_BROWSER_TIMEOUT).await.map_err(sign_in_failure);
+                    eprintln!(
+                        "Sign in in the browser window that just opened. If none opened, open this link:\n  {url}"
+                    );
+                    return pending
+                        .wait(auth::DEFAULT_BROWSER_TIMEOUT)
+                        .await
+                        .map_err(sign_in_failure);
                 }
                 Err(why) => eprintln!("{why} Signing in with a device code instead."),
             }
         }
     }
-    let session = DeviceCodeFlow::start(&http, &config).await.map_err(sign_in_failure)?;
-    let expires = session.expires_at().with_timezone(&chrono::Local).format("%H:%M");
+    let session = DeviceCodeFlow::start(&http, &config)
+        .await
+        .map_err(sign_in_failure)?;
+    let expires = session
+        .expires_at()
+        .with_timezone(&chrono::Local)
+        .format("%H:%M");
     eprintln!(
         "To sign in, open {} in a browser on any device and enter the code\n\n    {}\n\nThe code is valid until {expires}. Enter it only on a Microsoft sign-in page you opened yourself: nobody from support will ever ask you for it.",
         session.verification_uri(),

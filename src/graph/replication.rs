@@ -60,7 +60,10 @@ impl CreatedObjects {
 /// * 400 with `details[].code == NoBackingApplicationObject`, or whose message says the appId
 ///   "does not reference a valid application object" (POST /servicePrincipals right after
 ///   POST /applications), or "does not exist or one of its queried reference-property
-///   objects are not present" (grants that name a just-created service principal);
+///   objects are not present" (grants that name a just-created service principal), or
+///   "Invalid value specified for property 'principalId'/'clientId'/'resourceId'" (what
+///   appRoleAssignedTo and oauth2PermissionGrants answer while that principal is not
+///   replicated yet; only retried when the request names an id exowiz just created);
 /// * 404 `Request_ResourceNotFound` / `ResourceNotFound`, or a 404 whose message says the
 ///   resource "does not exist".
 pub(crate) fn is_replication_error(status: u16, body: &ErrorBody) -> bool {
@@ -74,6 +77,11 @@ pub(crate) fn is_replication_error(status: u16, body: &ErrorBody) -> bool {
             body.has_code("NoBackingApplicationObject")
                 || message.contains("does not reference a valid application object")
                 || message.contains("does not exist or one of its queried reference-property")
+                || ["principalid", "clientid", "resourceid"]
+                    .iter()
+                    .any(|field| {
+                        message.contains(&format!("invalid value specified for property '{field}'"))
+                    })
         }
         404 => {
             matches!(
@@ -125,6 +133,22 @@ mod tests {
             404,
             &body(
                 r#"{"error":{"code":"MailboxNotEnabledForRESTAPI","message":"The mailbox is either inactive, soft-deleted, or is hosted on-premise."}}"#
+            )
+        ));
+    }
+
+    #[test]
+    fn an_invalid_principal_reference_counts_as_replication() {
+        assert!(is_replication_error(
+            400,
+            &body(
+                r#"{"error":{"code":"Request_BadRequest","message":"Invalid value specified for property 'principalId' of resource 'AppRoleAssignment'."}}"#
+            )
+        ));
+        assert!(!is_replication_error(
+            400,
+            &body(
+                r#"{"error":{"code":"Request_BadRequest","message":"Invalid value specified for property 'appRoleId' of resource 'AppRoleAssignment'."}}"#
             )
         ));
     }

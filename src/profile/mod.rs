@@ -11,11 +11,23 @@ use std::fmt;
 
 /// The profiles shipped with exowiz, in the order of the manuals.
 const BUILT_IN: [(&str, &str); 6] = [
-    ("officemaster", include_str!("../../assets/profiles/officemaster.toml")),
-    ("myfactory", include_str!("../../assets/profiles/myfactory.toml")),
-    ("flowfact", include_str!("../../assets/profiles/flowfact.toml")),
+    (
+        "officemaster",
+        include_str!("../../assets/profiles/officemaster.toml"),
+    ),
+    (
+        "myfactory",
+        include_str!("../../assets/profiles/myfactory.toml"),
+    ),
+    (
+        "flowfact",
+        include_str!("../../assets/profiles/flowfact.toml"),
+    ),
     ("moveit", include_str!("../../assets/profiles/moveit.toml")),
-    ("bueroware", include_str!("../../assets/profiles/bueroware.toml")),
+    (
+        "bueroware",
+        include_str!("../../assets/profiles/bueroware.toml"),
+    ),
     ("custom", include_str!("../../assets/profiles/custom.toml")),
 ];
 
@@ -277,10 +289,9 @@ impl Profile {
     /// Adds permissions (from `--permission`), skipping ones already present.
     pub fn with_extra_permissions(mut self, extra: Vec<Permission>) -> Self {
         for p in extra {
-            let exists = self
-                .permissions
-                .iter()
-                .any(|q| q.api == p.api && q.kind == p.kind && q.name.eq_ignore_ascii_case(&p.name));
+            let exists = self.permissions.iter().any(|q| {
+                q.api == p.api && q.kind == p.kind && q.name.eq_ignore_ascii_case(&p.name)
+            });
             if !exists {
                 self.permissions.push(p);
             }
@@ -299,7 +310,14 @@ mod tests {
         let ids: Vec<_> = profiles.iter().map(|p| p.id.as_str()).collect();
         assert_eq!(
             ids,
-            ["officemaster", "myfactory", "flowfact", "moveit", "bueroware", "custom"]
+            [
+                "officemaster",
+                "myfactory",
+                "flowfact",
+                "moveit",
+                "bueroware",
+                "custom"
+            ]
         );
     }
 
@@ -322,25 +340,42 @@ mod tests {
     fn hybrid_drops_cloud_address_book_permissions() {
         let om = by_id("officemaster").unwrap();
         let names = |mode| -> Vec<String> {
-            om.permissions_for(mode).into_iter().map(|p| p.name).collect()
+            om.permissions_for(mode)
+                .into_iter()
+                .map(|p| p.name)
+                .collect()
         };
         assert_eq!(
             names(InstallMode::CloudOnly),
-            ["full_access_as_app", "People.Read.All", "User.Read.All", "User.Read"]
+            [
+                "full_access_as_app",
+                "People.Read.All",
+                "User.Read.All",
+                "User.Read"
+            ]
         );
-        assert_eq!(names(InstallMode::Hybrid), ["full_access_as_app", "User.Read"]);
+        assert_eq!(
+            names(InstallMode::Hybrid),
+            ["full_access_as_app", "User.Read"]
+        );
     }
 
     #[test]
     fn unknown_profile_names_the_known_ones() {
         let err = by_id("faxmaster").unwrap_err().to_string();
-        assert!(err.contains("faxmaster") && err.contains("officemaster"), "{err}");
+        assert!(
+            err.contains("faxmaster") && err.contains("officemaster"),
+            "{err}"
+        );
     }
 
     #[test]
     fn permission_specs_parse_and_reject_garbage() {
         let p = Permission::parse_spec("graph:Mail.Send:application").unwrap();
-        assert_eq!((p.api, p.kind, p.name.as_str()), (Api::Graph, PermissionType::Application, "Mail.Send"));
+        assert_eq!(
+            (p.api, p.kind, p.name.as_str()),
+            (Api::Graph, PermissionType::Application, "Mail.Send")
+        );
         assert!(Permission::parse_spec("Mail.Send").is_err());
         assert!(Permission::parse_spec("sharepoint:Sites.Read.All:application").is_err());
         assert!(Permission::parse_spec("graph:Mail.Send:sometimes").is_err());

@@ -95,7 +95,10 @@ pub async fn register(
         Some(s) => s.find(tenant_id, &profile.id, &graph_url).ok().flatten(),
         None => None,
     };
-    let wanted_app_id = req.app_id.clone().or_else(|| saved.as_ref().map(|s| s.client_id.clone()));
+    let wanted_app_id = req
+        .app_id
+        .clone()
+        .or_else(|| saved.as_ref().map(|s| s.client_id.clone()));
 
     // Round trip 1: everything that depends on nothing.
     on_event(RegisterEvent::CheckingTenant);
@@ -133,7 +136,10 @@ pub async fn register(
         mailbox_state
     );
     let org = org?;
-    let org_name = org.display_name.clone().unwrap_or_else(|| "the tenant".to_string());
+    let org_name = org
+        .display_name
+        .clone()
+        .unwrap_or_else(|| "the tenant".to_string());
     let graph_sp = graph_sp?;
     let exchange_sp = exchange_sp?;
     let mut existing_apps = existing_apps?;
@@ -183,11 +189,15 @@ pub async fn register(
     let (app, created_app, existing_sp) = match existing_apps.pop() {
         None => {
             let app = graph.create_application(&wanted).await?;
-            on_event(RegisterEvent::AppCreated { client_id: app.app_id.clone() });
+            on_event(RegisterEvent::AppCreated {
+                client_id: app.app_id.clone(),
+            });
             (app, true, None)
         }
         Some(app) => {
-            on_event(RegisterEvent::AppFound { client_id: app.app_id.clone() });
+            on_event(RegisterEvent::AppFound {
+                client_id: app.app_id.clone(),
+            });
             let patch = patch_towards(&app, &wanted);
             let (patched, sp) = tokio::join!(
                 async {
@@ -219,7 +229,9 @@ pub async fn register(
     let secret = secret?;
     on_event(RegisterEvent::SecretCreated);
     let sp = sp?;
-    on_event(RegisterEvent::ServicePrincipalReady { created: existing_sp.is_none() });
+    on_event(RegisterEvent::ServicePrincipalReady {
+        created: existing_sp.is_none(),
+    });
 
     if let Some(store) = store {
         let mut secrets = saved
@@ -237,7 +249,10 @@ pub async fn register(
             tenant_id: tenant_id.to_string(),
             tenant_name: org.display_name.clone(),
             profile: profile.id.clone(),
-            app_name: app.display_name.clone().unwrap_or_else(|| req.app_name.clone()),
+            app_name: app
+                .display_name
+                .clone()
+                .unwrap_or_else(|| req.app_name.clone()),
             client_id: app.app_id.clone(),
             app_object_id: app.id.clone(),
             service_principal_id: Some(sp.id.clone()),
@@ -254,7 +269,17 @@ pub async fn register(
     }
 
     // Round trip 4: grants.
-    let granted = grants(graph, &sp, existing_sp.is_none(), &resolved, &sp_for, req.grant_consent, on_event, &mut notes).await?;
+    let granted = grants(
+        graph,
+        &sp,
+        existing_sp.is_none(),
+        &resolved,
+        &sp_for,
+        req.grant_consent,
+        on_event,
+        &mut notes,
+    )
+    .await?;
     let permissions: Vec<PermissionStatus> = resolved
         .iter()
         .map(|r| PermissionStatus {
@@ -281,7 +306,10 @@ pub async fn register(
     if resolved.iter().any(|r| r.from_fallback) {
         notes.push("Some permission IDs came from exowiz's built-in table because the tenant did not publish them.".into());
     }
-    let app_name = app.display_name.clone().unwrap_or_else(|| req.app_name.clone());
+    let app_name = app
+        .display_name
+        .clone()
+        .unwrap_or_else(|| req.app_name.clone());
     let exchange_commands = exchange_commands::for_profile(
         profile,
         &app.app_id,
@@ -320,7 +348,9 @@ fn check_mailbox(
     org_name: &str,
     state: Option<MailboxState>,
 ) -> Result<(), RegisterError> {
-    let Some(mailbox) = &req.mailbox else { return Ok(()) };
+    let Some(mailbox) = &req.mailbox else {
+        return Ok(());
+    };
     match state {
         None | Some(MailboxState::Exists) => Ok(()),
         Some(MailboxState::NoSuchUser) => Err(RegisterError::Input(format!(
@@ -346,7 +376,11 @@ fn transfer_domains(
             .find(|(k, _)| k == kind)
             .map(|(_, n)| n.clone())
             .unwrap_or_else(|| {
-                validate::default_transfer_domains(org.display_name.as_deref().unwrap_or_default(), kind).0
+                validate::default_transfer_domains(
+                    org.display_name.as_deref().unwrap_or_default(),
+                    kind,
+                )
+                .0
             });
         if org
             .verified_domains
@@ -366,7 +400,8 @@ fn transfer_domains(
 /// The application as the profile wants it.
 fn desired_application(req: &RegisterRequest, resolved: &[ResolvedPermission]) -> NewApplication {
     let profile = &req.profile;
-    let uris = |list: &Vec<String>| (!list.is_empty()).then(|| RedirectUris::new(list.iter().cloned()));
+    let uris =
+        |list: &Vec<String>| (!list.is_empty()).then(|| RedirectUris::new(list.iter().cloned()));
     NewApplication {
         sign_in_audience: profile.sign_in_audience,
         is_fallback_public_client: Some(profile.allow_public_client_flows),
@@ -380,13 +415,16 @@ fn desired_application(req: &RegisterRequest, resolved: &[ResolvedPermission]) -
 fn required_resource_access(resolved: &[ResolvedPermission]) -> Vec<RequiredResourceAccess> {
     let mut by_api: BTreeMap<Api, Vec<ResourceAccess>> = BTreeMap::new();
     for r in resolved {
-        by_api.entry(r.permission.api).or_default().push(ResourceAccess {
-            id: r.id.clone(),
-            kind: match r.permission.kind {
-                PermissionType::Application => graph::PermissionType::Role,
-                PermissionType::Delegated => graph::PermissionType::Scope,
-            },
-        });
+        by_api
+            .entry(r.permission.api)
+            .or_default()
+            .push(ResourceAccess {
+                id: r.id.clone(),
+                kind: match r.permission.kind {
+                    PermissionType::Application => graph::PermissionType::Role,
+                    PermissionType::Delegated => graph::PermissionType::Scope,
+                },
+            });
     }
     by_api
         .into_iter()
@@ -404,10 +442,17 @@ fn patch_towards(app: &Application, wanted: &NewApplication) -> Option<Applicati
     let mut rra = app.required_resource_access.clone();
     let mut rra_changed = false;
     for want in &wanted.required_resource_access {
-        match rra.iter_mut().find(|r| r.resource_app_id.eq_ignore_ascii_case(&want.resource_app_id)) {
+        match rra.iter_mut().find(|r| {
+            r.resource_app_id
+                .eq_ignore_ascii_case(&want.resource_app_id)
+        }) {
             Some(have) => {
                 for access in &want.resource_access {
-                    if !have.resource_access.iter().any(|a| a.id == access.id && a.kind == access.kind) {
+                    if !have
+                        .resource_access
+                        .iter()
+                        .any(|a| a.id == access.id && a.kind == access.kind)
+                    {
                         have.resource_access.push(access.clone());
                         rra_changed = true;
                     }
@@ -423,7 +468,11 @@ fn patch_towards(app: &Application, wanted: &NewApplication) -> Option<Applicati
         patch.required_resource_access = Some(rra);
     }
     if let Some(want) = &wanted.public_client {
-        let mut uris = app.public_client.as_ref().map(|p| p.redirect_uris.clone()).unwrap_or_default();
+        let mut uris = app
+            .public_client
+            .as_ref()
+            .map(|p| p.redirect_uris.clone())
+            .unwrap_or_default();
         let before = uris.len();
         for u in &want.redirect_uris {
             if !uris.contains(u) {
@@ -434,7 +483,8 @@ fn patch_towards(app: &Application, wanted: &NewApplication) -> Option<Applicati
             patch.public_client = Some(RedirectUris::new(uris));
         }
     }
-    if wanted.is_fallback_public_client == Some(true) && app.is_fallback_public_client != Some(true) {
+    if wanted.is_fallback_public_client == Some(true) && app.is_fallback_public_client != Some(true)
+    {
         patch.is_fallback_public_client = Some(true);
     }
     (patch != ApplicationPatch::default()).then_some(patch)
@@ -463,14 +513,15 @@ async fn grants(
         let roles = roles?;
         delegated_grants = delegated?;
         for r in resolved {
-            let Some(resource) = sp_for(r.permission.api) else { continue };
+            let Some(resource) = sp_for(r.permission.api) else {
+                continue;
+            };
             let has = match r.permission.kind {
-                PermissionType::Application => roles
-                    .iter()
-                    .any(|a| a.app_role_id == r.id && a.resource_id.as_deref() == Some(resource.id.as_str())),
+                PermissionType::Application => roles.iter().any(|a| {
+                    a.app_role_id == r.id && a.resource_id.as_deref() == Some(resource.id.as_str())
+                }),
                 PermissionType::Delegated => delegated_grants.iter().any(|g| {
-                    g.resource_id == resource.id
-                        && g.scopes().contains(&r.permission.name.as_str())
+                    g.resource_id == resource.id && g.scopes().contains(&r.permission.name.as_str())
                 }),
             };
             if has {
@@ -490,7 +541,9 @@ async fn grants(
     if missing.is_empty() {
         return Ok(granted);
     }
-    on_event(RegisterEvent::Granting { count: missing.len() });
+    on_event(RegisterEvent::Granting {
+        count: missing.len(),
+    });
 
     let role_jobs = missing
         .iter()
@@ -504,12 +557,18 @@ async fn grants(
         });
     // One delegated grant per resource, holding all its scopes.
     let mut scopes_by_api: BTreeMap<Api, Vec<&ResolvedPermission>> = BTreeMap::new();
-    for r in missing.iter().filter(|r| r.permission.kind == PermissionType::Delegated) {
+    for r in missing
+        .iter()
+        .filter(|r| r.permission.kind == PermissionType::Delegated)
+    {
         scopes_by_api.entry(r.permission.api).or_default().push(r);
     }
     let delegated_jobs = scopes_by_api.into_iter().map(|(api, perms)| {
         let resource = sp_for(api).expect("filtered above");
-        let existing = delegated_grants.iter().find(|g| g.resource_id == resource.id).cloned();
+        let existing = delegated_grants
+            .iter()
+            .find(|g| g.resource_id == resource.id)
+            .cloned();
         async move {
             let mut scopes: Vec<String> = existing
                 .as_ref()
@@ -522,7 +581,10 @@ async fn grants(
             }
             let result = match &existing {
                 Some(g) => graph.update_delegated_grant(&g.id, &scopes).await,
-                None => graph.create_delegated_grant(&sp.id, &resource.id, &scopes).await.map(|_| ()),
+                None => graph
+                    .create_delegated_grant(&sp.id, &resource.id, &scopes)
+                    .await
+                    .map(|_| ()),
             };
             let ids: Vec<(Api, String)> = perms.iter().map(|p| (api, p.id.clone())).collect();
             (ids, result)
@@ -556,6 +618,7 @@ async fn grants(
     // rather than throwing away the app and the secret.
     let mut seen = BTreeSet::new();
     for e in failures {
+        tracing::warn!(detail = %e.detail(), "a grant failed");
         let text = e.to_string();
         if seen.insert(text.clone()) {
             notes.push(format!("Consent was not granted: {text} Open the consent link as an administrator who may grant it."));
@@ -612,16 +675,27 @@ mod tests {
         let wanted = desired_application(&req, &resolved(&req));
         let mut app = existing(&wanted);
         // The admin removed EWS.AccessAsUser.All and added a permission of their own.
-        app.required_resource_access[0].resource_access.retain(|a| a.kind == graph::PermissionType::Role);
+        app.required_resource_access[0]
+            .resource_access
+            .retain(|a| a.kind == graph::PermissionType::Role);
         app.required_resource_access.push(RequiredResourceAccess {
             resource_app_id: "00000003-0000-0000-c000-000000000000".into(),
-            resource_access: vec![ResourceAccess { id: "own".into(), kind: graph::PermissionType::Scope }],
+            resource_access: vec![ResourceAccess {
+                id: "own".into(),
+                kind: graph::PermissionType::Scope,
+            }],
         });
         let patch = patch_towards(&app, &wanted).expect("something to change");
         let rra = patch.required_resource_access.unwrap();
-        let ids: Vec<&str> = rra.iter().flat_map(|r| r.resource_access.iter().map(|a| a.id.as_str())).collect();
+        let ids: Vec<&str> = rra
+            .iter()
+            .flat_map(|r| r.resource_access.iter().map(|a| a.id.as_str()))
+            .collect();
         assert!(ids.contains(&"own"), "kept the admin's permission");
-        assert!(ids.contains(&"3b5f3d61-589b-4a3c-a359-5dd4b5ee5bd5"), "added EWS.AccessAsUser.All");
+        assert!(
+            ids.contains(&"3b5f3d61-589b-4a3c-a359-5dd4b5ee5bd5"),
+            "added EWS.AccessAsUser.All"
+        );
         assert_eq!(patch.is_fallback_public_client, Some(true));
         assert_eq!(patch.public_client, None, "redirect URI was already there");
     }
@@ -632,7 +706,10 @@ mod tests {
         let wanted = desired_application(&req, &resolved(&req));
         assert_eq!(wanted.required_resource_access.len(), 2);
         assert_eq!(wanted.sign_in_audience, graph::SignInAudience::MyOrg);
-        assert_eq!(wanted.public_client.unwrap().redirect_uris, ["urn:ietf:wg:oauth:2.0:oob"]);
+        assert_eq!(
+            wanted.public_client.unwrap().redirect_uris,
+            ["urn:ietf:wg:oauth:2.0:oob"]
+        );
     }
 
     #[test]

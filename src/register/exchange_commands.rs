@@ -57,7 +57,10 @@ pub fn for_profile(
             ),
         });
     }
-    if let (true, Some(sp)) = (profile.uses_ews && profile.needs_transfer_mailbox, service_principal_id) {
+    if let (true, Some(sp)) = (
+        profile.uses_ews && profile.needs_transfer_mailbox,
+        service_principal_id,
+    ) {
         out.push(ExchangeCommand {
             purpose: "Optional: register the app's service principal in Exchange Online, needed if you later scope it with RBAC for Applications.".into(),
             command: format!("New-ServicePrincipal -AppId {client_id} -ObjectId {sp} -DisplayName \"{app_name}\""),
@@ -76,7 +79,11 @@ mod tests {
         let p = profile::by_id("bueroware").unwrap();
         let cmds = for_profile(&p, "app-1", None, "SoftENGINE Mailserver", None);
         assert_eq!(cmds.len(), 1);
-        assert!(cmds[0].command.contains("(Get-OrganizationConfig).EwsAllowedAppIDs"));
+        assert!(
+            cmds[0]
+                .command
+                .contains("(Get-OrganizationConfig).EwsAllowedAppIDs")
+        );
         assert!(cmds[0].command.contains("'app-1'"));
     }
 
@@ -84,10 +91,15 @@ mod tests {
     fn moveit_gets_the_mailbox_limit_and_flowfact_smtp_auth() {
         let m = profile::by_id("moveit").unwrap();
         let cmds = for_profile(&m, "app-2", None, "moveIT", Some("orders@contoso.com"));
-        assert!(cmds.iter().any(|c| c.command.starts_with("New-ApplicationAccessPolicy -AppId app-2 -PolicyScopeGroupId orders@contoso.com")));
+        assert!(cmds.iter().any(|c| c.command.starts_with(
+            "New-ApplicationAccessPolicy -AppId app-2 -PolicyScopeGroupId orders@contoso.com"
+        )));
         let f = profile::by_id("flowfact").unwrap();
         let cmds = for_profile(&f, "app-3", None, "FFMailDienst", None);
-        assert!(cmds.iter().any(|c| c.command.contains("SmtpClientAuthenticationDisabled $false")));
+        assert!(cmds.iter().any(|c| {
+            c.command
+                .contains("SmtpClientAuthenticationDisabled $false")
+        }));
         assert!(!cmds.iter().any(|c| c.command.contains("Ews")));
     }
 }

@@ -36,10 +36,14 @@ pub fn domain_name(text: &str) -> Result<String, String> {
         return Err("the domain is empty.".into());
     }
     if t.len() > 253 {
-        return Err(format!("'{t}' is longer than a domain name may be (253 characters)."));
+        return Err(format!(
+            "'{t}' is longer than a domain name may be (253 characters)."
+        ));
     }
     if !t.contains('.') {
-        return Err(format!("'{t}' is not a domain name: it needs at least one dot, e.g. {t}.com."));
+        return Err(format!(
+            "'{t}' is not a domain name: it needs at least one dot, e.g. {t}.com."
+        ));
     }
     for label in t.split('.') {
         let ok = !label.is_empty()
@@ -137,8 +141,19 @@ mod tests {
 
     #[test]
     fn mailboxes() {
-        assert_eq!(mailbox(" Fax-Transfer@Contoso.com ").unwrap(), "fax-transfer@contoso.com");
-        for bad in ["fax", "@contoso.com", "fax@", "fax@contoso", "a..b@contoso.com", "fax transfer@contoso.com", "fax@-x.com"] {
+        assert_eq!(
+            mailbox(" Fax-Transfer@Contoso.com ").unwrap(),
+            "fax-transfer@contoso.com"
+        );
+        for bad in [
+            "fax",
+            "@contoso.com",
+            "fax@",
+            "fax@contoso",
+            "a..b@contoso.com",
+            "fax transfer@contoso.com",
+            "fax@-x.com",
+        ] {
             let err = mailbox(bad).unwrap_err();
             assert!(err.contains("not a mailbox"), "{bad}: {err}");
         }
@@ -154,9 +169,20 @@ mod tests {
 
     #[test]
     fn transfer_domain_args() {
-        assert_eq!(transfer_domain_arg("FAX=fax.contoso").unwrap(), ("fax".into(), "fax.contoso".into()));
-        assert!(transfer_domain_arg("fax.contoso").unwrap_err().contains("TYPE=NAME"));
-        assert!(transfer_domain_arg("mms=mms.contoso").unwrap_err().contains("fax, sms, vox"));
+        assert_eq!(
+            transfer_domain_arg("FAX=fax.contoso").unwrap(),
+            ("fax".into(), "fax.contoso".into())
+        );
+        assert!(
+            transfer_domain_arg("fax.contoso")
+                .unwrap_err()
+                .contains("TYPE=NAME")
+        );
+        assert!(
+            transfer_domain_arg("mms=mms.contoso")
+                .unwrap_err()
+                .contains("fax, sms, vox")
+        );
         assert!(transfer_domain_arg("fax=nodot").is_err());
     }
 
@@ -176,7 +202,9 @@ mod tests {
 
     #[test]
     fn lifetimes_and_names() {
-        assert!(secret_months(24).is_ok() && secret_months(0).is_err() && secret_months(25).is_err());
+        assert!(
+            secret_months(24).is_ok() && secret_months(0).is_err() && secret_months(25).is_err()
+        );
         assert!(app_name("  ").is_err());
         assert!(app_name(&"x".repeat(121)).is_err());
     }

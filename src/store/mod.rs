@@ -88,9 +88,16 @@ impl Store {
     }
 
     /// The registration an earlier run made for this profile in this tenant.
-    pub fn find(&self, tenant_id: &str, profile: &str, graph_url: &str) -> io::Result<Option<SavedRegistration>> {
+    pub fn find(
+        &self,
+        tenant_id: &str,
+        profile: &str,
+        graph_url: &str,
+    ) -> io::Result<Option<SavedRegistration>> {
         Ok(self.load()?.into_iter().find(|r| {
-            r.tenant_id.eq_ignore_ascii_case(tenant_id) && r.profile == profile && r.graph_url == graph_url
+            r.tenant_id.eq_ignore_ascii_case(tenant_id)
+                && r.profile == profile
+                && r.graph_url == graph_url
         }))
     }
 
@@ -155,10 +162,22 @@ mod tests {
         store.upsert(reg("a")).unwrap();
         store.upsert(reg("a")).unwrap();
         assert_eq!(store.load().unwrap().len(), 1);
-        let found = store.find("T1", "officemaster", "http://127.0.0.1:1/").unwrap();
+        let found = store
+            .find("T1", "officemaster", "http://127.0.0.1:1/")
+            .unwrap();
         assert_eq!(found.unwrap().client_id, "a");
-        assert!(store.find("t1", "officemaster", "https://graph.microsoft.com/").unwrap().is_none());
-        assert!(store.find("t1", "moveit", "http://127.0.0.1:1/").unwrap().is_none());
+        assert!(
+            store
+                .find("t1", "officemaster", "https://graph.microsoft.com/")
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            store
+                .find("t1", "moveit", "http://127.0.0.1:1/")
+                .unwrap()
+                .is_none()
+        );
     }
 
     #[test]

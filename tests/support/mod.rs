@@ -10,16 +10,66 @@ use std::time::Duration;
 /// The permission GUIDs from graph-facts §2, typed in independently of exowiz's own table.
 pub const ORACLE: &[(&str, &str, &str, &str)] = &[
     // (resourceAppId, name, Role|Scope, id)
-    ("00000002-0000-0ff1-ce00-000000000000", "full_access_as_app", "Role", "dc890d15-9560-4a4c-9b7f-a736ec74ec40"),
-    ("00000002-0000-0ff1-ce00-000000000000", "EWS.AccessAsUser.All", "Scope", "3b5f3d61-589b-4a3c-a359-5dd4b5ee5bd5"),
-    ("00000003-0000-0000-c000-000000000000", "People.Read.All", "Role", "b528084d-ad10-4598-8b93-929746b4d7d6"),
-    ("00000003-0000-0000-c000-000000000000", "User.Read.All", "Role", "df021288-bdef-4463-88db-98f22de89214"),
-    ("00000003-0000-0000-c000-000000000000", "User.Read", "Scope", "e1fe6dd8-ba31-4d61-89e7-88639da4683d"),
-    ("00000003-0000-0000-c000-000000000000", "IMAP.AccessAsUser.All", "Scope", "652390e4-393a-48de-9484-05f9b1212954"),
-    ("00000003-0000-0000-c000-000000000000", "POP.AccessAsUser.All", "Scope", "d7b7f2d9-0f45-4ea1-9d42-e50810c06991"),
-    ("00000003-0000-0000-c000-000000000000", "SMTP.Send", "Scope", "258f6531-6087-4cc4-bb90-092c5fb3ed3f"),
-    ("00000003-0000-0000-c000-000000000000", "offline_access", "Scope", "7427e0e9-2fba-42fe-b0c0-848c9e6a8182"),
-    ("00000003-0000-0000-c000-000000000000", "Mail.Send", "Role", "b633e1c5-b582-4048-a93e-9f11b44c7e96"),
+    (
+        "00000002-0000-0ff1-ce00-000000000000",
+        "full_access_as_app",
+        "Role",
+        "dc890d15-9560-4a4c-9b7f-a736ec74ec40",
+    ),
+    (
+        "00000002-0000-0ff1-ce00-000000000000",
+        "EWS.AccessAsUser.All",
+        "Scope",
+        "3b5f3d61-589b-4a3c-a359-5dd4b5ee5bd5",
+    ),
+    (
+        "00000003-0000-0000-c000-000000000000",
+        "People.Read.All",
+        "Role",
+        "b528084d-ad10-4598-8b93-929746b4d7d6",
+    ),
+    (
+        "00000003-0000-0000-c000-000000000000",
+        "User.Read.All",
+        "Role",
+        "df021288-bdef-4463-88db-98f22de89214",
+    ),
+    (
+        "00000003-0000-0000-c000-000000000000",
+        "User.Read",
+        "Scope",
+        "e1fe6dd8-ba31-4d61-89e7-88639da4683d",
+    ),
+    (
+        "00000003-0000-0000-c000-000000000000",
+        "IMAP.AccessAsUser.All",
+        "Scope",
+        "652390e4-393a-48de-9484-05f9b1212954",
+    ),
+    (
+        "00000003-0000-0000-c000-000000000000",
+        "POP.AccessAsUser.All",
+        "Scope",
+        "d7b7f2d9-0f45-4ea1-9d42-e50810c06991",
+    ),
+    (
+        "00000003-0000-0000-c000-000000000000",
+        "SMTP.Send",
+        "Scope",
+        "258f6531-6087-4cc4-bb90-092c5fb3ed3f",
+    ),
+    (
+        "00000003-0000-0000-c000-000000000000",
+        "offline_access",
+        "Scope",
+        "7427e0e9-2fba-42fe-b0c0-848c9e6a8182",
+    ),
+    (
+        "00000003-0000-0000-c000-000000000000",
+        "Mail.Send",
+        "Role",
+        "b633e1c5-b582-4048-a93e-9f11b44c7e96",
+    ),
 ];
 
 pub fn oracle_id(resource: &str, name: &str, kind: &str) -> &'static str {
@@ -106,15 +156,17 @@ pub fn files_containing(dir: &Path, needle: &str) -> Vec<std::path::PathBuf> {
     let mut hits = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
-            } else if let Ok(bytes) = std::fs::read(&p) {
-                if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
-                    hits.push(p);
-                }
+            } else if std::fs::read(&p)
+                .is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
+            {
+                hits.push(p);
             }
         }
     }
