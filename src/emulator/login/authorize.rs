@@ -116,7 +116,16 @@ pub async fn start(
         tenant: tenant.clone(),
         client_id: client.app_id.clone(),
         redirect_uri: redirect_uri.clone(),
-        scope: q.get("scope").cloned().unwrap_or_default(),
+        scope: q
+            .get("scope")
+            .filter(|s| !s.trim().is_empty())
+            .cloned()
+            .or_else(|| {
+                // v1 endpoint: `resource` instead of `scope`.
+                q.get("resource")
+                    .map(|r| format!("{}/.default openid", r.trim_end_matches('/')))
+            })
+            .unwrap_or_default(),
         state: q.get("state").cloned(),
         nonce: q.get("nonce").cloned(),
         code_challenge: q.get("code_challenge").cloned().filter(|c| !c.is_empty()),

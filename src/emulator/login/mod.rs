@@ -42,10 +42,22 @@ pub fn routes() -> Router<Arc<Shared>> {
             "/{tenant}/oauth2/authorize",
             get(authorize::start).post(authorize::submit),
         )
-        .route("/{tenant}/oauth2/v2.0/token", post(token_endpoint::v2))
-        .route("/{tenant}/oauth2/token", post(token_endpoint::v1))
-        .route("/{tenant}/oauth2/v2.0/devicecode", post(device::code_v2))
-        .route("/{tenant}/oauth2/devicecode", post(device::code_v1))
+        .route(
+            "/{tenant}/oauth2/v2.0/token",
+            post(token_endpoint::v2).get(token_endpoint::only_post),
+        )
+        .route(
+            "/{tenant}/oauth2/token",
+            post(token_endpoint::v1).get(token_endpoint::only_post),
+        )
+        .route(
+            "/{tenant}/oauth2/v2.0/devicecode",
+            post(device::code_v2).get(token_endpoint::only_post),
+        )
+        .route(
+            "/{tenant}/oauth2/devicecode",
+            post(device::code_v1).get(token_endpoint::only_post),
+        )
         .route("/{tenant}/oauth2/v2.0/logout", get(discovery::logout))
         .route("/{tenant}/oauth2/logout", get(discovery::logout))
         .route("/devicelogin", get(device::page).post(device::submit))

@@ -44,6 +44,15 @@ pub async fn v1(
     respond(handle(&shared, &tenant, &headers, &body, true))
 }
 
+/// `GET` on a POST-only endpoint.
+pub async fn only_post() -> Response {
+    OAuthError::invalid_request(
+        900561,
+        "The endpoint only accepts POST, OPTIONS requests. Received a GET request.",
+    )
+    .into_response()
+}
+
 fn respond(r: Result<Value, OAuthError>) -> Response {
     match r {
         Ok(v) => {
@@ -505,6 +514,7 @@ fn client_credentials(
         )
     });
     let resource = resource.ok_or_else(|| scopes::resource_not_found(&org, &prefix))?;
+    let resource = scopes::with_requested_audience(resource, Some(&prefix));
     let Some(client_sp) = client_sp else {
         return Err(OAuthError::new(
             400,
