@@ -615,6 +615,16 @@ async fn own_app_needs_public_client_flows_for_device_code() {
             .starts_with("AADSTS7000218")
     );
 
+    // single-tenant apps cannot use /organizations or /common
+    let (s, v) = form(
+        &emu,
+        "organizations/oauth2/v2.0/devicecode",
+        &[("client_id", app_id), ("scope", "User.Read")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(v["error_codes"], json!([50194]));
+
     let (s, _) = patch(
         &emu,
         &format!("applications/{}", app["id"].as_str().unwrap()),

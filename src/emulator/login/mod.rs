@@ -109,6 +109,7 @@ pub struct ClientApp {
     pub all_redirects: Vec<String>,
     /// `requiredResourceAccess` of the registration.
     pub required_resource_access: serde_json::Value,
+    pub sign_in_audience: String,
 }
 
 impl ClientApp {
@@ -198,6 +199,7 @@ pub fn find_client(shared: &Shared, client_id: &str) -> Result<ClientApp, OAuthE
             public_redirects: vec!["http://localhost".into()],
             all_redirects: vec!["http://localhost".into()],
             required_resource_access: serde_json::json!([]),
+            sign_in_audience: "AzureADMultipleOrgs".into(),
         });
     }
     let found = shared.read(|t| {
@@ -216,7 +218,22 @@ pub fn find_client(shared: &Shared, client_id: &str) -> Result<ClientApp, OAuthE
                     .get("requiredResourceAccess")
                     .cloned()
                     .unwrap_or_else(|| serde_json::json!([])),
+                sign_in_audience: super::util::sprop(&a.props, "signInAudience").to_string(),
             })
     });
     found.ok_or_else(|| unknown_client(shared, client_id))
+}
+
+/// Single-tenant apps cannot sign in through `/common` or `/organizations` (AADSTS50194).
+pub fn check_audience(client: &ClientApp, kind: TenantRef) -> Result<(), OAuthError> {
+    if kind != TenantRef::Specific && client.sign_in_audience == "AzureADMyOrg" {
+        return Err(OAuthError::invalid_request(
+            50194,
+            format!(
+                "Application '{}'({}) is not configured as a multi-tenant application. Usage of the /common endpoint is not supported for such applications created after '10/15/2018'. Use a tenant-specific endpoint or configure the application to be multi-tenant.",
+                client.app_id, client.display_name
+            ),
+        ));
+    }
+    Ok(())
 }

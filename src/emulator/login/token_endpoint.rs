@@ -21,7 +21,9 @@ use super::super::token::{self, TokenError};
 use super::super::util::{eq_ci, parse_form, parse_iso, secret_hash, sprop};
 use super::issue::{self, SignedInUser, user_info};
 use super::session::{AUTH_CODE_LIFETIME, DeviceState};
-use super::{ClientApp, TenantRef, find_client, resolve_tenant, scopes, unknown_client};
+use super::{
+    ClientApp, TenantRef, check_audience, find_client, resolve_tenant, scopes, unknown_client,
+};
 
 type Form = std::collections::HashMap<String, String>;
 
@@ -117,6 +119,11 @@ fn handle(
     }
     let grant_type = required(&form, "grant_type")?.to_string();
     let client_id = required(&form, "client_id")?.to_string();
+    if grant_type != "client_credentials"
+        && let Ok(client) = find_client(shared, &client_id)
+    {
+        check_audience(&client, kind)?;
+    }
     match grant_type.as_str() {
         "authorization_code" => authorization_code(shared, &form, &client_id),
         "urn:ietf:params:oauth:grant-type:device_code" | "device_code" => {
