@@ -508,6 +508,23 @@ async fn applications_create_read_update_delete() {
     )
     .await;
     assert_eq!(v["value"][0]["displayName"], "Fax connector (exowiz)");
+    // paging keeps the filter
+    let (_, v) = get(
+        &emu,
+        "applications?$filter=startswith(displayName, 'Duplicate')&$top=1",
+        &admin,
+    )
+    .await;
+    let next = v["@odata.nextLink"].as_str().unwrap();
+    assert!(
+        next.contains("$filter=startswith%28displayName%2C%20%27Duplicate%27%29"),
+        "{next}"
+    );
+    let prefix = format!("{}v1.0/", emu.base_url());
+    let (_, v2) = get(&emu, &next[prefix.len()..], &admin).await;
+    assert_eq!(v2["value"].as_array().unwrap().len(), 1);
+    assert_ne!(v2["value"][0]["id"], v["value"][0]["id"]);
+    assert!(v2.get("@odata.nextLink").is_none());
     let (_, v) = get(
         &emu,
         "applications?$filter=identifierUris/any(x:x eq 'api://fax-connector')",
@@ -525,10 +542,7 @@ async fn applications_create_read_update_delete() {
     let (_, v) = get(&emu, "applications?$top=2", &admin).await;
     assert_eq!(v["value"].as_array().unwrap().len(), 2);
     let next = v["@odata.nextLink"].as_str().unwrap();
-    assert!(
-        next.contains("%24top=2") && next.contains("%24skiptoken="),
-        "{next}"
-    );
+    assert!(next.contains("?$top=2&$skiptoken="), "{next}");
     let (s, _) = get(&emu, "applications?$top=1000", &admin).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
 
@@ -1337,5 +1351,37 @@ async fn throttling_and_batch() {
     assert_eq!(by_id("3")["status"], 404);
     assert_eq!(by_id("4")["status"], 424);
     assert_eq!(by_id("5")["status"], 201);
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn count_root_and_myorganization() {
+    let emu = start().await;
+    let admin = admin_token(&emu);
+    let (s, _) = get(&emu, "applications?$count=true", &admin).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let resp = http()
+        .get(graph_url(&emu, "applications?$count=true&$top=1"))
+        .bearer_auth(&admin)
+        .header("ConsistencyLevel", "eventual")
+        .send()
+        .await
+        .unwrap();
+    let v: Value = resp.json().await.unwrap();
+    assert_eq!(v["@odata.count"], 5);
+    assert_eq!(v["value"].as_array().unwrap().len(), 1);
+    let (s, v) = get(&emu, "", &admin).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(v["value"].is_array());
+    let (s, v) = get(
+        &emu,
+        "myorganization/servicePrincipals?$filter=appId eq '00000003-0000-0000-c000-000000000000'",
+        &admin,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["value"][0]["displayName"], "Microsoft Graph");
+    let (s, _) = get(&emu, "applications?$expand=owners", &admin).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
     emu.shutdown().await;
 }

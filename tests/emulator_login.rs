@@ -615,6 +615,16 @@ async fn own_app_needs_public_client_flows_for_device_code() {
             .starts_with("AADSTS7000218")
     );
 
+    // single-tenant apps cannot use /organizations or /common
+    let (s, v) = form(
+        &emu,
+        "organizations/oauth2/v2.0/devicecode",
+        &[("client_id", app_id), ("scope", "User.Read")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(v["error_codes"], json!([50194]));
+
     let (s, _) = patch(
         &emu,
         &format!("applications/{}", app["id"].as_str().unwrap()),
@@ -1003,5 +1013,125 @@ async fn admin_consent_page_cancel_and_role_checks() {
         .unwrap();
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
     assert!(resp.headers().get("location").is_none());
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn response_modes_v1_endpoints_keys_and_logout() {
+    let emu = start().await;
+    let (_, challenge) = pkce();
+    // form_post: an auto-submitting form instead of a redirect
+    let resp = http()
+        .get(authorize_url(
+            &emu,
+            "http://localhost:8400/",
+            &challenge,
+            "&response_mode=form_post",
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("name=\"code\"") && html.contains("action=\"http://localhost:8400/\""));
+    // fragment
+    let resp = http()
+        .get(authorize_url(
+            &emu,
+            "http://localhost:8400/",
+            &challenge,
+            "&response_mode=fragment",
+        ))
+        .send()
+        .await
+        .unwrap();
+    let loc = resp.headers()["location"].to_str().unwrap().to_string();
+    assert!(loc.starts_with("http://localhost:8400/#code="), "{loc}");
+
+    // v1 token endpoint with `resource`
+    let admin = admin_token(&emu);
+    let app = create_app(
+        &emu,
+        &admin,
+        json!({"displayName": "v1 client", "signInAudience": "AzureADMyOrg"}),
+    )
+    .await;
+    let (_, secret) = add_secret(&emu, &admin, app["id"].as_str().unwrap()).await;
+    create_sp(&emu, &admin, app["appId"].as_str().unwrap()).await;
+    let (s, v) = form(
+        &emu,
+        "contoso.com/oauth2/token",
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", app["appId"].as_str().unwrap()),
+            ("client_secret", &secret),
+            ("resource", "https://graph.microsoft.com"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    // client credentials need a tenant
+    let (s, v) = form(
+        &emu,
+        "common/oauth2/v2.0/token",
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", app["appId"].as_str().unwrap()),
+            ("client_secret", &secret),
+            ("scope", "https://graph.microsoft.com/.default"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(v["error"], "invalid_request");
+    // GET on the token endpoint, unknown grant, missing parameter
+    let resp = http()
+        .get(url(&emu, "contoso.com/oauth2/v2.0/token"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let (_, v) = form(
+        &emu,
+        "contoso.com/oauth2/v2.0/token",
+        &[("grant_type", "password"), ("client_id", GRAPH_CLI)],
+    )
+    .await;
+    assert_eq!(v["error"], "unsupported_grant_type");
+    let (_, v) = form(
+        &emu,
+        "contoso.com/oauth2/v2.0/token",
+        &[("client_id", GRAPH_CLI)],
+    )
+    .await;
+    assert_eq!(v["error"], "invalid_request");
+    assert_eq!(v["error_codes"], json!([900144]));
+    let (s, v) = form(
+        &emu,
+        "nowhere.example/oauth2/v2.0/token",
+        &[("grant_type", "client_credentials")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(v["error"], "invalid_tenant");
+
+    let keys: Value = http()
+        .get(url(&emu, "common/discovery/v2.0/keys"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(keys["keys"].is_array());
+    let resp = http()
+        .get(url(
+            &emu,
+            "common/oauth2/v2.0/logout?post_logout_redirect_uri=http://localhost:1/bye",
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_redirection());
     emu.shutdown().await;
 }

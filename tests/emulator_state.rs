@@ -285,3 +285,31 @@ fn cli_arguments_map_to_config() {
     assert_eq!(c.device_poll_interval, 5);
     assert_eq!(c.page_size, 100);
 }
+
+#[tokio::test]
+async fn concurrent_writes_keep_the_state_file_consistent() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tenant.json");
+    let emu = start_with(|c| c.state_file = Some(path.clone())).await;
+    let admin = admin_token(&emu);
+    let creates = (0..20).map(|i| {
+        post(
+            &emu,
+            "applications",
+            &admin,
+            json!({"displayName": format!("Parallel {i}"), "signInAudience": "AzureADMyOrg"}),
+        )
+    });
+    let results = futures::future::join_all(creates).await;
+    assert!(results.iter().all(|(s, _)| *s == StatusCode::CREATED));
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let names: Vec<&str> = saved["applications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["props"]["displayName"].as_str())
+        .filter(|n| n.starts_with("Parallel "))
+        .collect();
+    assert_eq!(names.len(), 20);
+    emu.shutdown().await;
+}

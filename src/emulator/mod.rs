@@ -7,6 +7,24 @@
 //! Exchange permissions), `ops` (object construction shared by Graph and consent), `token`
 //! (JWT), `errors` (Graph and AADSTS error bodies), `login/*` (sign-in endpoints), `graph/*`
 //! (Graph v1.0 endpoints), `control` (`/_emulator/*`), `cli` (`exowiz emulator`).
+//!
+//! Known differences from the real services (deliberate or unavoidable):
+//! - Tokens are HS256 JWTs signed with a per-process key (no JWKS); a restart invalidates
+//!   every access and refresh token, also with `--state`.
+//! - Duplicate app role assignment: 409 with code `Request_BadRequest` ("Permission being
+//!   assigned already exists on the object."); the real status is not documented.
+//! - `removePassword` with an unknown keyId: 404 `Request_ResourceNotFound`.
+//! - Consent: delegated tokens carry the scopes asked for (the approval page stands for the
+//!   user's consent); `.default` yields the granted scopes (or the registration's
+//!   `requiredResourceAccess` when nothing was granted yet). Owners, `Application.ReadWrite.OwnedBy`
+//!   ownership limits, soft delete and tenant app-management policies are not modelled;
+//!   secret lifetime is capped at 2 years as if a policy were assigned.
+//! - `$filter` supports `eq`, `in`, `startswith`, `any(x:x eq …)`, `and`, `or`; advanced
+//!   queries (`ne`, `not`, `endswith`, `$search`, `$expand`) are refused with
+//!   `Request_UnsupportedQuery`. `$count` needs `ConsistencyLevel: eventual`.
+//! - `$batch` items run sequentially; the request log shows only the outer `$batch` call.
+//! - Service principals can only be created for applications of this tenant (no first-party
+//!   multi-tenant apps beyond the seeded ones).
 
 mod catalog;
 mod cli;

@@ -30,6 +30,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/_emulator/throttle", post(control::throttle))
         .route("/_emulator/state", get(control::state))
         .route("/v1.0", any(graph::entry))
+        .route("/v1.0/", any(graph::entry))
         .route("/v1.0/{*rest}", any(graph::entry))
         .merge(login::routes())
         .fallback(not_found)

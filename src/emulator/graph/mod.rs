@@ -9,6 +9,7 @@ pub mod filter;
 pub mod grants;
 pub mod odata;
 pub mod service_principals;
+pub mod target;
 pub mod validate;
 
 use std::sync::Arc;
@@ -21,9 +22,10 @@ use serde_json::{Value, json};
 
 use super::errors::{GraphError, GraphResult};
 use super::shared::Shared;
-use super::util::{is_guid, new_guid};
+use super::util::new_guid;
 use caller::Caller;
 use odata::QueryOptions;
+pub use target::{Key, Target, check_object_id, parse_target};
 
 const JSON_CONTENT_TYPE: &str = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
 
@@ -117,125 +119,6 @@ pub struct Ctx<'a> {
     pub body: &'a [u8],
     /// Path below `v1.0/` without the query (for `@odata.nextLink`).
     pub path: &'a str,
-}
-
-/// How an entity is addressed: `/{id}` or `(appId='…')`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Key {
-    Id(String),
-    Alt(String, String),
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(hex) = std::str::from_utf8(&bytes[i + 1..i + 3])
-            && let Ok(b) = u8::from_str_radix(hex, 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// Split `name(key)` into the name and the key.
-fn split_key(seg: &str) -> GraphResult<(String, Option<Key>)> {
-    let Some(open) = seg.find('(') else {
-        return Ok((seg.to_string(), None));
-    };
-    if !seg.ends_with(')') {
-        return Err(GraphError::new(
-            400,
-            "BadRequest",
-            format!("Bad Request - Error in query syntax: '{seg}'."),
-        ));
-    }
-    let name = seg[..open].to_string();
-    let inner = &seg[open + 1..seg.len() - 1];
-    let unquote = |v: &str| -> String {
-        let v = v.trim();
-        v.strip_prefix('\'')
-            .and_then(|x| x.strip_suffix('\''))
-            .unwrap_or(v)
-            .replace("''", "'")
-    };
-    let key = match inner.split_once('=') {
-        Some((prop, value)) if !prop.contains('\'') => {
-            Key::Alt(prop.trim().to_string(), unquote(value))
-        }
-        _ => Key::Id(unquote(inner)),
-    };
-    Ok((name, Some(key)))
-}
-
-/// Parsed request target.
-#[derive(Debug)]
-pub struct Target {
-    pub set: String,
-    pub key: Option<Key>,
-    pub rest: Vec<String>,
-}
-
-pub fn parse_target(path: &str) -> GraphResult<Target> {
-    let mut segs: Vec<String> = path
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(percent_decode)
-        .collect();
-    if segs
-        .first()
-        .is_some_and(|s| s.eq_ignore_ascii_case("myorganization"))
-    {
-        segs.remove(0);
-    }
-    if segs.is_empty() {
-        return Ok(Target {
-            set: String::new(),
-            key: None,
-            rest: Vec::new(),
-        });
-    }
-    let (set, mut key) = split_key(&segs[0])?;
-    let mut rest: Vec<String> = segs[1..]
-        .iter()
-        .map(|s| s.strip_prefix("microsoft.graph.").unwrap_or(s).to_string())
-        .collect();
-    let is_collection = matches!(
-        set.as_str(),
-        "applications"
-            | "servicePrincipals"
-            | "users"
-            | "organization"
-            | "domains"
-            | "oauth2PermissionGrants"
-    );
-    if key.is_none() && is_collection && !rest.is_empty() {
-        let first = rest.remove(0);
-        key = Some(match split_key(&first)? {
-            (_, Some(k)) if first.starts_with('(') => k,
-            _ => Key::Id(first),
-        });
-    }
-    Ok(Target { set, key, rest })
-}
-
-/// 400 for ids that are not GUIDs, as directory objects answer.
-pub fn check_object_id(id: &str) -> GraphResult<()> {
-    if is_guid(id) {
-        Ok(())
-    } else {
-        Err(GraphError::bad_request(format!(
-            "Invalid object identifier '{id}'."
-        )))
-    }
 }
 
 fn not_allowed() -> GraphError {

@@ -107,6 +107,21 @@ fn decode_skiptoken(t: &str) -> Option<usize> {
     raw.strip_prefix("exowiz-skip:")?.parse().ok()
 }
 
+/// Query values percent-encoded like Graph writes them (`%20` for spaces).
+fn encode_value(v: &str) -> String {
+    url::form_urlencoded::byte_serialize(v.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}
+
+/// Keep the leading `$` of OData options as Graph does in `@odata.nextLink`.
+fn encode_key(k: &str) -> String {
+    match k.strip_prefix('$') {
+        Some(rest) => format!("${}", encode_value(rest)),
+        None => encode_value(k),
+    }
+}
+
 /// `{base}v1.0/$metadata#{fragment}`
 pub fn context(shared: &Shared, fragment: &str) -> String {
     format!("{}$metadata#{fragment}", shared.graph_v1())
@@ -219,16 +234,14 @@ pub fn list_response(
         body.insert("@odata.count".into(), json!(total));
     }
     if end < total {
-        let mut url =
-            url::Url::parse(&format!("{}{}", shared.graph_v1(), path)).expect("valid graph URL");
-        {
-            let mut qp = url.query_pairs_mut();
-            for (k, v) in &q.pairs {
-                qp.append_pair(k, v);
-            }
-            qp.append_pair("$skiptoken", &encode_skiptoken(end));
-        }
-        body.insert("@odata.nextLink".into(), json!(url.to_string()));
+        let mut query: Vec<String> = q
+            .pairs
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode_key(k), encode_value(v)))
+            .collect();
+        query.push(format!("$skiptoken={}", encode_skiptoken(end)));
+        let next = format!("{}{}?{}", shared.graph_v1(), path, query.join("&"));
+        body.insert("@odata.nextLink".into(), json!(next));
     }
     body.insert("value".into(), Value::Array(page));
     Value::Object(body)

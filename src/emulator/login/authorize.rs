@@ -16,7 +16,7 @@ use super::super::state::SignInRule;
 use super::super::util::{parse_form, random_token};
 use super::issue::{self, user_info};
 use super::session::{AuthCode, AuthorizeParams};
-use super::{ClientApp, find_client, pages, resolve_tenant, scopes};
+use super::{ClientApp, check_audience, find_client, pages, resolve_tenant, scopes};
 
 /// The account that signs in when nobody says otherwise.
 pub const DEFAULT_ACCOUNT: &str = "admin@contoso.com";
@@ -81,16 +81,20 @@ pub async fn start(
     Path(tenant): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    if let Err(e) = resolve_tenant(&shared, &tenant) {
-        return html_error(StatusCode::BAD_REQUEST, &e);
-    }
+    let kind = match resolve_tenant(&shared, &tenant) {
+        Ok(k) => k,
+        Err(e) => return html_error(StatusCode::BAD_REQUEST, &e),
+    };
     let Some(client_id) = q.get("client_id").filter(|s| !s.is_empty()) else {
         return html_error(
             StatusCode::BAD_REQUEST,
             &OAuthError::missing_parameter("client_id"),
         );
     };
-    let client = match find_client(&shared, client_id) {
+    let client = match find_client(&shared, client_id).and_then(|c| {
+        check_audience(&c, kind)?;
+        Ok(c)
+    }) {
         Ok(c) => c,
         Err(e) => return html_error(StatusCode::BAD_REQUEST, &e),
     };
@@ -116,7 +120,16 @@ pub async fn start(
         tenant: tenant.clone(),
         client_id: client.app_id.clone(),
         redirect_uri: redirect_uri.clone(),
-        scope: q.get("scope").cloned().unwrap_or_default(),
+        scope: q
+            .get("scope")
+            .filter(|s| !s.trim().is_empty())
+            .cloned()
+            .or_else(|| {
+                // v1 endpoint: `resource` instead of `scope`.
+                q.get("resource")
+                    .map(|r| format!("{}/.default openid", r.trim_end_matches('/')))
+            })
+            .unwrap_or_default(),
         state: q.get("state").cloned(),
         nonce: q.get("nonce").cloned(),
         code_challenge: q.get("code_challenge").cloned().filter(|c| !c.is_empty()),

@@ -16,7 +16,7 @@ use super::super::util::{parse_form, random_from, random_token};
 use super::authorize::DEFAULT_ACCOUNT;
 use super::issue::{self, user_info};
 use super::session::{DeviceCode, DeviceState};
-use super::{find_client, pages, resolve_tenant, scopes};
+use super::{check_audience, find_client, pages, resolve_tenant, scopes};
 
 /// Letters and digits without the easily confused ones (I, O, 0, 1).
 const USER_CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -39,14 +39,18 @@ pub async fn code_v1(
 }
 
 fn device_code(shared: &Shared, tenant: &str, body: Bytes, v1: bool) -> Response {
-    if let Err(e) = resolve_tenant(shared, tenant) {
-        return e.into_response();
-    }
+    let kind = match resolve_tenant(shared, tenant) {
+        Ok(k) => k,
+        Err(e) => return e.into_response(),
+    };
     let form = parse_form(&body);
     let Some(client_id) = form.get("client_id").filter(|c| !c.is_empty()) else {
         return OAuthError::missing_parameter("client_id").into_response();
     };
-    let client = match find_client(shared, client_id) {
+    let client = match find_client(shared, client_id).and_then(|c| {
+        check_audience(&c, kind)?;
+        Ok(c)
+    }) {
         Ok(c) => c,
         Err(e) => return e.into_response(),
     };

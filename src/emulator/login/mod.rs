@@ -42,10 +42,22 @@ pub fn routes() -> Router<Arc<Shared>> {
             "/{tenant}/oauth2/authorize",
             get(authorize::start).post(authorize::submit),
         )
-        .route("/{tenant}/oauth2/v2.0/token", post(token_endpoint::v2))
-        .route("/{tenant}/oauth2/token", post(token_endpoint::v1))
-        .route("/{tenant}/oauth2/v2.0/devicecode", post(device::code_v2))
-        .route("/{tenant}/oauth2/devicecode", post(device::code_v1))
+        .route(
+            "/{tenant}/oauth2/v2.0/token",
+            post(token_endpoint::v2).get(token_endpoint::only_post),
+        )
+        .route(
+            "/{tenant}/oauth2/token",
+            post(token_endpoint::v1).get(token_endpoint::only_post),
+        )
+        .route(
+            "/{tenant}/oauth2/v2.0/devicecode",
+            post(device::code_v2).get(token_endpoint::only_post),
+        )
+        .route(
+            "/{tenant}/oauth2/devicecode",
+            post(device::code_v1).get(token_endpoint::only_post),
+        )
         .route("/{tenant}/oauth2/v2.0/logout", get(discovery::logout))
         .route("/{tenant}/oauth2/logout", get(discovery::logout))
         .route("/devicelogin", get(device::page).post(device::submit))
@@ -97,6 +109,7 @@ pub struct ClientApp {
     pub all_redirects: Vec<String>,
     /// `requiredResourceAccess` of the registration.
     pub required_resource_access: serde_json::Value,
+    pub sign_in_audience: String,
 }
 
 impl ClientApp {
@@ -186,6 +199,7 @@ pub fn find_client(shared: &Shared, client_id: &str) -> Result<ClientApp, OAuthE
             public_redirects: vec!["http://localhost".into()],
             all_redirects: vec!["http://localhost".into()],
             required_resource_access: serde_json::json!([]),
+            sign_in_audience: "AzureADMultipleOrgs".into(),
         });
     }
     let found = shared.read(|t| {
@@ -204,7 +218,22 @@ pub fn find_client(shared: &Shared, client_id: &str) -> Result<ClientApp, OAuthE
                     .get("requiredResourceAccess")
                     .cloned()
                     .unwrap_or_else(|| serde_json::json!([])),
+                sign_in_audience: super::util::sprop(&a.props, "signInAudience").to_string(),
             })
     });
     found.ok_or_else(|| unknown_client(shared, client_id))
+}
+
+/// Single-tenant apps cannot sign in through `/common` or `/organizations` (AADSTS50194).
+pub fn check_audience(client: &ClientApp, kind: TenantRef) -> Result<(), OAuthError> {
+    if kind != TenantRef::Specific && client.sign_in_audience == "AzureADMyOrg" {
+        return Err(OAuthError::invalid_request(
+            50194,
+            format!(
+                "Application '{}'({}) is not configured as a multi-tenant application. Usage of the /common endpoint is not supported for such applications created after '10/15/2018'. Use a tenant-specific endpoint or configure the application to be multi-tenant.",
+                client.app_id, client.display_name
+            ),
+        ));
+    }
+    Ok(())
 }

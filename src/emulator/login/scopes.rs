@@ -99,6 +99,19 @@ pub fn find_resource(shared: &Shared, t: &Tenant, prefix: &str) -> Option<Resour
         .map(resource_of)
 }
 
+/// Entra puts the resource URI the client asked for into `aud` (e.g.
+/// `https://outlook.office.com` vs `https://outlook.office365.com`); Graph tokens always say
+/// `https://graph.microsoft.com`.
+pub fn with_requested_audience(mut r: Resource, prefix: Option<&str>) -> Resource {
+    if let Some(p) = prefix
+        && !r.is_graph()
+        && (p.starts_with("https://") || p.starts_with("http://") || p.starts_with("api://"))
+    {
+        r.aud = p.trim_end_matches('/').to_string();
+    }
+    r
+}
+
 pub fn resource_not_found(org: &str, name: &str) -> OAuthError {
     OAuthError::new(
         400,
@@ -151,7 +164,7 @@ fn parse_in(shared: &Shared, t: &Tenant, scope: &str) -> Result<Requested, OAuth
             ));
         }
         if resource.is_none() {
-            resource = Some(this_resource.clone());
+            resource = Some(with_requested_audience(this_resource.clone(), this_prefix));
             prefix = this_prefix.map(str::to_string);
         }
         if name == ".default" {

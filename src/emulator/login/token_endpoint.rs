@@ -21,7 +21,9 @@ use super::super::token::{self, TokenError};
 use super::super::util::{eq_ci, parse_form, parse_iso, secret_hash, sprop};
 use super::issue::{self, SignedInUser, user_info};
 use super::session::{AUTH_CODE_LIFETIME, DeviceState};
-use super::{ClientApp, TenantRef, find_client, resolve_tenant, scopes, unknown_client};
+use super::{
+    ClientApp, TenantRef, check_audience, find_client, resolve_tenant, scopes, unknown_client,
+};
 
 type Form = std::collections::HashMap<String, String>;
 
@@ -42,6 +44,15 @@ pub async fn v1(
     body: Bytes,
 ) -> Response {
     respond(handle(&shared, &tenant, &headers, &body, true))
+}
+
+/// `GET` on a POST-only endpoint.
+pub async fn only_post() -> Response {
+    OAuthError::invalid_request(
+        900561,
+        "The endpoint only accepts POST, OPTIONS requests. Received a GET request.",
+    )
+    .into_response()
 }
 
 fn respond(r: Result<Value, OAuthError>) -> Response {
@@ -108,6 +119,11 @@ fn handle(
     }
     let grant_type = required(&form, "grant_type")?.to_string();
     let client_id = required(&form, "client_id")?.to_string();
+    if grant_type != "client_credentials"
+        && let Ok(client) = find_client(shared, &client_id)
+    {
+        check_audience(&client, kind)?;
+    }
     match grant_type.as_str() {
         "authorization_code" => authorization_code(shared, &form, &client_id),
         "urn:ietf:params:oauth:grant-type:device_code" | "device_code" => {
@@ -505,6 +521,7 @@ fn client_credentials(
         )
     });
     let resource = resource.ok_or_else(|| scopes::resource_not_found(&org, &prefix))?;
+    let resource = scopes::with_requested_audience(resource, Some(&prefix));
     let Some(client_sp) = client_sp else {
         return Err(OAuthError::new(
             400,
