@@ -1,0 +1,71 @@
+//! What the wizard asks the outside world to do. The runtime's executor runs each effect on a
+//! tokio task and reports back with a `Msg` carrying the same ticket.
+
+use super::state::{SignInMethod, Ticket};
+use crate::register::{PermissionStatus, RegisterRequest};
+use secrecy::SecretString;
+use std::time::Duration;
+
+#[derive(Debug)]
+pub enum Effect {
+    /// Sign in (reporting `SignInPrompt`), then read the organisation (`SignedIn`).
+    StartSignIn {
+        ticket: Ticket,
+        method: SignInMethod,
+    },
+    /// Stop a running sign-in (Esc / Back).
+    CancelSignIn,
+    /// Open a link in the graphical browser (only where one exists); reports `BrowserOpened`.
+    OpenBrowser {
+        url: String,
+    },
+    CheckMailbox {
+        ticket: Ticket,
+        mailbox: String,
+    },
+    /// List app registrations whose name starts with `filter` (empty: all).
+    ListApps {
+        ticket: Ticket,
+        filter: String,
+    },
+    /// Tenant ID from a domain, no sign-in needed.
+    LookupTenant {
+        ticket: Ticket,
+        domain: String,
+    },
+    /// Run the registration engine; reports `RegisterProgress` events, then `Registered`.
+    Register {
+        ticket: Ticket,
+        request: Box<RegisterRequest>,
+    },
+    /// Read the app's grants after `after` (0 for at once); reports `ConsentPolled`.
+    PollConsent {
+        ticket: Ticket,
+        after: Duration,
+        service_principal_id: String,
+        permissions: Vec<PermissionStatus>,
+    },
+    /// Grant admin consent from the tool (only after the admin confirmed); reports `ConsentGranted`.
+    GrantConsent {
+        ticket: Ticket,
+        service_principal_id: String,
+        permissions: Vec<PermissionStatus>,
+    },
+    /// Get an app-only token with the secret and compare its roles with `expected`
+    /// (application permissions, per API); reports `Verified`.
+    Verify {
+        ticket: Ticket,
+        tenant_id: String,
+        client_id: String,
+        secret: SecretString,
+        expected: Vec<PermissionStatus>,
+    },
+    /// Copy to the clipboard; secrets get `clear_after`.
+    Copy {
+        label: String,
+        value: SecretString,
+        clear_after: Option<Duration>,
+    },
+    /// Leave the wizard (the runtime restores the terminal).
+    Quit,
+}

@@ -1,0 +1,88 @@
+//! Everything that can happen to the wizard: terminal input and finished background jobs.
+//! Job results carry the ticket of the job that produced them (see `state::Tickets`).
+
+use super::state::{AppSummary, ClipboardVia, RegisteredApp, TenantInfo, Ticket, VerifyReport};
+use crate::graph::MailboxState;
+use crate::register::{PermissionStatus, RegisterEvent};
+use chrono::{DateTime, Utc};
+use crossterm::event::KeyEvent;
+
+/// What the sign-in job reports before it finishes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignInPrompt {
+    /// The browser was (or should be) opened at this authorize URL.
+    Browser { url: String, opened: bool },
+    DeviceCode {
+        user_code: String,
+        verification_uri: String,
+        expires_at: DateTime<Utc>,
+    },
+}
+
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    /// Bracketed paste.
+    Paste(String),
+    /// The terminal was resized: redraw.
+    Resize,
+    /// Spinner / countdown tick; sent only while `WizardState::wants_tick()`.
+    Tick,
+    SignInPrompt {
+        ticket: Ticket,
+        prompt: SignInPrompt,
+    },
+    /// Signed in and the organisation read (or a sentence saying why not).
+    SignedIn {
+        ticket: Ticket,
+        result: Result<TenantInfo, String>,
+    },
+    MailboxChecked {
+        ticket: Ticket,
+        mailbox: String,
+        result: Result<MailboxState, String>,
+    },
+    AppsListed {
+        ticket: Ticket,
+        result: Result<Vec<AppSummary>, String>,
+    },
+    TenantLookedUp {
+        ticket: Ticket,
+        result: Result<String, String>,
+    },
+    RegisterProgress {
+        ticket: Ticket,
+        event: RegisterEvent,
+    },
+    Registered {
+        ticket: Ticket,
+        result: Result<RegisteredApp, String>,
+    },
+    /// Current grant status of each permission.
+    ConsentPolled {
+        ticket: Ticket,
+        result: Result<Vec<PermissionStatus>, String>,
+    },
+    ConsentGranted {
+        ticket: Ticket,
+        result: Result<Vec<PermissionStatus>, String>,
+    },
+    Verified {
+        ticket: Ticket,
+        result: Result<VerifyReport, String>,
+    },
+    BrowserOpened {
+        result: Result<(), String>,
+    },
+    /// A value reached the clipboard (or not). `clears_in` is set for secrets.
+    Copied {
+        label: String,
+        result: Result<ClipboardVia, String>,
+        clears_in: Option<u32>,
+    },
+    /// The timed clearing ran: `cleared` is false when the clipboard held something else by then.
+    ClipboardCleared {
+        label: String,
+        cleared: bool,
+    },
+}

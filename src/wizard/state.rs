@@ -1,0 +1,434 @@
+//! Everything the wizard's screens show. Plain data: `update` changes it, `ui` draws it.
+//! Secrets are `SecretString`s and are never part of `Debug` output.
+
+use super::step::Step;
+use super::text_field::TextField;
+use crate::graph::MailboxState;
+use crate::profile::{InstallMode, Profile};
+use crate::register::PermissionStatus;
+use crate::register::exchange_commands::ExchangeCommand;
+use chrono::{DateTime, Utc};
+use secrecy::SecretString;
+
+/// Generation counter for background jobs: a result whose ticket is not the current one for
+/// its kind (a cancelled sign-in, an old poll) is ignored.
+pub type Ticket = u64;
+
+#[derive(Debug, Default)]
+pub struct Tickets {
+    pub sign_in: Ticket,
+    pub mailbox: Ticket,
+    pub apps: Ticket,
+    pub lookup: Ticket,
+    pub register: Ticket,
+    pub consent: Ticket,
+    pub verify: Ticket,
+    /// Source of fresh tickets (monotonic across all kinds).
+    pub last_issued: Ticket,
+}
+
+impl Tickets {
+    pub fn issue(&mut self) -> Ticket {
+        self.last_issued += 1;
+        self.last_issued
+    }
+}
+
+/// How the admin signs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInMethod {
+    /// Authorization code + PKCE on a loopback redirect (default where a browser can open).
+    Browser,
+    /// Device code: works over SSH and without a graphical session.
+    DeviceCode,
+}
+
+/// What the sign-in step shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignInPhase {
+    /// Choosing the method.
+    Choose,
+    /// Starting (discovery, listener, device-code request).
+    Starting,
+    /// Waiting for the browser to come back to the loopback redirect.
+    WaitingForBrowser { url: String },
+    /// Waiting for the code to be entered at `verification_uri`.
+    WaitingForDeviceCode {
+        user_code: String,
+        verification_uri: String,
+        expires_at: DateTime<Utc>,
+    },
+    /// Signed in; reading the organisation.
+    LoadingTenant,
+    /// Signed in and the tenant is known.
+    SignedIn,
+    /// Sign-in failed: a sentence; Enter tries again.
+    Failed(String),
+}
+
+/// What the executor hands over once the admin is signed in and the organisation is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenantInfo {
+    pub tenant_id: String,
+    pub name: String,
+    /// The signed-in account (UPN).
+    pub user: String,
+    pub default_domain: String,
+    pub verified_domains: Vec<String>,
+    /// `onPremisesSyncEnabled`: Some(true) hints at a hybrid installation.
+    pub directory_sync: Option<bool>,
+}
+
+/// A check against the tenant that runs in the background (mailbox, tenant-ID lookup).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Check<T> {
+    #[default]
+    NotChecked,
+    Running,
+    Done(T),
+    Failed(String),
+}
+
+/// One transfer-domain field (fax, sms, vox).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DomainField {
+    /// "fax", "sms" or "vox".
+    pub kind: String,
+    pub field: TextField,
+    /// The shorter suggestion derived from the organisation's name.
+    pub suggestion: String,
+    /// Why the value is invalid, if it is.
+    pub error: Option<String>,
+}
+
+/// Which input of the transport step has the focus: 0 = mailbox, 1.. = domains in order.
+#[derive(Debug, Clone, Default)]
+pub struct TransportState {
+    pub mailbox: TextField,
+    pub mailbox_error: Option<String>,
+    pub mailbox_check: Check<MailboxState>,
+    pub domains: Vec<DomainField>,
+    pub focus: usize,
+}
+
+/// How the accounts step gets an app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AccountsChoice {
+    /// Create (or complete) the app automatically — the default.
+    #[default]
+    Automatic,
+    /// Pick an existing app in the app browser; a new secret is made for it.
+    Reuse,
+    /// Type in Tenant ID, Client ID and secret made elsewhere; exowiz only verifies them.
+    Manual,
+}
+
+/// Which input of the accounts step has the focus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AccountsFocus {
+    #[default]
+    Choice,
+    AppName,
+    SecretMonths,
+    /// App browser: the filter field (typing filters, Up/Down move in the list).
+    BrowserFilter,
+    ManualTenant,
+    ManualClientId,
+    ManualSecret,
+}
+
+/// An app registration as the app browser lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppSummary {
+    pub display_name: String,
+    pub client_id: String,
+    pub object_id: String,
+    /// Latest secret expiry, if the app has secrets.
+    pub secret_expires: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AppBrowser {
+    pub filter: TextField,
+    pub apps: Check<Vec<AppSummary>>,
+    pub selected: usize,
+    /// The app chosen with Enter.
+    pub chosen: Option<AppSummary>,
+}
+
+/// IDs typed in by hand (Manual).
+#[derive(Debug, Default)]
+pub struct ManualIds {
+    /// Tenant ID, or a domain to look the ID up from (Ctrl+L).
+    pub tenant: TextField,
+    pub tenant_lookup: Check<String>,
+    pub client_id: TextField,
+    /// Typed secret; drawn masked. Kept as a field while typing, moved into a SecretString
+    /// when verifying.
+    pub secret: TextField,
+}
+
+#[derive(Debug, Default)]
+pub struct AccountsState {
+    pub choice: AccountsChoice,
+    pub focus: AccountsFocus,
+    pub app_name: TextField,
+    pub app_name_error: Option<String>,
+    pub secret_months: u32,
+    pub browser: AppBrowser,
+    pub manual: ManualIds,
+}
+
+/// The review step's buttons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ReviewChoice {
+    #[default]
+    Proceed,
+    Edit,
+    Cancel,
+}
+
+/// One line of the register step's checklist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemState {
+    Pending,
+    Running,
+    Done,
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChecklistItem {
+    /// Message-catalogue key of the item's label.
+    pub label_key: &'static str,
+    pub state: ItemState,
+    /// Extra text after the label (e.g. the client ID once created).
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RegisterState {
+    /// Tenant, application, secret, service principal, permissions (in this order).
+    pub items: Vec<ChecklistItem>,
+    pub error: Option<String>,
+}
+
+/// What the registration produced (or, for Manual, what was typed in).
+#[derive(Debug)]
+pub struct RegisteredApp {
+    pub tenant_id: String,
+    pub client_id: String,
+    pub app_object_id: Option<String>,
+    pub service_principal_id: Option<String>,
+    pub app_name: String,
+    pub created_app: bool,
+    pub secret: SecretString,
+    pub secret_hint: Option<String>,
+    pub secret_end: Option<DateTime<Utc>>,
+    pub consent_url: String,
+    pub permissions: Vec<PermissionStatus>,
+    pub exchange_commands: Vec<ExchangeCommand>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ConsentState {
+    /// A poll is outstanding (the spinner turns).
+    pub polling: bool,
+    /// When the last poll answered.
+    pub last_polled: Option<DateTime<Utc>>,
+    /// Granting from the tool runs.
+    pub granting: bool,
+    pub error: Option<String>,
+}
+
+/// Result of checking the new secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifyReport {
+    /// Roles in the app-only token, per API display name.
+    pub roles: Vec<(String, Vec<String>)>,
+    /// Application permissions the profile needs that the token lacks.
+    pub missing: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub enum VerifyState {
+    #[default]
+    NotStarted,
+    Running,
+    Passed(VerifyReport),
+    /// A sentence; Enter retries, the admin may still continue to Done.
+    Failed(String),
+}
+
+/// Which value on the done screen has the focus (for copy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DoneFocus {
+    TenantId,
+    ClientId,
+    #[default]
+    Secret,
+    /// The n-th Exchange command.
+    Command(usize),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DoneState {
+    pub revealed: bool,
+    pub focus: DoneFocus,
+    /// The secret was copied or revealed at least once (quitting before asks first).
+    pub secret_handed_over: bool,
+}
+
+/// How a value reached the clipboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClipboardVia {
+    /// The system clipboard (arboard), excluded from clipboard history where possible.
+    System,
+    /// An OSC 52 escape sequence to the terminal (SSH, no display, or arboard failed).
+    Osc52,
+}
+
+/// The status line's note about the last copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClipboardNotice {
+    /// What was copied (catalogue key of the value's name, or the product's field name).
+    pub label: String,
+    pub via: ClipboardVia,
+    /// Seconds until a copied secret is cleared from the clipboard (counts down on Tick).
+    pub clears_in: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusKind {
+    Info,
+    Error,
+}
+
+/// One sentence under the screen: what just happened or what went wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub kind: StatusKind,
+    pub text: String,
+}
+
+/// Overlays that take the keys until closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Popup {
+    Help,
+    /// Quit with an unsaved secret or a running job.
+    ConfirmQuit,
+    /// Grant admin consent from the tool (changes the tenant).
+    ConfirmGrant,
+}
+
+#[derive(Debug)]
+pub struct WizardState {
+    pub step: Step,
+    /// Connector profiles in the manuals' order; the welcome list.
+    pub profiles: Vec<Profile>,
+    /// Selected profile (index into `profiles`).
+    pub profile_index: usize,
+    /// Whether a browser can be opened here (decided at start by the runtime).
+    pub browser_available: bool,
+    /// Running against the built-in demo tenant.
+    pub demo: bool,
+    pub sign_in_method: SignInMethod,
+    pub sign_in: SignInPhase,
+    pub tenant: Option<TenantInfo>,
+    pub mode: InstallMode,
+    pub transport: TransportState,
+    pub accounts: AccountsState,
+    pub review: ReviewChoice,
+    pub register: RegisterState,
+    pub app: Option<RegisteredApp>,
+    pub consent: ConsentState,
+    pub verify: VerifyState,
+    pub done: DoneState,
+    pub clipboard: Option<ClipboardNotice>,
+    pub status: Option<Status>,
+    pub popup: Option<Popup>,
+    /// Spinner frame, advanced by Tick while something runs.
+    pub spinner: usize,
+    pub tickets: Tickets,
+    pub should_quit: bool,
+}
+
+/// Default secret lifetime when a profile says nothing (the portal's recommendation).
+pub const DEFAULT_SECRET_MONTHS: u32 = 12;
+
+impl WizardState {
+    pub fn new(profiles: Vec<Profile>, browser_available: bool, demo: bool) -> Self {
+        let secret_months = profiles
+            .first()
+            .map(|p| p.secret_months)
+            .unwrap_or(DEFAULT_SECRET_MONTHS);
+        let app_name = profiles
+            .first()
+            .map(|p| p.default_app_name.clone())
+            .unwrap_or_default();
+        Self {
+            step: Step::Welcome,
+            profiles,
+            profile_index: 0,
+            browser_available,
+            demo,
+            sign_in_method: if browser_available {
+                SignInMethod::Browser
+            } else {
+                SignInMethod::DeviceCode
+            },
+            sign_in: SignInPhase::Choose,
+            tenant: None,
+            mode: InstallMode::CloudOnly,
+            transport: TransportState::default(),
+            accounts: AccountsState {
+                app_name: TextField::new(app_name),
+                secret_months,
+                ..AccountsState::default()
+            },
+            review: ReviewChoice::default(),
+            register: RegisterState::default(),
+            app: None,
+            consent: ConsentState::default(),
+            verify: VerifyState::default(),
+            done: DoneState::default(),
+            clipboard: None,
+            status: None,
+            popup: None,
+            spinner: 0,
+            tickets: Tickets::default(),
+            should_quit: false,
+        }
+    }
+
+    /// The selected connector profile.
+    pub fn profile(&self) -> &Profile {
+        &self.profiles[self
+            .profile_index
+            .min(self.profiles.len().saturating_sub(1))]
+    }
+
+    /// True while a background job runs or a countdown is shown: only then does the runtime
+    /// send Tick messages (no redraws while the wizard simply waits for input).
+    pub fn wants_tick(&self) -> bool {
+        let running = matches!(
+            self.sign_in,
+            SignInPhase::Starting | SignInPhase::LoadingTenant
+        ) || matches!(self.transport.mailbox_check, Check::Running)
+            || matches!(self.accounts.browser.apps, Check::Running)
+            || matches!(self.accounts.manual.tenant_lookup, Check::Running)
+            || self
+                .register
+                .items
+                .iter()
+                .any(|i| i.state == ItemState::Running)
+            || self.consent.granting
+            || matches!(self.verify, VerifyState::Running);
+        let countdown = self
+            .clipboard
+            .as_ref()
+            .is_some_and(|c| c.clears_in.is_some());
+        running || countdown
+    }
+}
