@@ -172,3 +172,25 @@ pub fn files_containing(dir: &Path, needle: &str) -> Vec<std::path::PathBuf> {
     }
     hits
 }
+
+/// Problems of `instance` against `$defs/<def>` of the strict Graph v1.0 subset schema in
+/// `tests/fixtures/graph-v1.0-subset.schema.json` (`additionalProperties: false`); empty when
+/// valid. Built the way tests/graph_schema.rs and tests/emulator_schema.rs build theirs.
+pub fn graph_schema_errors(def: &str, instance: &serde_json::Value) -> Vec<String> {
+    const SCHEMA: &str = include_str!("../fixtures/graph-v1.0-subset.schema.json");
+    let root: serde_json::Value = serde_json::from_str(SCHEMA).expect("schema is JSON");
+    assert!(
+        root["$defs"].get(def).is_some(),
+        "the schema has no $defs/{def}"
+    );
+    let schema = serde_json::json!({
+        "$schema": root["$schema"],
+        "$defs": root["$defs"],
+        "$ref": format!("#/$defs/{def}"),
+    });
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    validator
+        .iter_errors(instance)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect()
+}
