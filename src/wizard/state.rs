@@ -157,8 +157,8 @@ pub struct AppBrowser {
     pub chosen: Option<AppSummary>,
 }
 
-/// IDs typed in by hand (Manual).
-#[derive(Debug, Default)]
+/// IDs typed in by hand (Manual). `Debug` hides the typed secret.
+#[derive(Default)]
 pub struct ManualIds {
     /// Tenant ID, or a domain to look the ID up from (Ctrl+L).
     pub tenant: TextField,
@@ -167,6 +167,17 @@ pub struct ManualIds {
     /// Typed secret; drawn masked. Kept as a field while typing, moved into a SecretString
     /// when verifying.
     pub secret: TextField,
+}
+
+impl std::fmt::Debug for ManualIds {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ManualIds")
+            .field("tenant", &self.tenant)
+            .field("tenant_lookup", &self.tenant_lookup)
+            .field("client_id", &self.client_id)
+            .field("secret", &"[REDACTED]")
+            .finish()
+    }
 }
 
 #[derive(Debug, Default)]

@@ -8,9 +8,6 @@ use crate::wizard::effect::Effect;
 use crate::wizard::keymap::Action;
 use crate::wizard::state::{AccountsChoice, AccountsFocus, AppSummary, Check, Ticket, WizardState};
 
-/// Shortest and longest secret lifetime the portal allows, in months.
-pub const SECRET_MONTHS_RANGE: std::ops::RangeInclusive<u32> = 1..=24;
-
 /// The inputs of each choice, in Tab order.
 pub fn inputs(choice: AccountsChoice) -> &'static [AccountsFocus] {
     use AccountsFocus::*;
@@ -80,14 +77,17 @@ pub(super) fn on_action(state: &mut WizardState, action: Action) -> Vec<Effect> 
             }
             Vec::new()
         }
-        (F::SecretMonths, Action::Decrease) => {
+        (F::SecretMonths, Action::Decrease | Action::Increase) => {
             let m = &mut state.accounts.secret_months;
-            *m = m.saturating_sub(1).max(*SECRET_MONTHS_RANGE.start());
-            Vec::new()
-        }
-        (F::SecretMonths, Action::Increase) => {
-            let m = &mut state.accounts.secret_months;
-            *m = (*m + 1).min(*SECRET_MONTHS_RANGE.end());
+            let wanted = if action == Action::Increase {
+                m.saturating_add(1)
+            } else {
+                m.saturating_sub(1)
+            };
+            // Within what the portal allows (validate::secret_months: 1 to 24).
+            if let Ok(months) = validate::secret_months(wanted) {
+                *m = months;
+            }
             Vec::new()
         }
         (_, Action::FocusNext | Action::Down) => {

@@ -22,7 +22,7 @@ mod welcome;
 #[cfg(test)]
 mod tests;
 
-pub use accounts::{SECRET_MONTHS_RANGE, inputs as accounts_inputs, is_guid};
+pub use accounts::{inputs as accounts_inputs, is_guid};
 pub use consent::all_granted;
 pub use done::{copy_label, focus_order as done_focus_order};
 pub use focus::{focused_field, highlighted_app};
@@ -33,10 +33,7 @@ pub use transport::DEFAULT_MAILBOX_LOCAL_PART;
 use super::effect::Effect;
 use super::keymap::{self, Action};
 use super::msg::Msg;
-use super::state::{
-    AccountsChoice, Check, ItemState, Popup, SignInPhase, Status, StatusKind, VerifyState,
-    WizardState,
-};
+use super::state::{AccountsChoice, Check, Popup, Status, StatusKind, VerifyState, WizardState};
 use super::step::Step;
 use super::text_field::TextField;
 use crate::i18n::t;
@@ -205,13 +202,8 @@ fn back(state: &mut WizardState) -> Vec<Effect> {
 /// A background job runs whose result would be lost (sign-in, checks, registration, grant,
 /// verification). Consent polling is not one: it only reads.
 pub fn job_running(state: &WizardState) -> bool {
-    matches!(
-        state.sign_in,
-        SignInPhase::Starting
-            | SignInPhase::LoadingTenant
-            | SignInPhase::WaitingForBrowser { .. }
-            | SignInPhase::WaitingForDeviceCode { .. }
-    ) || matches!(state.transport.mailbox_check, Check::Running)
+    sign_in::running(&state.sign_in)
+        || matches!(state.transport.mailbox_check, Check::Running)
         || matches!(state.accounts.browser.apps, Check::Running)
         || matches!(state.accounts.manual.tenant_lookup, Check::Running)
         || register::running(state)
@@ -375,9 +367,4 @@ fn install_type(state: &mut WizardState, action: Action) -> Vec<Effect> {
         Action::Next => advance(state),
         _ => Vec::new(),
     }
-}
-
-/// Whether a checklist item is still open (for "the registration runs").
-fn open_item(state: ItemState) -> bool {
-    matches!(state, ItemState::Pending | ItemState::Running)
 }

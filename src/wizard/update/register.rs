@@ -1,6 +1,6 @@
 //! Register: the live checklist while the engine runs.
 
-use super::{go_to, open_item, review, set_error, set_info};
+use super::{go_to, review, set_error, set_info};
 use crate::i18n::{t, tf};
 use crate::register::RegisterEvent;
 use crate::wizard::effect::Effect;
@@ -188,7 +188,7 @@ pub(super) fn registered(
         Err(sentence) => {
             let mut failed = false;
             for item in &mut state.register.items {
-                if open_item(item.state) {
+                if matches!(item.state, ItemState::Pending | ItemState::Running) {
                     item.state = if failed {
                         ItemState::Pending
                     } else {

@@ -316,3 +316,15 @@ fn the_help_lists_the_bindings_of_the_step_underneath() {
     );
     assert!(under.iter().any(|b| b.action == Action::ClearField));
 }
+
+#[test]
+fn a_typed_secret_never_shows_in_debug_output() {
+    let (mut state, _) = at("officemaster", Step::Accounts);
+    state.accounts.choice = AccountsChoice::Manual;
+    state.accounts.focus = AccountsFocus::ManualSecret;
+    type_text(&mut state, SECRET);
+    assert_eq!(state.accounts.manual.secret.value(), SECRET);
+    assert!(!format!("{state:?}").contains(SECRET));
+    let (state, _) = registered("officemaster");
+    assert!(!format!("{state:?}").contains(SECRET));
+}
