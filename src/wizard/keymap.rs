@@ -1,8 +1,11 @@
 //! The keys of every step in one table. The same table decides what a key does (`action_for`)
-//! and draws the key-help bar and the `?` help (`bindings`), so the two cannot disagree.
-//! While a text field has the focus, printable keys type into it and never trigger a shortcut.
+//! and draws the key-help bar (`bindings`) and the `?` help (`help_bindings`: the step under
+//! the popup), so they cannot disagree. While a text field has the focus
+//! (`text_input_focused`), printable keys type into it and never trigger a shortcut; F1 and
+//! Ctrl+C still work there.
 
-use super::state::WizardState;
+use super::state::{AccountsChoice, AccountsFocus, Popup, SignInPhase, VerifyState, WizardState};
+use super::step::Step;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// What a key does, independent of which key it is.
@@ -37,6 +40,10 @@ pub enum Action {
     /// Popups: Yes / No.
     Confirm,
     Cancel,
+    /// Verify step: continue to Done although the check failed.
+    Skip,
+    /// Ctrl+U in a text field: clear it.
+    ClearField,
 }
 
 /// A key as the help bar shows it.
@@ -108,26 +115,295 @@ pub struct Binding {
     pub in_bar: bool,
 }
 
-/// The bindings that apply now: current step, focus and popup.
+/// The bindings that apply now: current step, focus and popup. While a text field has the
+/// focus, no binding is a printable character (those type into the field).
 pub fn bindings(state: &WizardState) -> Vec<Binding> {
-    let _ = state;
-    // Filled in by the key-map work: per step, focus and popup.
-    let b = |keys: Vec<Key>, action, label_key| Binding {
+    if let Some(popup) = state.popup {
+        let mut out = Vec::new();
+        popup_bindings(popup, &mut out);
+        return out;
+    }
+    step_and_global_bindings(state, text_input_focused(state))
+}
+
+/// What the `?` help lists: the bindings of the step under the help popup (all of them, also
+/// those not in the bar).
+pub fn help_bindings(state: &WizardState) -> Vec<Binding> {
+    step_and_global_bindings(state, super::update::focused_field(state).is_some())
+}
+
+fn step_and_global_bindings(state: &WizardState, typing: bool) -> Vec<Binding> {
+    let mut out = Vec::new();
+    step_bindings(state, &mut out);
+    let back_label = if state.step == Step::Welcome {
+        "key.quit"
+    } else {
+        "key.back"
+    };
+    out.push(bar(
+        vec![Key::plain(KeyCode::Esc)],
+        Action::Back,
+        back_label,
+    ));
+    if typing {
+        out.push(help_only(
+            vec![Key::ctrl('u')],
+            Action::ClearField,
+            "key.clear",
+        ));
+        out.push(bar(vec![plain(KeyCode::F(1))], Action::Help, "key.help"));
+        out.push(bar(vec![Key::ctrl('c')], Action::Quit, "key.quit"));
+    } else {
+        out.push(bar(
+            vec![ch('?'), plain(KeyCode::F(1))],
+            Action::Help,
+            "key.help",
+        ));
+        out.push(bar(vec![ch('q'), Key::ctrl('c')], Action::Quit, "key.quit"));
+    }
+    out
+}
+
+/// True when a text field has the focus: printable keys and paste go into it, and letter
+/// shortcuts are off.
+pub fn text_input_focused(state: &WizardState) -> bool {
+    state.popup.is_none() && super::update::focused_field(state).is_some()
+}
+
+fn bar(keys: Vec<Key>, action: Action, label_key: &'static str) -> Binding {
+    Binding {
         keys,
         action,
         label_key,
         in_bar: true,
-    };
-    vec![
-        b(vec![Key::plain(KeyCode::Enter)], Action::Next, "key.next"),
-        b(vec![Key::plain(KeyCode::Esc)], Action::Back, "key.back"),
-        b(
-            vec![Key::plain(KeyCode::Char('?'))],
-            Action::Help,
-            "key.help",
-        ),
-        b(vec![Key::ctrl('c')], Action::Quit, "key.quit"),
-    ]
+    }
+}
+
+/// Shown in the `?` help only.
+fn help_only(keys: Vec<Key>, action: Action, label_key: &'static str) -> Binding {
+    Binding {
+        in_bar: false,
+        ..bar(keys, action, label_key)
+    }
+}
+
+const fn ch(c: char) -> Key {
+    Key::plain(KeyCode::Char(c))
+}
+
+const fn plain(code: KeyCode) -> Key {
+    Key::plain(code)
+}
+
+fn popup_bindings(popup: Popup, out: &mut Vec<Binding>) {
+    match popup {
+        // Any key closes the help; Esc is the one the bar names.
+        Popup::Help => out.push(bar(vec![plain(KeyCode::Esc)], Action::Back, "key.close")),
+        Popup::ConfirmQuit => {
+            out.push(bar(
+                vec![ch('y'), plain(KeyCode::Enter), Key::ctrl('c')],
+                Action::Confirm,
+                "key.quit_now",
+            ));
+            out.push(bar(
+                vec![ch('n'), plain(KeyCode::Esc)],
+                Action::Cancel,
+                "key.stay",
+            ));
+        }
+        Popup::ConfirmGrant => {
+            out.push(bar(
+                vec![ch('y'), plain(KeyCode::Enter)],
+                Action::Confirm,
+                "key.grant_now",
+            ));
+            out.push(bar(
+                vec![ch('n'), plain(KeyCode::Esc)],
+                Action::Cancel,
+                "key.cancel",
+            ));
+            out.push(help_only(vec![Key::ctrl('c')], Action::Quit, "key.quit"));
+        }
+    }
+}
+
+fn up_down(out: &mut Vec<Binding>, label_key: &'static str) {
+    out.push(bar(vec![plain(KeyCode::Up)], Action::Up, label_key));
+    out.push(bar(vec![plain(KeyCode::Down)], Action::Down, label_key));
+}
+
+/// Tab / Down to the next input, Shift+Tab / Up to the previous one.
+fn focus_keys(out: &mut Vec<Binding>, with_arrows: bool) {
+    let mut next = vec![plain(KeyCode::Tab)];
+    let mut prev = vec![plain(KeyCode::BackTab)];
+    if with_arrows {
+        next.push(plain(KeyCode::Down));
+        prev.push(plain(KeyCode::Up));
+    }
+    out.push(bar(next, Action::FocusNext, "key.next_field"));
+    out.push(help_only(prev, Action::FocusPrev, "key.prev_field"));
+}
+
+fn enter(out: &mut Vec<Binding>, label_key: &'static str) {
+    out.push(bar(vec![plain(KeyCode::Enter)], Action::Next, label_key));
+}
+
+fn step_bindings(state: &WizardState, out: &mut Vec<Binding>) {
+    match state.step {
+        Step::Welcome => {
+            up_down(out, "key.choose_profile");
+            enter(out, "key.next");
+        }
+        Step::SignIn => match &state.sign_in {
+            SignInPhase::Choose | SignInPhase::Failed(_) => {
+                if state.browser_available {
+                    up_down(out, "key.choose_method");
+                    out.push(help_only(
+                        vec![plain(KeyCode::Tab)],
+                        Action::FocusNext,
+                        "key.choose_method",
+                    ));
+                }
+                let label = if matches!(state.sign_in, SignInPhase::Failed(_)) {
+                    "key.retry"
+                } else {
+                    "key.sign_in"
+                };
+                enter(out, label);
+            }
+            SignInPhase::WaitingForBrowser { .. } => {
+                out.push(bar(vec![ch('o')], Action::OpenLink, "key.open_link"));
+                out.push(bar(vec![ch('c')], Action::Copy, "key.copy_link"));
+            }
+            SignInPhase::WaitingForDeviceCode { .. } => {
+                out.push(bar(vec![ch('c')], Action::Copy, "key.copy_code"));
+                out.push(bar(vec![ch('o')], Action::OpenLink, "key.open_link"));
+            }
+            SignInPhase::Starting | SignInPhase::LoadingTenant => {}
+            SignInPhase::SignedIn => enter(out, "key.next"),
+        },
+        Step::InstallType => {
+            up_down(out, "key.choose");
+            enter(out, "key.next");
+        }
+        Step::Transport => {
+            focus_keys(out, true);
+            if state.transport.focus >= 1 {
+                out.push(bar(
+                    vec![Key::ctrl('s')],
+                    Action::UseSuggestion,
+                    "key.use_suggestion",
+                ));
+            }
+            enter(out, "key.check_and_next");
+        }
+        Step::Accounts => accounts_bindings(state, out),
+        Step::Review => {
+            out.push(bar(
+                vec![plain(KeyCode::Left), plain(KeyCode::BackTab)],
+                Action::FocusPrev,
+                "key.choose",
+            ));
+            out.push(bar(
+                vec![plain(KeyCode::Right), plain(KeyCode::Tab)],
+                Action::FocusNext,
+                "key.choose",
+            ));
+            enter(out, "key.confirm_choice");
+        }
+        Step::Register => {
+            if state.register.error.is_some() {
+                enter(out, "key.retry");
+            } else {
+                // Only says that it runs.
+                out.push(help_only(
+                    vec![plain(KeyCode::Enter)],
+                    Action::Next,
+                    "key.next",
+                ));
+            }
+        }
+        Step::Consent => {
+            out.push(bar(vec![ch('o')], Action::OpenLink, "key.open_link"));
+            out.push(bar(vec![ch('c')], Action::Copy, "key.copy_link"));
+            if !state.consent.granting {
+                out.push(bar(vec![ch('g')], Action::Grant, "key.grant"));
+            }
+            enter(out, "key.next");
+        }
+        Step::Verify => match state.verify {
+            VerifyState::Passed(_) => enter(out, "key.next"),
+            VerifyState::Failed(_) => {
+                out.push(bar(
+                    vec![plain(KeyCode::Enter), ch('r')],
+                    Action::Next,
+                    "key.retry",
+                ));
+                out.push(bar(vec![ch('s')], Action::Skip, "key.skip"));
+            }
+            VerifyState::NotStarted | VerifyState::Running => {}
+        },
+        Step::Done => {
+            focus_keys(out, true);
+            out.push(bar(vec![ch('c')], Action::Copy, "key.copy"));
+            let reveal = if state.done.revealed {
+                "key.hide"
+            } else {
+                "key.reveal"
+            };
+            out.push(bar(vec![ch('r')], Action::Reveal, reveal));
+            enter(out, "key.finish");
+        }
+    }
+}
+
+fn accounts_bindings(state: &WizardState, out: &mut Vec<Binding>) {
+    let accounts = &state.accounts;
+    match accounts.focus {
+        AccountsFocus::Choice => {
+            up_down(out, "key.choose");
+            focus_keys(out, false);
+        }
+        AccountsFocus::BrowserFilter => {
+            up_down(out, "key.select_app");
+            focus_keys(out, false);
+        }
+        AccountsFocus::SecretMonths => {
+            out.push(bar(
+                vec![plain(KeyCode::Left), ch('-')],
+                Action::Decrease,
+                "key.shorter",
+            ));
+            out.push(bar(
+                vec![plain(KeyCode::Right), ch('+')],
+                Action::Increase,
+                "key.longer",
+            ));
+            focus_keys(out, true);
+        }
+        AccountsFocus::AppName
+        | AccountsFocus::ManualTenant
+        | AccountsFocus::ManualClientId
+        | AccountsFocus::ManualSecret => focus_keys(out, true),
+    }
+    if accounts.focus == AccountsFocus::ManualTenant && accounts.choice == AccountsChoice::Manual {
+        out.push(bar(
+            vec![Key::ctrl('l')],
+            Action::LookupTenant,
+            "key.lookup_tenant",
+        ));
+    }
+    let choosing = accounts.focus == AccountsFocus::BrowserFilter
+        && super::update::highlighted_app(state)
+            .is_some_and(|app| accounts.browser.chosen.as_ref() != Some(app));
+    enter(
+        out,
+        if choosing {
+            "key.choose_app"
+        } else {
+            "key.next"
+        },
+    );
 }
 
 /// The action a key triggers now, if any. Printable keys reach a focused text field instead

@@ -9,6 +9,7 @@ use crate::register::PermissionStatus;
 use crate::register::exchange_commands::ExchangeCommand;
 use chrono::{DateTime, Utc};
 use secrecy::SecretString;
+use std::time::Duration;
 
 /// Generation counter for background jobs: a result whose ticket is not the current one for
 /// its kind (a cancelled sign-in, an old poll) is ignored.
@@ -156,8 +157,8 @@ pub struct AppBrowser {
     pub chosen: Option<AppSummary>,
 }
 
-/// IDs typed in by hand (Manual).
-#[derive(Debug, Default)]
+/// IDs typed in by hand (Manual). `Debug` hides the typed secret.
+#[derive(Default)]
 pub struct ManualIds {
     /// Tenant ID, or a domain to look the ID up from (Ctrl+L).
     pub tenant: TextField,
@@ -166,6 +167,17 @@ pub struct ManualIds {
     /// Typed secret; drawn masked. Kept as a field while typing, moved into a SecretString
     /// when verifying.
     pub secret: TextField,
+}
+
+impl std::fmt::Debug for ManualIds {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ManualIds")
+            .field("tenant", &self.tenant)
+            .field("tenant_lookup", &self.tenant_lookup)
+            .field("client_id", &self.client_id)
+            .field("secret", &"[REDACTED]")
+            .finish()
+    }
 }
 
 #[derive(Debug, Default)]
@@ -352,10 +364,17 @@ pub struct WizardState {
     pub spinner: usize,
     pub tickets: Tickets,
     pub should_quit: bool,
+    /// How long a copied secret stays in the clipboard (`SECRET_CLEAR_AFTER` unless the
+    /// runtime sets something else).
+    pub secret_clear_after: Duration,
 }
 
 /// Default secret lifetime when a profile says nothing (the portal's recommendation).
 pub const DEFAULT_SECRET_MONTHS: u32 = 12;
+
+/// A copied secret is cleared from the clipboard after this long (default of
+/// `WizardState::secret_clear_after`).
+pub const SECRET_CLEAR_AFTER: Duration = Duration::from_secs(90);
 
 impl WizardState {
     pub fn new(profiles: Vec<Profile>, browser_available: bool, demo: bool) -> Self {
@@ -399,6 +418,7 @@ impl WizardState {
             spinner: 0,
             tickets: Tickets::default(),
             should_quit: false,
+            secret_clear_after: SECRET_CLEAR_AFTER,
         }
     }
 

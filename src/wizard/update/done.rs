@@ -1,0 +1,99 @@
+//! Done: Tenant ID, Client ID, secret (masked, reveal, copy) and the Exchange commands.
+
+use super::request_quit;
+use crate::i18n::{t, tf};
+use crate::wizard::effect::Effect;
+use crate::wizard::keymap::Action;
+use crate::wizard::state::{DoneFocus, WizardState};
+use secrecy::SecretString;
+
+/// The values on the done screen, in focus order.
+pub fn focus_order(state: &WizardState) -> Vec<DoneFocus> {
+    let commands = state.app.as_ref().map_or(0, |a| a.exchange_commands.len());
+    [DoneFocus::TenantId, DoneFocus::ClientId, DoneFocus::Secret]
+        .into_iter()
+        .chain((0..commands).map(DoneFocus::Command))
+        .collect()
+}
+
+/// The name a copied value goes by: the product's own field name where it has one.
+pub fn copy_label(state: &WizardState, focus: DoneFocus) -> String {
+    let fields = &state.profile().fields;
+    match focus {
+        DoneFocus::TenantId => fields
+            .tenant_id
+            .clone()
+            .unwrap_or_else(|| t("copy_label.tenant_id").to_string()),
+        DoneFocus::ClientId => fields.client_id.clone(),
+        DoneFocus::Secret => fields.client_secret.clone(),
+        DoneFocus::Command(i) => tf("copy_label.command", &[("n", &(i + 1).to_string())]),
+    }
+}
+
+pub(super) fn enter(state: &mut WizardState) {
+    if !focus_order(state).contains(&state.done.focus) {
+        state.done.focus = DoneFocus::Secret;
+    }
+}
+
+fn move_focus(state: &mut WizardState, forward: bool) {
+    let list = focus_order(state);
+    let at = list
+        .iter()
+        .position(|f| *f == state.done.focus)
+        .unwrap_or(0);
+    let next = if forward {
+        (at + 1) % list.len()
+    } else {
+        (at + list.len() - 1) % list.len()
+    };
+    state.done.focus = list[next];
+}
+
+pub(super) fn on_action(state: &mut WizardState, action: Action) -> Vec<Effect> {
+    match action {
+        Action::FocusNext | Action::Down => {
+            move_focus(state, true);
+            Vec::new()
+        }
+        Action::FocusPrev | Action::Up => {
+            move_focus(state, false);
+            Vec::new()
+        }
+        Action::Copy => copy(state),
+        Action::Reveal => {
+            state.done.revealed = !state.done.revealed;
+            if state.done.revealed {
+                state.done.secret_handed_over = true;
+            }
+            Vec::new()
+        }
+        Action::Next => request_quit(state),
+        _ => Vec::new(),
+    }
+}
+
+fn copy(state: &mut WizardState) -> Vec<Effect> {
+    let focus = state.done.focus;
+    let label = copy_label(state, focus);
+    let Some(app) = &state.app else {
+        return Vec::new();
+    };
+    let (value, clear_after) = match focus {
+        DoneFocus::TenantId => (SecretString::from(app.tenant_id.clone()), None),
+        DoneFocus::ClientId => (SecretString::from(app.client_id.clone()), None),
+        DoneFocus::Secret => (app.secret.clone(), Some(state.secret_clear_after)),
+        DoneFocus::Command(i) => match app.exchange_commands.get(i) {
+            Some(c) => (SecretString::from(c.command.clone()), None),
+            None => return Vec::new(),
+        },
+    };
+    if focus == DoneFocus::Secret {
+        state.done.secret_handed_over = true;
+    }
+    vec![Effect::Copy {
+        label,
+        value,
+        clear_after,
+    }]
+}

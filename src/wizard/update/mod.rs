@@ -1,0 +1,370 @@
+//! The transitions: `update(state, msg)` changes the state and returns the effects to run.
+//!
+//! * this module: dispatch, the step order with its skips (`next_step`, `prev_step`), going
+//!   forward and back, quitting, and key handling (popup first, then a focused text field,
+//!   then the key map);
+//! * one submodule per step for its keys and its background results;
+//! * `focus`: which text field has the focus; `notices`: clipboard, browser, tick.
+
+mod accounts;
+mod consent;
+mod done;
+mod focus;
+mod notices;
+mod popup;
+mod register;
+mod review;
+mod sign_in;
+mod transport;
+mod verify;
+mod welcome;
+
+#[cfg(test)]
+mod tests;
+
+pub use accounts::{inputs as accounts_inputs, is_guid};
+pub use consent::all_granted;
+pub use done::{copy_label, focus_order as done_focus_order};
+pub use focus::{focused_field, highlighted_app};
+pub use register::checklist;
+pub use review::register_request;
+pub use transport::DEFAULT_MAILBOX_LOCAL_PART;
+
+use super::effect::Effect;
+use super::keymap::{self, Action};
+use super::msg::Msg;
+use super::state::{AccountsChoice, Check, Popup, Status, StatusKind, VerifyState, WizardState};
+use super::step::Step;
+use super::text_field::TextField;
+use crate::i18n::t;
+use crate::profile::Applies;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use std::time::Duration;
+
+/// How often the runtime sends `Msg::Tick` while `WizardState::wants_tick()`.
+pub const TICK_INTERVAL: Duration = Duration::from_millis(250);
+/// Ticks per second of clipboard countdown (must match `TICK_INTERVAL`).
+pub const TICKS_PER_SECOND: usize = 4;
+/// Pause between two reads of the consent status.
+pub const CONSENT_POLL_INTERVAL: Duration = Duration::from_secs(5);
+
+/// Applies one message. Returns the effects the runtime must run, in order.
+pub fn update(state: &mut WizardState, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(event) => on_key(state, event),
+        Msg::Paste(text) => on_paste(state, &text),
+        Msg::Resize => Vec::new(),
+        Msg::Tick => notices::tick(state),
+        Msg::SignInPrompt { ticket, prompt } => sign_in::prompt(state, ticket, prompt),
+        Msg::SignedIn { ticket, result } => sign_in::signed_in(state, ticket, result),
+        Msg::MailboxChecked {
+            ticket,
+            mailbox,
+            result,
+        } => transport::mailbox_checked(state, ticket, &mailbox, result),
+        Msg::AppsListed { ticket, result } => accounts::apps_listed(state, ticket, result),
+        Msg::TenantLookedUp { ticket, result } => accounts::tenant_looked_up(state, ticket, result),
+        Msg::RegisterProgress { ticket, event } => register::progress(state, ticket, event),
+        Msg::Registered { ticket, result } => register::registered(state, ticket, result),
+        Msg::ConsentPolled { ticket, result } => consent::polled(state, ticket, result),
+        Msg::ConsentGranted { ticket, result } => consent::granted(state, ticket, result),
+        Msg::Verified { ticket, result } => verify::verified(state, ticket, result),
+        Msg::BrowserOpened { result } => notices::browser_opened(state, result),
+        Msg::Copied {
+            label,
+            result,
+            clears_in,
+        } => notices::copied(state, label, result, clears_in),
+        Msg::ClipboardCleared { label, cleared } => {
+            notices::clipboard_cleared(state, &label, cleared)
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Step order
+// ---------------------------------------------------------------------------------------------
+
+/// Whether the selected profile and choices leave `step` out.
+pub fn is_skipped(state: &WizardState, step: Step) -> bool {
+    let profile = state.profile();
+    match step {
+        Step::InstallType => profile
+            .permissions
+            .iter()
+            .all(|p| p.applies == Applies::Both),
+        Step::Transport => {
+            !profile.needs_transfer_mailbox && profile.transfer_domain_types.is_empty()
+        }
+        Step::Register | Step::Consent => state.accounts.choice == AccountsChoice::Manual,
+        _ => false,
+    }
+}
+
+/// The steps this run shows, in order (for a progress line).
+pub fn visible_steps(state: &WizardState) -> Vec<Step> {
+    Step::ALL
+        .into_iter()
+        .filter(|s| !is_skipped(state, *s))
+        .collect()
+}
+
+/// The step after the current one, honouring the skips; None on Done.
+pub fn next_step(state: &WizardState) -> Option<Step> {
+    Step::ALL
+        .into_iter()
+        .skip_while(|s| *s != state.step)
+        .skip(1)
+        .find(|s| !is_skipped(state, *s))
+}
+
+/// The step before the current one, honouring the skips; None on Welcome. (Where Esc really
+/// goes also depends on what already happened: see `back`.)
+pub fn prev_step(state: &WizardState) -> Option<Step> {
+    Step::ALL
+        .into_iter()
+        .rev()
+        .skip_while(|s| *s != state.step)
+        .skip(1)
+        .find(|s| !is_skipped(state, *s))
+}
+
+/// Leaves the current step for `to`, running the leave and enter hooks.
+pub(crate) fn go_to(state: &mut WizardState, to: Step) -> Vec<Effect> {
+    let from = state.step;
+    match from {
+        Step::Consent => consent::leave(state),
+        Step::Transport => transport::leave(state),
+        _ => {}
+    }
+    state.step = to;
+    match to {
+        Step::Transport => {
+            transport::enter(state);
+            Vec::new()
+        }
+        Step::Accounts => {
+            accounts::enter(state);
+            Vec::new()
+        }
+        Step::Review => {
+            state.review = Default::default();
+            Vec::new()
+        }
+        Step::Consent => consent::enter(state),
+        Step::Verify => verify::enter(state),
+        Step::Done => {
+            done::enter(state);
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Goes on to the next step (if there is one).
+pub(crate) fn advance(state: &mut WizardState) -> Vec<Effect> {
+    match next_step(state) {
+        Some(step) => go_to(state, step),
+        None => Vec::new(),
+    }
+}
+
+/// Esc: one step back, keeping everything typed. The registration is never undone: once the
+/// app exists, Consent is as far back as Esc goes.
+fn back(state: &mut WizardState) -> Vec<Effect> {
+    match state.step {
+        Step::Welcome => {
+            if nothing_done(state) {
+                quit_now(state)
+            } else {
+                state.popup = Some(Popup::ConfirmQuit);
+                Vec::new()
+            }
+        }
+        Step::SignIn => sign_in::back(state),
+        Step::Register => register::back(state),
+        Step::Consent => {
+            set_info(state, t("status.app_exists_no_back"));
+            Vec::new()
+        }
+        Step::Verify => verify::back(state),
+        _ => match prev_step(state) {
+            Some(step) => go_to(state, step),
+            None => Vec::new(),
+        },
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Quitting
+// ---------------------------------------------------------------------------------------------
+
+/// A background job runs whose result would be lost (sign-in, checks, registration, grant,
+/// verification). Consent polling is not one: it only reads.
+pub fn job_running(state: &WizardState) -> bool {
+    sign_in::running(&state.sign_in)
+        || matches!(state.transport.mailbox_check, Check::Running)
+        || matches!(state.accounts.browser.apps, Check::Running)
+        || matches!(state.accounts.manual.tenant_lookup, Check::Running)
+        || register::running(state)
+        || state.consent.granting
+        || matches!(state.verify, VerifyState::Running)
+}
+
+/// exowiz made a secret that the admin has neither copied nor revealed.
+pub fn secret_not_handed_over(state: &WizardState) -> bool {
+    state.app.is_some()
+        && state.accounts.choice != AccountsChoice::Manual
+        && !state.done.secret_handed_over
+}
+
+/// Quitting would lose something, so it asks first.
+pub fn quit_needs_confirmation(state: &WizardState) -> bool {
+    secret_not_handed_over(state) || job_running(state)
+}
+
+/// Nothing happened yet that quitting would throw away.
+fn nothing_done(state: &WizardState) -> bool {
+    state.tenant.is_none() && state.app.is_none() && !job_running(state)
+}
+
+/// Ctrl+C, `q`, Enter on Done: quit, asking first when something would be lost.
+pub(crate) fn request_quit(state: &mut WizardState) -> Vec<Effect> {
+    if quit_needs_confirmation(state) {
+        state.popup = Some(Popup::ConfirmQuit);
+        Vec::new()
+    } else {
+        quit_now(state)
+    }
+}
+
+pub(crate) fn quit_now(state: &mut WizardState) -> Vec<Effect> {
+    state.popup = None;
+    state.should_quit = true;
+    vec![Effect::Quit]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Status line
+// ---------------------------------------------------------------------------------------------
+
+pub(crate) fn set_info(state: &mut WizardState, text: impl Into<String>) {
+    state.status = Some(Status {
+        kind: StatusKind::Info,
+        text: text.into(),
+    });
+}
+
+pub(crate) fn set_error(state: &mut WizardState, text: impl Into<String>) {
+    state.status = Some(Status {
+        kind: StatusKind::Error,
+        text: text.into(),
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keys and paste
+// ---------------------------------------------------------------------------------------------
+
+/// A character key that types (no Ctrl, no Alt — or both, which is AltGr on Windows: `@` on a
+/// German keyboard arrives as Ctrl+Alt+Q's character).
+fn types_character(event: &KeyEvent) -> Option<char> {
+    let KeyCode::Char(c) = event.code else {
+        return None;
+    };
+    let m = event.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT);
+    (m.is_empty() || m == KeyModifiers::CONTROL | KeyModifiers::ALT).then_some(c)
+}
+
+fn on_key(state: &mut WizardState, event: KeyEvent) -> Vec<Effect> {
+    if event.kind == KeyEventKind::Release {
+        return Vec::new();
+    }
+    if let Some(popup) = state.popup {
+        return popup::on_key(state, popup, &event);
+    }
+    state.status = None;
+    if keymap::text_input_focused(state) {
+        let mut handled = false;
+        let effects = focus::edit(state, |field| handled = edit_field(field, &event));
+        if handled {
+            return effects;
+        }
+    }
+    match keymap::action_for(state, &event) {
+        Some(action) => on_action(state, action),
+        None => Vec::new(),
+    }
+}
+
+/// Editing keys for a text field; true when the key was one.
+fn edit_field(field: &mut TextField, event: &KeyEvent) -> bool {
+    if let Some(c) = types_character(event) {
+        field.insert_char(c);
+        return true;
+    }
+    if event
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+    {
+        return false;
+    }
+    match event.code {
+        KeyCode::Backspace => field.backspace(),
+        KeyCode::Delete => field.delete(),
+        KeyCode::Left => field.left(),
+        KeyCode::Right => field.right(),
+        KeyCode::Home => field.home(),
+        KeyCode::End => field.end(),
+        _ => return false,
+    }
+    true
+}
+
+fn on_paste(state: &mut WizardState, text: &str) -> Vec<Effect> {
+    if !keymap::text_input_focused(state) {
+        return Vec::new();
+    }
+    focus::edit(state, |field| field.paste(text))
+}
+
+fn on_action(state: &mut WizardState, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Quit => return request_quit(state),
+        Action::Help => {
+            state.popup = Some(Popup::Help);
+            return Vec::new();
+        }
+        Action::Back => return back(state),
+        Action::ClearField => return focus::edit(state, TextField::clear),
+        _ => {}
+    }
+    match state.step {
+        Step::Welcome => welcome::on_action(state, action),
+        Step::SignIn => sign_in::on_action(state, action),
+        Step::InstallType => install_type(state, action),
+        Step::Transport => transport::on_action(state, action),
+        Step::Accounts => accounts::on_action(state, action),
+        Step::Review => review::on_action(state, action),
+        Step::Register => register::on_action(state, action),
+        Step::Consent => consent::on_action(state, action),
+        Step::Verify => verify::on_action(state, action),
+        Step::Done => done::on_action(state, action),
+    }
+}
+
+/// Installation type: Up/Down toggle cloud-only / hybrid, Enter goes on.
+fn install_type(state: &mut WizardState, action: Action) -> Vec<Effect> {
+    use crate::profile::InstallMode;
+    match action {
+        Action::Up | Action::Down => {
+            state.mode = match state.mode {
+                InstallMode::CloudOnly => InstallMode::Hybrid,
+                InstallMode::Hybrid => InstallMode::CloudOnly,
+            };
+            Vec::new()
+        }
+        Action::Next => advance(state),
+        _ => Vec::new(),
+    }
+}

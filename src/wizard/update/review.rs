@@ -1,0 +1,86 @@
+//! Review: proceed (register, or verify typed-in IDs), edit (back to Accounts), or cancel.
+
+use super::{go_to, register, verify};
+use crate::register::{RegisterRequest, validate};
+use crate::wizard::effect::Effect;
+use crate::wizard::keymap::Action;
+use crate::wizard::state::{AccountsChoice, Popup, ReviewChoice, WizardState};
+use crate::wizard::step::Step;
+
+pub(super) fn on_action(state: &mut WizardState, action: Action) -> Vec<Effect> {
+    use ReviewChoice::*;
+    match action {
+        Action::FocusNext => {
+            state.review = match state.review {
+                Proceed => Edit,
+                Edit => Cancel,
+                Cancel => Proceed,
+            };
+            Vec::new()
+        }
+        Action::FocusPrev => {
+            state.review = match state.review {
+                Proceed => Cancel,
+                Edit => Proceed,
+                Cancel => Edit,
+            };
+            Vec::new()
+        }
+        Action::Next => match state.review {
+            Proceed if state.accounts.choice == AccountsChoice::Manual => {
+                verify::start_manual(state)
+            }
+            Proceed => register::start(state),
+            Edit => go_to(state, Step::Accounts),
+            Cancel => {
+                state.popup = Some(Popup::ConfirmQuit);
+                Vec::new()
+            }
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// What the Register step will ask the engine for, built from the wizard's state and checked
+/// (`RegisterRequest::check`). Consent is never granted by the registration itself: that is
+/// the Consent step's explicit `g`.
+pub fn register_request(state: &WizardState) -> Result<RegisterRequest, String> {
+    let profile = state.profile().clone();
+    let mailbox = profile.needs_transfer_mailbox.then(|| {
+        let typed = state.transport.mailbox.value();
+        validate::mailbox(typed).unwrap_or_else(|_| typed.trim().to_string())
+    });
+    let transfer_domains = state
+        .transport
+        .domains
+        .iter()
+        .filter(|d| profile.transfer_domain_types.contains(&d.kind))
+        .map(|d| {
+            let typed = d.field.value();
+            let name = validate::domain_name(typed).unwrap_or_else(|_| typed.trim().to_string());
+            (d.kind.clone(), name)
+        })
+        .collect();
+    let accounts = &state.accounts;
+    let (app_name, app_id) = match (accounts.choice, &accounts.browser.chosen) {
+        (AccountsChoice::Reuse, Some(app)) => {
+            (app.display_name.clone(), Some(app.client_id.clone()))
+        }
+        (AccountsChoice::Reuse, None) => {
+            return Err(crate::i18n::t("status.choose_an_app").to_string());
+        }
+        _ => (accounts.app_name.value().trim().to_string(), None),
+    };
+    let request = RegisterRequest {
+        profile,
+        mode: state.mode,
+        mailbox,
+        transfer_domains,
+        app_name,
+        secret_months: accounts.secret_months,
+        grant_consent: false,
+        app_id,
+    };
+    request.check()?;
+    Ok(request)
+}

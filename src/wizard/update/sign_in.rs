@@ -1,0 +1,139 @@
+//! Sign in: choose browser or device code, start, show the prompt, read the organisation.
+
+use super::{advance, go_to, notices, set_info, transport};
+use crate::i18n::t;
+use crate::profile::InstallMode;
+use crate::wizard::effect::Effect;
+use crate::wizard::keymap::Action;
+use crate::wizard::msg::SignInPrompt;
+use crate::wizard::state::{SignInMethod, SignInPhase, TenantInfo, Ticket, WizardState};
+use crate::wizard::step::Step;
+use secrecy::SecretString;
+
+/// The sign-in job runs (Esc cancels it).
+pub(crate) fn running(phase: &SignInPhase) -> bool {
+    matches!(
+        phase,
+        SignInPhase::Starting
+            | SignInPhase::WaitingForBrowser { .. }
+            | SignInPhase::WaitingForDeviceCode { .. }
+            | SignInPhase::LoadingTenant
+    )
+}
+
+pub(super) fn on_action(state: &mut WizardState, action: Action) -> Vec<Effect> {
+    match (&state.sign_in, action) {
+        (
+            SignInPhase::Choose | SignInPhase::Failed(_),
+            Action::Up | Action::Down | Action::FocusNext | Action::FocusPrev,
+        ) => {
+            if state.browser_available {
+                state.sign_in_method = match state.sign_in_method {
+                    SignInMethod::Browser => SignInMethod::DeviceCode,
+                    SignInMethod::DeviceCode => SignInMethod::Browser,
+                };
+            }
+            Vec::new()
+        }
+        (SignInPhase::Choose | SignInPhase::Failed(_), Action::Next) => start(state),
+        (SignInPhase::WaitingForBrowser { url }, Action::Copy) => vec![Effect::Copy {
+            label: t("copy_label.sign_in_link").to_string(),
+            value: SecretString::from(url.clone()),
+            clear_after: None,
+        }],
+        (SignInPhase::WaitingForBrowser { url }, Action::OpenLink) => {
+            let url = url.clone();
+            notices::open_link(state, url)
+        }
+        (SignInPhase::WaitingForDeviceCode { user_code, .. }, Action::Copy) => vec![Effect::Copy {
+            label: t("copy_label.device_code").to_string(),
+            value: SecretString::from(user_code.clone()),
+            clear_after: None,
+        }],
+        (
+            SignInPhase::WaitingForDeviceCode {
+                verification_uri, ..
+            },
+            Action::OpenLink,
+        ) => {
+            let url = verification_uri.clone();
+            notices::open_link(state, url)
+        }
+        (SignInPhase::SignedIn, Action::Next) => advance(state),
+        _ => Vec::new(),
+    }
+}
+
+/// Starts a sign-in with a fresh ticket.
+fn start(state: &mut WizardState) -> Vec<Effect> {
+    if !state.browser_available {
+        state.sign_in_method = SignInMethod::DeviceCode;
+    }
+    let ticket = state.tickets.issue();
+    state.tickets.sign_in = ticket;
+    state.sign_in = SignInPhase::Starting;
+    vec![Effect::StartSignIn {
+        ticket,
+        method: state.sign_in_method,
+    }]
+}
+
+/// Esc: back to Welcome; a running sign-in is cancelled and its results will be ignored.
+pub(super) fn back(state: &mut WizardState) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    if running(&state.sign_in) {
+        effects.push(Effect::CancelSignIn);
+        state.tickets.sign_in = state.tickets.issue();
+        state.sign_in = SignInPhase::Choose;
+    }
+    effects.extend(go_to(state, Step::Welcome));
+    effects
+}
+
+pub(super) fn prompt(state: &mut WizardState, ticket: Ticket, prompt: SignInPrompt) -> Vec<Effect> {
+    if ticket != state.tickets.sign_in || !running(&state.sign_in) {
+        return Vec::new();
+    }
+    state.sign_in = match prompt {
+        SignInPrompt::Browser { url, opened } => {
+            if !opened {
+                set_info(state, t("status.browser_not_opened"));
+            }
+            SignInPhase::WaitingForBrowser { url }
+        }
+        SignInPrompt::DeviceCode {
+            user_code,
+            verification_uri,
+            expires_at,
+        } => SignInPhase::WaitingForDeviceCode {
+            user_code,
+            verification_uri,
+            expires_at,
+        },
+    };
+    Vec::new()
+}
+
+pub(super) fn signed_in(
+    state: &mut WizardState,
+    ticket: Ticket,
+    result: Result<TenantInfo, String>,
+) -> Vec<Effect> {
+    if ticket != state.tickets.sign_in || !running(&state.sign_in) {
+        return Vec::new();
+    }
+    match result {
+        Ok(tenant) => {
+            state.mode = if tenant.directory_sync == Some(true) {
+                InstallMode::Hybrid
+            } else {
+                InstallMode::CloudOnly
+            };
+            state.tenant = Some(tenant);
+            state.sign_in = SignInPhase::SignedIn;
+            transport::prepare(state);
+        }
+        Err(sentence) => state.sign_in = SignInPhase::Failed(sentence),
+    }
+    Vec::new()
+}

@@ -1,0 +1,238 @@
+//! Consent: link, polling, granting after confirmation, stale polls, going on.
+
+use super::support::*;
+use crate::register::PermissionStatus;
+use crate::wizard::effect::Effect;
+use crate::wizard::msg::Msg;
+use crate::wizard::state::{Popup, WizardState};
+use crate::wizard::step::Step;
+use crate::wizard::update::{CONSENT_POLL_INTERVAL, update};
+use crossterm::event::KeyCode;
+use secrecy::ExposeSecret;
+
+fn polled(state: &mut WizardState, ticket: u64, list: Vec<PermissionStatus>) -> Vec<Effect> {
+    update(
+        state,
+        Msg::ConsentPolled {
+            ticket,
+            result: Ok(list),
+        },
+    )
+}
+
+/// The first `n` permissions granted.
+fn partly(state: &WizardState, n: usize) -> Vec<PermissionStatus> {
+    let mut list = permissions(state, false);
+    for p in list.iter_mut().take(n) {
+        p.granted = true;
+    }
+    list
+}
+
+#[test]
+fn polls_until_everything_is_granted() {
+    let (mut state, effects) = registered("officemaster");
+    assert_eq!(names(&effects), ["PollConsent"]);
+    assert!(state.consent.polling);
+    let ticket = ticket_of(&effects[0]);
+    let list = partly(&state, 2);
+    let effects = polled(&mut state, ticket, list);
+    let [
+        Effect::PollConsent {
+            ticket: next,
+            after,
+            ..
+        },
+    ] = &effects[..]
+    else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(*next, ticket, "the chain keeps its ticket");
+    assert_eq!(*after, CONSENT_POLL_INTERVAL);
+    let granted: Vec<bool> = state
+        .app
+        .as_ref()
+        .unwrap()
+        .permissions
+        .iter()
+        .map(|p| p.granted)
+        .collect();
+    assert_eq!(granted, [true, true, false, false]);
+    assert!(state.consent.last_polled.is_some());
+    let all = permissions(&state, true);
+    assert!(polled(&mut state, ticket, all).is_empty());
+    assert!(!state.consent.polling);
+    assert!(state.status.is_some());
+}
+
+#[test]
+fn a_poll_error_is_shown_and_polling_goes_on() {
+    let (mut state, effects) = registered("officemaster");
+    let ticket = ticket_of(&effects[0]);
+    let effects = update(
+        &mut state,
+        Msg::ConsentPolled {
+            ticket,
+            result: Err("Graph answered 503; trying again.".into()),
+        },
+    );
+    assert_eq!(names(&effects), ["PollConsent"]);
+    assert_eq!(
+        state.consent.error.as_deref(),
+        Some("Graph answered 503; trying again.")
+    );
+}
+
+#[test]
+fn copy_and_open_the_consent_link() {
+    let (mut state, _) = registered("officemaster");
+    let url = state.app.as_ref().unwrap().consent_url.clone();
+    let effects = letter(&mut state, 'c');
+    assert!(matches!(
+        &effects[..],
+        [Effect::Copy { label, value, clear_after: None }]
+            if label == "consent link" && value.expose_secret() == url
+    ));
+    let effects = letter(&mut state, 'o');
+    assert!(matches!(&effects[..], [Effect::OpenBrowser { url: u }] if *u == url));
+}
+
+#[test]
+fn without_a_browser_o_explains_instead() {
+    let (mut state, _) = registered("officemaster");
+    state.browser_available = false;
+    assert!(letter(&mut state, 'o').is_empty());
+    assert!(state.status.is_some());
+}
+
+#[test]
+fn granting_asks_first_and_n_or_esc_cancels() {
+    let (mut state, _) = registered("officemaster");
+    assert!(letter(&mut state, 'g').is_empty());
+    assert_eq!(state.popup, Some(Popup::ConfirmGrant));
+    assert!(letter(&mut state, 'n').is_empty());
+    assert_eq!(state.popup, None);
+    letter(&mut state, 'g');
+    assert!(esc(&mut state).is_empty());
+    assert_eq!(state.popup, None);
+    assert_eq!(
+        state.step,
+        Step::Consent,
+        "Esc closed the popup, not the step"
+    );
+    assert!(!state.consent.granting);
+}
+
+#[test]
+fn confirmed_grant_runs_and_its_answer_counts() {
+    let (mut state, effects) = registered("officemaster");
+    let poll_ticket = ticket_of(&effects[0]);
+    letter(&mut state, 'g');
+    let effects = letter(&mut state, 'y');
+    let [
+        Effect::GrantConsent {
+            ticket,
+            service_principal_id,
+            permissions: wanted,
+        },
+    ] = &effects[..]
+    else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(service_principal_id, SP_ID);
+    assert_eq!(wanted.len(), 4);
+    assert!(state.consent.granting);
+    assert_eq!(state.popup, None);
+    assert!(state.wants_tick());
+    // The poll that was out is stale now.
+    let before = snapshot(&state);
+    let list = partly(&state, 1);
+    assert!(polled(&mut state, poll_ticket, list).is_empty());
+    assert_eq!(snapshot(&state), before);
+    // `g` again while it runs: nothing.
+    assert!(letter(&mut state, 'g').is_empty());
+    assert_eq!(state.popup, None);
+    let all = permissions(&state, true);
+    let effects = update(
+        &mut state,
+        Msg::ConsentGranted {
+            ticket: *ticket,
+            result: Ok(all),
+        },
+    );
+    assert!(effects.is_empty());
+    assert!(!state.consent.granting);
+    assert!(
+        state
+            .app
+            .as_ref()
+            .unwrap()
+            .permissions
+            .iter()
+            .all(|p| p.granted)
+    );
+}
+
+#[test]
+fn enter_in_the_grant_popup_confirms_and_a_failed_grant_resumes_polling() {
+    let (mut state, _) = registered("officemaster");
+    letter(&mut state, 'g');
+    let effects = enter(&mut state);
+    assert_eq!(names(&effects), ["GrantConsent"]);
+    assert_eq!(state.step, Step::Consent);
+    let effects = update(
+        &mut state,
+        Msg::ConsentGranted {
+            ticket: ticket_of(&effects[0]),
+            result: Err("Only a Privileged Role Administrator can grant this.".into()),
+        },
+    );
+    assert_eq!(names(&effects), ["PollConsent"]);
+    assert!(!state.consent.granting);
+    assert_eq!(
+        state.status.as_ref().unwrap().text,
+        "Only a Privileged Role Administrator can grant this."
+    );
+}
+
+#[test]
+fn enter_goes_to_verify_even_when_not_all_is_granted() {
+    let (mut state, effects) = registered("officemaster");
+    let poll = ticket_of(&effects[0]);
+    let effects = enter(&mut state);
+    assert_eq!(state.step, Step::Verify);
+    assert_eq!(names(&effects), ["Verify"]);
+    assert!(state.status.is_some(), "says what is missing will show");
+    assert!(!state.consent.polling);
+    // Polls of the left step are stale.
+    let before = snapshot(&state);
+    let list = partly(&state, 1);
+    assert!(polled(&mut state, poll, list).is_empty());
+    assert_eq!(snapshot(&state), before);
+}
+
+#[test]
+fn delegated_only_profiles_poll_and_verify_the_same_way() {
+    let (mut state, effects) = registered("flowfact");
+    assert_eq!(names(&effects), ["PollConsent"]);
+    let all = permissions(&state, true);
+    polled(&mut state, ticket_of(&effects[0]), all);
+    let effects = enter(&mut state);
+    let [Effect::Verify { expected, .. }] = &effects[..] else {
+        panic!("{effects:?}");
+    };
+    assert!(
+        expected
+            .iter()
+            .all(|p| p.kind == crate::profile::PermissionType::Delegated)
+    );
+}
+
+#[test]
+fn q_on_consent_asks_because_the_secret_was_not_handed_over() {
+    let (mut state, _) = registered("officemaster");
+    assert!(letter(&mut state, 'q').is_empty());
+    assert_eq!(state.popup, Some(Popup::ConfirmQuit));
+    press(&mut state, KeyCode::Char('n'));
+    assert_eq!(state.popup, None);
+}

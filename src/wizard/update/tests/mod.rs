@@ -1,0 +1,258 @@
+//! Unit tests of the wizard's transitions: no terminal, no network. `support` builds states
+//! and feeds messages the way the executor would.
+
+/// Equality by Debug output, for state types without PartialEq.
+macro_rules! assert_same {
+    ($left:expr, $right:expr $(,)?) => {
+        assert_eq!(format!("{:?}", $left), format!("{:?}", $right))
+    };
+}
+
+mod accounts;
+mod consent;
+mod flow;
+mod keys;
+mod navigation;
+mod notices;
+mod register;
+mod sign_in;
+mod transport;
+mod verify_done;
+
+pub(super) mod support {
+    use crate::graph::MailboxState;
+    use crate::profile::{self, well_known};
+    use crate::register::{PermissionStatus, exchange_commands};
+    use crate::wizard::effect::Effect;
+    use crate::wizard::msg::{Msg, SignInPrompt};
+    use crate::wizard::state::{AppSummary, RegisteredApp, SignInPhase, TenantInfo, WizardState};
+    use crate::wizard::step::Step;
+    use crate::wizard::update::{go_to, update, welcome};
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use secrecy::SecretString;
+
+    pub const CONTOSO_TENANT_ID: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+    pub const CLIENT_ID: &str = "1b4e28ba-2fa1-11d2-883f-0016d3cca427";
+    pub const SP_ID: &str = "5a1c7d2e-0000-4000-8000-00000000c0de";
+    pub const SECRET: &str = "Q~secret.value_123";
+
+    /// A fresh wizard with every built-in profile, a browser, the given profile selected.
+    pub fn wizard(profile_id: &str) -> WizardState {
+        let profiles = profile::all().unwrap();
+        let index = profiles.iter().position(|p| p.id == profile_id).unwrap();
+        let mut state = WizardState::new(profiles, true, false);
+        welcome::select_profile(&mut state, index);
+        state
+    }
+
+    /// The signed-in Contoso tenant the executor would report.
+    pub fn contoso() -> TenantInfo {
+        TenantInfo {
+            tenant_id: CONTOSO_TENANT_ID.into(),
+            name: "Contoso Ltd".into(),
+            user: "admin@contoso.com".into(),
+            default_domain: "contoso.com".into(),
+            verified_domains: vec!["contoso.com".into(), "contoso.onmicrosoft.com".into()],
+            directory_sync: None,
+        }
+    }
+
+    /// The permissions of the selected profile and mode, none granted yet.
+    pub fn permissions(state: &WizardState, granted: bool) -> Vec<PermissionStatus> {
+        state
+            .profile()
+            .permissions_for(state.mode)
+            .into_iter()
+            .map(|p| PermissionStatus {
+                id: well_known::permission_id(p.api, &p.name, p.kind)
+                    .unwrap()
+                    .to_string(),
+                api: p.api,
+                name: p.name,
+                kind: p.kind,
+                description: p.why,
+                granted,
+            })
+            .collect()
+    }
+
+    /// What the registration engine hands back for the selected profile.
+    pub fn registered_app(state: &WizardState) -> RegisteredApp {
+        let profile = state.profile();
+        RegisteredApp {
+            tenant_id: CONTOSO_TENANT_ID.into(),
+            client_id: CLIENT_ID.into(),
+            app_object_id: Some("obj-1".into()),
+            service_principal_id: Some(SP_ID.into()),
+            app_name: profile.default_app_name.clone(),
+            created_app: true,
+            secret: SecretString::from(SECRET),
+            secret_hint: Some("Q~s".into()),
+            secret_end: None,
+            consent_url: format!(
+                "https://login.microsoftonline.com/{CONTOSO_TENANT_ID}/adminconsent?client_id={CLIENT_ID}"
+            ),
+            permissions: permissions(state, false),
+            exchange_commands: exchange_commands::for_profile(
+                profile,
+                CLIENT_ID,
+                Some(SP_ID),
+                &profile.default_app_name,
+                Some("fax-transfer@contoso.com"),
+            ),
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn app_summary(name: &str, client_id: &str) -> AppSummary {
+        AppSummary {
+            display_name: name.into(),
+            client_id: client_id.into(),
+            object_id: format!("obj-{client_id}"),
+            secret_expires: None,
+        }
+    }
+
+    pub fn key(code: KeyCode) -> Msg {
+        Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+    }
+
+    pub fn ctrl(c: char) -> Msg {
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+    }
+
+    pub fn press(state: &mut WizardState, code: KeyCode) -> Vec<Effect> {
+        update(state, key(code))
+    }
+
+    pub fn enter(state: &mut WizardState) -> Vec<Effect> {
+        press(state, KeyCode::Enter)
+    }
+
+    pub fn esc(state: &mut WizardState) -> Vec<Effect> {
+        press(state, KeyCode::Esc)
+    }
+
+    pub fn letter(state: &mut WizardState, c: char) -> Vec<Effect> {
+        press(state, KeyCode::Char(c))
+    }
+
+    /// Types `text` key by key; returns every effect.
+    pub fn type_text(state: &mut WizardState, text: &str) -> Vec<Effect> {
+        text.chars()
+            .flat_map(|c| update(state, key(KeyCode::Char(c))))
+            .collect()
+    }
+
+    /// Clears the focused field (Ctrl+U) and types `text`.
+    pub fn retype(state: &mut WizardState, text: &str) -> Vec<Effect> {
+        let mut effects = update(state, ctrl('u'));
+        effects.extend(type_text(state, text));
+        effects
+    }
+
+    /// Short names of effects, for compact assertions.
+    pub fn names(effects: &[Effect]) -> Vec<&'static str> {
+        effects
+            .iter()
+            .map(|e| match e {
+                Effect::StartSignIn { .. } => "StartSignIn",
+                Effect::CancelSignIn => "CancelSignIn",
+                Effect::OpenBrowser { .. } => "OpenBrowser",
+                Effect::CheckMailbox { .. } => "CheckMailbox",
+                Effect::ListApps { .. } => "ListApps",
+                Effect::LookupTenant { .. } => "LookupTenant",
+                Effect::Register { .. } => "Register",
+                Effect::PollConsent { .. } => "PollConsent",
+                Effect::GrantConsent { .. } => "GrantConsent",
+                Effect::Verify { .. } => "Verify",
+                Effect::Copy { .. } => "Copy",
+                Effect::Quit => "Quit",
+            })
+            .collect()
+    }
+
+    /// The ticket an effect carries.
+    pub fn ticket_of(effect: &Effect) -> u64 {
+        match effect {
+            Effect::StartSignIn { ticket, .. }
+            | Effect::CheckMailbox { ticket, .. }
+            | Effect::ListApps { ticket, .. }
+            | Effect::LookupTenant { ticket, .. }
+            | Effect::Register { ticket, .. }
+            | Effect::PollConsent { ticket, .. }
+            | Effect::GrantConsent { ticket, .. }
+            | Effect::Verify { ticket, .. } => *ticket,
+            other => panic!("{other:?} carries no ticket"),
+        }
+    }
+
+    /// The whole state as text: "unchanged" means this is equal before and after.
+    pub fn snapshot(state: &WizardState) -> String {
+        format!("{state:?}")
+    }
+
+    /// Presses Enter on Welcome and SignIn and feeds the sign-in the executor would report.
+    pub fn sign_in(state: &mut WizardState, tenant: TenantInfo) {
+        assert_eq!(state.step, Step::Welcome);
+        enter(state);
+        let effects = enter(state);
+        let ticket = ticket_of(&effects[0]);
+        update(
+            state,
+            Msg::SignInPrompt {
+                ticket,
+                prompt: SignInPrompt::Browser {
+                    url: "https://login.example/authorize".into(),
+                    opened: true,
+                },
+            },
+        );
+        update(
+            state,
+            Msg::SignedIn {
+                ticket,
+                result: Ok(tenant),
+            },
+        );
+        assert_eq!(state.sign_in, SignInPhase::SignedIn);
+    }
+
+    /// A wizard for `profile_id`, signed in to Contoso and standing on `step` (entered the
+    /// way the wizard enters it; the effects of entering are returned).
+    pub fn at(profile_id: &str, step: Step) -> (WizardState, Vec<Effect>) {
+        let mut state = wizard(profile_id);
+        sign_in(&mut state, contoso());
+        let effects = go_to(&mut state, step);
+        (state, effects)
+    }
+
+    /// Signed in, registered and standing on Consent (the poll that entering emitted is
+    /// returned).
+    pub fn registered(profile_id: &str) -> (WizardState, Vec<Effect>) {
+        let mut state = wizard(profile_id);
+        sign_in(&mut state, contoso());
+        state.app = Some(registered_app(&state));
+        let effects = go_to(&mut state, Step::Consent);
+        (state, effects)
+    }
+
+    /// Feeds the mailbox check's answer for the effect that asked.
+    pub fn mailbox_answer(
+        state: &mut WizardState,
+        effect: &Effect,
+        answer: MailboxState,
+    ) -> Vec<Effect> {
+        let Effect::CheckMailbox { ticket, mailbox } = effect else {
+            panic!("not a mailbox check: {effect:?}");
+        };
+        update(
+            state,
+            Msg::MailboxChecked {
+                ticket: *ticket,
+                mailbox: mailbox.clone(),
+                result: Ok(answer),
+            },
+        )
+    }
+}

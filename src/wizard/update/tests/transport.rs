@@ -1,0 +1,204 @@
+//! Transport: focus, suggestions, validation, the mailbox check.
+
+use super::support::*;
+use crate::graph::MailboxState;
+use crate::wizard::effect::Effect;
+use crate::wizard::msg::Msg;
+use crate::wizard::state::Check;
+use crate::wizard::step::Step;
+use crate::wizard::update::update;
+use crossterm::event::KeyCode;
+
+#[test]
+fn focus_moves_with_tab_shift_tab_and_arrows_and_wraps() {
+    let (mut state, _) = at("officemaster", Step::Transport);
+    assert_eq!(state.transport.focus, 0);
+    press(&mut state, KeyCode::Tab);
+    press(&mut state, KeyCode::Down);
+    assert_eq!(state.transport.focus, 2);
+    press(&mut state, KeyCode::Tab);
+    press(&mut state, KeyCode::Tab);
+    assert_eq!(state.transport.focus, 0);
+    press(&mut state, KeyCode::BackTab);
+    assert_eq!(state.transport.focus, 3);
+    press(&mut state, KeyCode::Up);
+    assert_eq!(state.transport.focus, 2);
+}
+
+#[test]
+fn moveit_has_the_mailbox_only() {
+    let (mut state, _) = at("moveit", Step::Transport);
+    assert!(state.transport.domains.is_empty());
+    press(&mut state, KeyCode::Tab);
+    assert_eq!(state.transport.focus, 0);
+    let effects = enter(&mut state);
+    assert!(matches!(
+        &effects[..],
+        [Effect::CheckMailbox { mailbox, .. }] if mailbox == "fax-transfer@contoso.com"
+    ));
+}
+
+#[test]
+fn ctrl_s_takes_the_shorter_suggestion() {
+    let (mut state, _) = at("officemaster", Step::Transport);
+    // On the mailbox it does nothing.
+    update(&mut state, ctrl('s'));
+    assert_eq!(state.transport.mailbox.value(), "fax-transfer@contoso.com");
+    press(&mut state, KeyCode::Tab);
+    press(&mut state, KeyCode::Tab);
+    update(&mut state, ctrl('s'));
+    assert_eq!(state.transport.domains[1].field.value(), "sms.contoso");
+    assert_eq!(state.transport.domains[0].field.value(), "fax.contoso-ltd");
+}
+
+#[test]
+fn enter_checks_a_valid_mailbox_and_goes_on_when_it_exists() {
+    let (mut state, _) = at("officemaster", Step::Transport);
+    retype(&mut state, " Fax-Transfer@Contoso.com ");
+    let effects = enter(&mut state);
+    assert!(matches!(
+        &effects[..],
+        [Effect::CheckMailbox { mailbox, .. }] if mailbox == "fax-transfer@contoso.com"
+    ));
+    assert_eq!(state.transport.mailbox_check, Check::Running);
+    assert_eq!(state.step, Step::Transport);
+    // Enter while the check runs starts no second one.
+    assert!(enter(&mut state).is_empty());
+    assert!(state.status.is_some());
+    let after = mailbox_answer(&mut state, &effects[0], MailboxState::Exists);
+    assert!(after.is_empty());
+    assert_eq!(state.step, Step::Accounts);
+    assert_eq!(
+        state.transport.mailbox_check,
+        Check::Done(MailboxState::Exists)
+    );
+}
+
+#[test]
+fn a_missing_mailbox_keeps_the_step_with_a_sentence() {
+    for (answer, needle) in [
+        (MailboxState::NoMailbox, "no Exchange Online mailbox"),
+        (MailboxState::NoSuchUser, "There is no"),
+    ] {
+        let (mut state, _) = at("officemaster", Step::Transport);
+        press(&mut state, KeyCode::Tab);
+        let effects = enter(&mut state);
+        mailbox_answer(&mut state, &effects[0], answer);
+        assert_eq!(state.step, Step::Transport);
+        let error = state.transport.mailbox_error.clone().unwrap();
+        assert!(error.contains(needle), "{error}");
+        assert!(error.contains("fax-transfer@contoso.com"), "{error}");
+        assert_eq!(state.transport.focus, 0, "focus goes to the mailbox");
+        // Enter checks again (the admin may have created it meanwhile).
+        assert_eq!(names(&enter(&mut state)), ["CheckMailbox"]);
+    }
+}
+
+#[test]
+fn a_failed_check_shows_the_lower_layers_sentence() {
+    let (mut state, _) = at("moveit", Step::Transport);
+    let effects = enter(&mut state);
+    update(
+        &mut state,
+        Msg::MailboxChecked {
+            ticket: ticket_of(&effects[0]),
+            mailbox: "fax-transfer@contoso.com".into(),
+            result: Err("Graph is not reachable. Check the network.".into()),
+        },
+    );
+    assert_eq!(
+        state.transport.mailbox_error.as_deref(),
+        Some("Graph is not reachable. Check the network.")
+    );
+    assert_eq!(state.step, Step::Transport);
+}
+
+#[test]
+fn invalid_fields_get_sentences_and_no_check_runs() {
+    let (mut state, _) = at("officemaster", Step::Transport);
+    retype(&mut state, "fax-transfer");
+    press(&mut state, KeyCode::Tab);
+    retype(&mut state, "contoso.com"); // a verified domain
+    press(&mut state, KeyCode::Tab);
+    retype(&mut state, "nodot");
+    press(&mut state, KeyCode::Tab);
+    retype(&mut state, "Contoso.COM"); // verified again, differently written
+    let effects = enter(&mut state);
+    assert!(effects.is_empty());
+    assert!(state.transport.mailbox_error.is_some());
+    let errors: Vec<_> = state
+        .transport
+        .domains
+        .iter()
+        .map(|d| d.error.clone())
+        .collect();
+    assert!(errors[0].as_ref().unwrap().contains("verified domain"));
+    assert!(errors[1].as_ref().unwrap().contains("sms"));
+    assert!(errors[2].is_some());
+    assert_eq!(state.transport.focus, 0, "focus on the first wrong field");
+    assert!(state.status.is_some());
+    assert_eq!(state.transport.mailbox_check, Check::NotChecked);
+}
+
+#[test]
+fn the_same_domain_twice_is_an_error_and_editing_clears_it() {
+    let (mut state, _) = at("officemaster", Step::Transport);
+    press(&mut state, KeyCode::Tab);
+    retype(&mut state, "fax.contoso");
+    press(&mut state, KeyCode::Tab);
+    retype(&mut state, "fax.contoso");
+    assert!(enter(&mut state).is_empty());
+    assert!(state.transport.domains[0].error.is_none());
+    assert!(
+        state.transport.domains[1]
+            .error
+            .as_ref()
+            .unwrap()
+            .contains("twice")
+    );
+    assert_eq!(state.transport.focus, 2);
+    type_text(&mut state, "x");
+    assert!(state.transport.domains[1].error.is_none());
+}
+
+#[test]
+fn editing_the_mailbox_resets_its_check() {
+    let (mut state, _) = at("officemaster", Step::Transport);
+    let effects = enter(&mut state);
+    mailbox_answer(&mut state, &effects[0], MailboxState::Exists);
+    assert_eq!(state.step, Step::Accounts);
+    esc(&mut state);
+    assert_eq!(state.step, Step::Transport);
+    // Unchanged: Enter goes on without checking again.
+    assert!(enter(&mut state).is_empty());
+    assert_eq!(state.step, Step::Accounts);
+    esc(&mut state);
+    press(&mut state, KeyCode::End);
+    type_text(&mut state, "x");
+    press(&mut state, KeyCode::Backspace);
+    assert_eq!(state.transport.mailbox_check, Check::NotChecked);
+    assert_eq!(names(&enter(&mut state)), ["CheckMailbox"]);
+}
+
+#[test]
+fn stale_mailbox_results_are_ignored() {
+    let (mut state, _) = at("officemaster", Step::Transport);
+    let old = enter(&mut state);
+    // Typing while the check runs makes its answer stale.
+    type_text(&mut state, "m");
+    assert_eq!(state.transport.mailbox_check, Check::NotChecked);
+    let before = snapshot(&state);
+    assert!(mailbox_answer(&mut state, &old[0], MailboxState::Exists).is_empty());
+    assert!(mailbox_answer(&mut state, &old[0], MailboxState::NoSuchUser).is_empty());
+    assert_eq!(snapshot(&state), before);
+    assert_eq!(state.step, Step::Transport);
+
+    // Leaving with Esc while it runs: also stale.
+    press(&mut state, KeyCode::Backspace);
+    let old = enter(&mut state);
+    esc(&mut state);
+    let before = snapshot(&state);
+    assert!(mailbox_answer(&mut state, &old[0], MailboxState::Exists).is_empty());
+    assert_eq!(snapshot(&state), before);
+    assert_eq!(state.step, Step::InstallType);
+}

@@ -1,0 +1,229 @@
+//! Verify (run, pass, fail, retry, skip, stale) and Done (focus, copy, reveal, quit).
+
+use super::support::*;
+use crate::wizard::effect::Effect;
+use crate::wizard::msg::Msg;
+use crate::wizard::state::{
+    DoneFocus, Popup, SECRET_CLEAR_AFTER, VerifyReport, VerifyState, WizardState,
+};
+use crate::wizard::step::Step;
+use crate::wizard::update::{go_to, update};
+use crossterm::event::KeyCode;
+use secrecy::ExposeSecret;
+use std::time::Duration;
+
+fn report() -> VerifyReport {
+    VerifyReport {
+        roles: vec![(
+            "Office 365 Exchange Online".into(),
+            vec!["full_access_as_app".into()],
+        )],
+        missing: vec![],
+    }
+}
+
+/// Registered, on Verify; returns the Verify effect's ticket.
+fn on_verify(profile: &str) -> (WizardState, u64) {
+    let (mut state, _) = registered(profile);
+    let effects = enter(&mut state);
+    assert_eq!(state.step, Step::Verify);
+    let [
+        Effect::Verify {
+            ticket,
+            tenant_id,
+            client_id,
+            secret,
+            expected,
+        },
+    ] = &effects[..]
+    else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(tenant_id, CONTOSO_TENANT_ID);
+    assert_eq!(client_id, CLIENT_ID);
+    assert_eq!(secret.expose_secret(), SECRET);
+    assert_eq!(*expected, state.app.as_ref().unwrap().permissions);
+    (state, *ticket)
+}
+
+fn verified(state: &mut WizardState, ticket: u64, result: Result<VerifyReport, String>) {
+    assert!(update(state, Msg::Verified { ticket, result }).is_empty());
+}
+
+#[test]
+fn passed_then_enter_goes_to_done() {
+    let (mut state, ticket) = on_verify("bueroware");
+    assert_same!(state.verify, VerifyState::Running);
+    assert!(enter(&mut state).is_empty(), "Enter waits while it runs");
+    verified(&mut state, ticket, Ok(report()));
+    assert_same!(state.verify, VerifyState::Passed(report()));
+    assert!(enter(&mut state).is_empty());
+    assert_eq!(state.step, Step::Done);
+}
+
+#[test]
+fn failed_r_and_enter_retry_and_s_skips() {
+    let (mut state, ticket) = on_verify("bueroware");
+    verified(
+        &mut state,
+        ticket,
+        Err("AADSTS7000215: invalid client secret.".into()),
+    );
+    assert_same!(
+        state.verify,
+        VerifyState::Failed("AADSTS7000215: invalid client secret.".into())
+    );
+    let effects = letter(&mut state, 'r');
+    assert_eq!(names(&effects), ["Verify"]);
+    let second = ticket_of(&effects[0]);
+    assert!(second > ticket);
+    verified(&mut state, second, Err("still no".into()));
+    let effects = enter(&mut state);
+    assert_eq!(names(&effects), ["Verify"]);
+    verified(&mut state, ticket_of(&effects[0]), Err("no".into()));
+    assert!(letter(&mut state, 's').is_empty());
+    assert_eq!(state.step, Step::Done);
+}
+
+#[test]
+fn stale_verify_results_are_ignored() {
+    let (mut state, old) = on_verify("officemaster");
+    // Esc goes back to Consent; the running check's answer no longer counts.
+    esc(&mut state);
+    assert_eq!(state.step, Step::Consent);
+    let before = snapshot(&state);
+    verified(&mut state, old, Ok(report()));
+    assert_eq!(snapshot(&state), before);
+    assert_same!(state.verify, VerifyState::NotStarted);
+    // Entering again starts a new check.
+    let effects = enter(&mut state);
+    assert_eq!(names(&effects), ["Verify"]);
+    let before = snapshot(&state);
+    verified(&mut state, old, Err("late".into()));
+    assert_eq!(snapshot(&state), before);
+}
+
+#[test]
+fn back_from_done_keeps_a_passed_check() {
+    let (mut state, ticket) = on_verify("bueroware");
+    verified(&mut state, ticket, Ok(report()));
+    enter(&mut state);
+    assert!(esc(&mut state).is_empty(), "no second check");
+    assert_eq!(state.step, Step::Verify);
+    assert_same!(state.verify, VerifyState::Passed(report()));
+}
+
+fn on_done(profile: &str) -> WizardState {
+    let (mut state, _) = registered(profile);
+    go_to(&mut state, Step::Done);
+    state
+}
+
+#[test]
+fn done_focus_moves_over_ids_secret_and_commands() {
+    let mut state = on_done("officemaster");
+    let commands = state.app.as_ref().unwrap().exchange_commands.len();
+    assert!(commands >= 1);
+    assert_eq!(state.done.focus, DoneFocus::Secret);
+    press(&mut state, KeyCode::Down);
+    assert_eq!(state.done.focus, DoneFocus::Command(0));
+    for _ in 0..commands {
+        press(&mut state, KeyCode::Tab);
+    }
+    assert_eq!(state.done.focus, DoneFocus::TenantId, "wraps around");
+    press(&mut state, KeyCode::Up);
+    assert_eq!(state.done.focus, DoneFocus::Command(commands - 1));
+    press(&mut state, KeyCode::BackTab);
+    press(&mut state, KeyCode::Tab);
+    press(&mut state, KeyCode::Tab);
+    assert_eq!(state.done.focus, DoneFocus::TenantId);
+    press(&mut state, KeyCode::Tab);
+    assert_eq!(state.done.focus, DoneFocus::ClientId);
+}
+
+#[test]
+fn done_copies_each_value_under_the_products_field_name() {
+    let mut state = on_done("officemaster");
+    state.done.focus = DoneFocus::TenantId;
+    let effects = letter(&mut state, 'c');
+    assert!(matches!(
+        &effects[..],
+        [Effect::Copy { label, value, clear_after: None }]
+            if label == "Tenant Id" && value.expose_secret() == CONTOSO_TENANT_ID
+    ));
+    state.done.focus = DoneFocus::ClientId;
+    let effects = letter(&mut state, 'c');
+    assert!(matches!(
+        &effects[..],
+        [Effect::Copy { label, value, clear_after: None }]
+            if label == "Client Id" && value.expose_secret() == CLIENT_ID
+    ));
+    assert!(!state.done.secret_handed_over);
+    state.done.focus = DoneFocus::Command(0);
+    let command = state.app.as_ref().unwrap().exchange_commands[0]
+        .command
+        .clone();
+    let effects = letter(&mut state, 'c');
+    assert!(matches!(
+        &effects[..],
+        [Effect::Copy { label, value, clear_after: None }]
+            if label == "command 1" && value.expose_secret() == command
+    ));
+    state.done.focus = DoneFocus::Secret;
+    let effects = letter(&mut state, 'c');
+    assert!(matches!(
+        &effects[..],
+        [Effect::Copy { label, value, clear_after: Some(after) }]
+            if label == "Client Secret" && value.expose_secret() == SECRET && *after == SECRET_CLEAR_AFTER
+    ));
+    assert_eq!(SECRET_CLEAR_AFTER, Duration::from_secs(90));
+    assert!(state.done.secret_handed_over);
+}
+
+#[test]
+fn the_runtime_can_change_how_long_a_secret_stays_copied() {
+    let mut state = on_done("bueroware");
+    state.secret_clear_after = Duration::from_secs(30);
+    let effects = letter(&mut state, 'c');
+    assert!(matches!(
+        &effects[..],
+        [Effect::Copy { label, clear_after: Some(after), .. }]
+            if label == "Geheimer Schlüssel" && *after == Duration::from_secs(30)
+    ));
+}
+
+#[test]
+fn profiles_without_a_tenant_id_field_get_the_catalogue_name() {
+    let mut state = on_done("bueroware");
+    state.done.focus = DoneFocus::TenantId;
+    let effects = letter(&mut state, 'c');
+    assert!(matches!(&effects[..], [Effect::Copy { label, .. }] if label == "tenant ID"));
+}
+
+#[test]
+fn r_toggles_reveal_and_counts_as_handed_over() {
+    let mut state = on_done("officemaster");
+    letter(&mut state, 'r');
+    assert!(state.done.revealed);
+    assert!(state.done.secret_handed_over);
+    letter(&mut state, 'r');
+    assert!(!state.done.revealed);
+    assert!(state.done.secret_handed_over);
+    assert_eq!(names(&letter(&mut state, 'q')), ["Quit"]);
+}
+
+#[test]
+fn enter_on_done_finishes_asking_first_if_the_secret_is_unseen() {
+    let mut state = on_done("officemaster");
+    assert!(enter(&mut state).is_empty());
+    assert_eq!(state.popup, Some(Popup::ConfirmQuit));
+    assert_eq!(names(&enter(&mut state)), ["Quit"]);
+    assert!(state.should_quit);
+}
+
+#[test]
+fn manual_done_quits_without_asking() {
+    let mut state = on_done("bueroware");
+    state.accounts.choice = crate::wizard::state::AccountsChoice::Manual;
+    assert_eq!(names(&enter(&mut state)), ["Quit"]);
+}

@@ -1,0 +1,42 @@
+//! Welcome: choose the connector profile.
+
+use super::advance;
+use crate::wizard::effect::Effect;
+use crate::wizard::keymap::Action;
+use crate::wizard::state::WizardState;
+
+pub(super) fn on_action(state: &mut WizardState, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Up => {
+            select_profile(state, state.profile_index.saturating_sub(1));
+            Vec::new()
+        }
+        Action::Down => {
+            let last = state.profiles.len().saturating_sub(1);
+            select_profile(state, (state.profile_index + 1).min(last));
+            Vec::new()
+        }
+        Action::Next if !state.profiles.is_empty() => advance(state),
+        _ => Vec::new(),
+    }
+}
+
+/// Selects profile `index`; the app name and the secret lifetime follow the profile's defaults
+/// unless the admin changed them (they still hold the old profile's defaults otherwise).
+pub(crate) fn select_profile(state: &mut WizardState, index: usize) {
+    if index == state.profile_index || index >= state.profiles.len() {
+        return;
+    }
+    let old = state.profile().clone();
+    state.profile_index = index;
+    let new = state.profile().clone();
+    let accounts = &mut state.accounts;
+    let name = accounts.app_name.value().trim();
+    if name.is_empty() || name == old.default_app_name {
+        accounts.app_name.set(new.default_app_name.clone());
+        accounts.app_name_error = None;
+    }
+    if accounts.secret_months == old.secret_months {
+        accounts.secret_months = new.secret_months;
+    }
+}
