@@ -229,6 +229,13 @@ fn step_01_welcome() {
 }
 
 #[test]
+fn welcome_custom_profile() {
+    let mut s = state_at(Step::Welcome);
+    s.profile_index = s.profiles.iter().position(|p| p.id == "custom").unwrap();
+    one_size("01_welcome_custom", &s, 80, 24);
+}
+
+#[test]
 fn step_02_sign_in_choose() {
     let mut s = state_at(Step::SignIn);
     s.tenant = None;
@@ -281,6 +288,21 @@ fn step_07_register_midway() {
 #[test]
 fn step_08_consent_partially_granted() {
     both_sizes("08_consent_partial", &state_at(Step::Consent));
+}
+
+#[test]
+fn consent_all_granted_and_granting_with_an_error() {
+    let mut s = state_at(Step::Consent);
+    for p in &mut s.app.as_mut().unwrap().permissions {
+        p.granted = true;
+    }
+    one_size("08_consent_all_granted", &s, 80, 24);
+    let mut s = state_at(Step::Consent);
+    s.consent.granting = true;
+    s.consent.error = Some(
+        "The consent page reported: the signed-in account may not grant Microsoft Graph application permissions.".into(),
+    );
+    one_size("08_consent_granting_error", &s, 80, 24);
 }
 
 #[test]

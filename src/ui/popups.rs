@@ -18,7 +18,7 @@ use ratatui::text::{Line, Span};
 pub fn draw(frame: &mut Frame, area: Rect, state: &WizardState, popup: Popup) -> Rect {
     let width = usize::from(popup::text_width(area));
     let (title, lines) = match popup {
-        Popup::Help => help(state, width),
+        Popup::Help => help(state, width, usize::from(area.height)),
         Popup::ConfirmQuit => confirm_quit(state, width),
         Popup::ConfirmGrant => confirm_grant(state, width),
     };
@@ -51,18 +51,23 @@ fn yes_no(state: &WizardState, safe: &str, risky: &str) -> Line<'static> {
     ])
 }
 
-fn help(state: &WizardState, width: usize) -> (String, Vec<Line<'static>>) {
-    let mut lines = Vec::new();
+fn help(state: &WizardState, width: usize, height: usize) -> (String, Vec<Line<'static>>) {
+    let mut intro = Vec::new();
     para(
-        &mut lines,
+        &mut intro,
         &tf("help.intro", &[("step", t(state.step.title_key()))]),
         theme::dim(),
         width,
     );
+    let mut typing = Vec::new();
+    para(&mut typing, t("help.typing"), theme::dim(), width);
+    // Border (2) and two blank lines around the key list.
+    let rows = height.saturating_sub(intro.len() + typing.len() + 4);
+    let mut lines = intro;
     lines.push(Line::default());
-    lines.extend(help_lines(&keymap::bindings(state)));
+    lines.extend(help_lines(&keymap::bindings(state), rows));
     lines.push(Line::default());
-    para(&mut lines, t("help.typing"), theme::dim(), width);
+    lines.extend(typing);
     (t("help.title").to_string(), lines)
 }
 

@@ -51,7 +51,9 @@ pub fn build(page: &mut Page, state: &WizardState, _room: Room) {
             },
         })
         .collect();
-    let status_width = rows.iter().map(|r| width(&r.last.text)).max().unwrap_or(0);
+    // Sized for the longer status, so the layout does not jump as grants arrive.
+    let status_width = width(&format!("✓ {}", t("consent.granted")))
+        .max(width(&format!("… {}", t("consent.not_granted"))));
     permission_table(page, rows, t("table.status"), status_width, 0);
     page.blank();
 

@@ -63,21 +63,40 @@ pub fn bar(bindings: &[Binding], max_width: usize) -> Line<'static> {
     Line::from(spans)
 }
 
-/// Every binding, one per line, keys in a column: the `?` help.
-pub fn help_lines(bindings: &[Binding]) -> Vec<Line<'static>> {
+/// Every binding with its keys in a column: the `?` help. More than `max_rows` bindings go
+/// into two columns side by side.
+pub fn help_lines(bindings: &[Binding], max_rows: usize) -> Vec<Line<'static>> {
     let column = bindings
         .iter()
         .map(|b| width(&keys_label(b)))
         .max()
         .unwrap_or(0)
         + 3;
-    bindings
+    let entry = |b: &Binding| -> Vec<Span<'static>> {
+        vec![
+            Span::styled(pad(&keys_label(b), column), theme::key()),
+            Span::raw(t(b.label_key).to_string()),
+        ]
+    };
+    if bindings.len() <= max_rows.max(1) {
+        return bindings.iter().map(|b| Line::from(entry(b))).collect();
+    }
+    let rows = bindings.len().div_ceil(2);
+    let left_width = bindings[..rows]
         .iter()
-        .map(|b| {
-            Line::from(vec![
-                Span::styled(pad(&keys_label(b), column), theme::key()),
-                Span::raw(t(b.label_key).to_string()),
-            ])
+        .map(|b| column + width(t(b.label_key)))
+        .max()
+        .unwrap_or(0)
+        + 3;
+    (0..rows)
+        .map(|r| {
+            let mut spans = entry(&bindings[r]);
+            if let Some(right) = bindings.get(r + rows) {
+                let used: usize = spans.iter().map(Span::width).sum();
+                spans.push(Span::raw(" ".repeat(left_width - used)));
+                spans.extend(entry(right));
+            }
+            Line::from(spans)
         })
         .collect()
 }
@@ -134,6 +153,20 @@ mod tests {
         let short = text(&bar(&bindings, 30));
         assert_eq!(short, "Enter continue · ? help …");
         assert!(short.chars().count() <= 30);
+    }
+
+    #[test]
+    fn a_long_help_goes_into_two_columns() {
+        let bindings = vec![
+            b(KeyCode::Enter, Action::Next, "key.next"),
+            b(KeyCode::Esc, Action::Back, "key.back"),
+            b(KeyCode::Char('?'), Action::Help, "key.help"),
+        ];
+        assert_eq!(help_lines(&bindings, 5).len(), 3);
+        let two = help_lines(&bindings, 2);
+        assert_eq!(two.len(), 2);
+        assert_eq!(text(&two[0]), "Enter   continue   ?       help");
+        assert_eq!(text(&two[1]), "Esc     back");
     }
 
     #[test]

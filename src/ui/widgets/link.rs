@@ -6,15 +6,8 @@
 //! returns one `Hyperlink` per screen row a link occupies. After `Terminal::draw`, the runtime
 //! passes the finished buffer and those areas to `write_hyperlinks`, which prints the same cells
 //! again (same symbols, same style) wrapped in `ESC ]8;;URL ESC \` … `ESC ]8;; ESC \`.
-//! Terminals without OSC 8 ignore the sequence and show the same text as before.
-//!
-//! ```no_run
-//! # fn run(terminal: &mut ratatui::DefaultTerminal, state: &exowiz::wizard::WizardState) -> std::io::Result<()> {
-//! let mut links = Vec::new();
-//! let frame = terminal.draw(|f| links = exowiz::ui::draw_linked(f, state))?;
-//! exowiz::ui::write_hyperlinks(&mut std::io::stdout(), frame.buffer, &links)?;
-//! # Ok(()) }
-//! ```
+//! Terminals without OSC 8 ignore the sequence and show the same text as before. (The runtime
+//! side is shown at `ui::draw_linked`.)
 //!
 //! The cells are rewritten after every draw, so a link that ratatui redrew plainly becomes
 //! clickable again, and a link that moved away leaves nothing behind (ratatui overwrites the

@@ -54,10 +54,6 @@ impl Page {
         self.lines.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.lines.is_empty()
-    }
-
     pub fn push(&mut self, line: impl Into<Line<'static>>) {
         self.lines.push(line.into());
     }
