@@ -1,7 +1,27 @@
 //! One ratatui screen per wizard step, plus shared widgets. Drawing only reads the state.
+//!
+//! The frame: a header (exowiz, DEMO TENANT badge, organisation and product, the step
+//! position: "Step n of 10: Title", or the list of all step titles when the terminal is wide
+//! and tall), the step's body, a status line (two rows for a long sentence) and the key-help
+//! bar built from `wizard::keymap::bindings`. Popups (help, confirmations) go on top.
+//!
+//! Links are drawn as plain text; `draw_linked` says where they are, and the runtime makes them
+//! clickable with `write_hyperlinks` (see `widgets::link` for why and how). Times are shown in
+//! the local time zone; `set_display_offset` pins another (the snapshot tests use it). Nothing
+//! here reads the clock.
+
+mod format;
+mod frame;
+mod popups;
+mod screens;
+mod theme;
+mod widgets;
 
 use crate::wizard::WizardState;
 use ratatui::Frame;
+
+pub use format::set_display_offset;
+pub use widgets::link::{Hyperlink, osc8, write_hyperlinks};
 
 /// The smallest terminal the layout fits; smaller ones get a clear message instead.
 pub const MIN_WIDTH: u16 = 80;
@@ -9,5 +29,44 @@ pub const MIN_HEIGHT: u16 = 24;
 
 /// Draws the whole screen for the current step.
 pub fn draw(frame: &mut Frame, state: &WizardState) {
-    let _ = (frame, state);
+    let _ = draw_linked(frame, state);
+}
+
+/// Draws the whole screen and returns the screen areas of the links on it (one per row), for
+/// `write_hyperlinks` after the frame is flushed. The runtime's draw step:
+///
+/// ```no_run
+/// # fn run(terminal: &mut ratatui::DefaultTerminal, state: &exowiz::wizard::WizardState) -> std::io::Result<()> {
+/// let mut links = Vec::new();
+/// let frame = terminal.draw(|f| links = exowiz::ui::draw_linked(f, state))?;
+/// exowiz::ui::write_hyperlinks(&mut std::io::stdout(), frame.buffer, &links)?;
+/// # Ok(()) }
+/// ```
+///
+/// Write the links with the same writer the backend uses, after `draw` has flushed (inside
+/// the runtime's synchronized update, if it uses one). Links under a popup are left out. With no popup, the terminal cursor is placed in the focused
+/// text field (ratatui shows it; without a focused field it is hidden).
+pub fn draw_linked(frame: &mut Frame, state: &WizardState) -> Vec<Hyperlink> {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        frame::too_small(frame, area);
+        return Vec::new();
+    }
+    let status = frame::status_lines(state, frame::Layout::inner_width(area));
+    let layout = frame::Layout::new(area, u16::try_from(status.len()).unwrap_or(1));
+    frame::header(frame, layout.header, state);
+    let page = screens::page(state, layout.body.width, layout.body.height);
+    let mut links = page.render(frame, layout.body, state.popup.is_none());
+    frame::status(frame, layout.status, &status);
+    frame::keys(frame, layout.keys, state);
+    if let Some(popup) = state.popup {
+        // Over everything but the key bar, which shows the popup's keys.
+        let over = ratatui::layout::Rect {
+            height: area.height - 1,
+            ..area
+        };
+        let covered = popups::draw(frame, over, state, popup);
+        links.retain(|l| !l.area.intersects(covered));
+    }
+    links
 }

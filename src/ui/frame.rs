@@ -1,0 +1,250 @@
+//! The parts around a step's body: header, status line, key bar, and the too-small message.
+
+use crate::i18n::{t, tf};
+use crate::ui::format::{truncate, width, wrap};
+use crate::ui::theme;
+use crate::ui::widgets::key_bar;
+use crate::wizard::keymap;
+use crate::wizard::state::{ClipboardVia, StatusKind};
+use crate::wizard::{Step, WizardState};
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// Cells of margin left and right of everything.
+const MARGIN: u16 = 1;
+/// A status sentence gets at most this many rows (taken from the body).
+const MAX_STATUS_ROWS: usize = 2;
+/// Cells between step titles in the progress line.
+const STEP_GAP: usize = 2;
+
+pub struct Layout {
+    pub header: Rect,
+    pub body: Rect,
+    pub status: Rect,
+    pub keys: Rect,
+}
+
+impl Layout {
+    /// Header of two rows (three when the step list fits; the rule included), the body, the
+    /// status (one row, two for a long sentence) and the key bar.
+    pub fn new(area: Rect, status_rows: u16) -> Self {
+        let header_rows = if steps_line_fits(area) { 3 } else { 2 };
+        let status_rows = status_rows.clamp(1, 2);
+        let inner_x = area.x + MARGIN;
+        let inner_w = area.width - 2 * MARGIN;
+        let body_y = area.y + header_rows;
+        let body_h = area.height - header_rows - status_rows - 1;
+        Self {
+            header: Rect::new(area.x, area.y, area.width, header_rows),
+            body: Rect::new(inner_x, body_y, inner_w, body_h),
+            status: Rect::new(
+                inner_x,
+                area.bottom() - 1 - status_rows,
+                inner_w,
+                status_rows,
+            ),
+            keys: Rect::new(inner_x, area.bottom() - 1, inner_w, 1),
+        }
+    }
+
+    /// Cells per line inside the margins.
+    pub fn inner_width(area: Rect) -> usize {
+        usize::from(area.width - 2 * MARGIN)
+    }
+}
+
+fn steps_width() -> usize {
+    Step::ALL
+        .iter()
+        .map(|s| width(t(s.title_key())))
+        .sum::<usize>()
+        + STEP_GAP * (Step::ALL.len() - 1)
+}
+
+/// The list of all step titles needs a wide terminal, and a tall one (it costs a row).
+fn steps_line_fits(area: Rect) -> bool {
+    area.height >= 30 && steps_width() + 2 * usize::from(MARGIN) <= usize::from(area.width)
+}
+
+fn position(step: Step) -> usize {
+    Step::ALL.iter().position(|s| *s == step).unwrap_or(0) + 1
+}
+
+pub fn header(frame: &mut Frame, area: Rect, state: &WizardState) {
+    let list = steps_line_fits(frame.area());
+    let inner = Rect::new(
+        area.x + MARGIN,
+        area.y,
+        area.width - 2 * MARGIN,
+        area.height,
+    );
+    // Right: "Step 4 of 10: Transport" (when there is no step list).
+    let right = if list {
+        String::new()
+    } else {
+        tf(
+            "header.step_of",
+            &[
+                ("n", &position(state.step).to_string()),
+                ("m", &Step::ALL.len().to_string()),
+                ("title", t(state.step.title_key())),
+            ],
+        )
+    };
+    let mut left = vec![Span::styled(
+        t("app.name").to_string(),
+        theme::title().patch(theme::accent()),
+    )];
+    if state.demo {
+        left.push(Span::raw(" "));
+        left.push(Span::styled(
+            format!(" {} ", t("app.demo_badge")),
+            theme::badge(),
+        ));
+    }
+    // Middle: which tenant this run changes (first: it matters most), and for which product.
+    let mut about = Vec::new();
+    if let Some(tenant) = &state.tenant {
+        about.push(tenant.name.clone());
+    }
+    if state.step != Step::Welcome && !state.profiles.is_empty() {
+        about.push(state.profile().product.clone());
+    }
+    let used = left.iter().map(Span::width).sum::<usize>() + width(&right) + 4;
+    let room = usize::from(inner.width).saturating_sub(used);
+    if !about.is_empty() && room > 8 {
+        left.push(Span::raw("  "));
+        left.push(Span::styled(
+            truncate(&about.join(" · "), room),
+            theme::dim(),
+        ));
+    }
+    let buf = frame.buffer_mut();
+    buf.set_line(inner.x, inner.y, &Line::from(left), inner.width);
+    let right_w = u16::try_from(width(&right)).unwrap_or(0).min(inner.width);
+    buf.set_line(
+        inner.right() - right_w,
+        inner.y,
+        &Line::styled(right, theme::title()),
+        right_w,
+    );
+    if list {
+        let current = position(state.step);
+        let mut spans = Vec::new();
+        for (i, step) in Step::ALL.iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::raw(" ".repeat(STEP_GAP)));
+            }
+            let style = match (i + 1).cmp(&current) {
+                std::cmp::Ordering::Less => Style::new(),
+                std::cmp::Ordering::Equal => theme::selected(),
+                std::cmp::Ordering::Greater => theme::dim(),
+            };
+            spans.push(Span::styled(t(step.title_key()).to_string(), style));
+        }
+        buf.set_line(inner.x, inner.y + 1, &Line::from(spans), inner.width);
+    }
+    let rule = "─".repeat(usize::from(area.width));
+    buf.set_line(
+        area.x,
+        area.bottom() - 1,
+        &Line::styled(rule, theme::dim()),
+        area.width,
+    );
+}
+
+/// The status line's content: an error beats a clipboard note, which beats an info sentence.
+/// Wrapped to `width`; a long sentence gets a second line rather than being cut.
+pub fn status_lines(state: &WizardState, width: usize) -> Vec<Line<'static>> {
+    let error = state
+        .status
+        .as_ref()
+        .filter(|s| s.kind == StatusKind::Error);
+    let (symbol, text, style) = if let Some(s) = error {
+        (
+            Some(Span::styled("✗ ", theme::error())),
+            s.text.clone(),
+            theme::error(),
+        )
+    } else if let Some(c) = &state.clipboard {
+        let label = t(&c.label).to_string();
+        let key = match c.via {
+            ClipboardVia::System => "clipboard.system",
+            ClipboardVia::Osc52 => "clipboard.osc52",
+        };
+        let mut text = tf(key, &[("label", &label)]);
+        if let Some(secs) = c.clears_in {
+            text.push_str(" · ");
+            text.push_str(&tf(
+                "clipboard.clears_in",
+                &[("seconds", &secs.to_string())],
+            ));
+        }
+        (Some(Span::styled("✓ ", theme::ok())), text, Style::new())
+    } else if let Some(s) = &state.status {
+        (None, s.text.clone(), theme::dim())
+    } else {
+        return Vec::new();
+    };
+    let indent = symbol.as_ref().map_or(0, Span::width);
+    let mut rows = wrap(&text, width.saturating_sub(indent));
+    if rows.len() > MAX_STATUS_ROWS {
+        rows.truncate(MAX_STATUS_ROWS);
+        let last = rows.pop().unwrap_or_default();
+        rows.push(truncate(&format!("{last} …"), width.saturating_sub(indent)));
+    }
+    let mut symbol = symbol;
+    rows.into_iter()
+        .map(|row| {
+            let lead = symbol
+                .take()
+                .unwrap_or_else(|| Span::raw(" ".repeat(indent)));
+            Line::from(vec![lead, Span::styled(row, style)])
+        })
+        .collect()
+}
+
+pub fn status(frame: &mut Frame, area: Rect, lines: &[Line<'static>]) {
+    for (i, line) in lines.iter().enumerate().take(usize::from(area.height)) {
+        let y = area.y + u16::try_from(i).unwrap_or(0);
+        frame.buffer_mut().set_line(area.x, y, line, area.width);
+    }
+}
+
+pub fn keys(frame: &mut Frame, area: Rect, state: &WizardState) {
+    let bindings = keymap::bindings(state);
+    let line = key_bar::bar(&bindings, usize::from(area.width));
+    frame
+        .buffer_mut()
+        .set_line(area.x, area.y, &line, area.width);
+}
+
+/// A terminal too small for the layout gets one centred sentence.
+pub fn too_small(frame: &mut Frame, area: Rect) {
+    let text = tf(
+        "frame.too_small",
+        &[
+            ("w", &area.width.to_string()),
+            ("h", &area.height.to_string()),
+            ("min_w", &super::MIN_WIDTH.to_string()),
+            ("min_h", &super::MIN_HEIGHT.to_string()),
+        ],
+    );
+    let lines: Vec<Line> = wrap(&text, usize::from(area.width.saturating_sub(4)).max(10))
+        .into_iter()
+        .map(Line::from)
+        .collect();
+    let h = u16::try_from(lines.len())
+        .unwrap_or(area.height)
+        .min(area.height);
+    let rect = Rect::new(area.x, area.y + (area.height - h) / 2, area.width, h);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .alignment(Alignment::Center)
+            .style(theme::warn()),
+        rect,
+    );
+}

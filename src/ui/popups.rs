@@ -1,0 +1,148 @@
+//! The overlays: help (every binding), confirm quit, confirm granting consent. The highlighted
+//! button is always the safe one.
+
+use crate::i18n::{t, tf};
+use crate::ui::format::wrap;
+use crate::ui::theme;
+use crate::ui::widgets::key_bar::{help_lines, key_for};
+use crate::ui::widgets::popup::{self, Button};
+use crate::wizard::WizardState;
+use crate::wizard::keymap::{self, Action};
+use crate::wizard::state::{Check, ItemState, Popup, SignInPhase, VerifyState};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+/// Draws `popup` over `area`; returns the area it covers.
+pub fn draw(frame: &mut Frame, area: Rect, state: &WizardState, popup: Popup) -> Rect {
+    let width = usize::from(popup::text_width(area));
+    let (title, lines) = match popup {
+        Popup::Help => help(state, width, usize::from(area.height)),
+        Popup::ConfirmQuit => confirm_quit(state, width),
+        Popup::ConfirmGrant => confirm_grant(state, width),
+    };
+    popup::draw(frame, area, &title, lines)
+}
+
+fn para(lines: &mut Vec<Line<'static>>, text: &str, style: Style, width: usize) {
+    for row in wrap(text, width) {
+        lines.push(Line::styled(row, style));
+    }
+}
+
+/// "[ n  Stay ]  [ y  Quit ]": each button names its key (from the key map), the safe one is
+/// highlighted.
+fn yes_no(state: &WizardState, safe: &str, risky: &str) -> Line<'static> {
+    let bindings = keymap::bindings(state);
+    let label = |action, text: &str| match key_for(&bindings, action) {
+        Some(key) => format!("{key}  {text}"),
+        None => text.to_string(),
+    };
+    popup::buttons(&[
+        Button {
+            text: label(Action::Cancel, safe),
+            default: true,
+        },
+        Button {
+            text: label(Action::Confirm, risky),
+            default: false,
+        },
+    ])
+}
+
+fn help(state: &WizardState, width: usize, height: usize) -> (String, Vec<Line<'static>>) {
+    let mut intro = Vec::new();
+    para(
+        &mut intro,
+        &tf("help.intro", &[("step", t(state.step.title_key()))]),
+        theme::dim(),
+        width,
+    );
+    let mut typing = Vec::new();
+    para(&mut typing, t("help.typing"), theme::dim(), width);
+    // Border (2) and two blank lines around the key list.
+    let rows = height.saturating_sub(intro.len() + typing.len() + 4);
+    let mut lines = intro;
+    lines.push(Line::default());
+    lines.extend(help_lines(&keymap::bindings(state), rows));
+    lines.push(Line::default());
+    lines.extend(typing);
+    (t("help.title").to_string(), lines)
+}
+
+/// Something still running that quitting would cut off.
+fn job_running(state: &WizardState) -> bool {
+    matches!(
+        state.sign_in,
+        SignInPhase::Starting
+            | SignInPhase::LoadingTenant
+            | SignInPhase::WaitingForBrowser { .. }
+            | SignInPhase::WaitingForDeviceCode { .. }
+    ) || state
+        .register
+        .items
+        .iter()
+        .any(|i| i.state == ItemState::Running)
+        || state.consent.granting
+        || matches!(state.verify, VerifyState::Running)
+        || matches!(state.transport.mailbox_check, Check::Running)
+}
+
+fn confirm_quit(state: &WizardState, width: usize) -> (String, Vec<Line<'static>>) {
+    let mut lines = Vec::new();
+    if state.app.is_some() && !state.done.secret_handed_over {
+        let field = state.profile().fields.client_secret.clone();
+        para(
+            &mut lines,
+            &tf("quit.secret_not_taken", &[("secret", &field)]),
+            theme::warn(),
+            width,
+        );
+    } else if state.step == crate::wizard::Step::Register && job_running(state) {
+        para(&mut lines, t("quit.registering"), theme::warn(), width);
+    } else if job_running(state) {
+        para(&mut lines, t("quit.job_running"), Style::new(), width);
+    } else {
+        para(&mut lines, t("quit.plain"), Style::new(), width);
+    }
+    lines.push(Line::default());
+    lines.push(yes_no(state, t("quit.stay"), t("quit.quit")));
+    (t("quit.title").to_string(), lines)
+}
+
+fn confirm_grant(state: &WizardState, width: usize) -> (String, Vec<Line<'static>>) {
+    let mut lines = Vec::new();
+    let tenant = state
+        .tenant
+        .as_ref()
+        .map(|t| t.name.clone())
+        .unwrap_or_default();
+    let app_name = state
+        .app
+        .as_ref()
+        .map(|a| a.app_name.clone())
+        .unwrap_or_else(|| state.accounts.app_name.value().to_string());
+    para(
+        &mut lines,
+        &tf("grant.intro", &[("app", &app_name), ("org", &tenant)]),
+        Style::new(),
+        width,
+    );
+    lines.push(Line::default());
+    if let Some(app) = &state.app {
+        for p in app.permissions.iter().filter(|p| !p.granted) {
+            let kind = super::screens::kind_label(p.kind);
+            lines.push(Line::from(vec![
+                Span::raw("  • "),
+                Span::styled(p.name.clone(), theme::title()),
+                Span::styled(format!("  {} · {kind}", p.api.display_name()), theme::dim()),
+            ]));
+        }
+        lines.push(Line::default());
+    }
+    para(&mut lines, t("grant.changes_tenant"), theme::warn(), width);
+    lines.push(Line::default());
+    lines.push(yes_no(state, t("grant.cancel"), t("grant.grant")));
+    (t("grant.title").to_string(), lines)
+}

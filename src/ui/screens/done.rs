@@ -1,0 +1,165 @@
+//! Step 10: the three values under the product's own names, the secret masked until revealed,
+//! its expiry, where to paste them, notes, and the Exchange Online commands.
+
+use super::{Room, heading, push_hints, warn_line};
+use crate::i18n::{t, tf};
+use crate::ui::format::{date, pad, width};
+use crate::ui::theme;
+use crate::ui::widgets::page::Page;
+use crate::ui::widgets::secret_box;
+use crate::ui::widgets::text_field::marker;
+use crate::wizard::WizardState;
+use crate::wizard::keymap::Action;
+use crate::wizard::state::DoneFocus;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+pub fn build(page: &mut Page, state: &WizardState, room: Room) {
+    let Some(app) = &state.app else {
+        page.text(t("done.no_app"), theme::warn());
+        return;
+    };
+    let profile = state.profile();
+    let fields = &profile.fields;
+    let focus = state.done.focus;
+
+    page.text(
+        &tf("done.intro", &[("product", &profile.product)]),
+        theme::title(),
+    );
+    page.text_after(
+        vec![Span::styled(format!("{} ", t("done.where")), theme::dim())],
+        &fields.location,
+        Style::new(),
+    );
+    page.blank();
+
+    // The values, labelled as the product labels them.
+    let tenant_label = fields
+        .tenant_id
+        .clone()
+        .unwrap_or_else(|| t("done.tenant_id").to_string());
+    let labels = [
+        tenant_label.as_str(),
+        fields.client_id.as_str(),
+        fields.client_secret.as_str(),
+    ];
+    let column = labels.iter().map(|l| width(l)).max().unwrap_or(0) + 2;
+    let value_line = |page: &mut Page, label: &str, focused: bool, value: Vec<Span<'static>>| {
+        let line = page.len();
+        let mut spans = vec![
+            marker(focused),
+            Span::styled(pad(label, column), theme::label(focused)),
+        ];
+        spans.extend(value);
+        page.push(Line::from(spans));
+        if focused {
+            page.focus(0..line + 1);
+        }
+    };
+    let id_value = |text: &str, focused: bool| {
+        let style = if focused {
+            theme::selected()
+        } else {
+            theme::accent()
+        };
+        vec![Span::styled(text.to_string(), style)]
+    };
+    let tenant_value = match &fields.tenant_id {
+        Some(_) => id_value(&app.tenant_id, focus == DoneFocus::TenantId),
+        None => vec![Span::styled(
+            tf("done.tenant_not_needed", &[("product", &profile.product)]),
+            theme::dim(),
+        )],
+    };
+    value_line(
+        page,
+        &tenant_label,
+        focus == DoneFocus::TenantId,
+        tenant_value,
+    );
+    value_line(
+        page,
+        &fields.client_id,
+        focus == DoneFocus::ClientId,
+        id_value(&app.client_id, focus == DoneFocus::ClientId),
+    );
+    let mut secret =
+        secret_box::spans(&app.secret, app.secret_hint.as_deref(), state.done.revealed);
+    if focus == DoneFocus::Secret && !state.done.revealed {
+        secret[0].style = theme::selected();
+    }
+    value_line(
+        page,
+        &fields.client_secret,
+        focus == DoneFocus::Secret,
+        secret,
+    );
+    let indent = 2 + column;
+    if let Some(end) = app.secret_end {
+        page.text_indented(
+            indent,
+            &tf("done.expires", &[("date", &date(end))]),
+            theme::dim(),
+        );
+    }
+    push_hints(
+        page,
+        indent,
+        state,
+        &[Action::Copy, Action::Reveal, Action::FocusNext],
+    );
+    page.blank();
+    warn_line(page, 0, t("done.shown_once"));
+
+    if !app.notes.is_empty() {
+        page.blank();
+        heading(page, t("done.notes"));
+        for note in &app.notes {
+            page.text_after(vec![Span::raw("  • ")], note, Style::new());
+        }
+    }
+
+    if !app.exchange_commands.is_empty() {
+        page.blank();
+        heading(page, t("done.commands"));
+        page.text(t("done.commands_intro"), theme::dim());
+        let count = app.exchange_commands.len();
+        for (i, command) in app.exchange_commands.iter().enumerate() {
+            if i > 0 && room.roomy() {
+                page.blank();
+            }
+            let focused = focus == DoneFocus::Command(i);
+            let start = page.len();
+            let number = format!("{}. ", i + 1);
+            page.text_after(
+                vec![
+                    marker(focused),
+                    Span::styled(number.clone(), theme::label(focused)),
+                ],
+                &command.purpose,
+                if focused {
+                    theme::title()
+                } else {
+                    Style::new()
+                },
+            );
+            let code_style = if focused {
+                theme::accent().patch(theme::title())
+            } else {
+                theme::accent()
+            };
+            // Commands break only at spaces: PowerShell takes them as they are when pasted.
+            page.text_indented(2 + width(&number), &command.command, code_style);
+            if focused {
+                // The last command pulls the page to its end.
+                let end = if i + 1 == count {
+                    usize::MAX
+                } else {
+                    page.len()
+                };
+                page.focus(start..end);
+            }
+        }
+    }
+}

@@ -1,0 +1,199 @@
+//! Step 6: what will be created — a summary and the permission table as the Entra portal shows
+//! it — with Proceed / Edit / Cancel.
+
+use super::{PermissionRow, Room, heading, pairs, permission_table};
+use crate::i18n::{t, tf};
+use crate::ui::format::months;
+use crate::ui::theme;
+use crate::ui::widgets::page::Page;
+use crate::ui::widgets::popup::{Button, buttons};
+use crate::ui::widgets::table::Cell;
+use crate::wizard::WizardState;
+use crate::wizard::state::{AccountsChoice, ReviewChoice};
+use ratatui::style::Style;
+use ratatui::text::Span;
+
+/// Narrower than this, the permission table groups by API instead of an API column.
+const MIN_DESCRIPTION: usize = 30;
+
+pub fn build(page: &mut Page, state: &WizardState, room: Room) {
+    let profile = state.profile();
+    let accounts = &state.accounts;
+    let manual = accounts.choice == AccountsChoice::Manual;
+    let org = state
+        .tenant
+        .as_ref()
+        .map(|t| t.name.clone())
+        .unwrap_or_default();
+    page.text(
+        &tf(
+            if manual {
+                "review.intro_manual"
+            } else {
+                "review.intro"
+            },
+            &[("org", &org)],
+        ),
+        Style::new(),
+    );
+    page.blank();
+
+    let mut rows: Vec<(String, Vec<Span<'static>>)> = Vec::new();
+    let value = |text: String| vec![Span::raw(text)];
+    if let Some(tenant) = &state.tenant {
+        rows.push((
+            t("review.tenant").to_string(),
+            value(format!("{} ({})", tenant.name, tenant.tenant_id)),
+        ));
+    }
+    let app = match accounts.choice {
+        AccountsChoice::Automatic => tf(
+            "review.app_automatic",
+            &[("app", accounts.app_name.value())],
+        ),
+        AccountsChoice::Reuse => match &accounts.browser.chosen {
+            Some(c) => tf(
+                "review.app_reuse",
+                &[("app", &c.display_name), ("client_id", &c.client_id)],
+            ),
+            None => t("review.app_reuse_none").to_string(),
+        },
+        AccountsChoice::Manual => tf(
+            "review.app_manual",
+            &[("client_id", accounts.manual.client_id.value())],
+        ),
+    };
+    rows.push((t("review.app").to_string(), value(app)));
+    if !manual {
+        rows.push((
+            t("review.secret").to_string(),
+            value(tf(
+                "review.secret_value",
+                &[("lifetime", &months(accounts.secret_months))],
+            )),
+        ));
+        let mut uris: Vec<String> = profile
+            .redirect_uris
+            .public_client
+            .iter()
+            .map(|u| tf("review.uri_public", &[("uri", u)]))
+            .collect();
+        uris.extend(
+            profile
+                .redirect_uris
+                .web
+                .iter()
+                .map(|u| tf("review.uri_web", &[("uri", u)])),
+        );
+        let uris = if uris.is_empty() {
+            t("review.none").to_string()
+        } else {
+            uris.join(", ")
+        };
+        rows.push((t("review.redirect_uris").to_string(), value(uris)));
+        rows.push((
+            t("review.public_client").to_string(),
+            value(
+                t(if profile.allow_public_client_flows {
+                    "review.public_client_on"
+                } else {
+                    "review.public_client_off"
+                })
+                .to_string(),
+            ),
+        ));
+    }
+    rows.push((
+        t("review.install_type").to_string(),
+        value(
+            t(match state.mode {
+                crate::profile::InstallMode::CloudOnly => "install_type.cloud_only",
+                crate::profile::InstallMode::Hybrid => "install_type.hybrid",
+            })
+            .to_string(),
+        ),
+    ));
+    if profile.needs_transfer_mailbox || !state.transport.mailbox.is_empty() {
+        rows.push((
+            t("review.mailbox").to_string(),
+            value(state.transport.mailbox.value().to_string()),
+        ));
+    }
+    if !state.transport.domains.is_empty() {
+        let domains = state
+            .transport
+            .domains
+            .iter()
+            .map(|d| d.field.value().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        rows.push((t("review.domains").to_string(), value(domains)));
+    }
+    pairs(page, 2, &rows);
+    page.blank();
+
+    heading(
+        page,
+        t(if manual {
+            "review.permissions_manual"
+        } else {
+            "review.permissions"
+        }),
+    );
+    let permissions = profile.permissions_for(state.mode);
+    if permissions.is_empty() {
+        page.text_indented(2, t("welcome.no_permissions"), theme::warn());
+    } else {
+        let described = |name: &str, why: &str| -> String {
+            if !why.is_empty() {
+                return why.to_string();
+            }
+            state
+                .app
+                .as_ref()
+                .and_then(|a| a.permissions.iter().find(|p| p.name == name))
+                .map(|p| p.description.clone())
+                .unwrap_or_default()
+        };
+        let rows: Vec<PermissionRow> = permissions
+            .iter()
+            .map(|p| PermissionRow {
+                api: p.api,
+                name: p.name.clone(),
+                kind: p.kind,
+                last: Cell::new(described(&p.name, &p.why)),
+            })
+            .collect();
+        // Lines left for descriptions once the buttons (2), the header and one line per
+        // permission and group title are placed.
+        let fixed = page.len() + 2 + 1 + 2 * rows.len();
+        let spare = usize::from(room.height).saturating_sub(fixed);
+        let per_row = 1 + spare / rows.len().max(1);
+        permission_table(page, rows, t("table.description"), MIN_DESCRIPTION, per_row);
+    }
+
+    let button = |choice: ReviewChoice, key: &str| Button {
+        text: t(key).to_string(),
+        default: state.review == choice,
+    };
+    page.footer(buttons(&[
+        button(ReviewChoice::Proceed, "review.proceed"),
+        button(ReviewChoice::Edit, "review.edit"),
+        button(ReviewChoice::Cancel, "review.cancel"),
+    ]));
+    let explain = match state.review {
+        ReviewChoice::Proceed => {
+            if manual {
+                "review.proceed_manual_explain"
+            } else {
+                "review.proceed_explain"
+            }
+        }
+        ReviewChoice::Edit => "review.edit_explain",
+        ReviewChoice::Cancel => "review.cancel_explain",
+    };
+    page.footer(ratatui::text::Line::styled(
+        t(explain).to_string(),
+        theme::dim(),
+    ));
+}

@@ -1,0 +1,647 @@
+//! Screen snapshots: every step at 80×24 (the smallest supported terminal) and 120×40, plus the
+//! phases and popups an admin meets. States are built directly (no update logic), with fixed
+//! IDs, a fake secret and fixed dates; times are shown at UTC+1 whatever the machine's zone.
+//!
+//! Write them with `INSTA_UPDATE=always cargo test --test ui_snapshots`, read the .snap files,
+//! then run again without it.
+
+use chrono::{DateTime, FixedOffset, TimeZone, Utc};
+use exowiz::graph::MailboxState;
+use exowiz::profile::{self, Api, PermissionType};
+use exowiz::register::PermissionStatus;
+use exowiz::register::exchange_commands;
+use exowiz::ui;
+use exowiz::wizard::state::{
+    AccountsChoice, AccountsFocus, AppSummary, Check, ChecklistItem, ClipboardNotice, ClipboardVia,
+    DomainField, DoneFocus, ItemState, Popup, RegisteredApp, ReviewChoice, SignInPhase, Status,
+    StatusKind, TenantInfo, VerifyReport, VerifyState,
+};
+use exowiz::wizard::text_field::TextField;
+use exowiz::wizard::{Step, WizardState};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Modifier;
+use secrecy::SecretString;
+
+const TENANT_ID: &str = "6f1d3c2a-8b4e-4d7a-9c5f-2e8b7a1d4c90";
+const CLIENT_ID: &str = "0a7c4e12-3b5d-4f68-9a1b-7c2d8e9f0a34";
+const SP_ID: &str = "9b2e7f41-5c8d-4a3e-b6f0-1d4c7a9e2b58";
+const APP_OBJECT_ID: &str = "3e8a1c5f-7d2b-4e9a-8c1f-6b3d0a7e4c21";
+/// Not a real secret: Entra's shape (40 characters, "~" at position 3).
+const FAKE_SECRET: &str = "Q8~xFAKE.secret-for-snapshots_0123456789";
+const MAILBOX: &str = "fax-transfer@contoso.com";
+
+fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap()
+}
+
+fn tenant() -> TenantInfo {
+    TenantInfo {
+        tenant_id: TENANT_ID.into(),
+        name: "Contoso Ltd".into(),
+        user: "admin@contoso.onmicrosoft.com".into(),
+        default_domain: "contoso.com".into(),
+        verified_domains: vec!["contoso.com".into(), "contoso.onmicrosoft.com".into()],
+        directory_sync: Some(false),
+    }
+}
+
+fn domain(kind: &str, value: &str, suggestion: &str) -> DomainField {
+    DomainField {
+        kind: kind.into(),
+        field: TextField::new(value),
+        suggestion: suggestion.into(),
+        error: None,
+    }
+}
+
+fn permission(
+    api: Api,
+    name: &str,
+    kind: PermissionType,
+    description: &str,
+    granted: bool,
+) -> PermissionStatus {
+    PermissionStatus {
+        api,
+        name: name.into(),
+        kind,
+        id: "00000000-0000-0000-0000-000000000000".into(),
+        description: description.into(),
+        granted,
+    }
+}
+
+/// What registering OfficeMaster (cloud-only) in Contoso Ltd produced; `granted` per
+/// permission in profile order.
+fn registered_app(state: &WizardState, granted: [bool; 4]) -> RegisteredApp {
+    let profile = state.profile();
+    let permissions = vec![
+        permission(
+            Api::Exchange,
+            "full_access_as_app",
+            PermissionType::Application,
+            "Use Exchange Web Services with full access to all mailboxes",
+            granted[0],
+        ),
+        permission(
+            Api::Graph,
+            "People.Read.All",
+            PermissionType::Application,
+            "Read all users' relevant people lists",
+            granted[1],
+        ),
+        permission(
+            Api::Graph,
+            "User.Read.All",
+            PermissionType::Application,
+            "Read all users' full profiles",
+            granted[2],
+        ),
+        permission(
+            Api::Graph,
+            "User.Read",
+            PermissionType::Delegated,
+            "Sign in and read user profile",
+            granted[3],
+        ),
+    ];
+    RegisteredApp {
+        tenant_id: TENANT_ID.into(),
+        client_id: CLIENT_ID.into(),
+        app_object_id: Some(APP_OBJECT_ID.into()),
+        service_principal_id: Some(SP_ID.into()),
+        app_name: "OfficeMaster EWS".into(),
+        created_app: true,
+        secret: SecretString::from(FAKE_SECRET),
+        secret_hint: Some("Q8~".into()),
+        secret_end: Some(at(2028, 11, 27, 9, 41)),
+        consent_url: format!(
+            "https://login.microsoftonline.com/{TENANT_ID}/adminconsent?client_id={CLIENT_ID}&state=exowiz-7f3a9c"
+        ),
+        permissions,
+        exchange_commands: exchange_commands::for_profile(
+            profile,
+            CLIENT_ID,
+            Some(SP_ID),
+            "OfficeMaster EWS",
+            Some(MAILBOX),
+        ),
+        notes: vec![format!(
+            "The {} uses EWS. Microsoft is switching EWS off in Exchange Online (phased since 1 October 2026, for good on {}): add the app to the EWS allow list with the command below, and ask the vendor for a Graph-based connector.",
+            profile.product,
+            exchange_commands::EWS_SHUTDOWN
+        )],
+    }
+}
+
+/// OfficeMaster, signed in to Contoso Ltd, transport filled in, at `step`. Later steps carry
+/// what the earlier ones produced.
+fn state_at(step: Step) -> WizardState {
+    let mut s = WizardState::new(profile::all().unwrap(), true, false);
+    s.step = step;
+    if step == Step::Welcome {
+        return s;
+    }
+    s.tenant = Some(tenant());
+    s.sign_in = SignInPhase::SignedIn;
+    s.transport.mailbox = TextField::new(MAILBOX);
+    s.transport.mailbox_check = Check::Done(MailboxState::Exists);
+    s.transport.domains = vec![
+        domain("fax", "fax.contosoltd.com", "fax.contoso.com"),
+        domain("sms", "sms.contosoltd.com", "sms.contoso.com"),
+        domain("vox", "vox.contosoltd.com", "vox.contoso.com"),
+    ];
+    if step >= Step::Register {
+        s.register.items = checklist([ItemState::Done; 5]);
+        s.register.items[1].detail = Some(format!("client ID {CLIENT_ID}"));
+    }
+    if step >= Step::Consent {
+        let granted = if step == Step::Consent {
+            [true, false, false, false]
+        } else {
+            [true; 4]
+        };
+        s.app = Some(registered_app(&s, granted));
+        s.consent.last_polled = Some(at(2026, 11, 27, 9, 42));
+    }
+    if step >= Step::Verify {
+        s.verify = VerifyState::Passed(VerifyReport {
+            roles: vec![
+                (
+                    "Office 365 Exchange Online".into(),
+                    vec!["full_access_as_app".into()],
+                ),
+                (
+                    "Microsoft Graph".into(),
+                    vec!["People.Read.All".into(), "User.Read.All".into()],
+                ),
+            ],
+            missing: Vec::new(),
+        });
+    }
+    s
+}
+
+fn checklist(states: [ItemState; 5]) -> Vec<ChecklistItem> {
+    let keys = [
+        "checklist.tenant",
+        "checklist.application",
+        "checklist.secret",
+        "checklist.service_principal",
+        "checklist.permissions",
+    ];
+    keys.iter()
+        .zip(states)
+        .map(|(label_key, state)| ChecklistItem {
+            label_key,
+            state,
+            detail: None,
+        })
+        .collect()
+}
+
+fn render(state: &WizardState, width: u16, height: u16) -> Terminal<TestBackend> {
+    ui::set_display_offset(Some(FixedOffset::east_opt(3600).unwrap()));
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| ui::draw(f, state)).unwrap();
+    terminal
+}
+
+/// Snapshots `state` at 80×24 and 120×40 as `<name>_80x24` and `<name>_120x40`.
+fn both_sizes(name: &str, state: &WizardState) {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let terminal = render(state, w, h);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), terminal.backend());
+    }
+}
+
+fn one_size(name: &str, state: &WizardState, w: u16, h: u16) {
+    let terminal = render(state, w, h);
+    insta::assert_snapshot!(format!("{name}_{w}x{h}"), terminal.backend());
+}
+
+// ---- Every step ---------------------------------------------------------------------------
+
+#[test]
+fn step_01_welcome() {
+    both_sizes("01_welcome", &state_at(Step::Welcome));
+}
+
+#[test]
+fn welcome_custom_profile() {
+    let mut s = state_at(Step::Welcome);
+    s.profile_index = s.profiles.iter().position(|p| p.id == "custom").unwrap();
+    one_size("01_welcome_custom", &s, 80, 24);
+}
+
+#[test]
+fn step_02_sign_in_choose() {
+    let mut s = state_at(Step::SignIn);
+    s.tenant = None;
+    s.sign_in = SignInPhase::Choose;
+    both_sizes("02_sign_in_choose", &s);
+}
+
+#[test]
+fn step_02_sign_in_signed_in() {
+    both_sizes("02_sign_in_signed_in", &state_at(Step::SignIn));
+}
+
+#[test]
+fn step_03_install_type() {
+    both_sizes("03_install_type", &state_at(Step::InstallType));
+}
+
+#[test]
+fn step_04_transport() {
+    both_sizes("04_transport", &state_at(Step::Transport));
+}
+
+#[test]
+fn step_05_accounts_automatic() {
+    let mut s = state_at(Step::Accounts);
+    s.accounts.focus = AccountsFocus::AppName;
+    both_sizes("05_accounts_automatic", &s);
+}
+
+#[test]
+fn step_06_review() {
+    both_sizes("06_review", &state_at(Step::Review));
+}
+
+#[test]
+fn step_07_register_midway() {
+    let mut s = state_at(Step::Register);
+    s.register.items = checklist([
+        ItemState::Done,
+        ItemState::Done,
+        ItemState::Running,
+        ItemState::Pending,
+        ItemState::Pending,
+    ]);
+    s.register.items[1].detail = Some(format!("created, client ID {CLIENT_ID}"));
+    s.spinner = 3;
+    both_sizes("07_register_midway", &s);
+}
+
+#[test]
+fn step_08_consent_partially_granted() {
+    both_sizes("08_consent_partial", &state_at(Step::Consent));
+}
+
+#[test]
+fn consent_all_granted_and_granting_with_an_error() {
+    let mut s = state_at(Step::Consent);
+    for p in &mut s.app.as_mut().unwrap().permissions {
+        p.granted = true;
+    }
+    one_size("08_consent_all_granted", &s, 80, 24);
+    let mut s = state_at(Step::Consent);
+    s.consent.granting = true;
+    s.consent.error = Some(
+        "The consent page reported: the signed-in account may not grant Microsoft Graph application permissions.".into(),
+    );
+    one_size("08_consent_granting_error", &s, 80, 24);
+}
+
+#[test]
+fn step_09_verify_passed() {
+    both_sizes("09_verify_passed", &state_at(Step::Verify));
+}
+
+#[test]
+fn step_10_done_masked() {
+    both_sizes("10_done_masked", &state_at(Step::Done));
+}
+
+// ---- Phases and variants ------------------------------------------------------------------
+
+#[test]
+fn sign_in_browser_phase() {
+    let mut s = state_at(Step::SignIn);
+    s.tenant = None;
+    s.sign_in = SignInPhase::WaitingForBrowser {
+        url: "https://login.microsoftonline.com/organizations/oauth2/v2.0/authorize?client_id=14d82eec-204b-4c2f-b7e8-296a70dab67e&response_type=code&redirect_uri=http%3A%2F%2Flocalhost%3A53117&scope=Application.ReadWrite.All%20offline_access&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&state=k3J9".into(),
+    };
+    both_sizes("02_sign_in_browser", &s);
+}
+
+#[test]
+fn sign_in_device_code_phase() {
+    let mut s = state_at(Step::SignIn);
+    s.tenant = None;
+    s.browser_available = false;
+    s.sign_in = SignInPhase::WaitingForDeviceCode {
+        user_code: "GA7JX3K2M".into(),
+        verification_uri: "https://microsoft.com/devicelogin".into(),
+        expires_at: at(2026, 11, 27, 9, 55),
+    };
+    both_sizes("02_sign_in_device_code", &s);
+}
+
+#[test]
+fn sign_in_without_browser_and_failed() {
+    let mut s = state_at(Step::SignIn);
+    s.tenant = None;
+    s.browser_available = false;
+    s.sign_in_method = exowiz::wizard::state::SignInMethod::DeviceCode;
+    s.sign_in = SignInPhase::Choose;
+    one_size("02_sign_in_no_browser", &s, 80, 24);
+    s.sign_in = SignInPhase::Failed(
+        "Your organisation's Conditional Access policy blocks the device code flow. Sign in with the browser on a machine that has one, or ask for an exception.".into(),
+    );
+    one_size("02_sign_in_failed", &s, 80, 24);
+}
+
+#[test]
+fn transport_with_errors() {
+    let mut s = state_at(Step::Transport);
+    s.transport.mailbox = TextField::new("fax-transfer@contoso");
+    s.transport.mailbox_check = Check::Done(MailboxState::NoSuchUser);
+    s.transport.domains[2].field = TextField::new("vox..contoso");
+    s.transport.domains[2].error =
+        Some("\"vox..contoso\" is not a domain name: two dots in a row.".into());
+    s.transport.focus = 3;
+    both_sizes("04_transport_errors", &s);
+}
+
+#[test]
+fn transport_checking_the_mailbox() {
+    let mut s = state_at(Step::Transport);
+    s.transport.mailbox_check = Check::Running;
+    s.spinner = 1;
+    one_size("04_transport_checking", &s, 80, 24);
+}
+
+fn apps() -> Vec<AppSummary> {
+    let app = |name: &str, id: &str, expires: Option<DateTime<Utc>>| AppSummary {
+        display_name: name.into(),
+        client_id: id.into(),
+        object_id: format!("obj-{id}"),
+        secret_expires: expires,
+    };
+    vec![
+        app("OfficeMaster EWS", CLIENT_ID, Some(at(2026, 12, 3, 0, 0))),
+        app(
+            "OfficeMaster EWS (test system, do not delete)",
+            "5d3f9a27-1c4e-4b8d-a6f2-8e0b3c7d1a95",
+            Some(at(2025, 6, 30, 0, 0)),
+        ),
+        app("Scan to mail", "c41e8b6d-2f7a-4c3e-9d15-a0b8f2e6c734", None),
+        app(
+            "Veeam Backup for Microsoft 365",
+            "7a2c5e9f-4b1d-4e8a-b3c6-d9f0e1a2b4c8",
+            Some(at(2027, 3, 1, 0, 0)),
+        ),
+    ]
+}
+
+#[test]
+fn accounts_reuse_with_a_list() {
+    let mut s = state_at(Step::Accounts);
+    s.accounts.choice = AccountsChoice::Reuse;
+    s.accounts.focus = AccountsFocus::BrowserFilter;
+    s.accounts.browser.filter = TextField::new("O");
+    s.accounts.browser.apps = Check::Done(apps());
+    s.accounts.browser.selected = 1;
+    s.accounts.browser.chosen = Some(apps()[0].clone());
+    both_sizes("05_accounts_reuse", &s);
+}
+
+#[test]
+fn accounts_reuse_with_a_long_list_scrolls_with_the_selection() {
+    let mut s = state_at(Step::Accounts);
+    s.accounts.choice = AccountsChoice::Reuse;
+    s.accounts.focus = AccountsFocus::BrowserFilter;
+    s.accounts.browser.apps = Check::Done(
+        (1..=30)
+            .map(|i| AppSummary {
+                display_name: format!("Connector app {i:02}"),
+                client_id: format!("00000000-0000-4000-8000-0000000000{i:02}"),
+                object_id: format!("obj-{i}"),
+                secret_expires: Some(at(2027, 1, i.min(28), 0, 0)),
+            })
+            .collect(),
+    );
+    s.accounts.browser.selected = 19;
+    one_size("05_accounts_reuse_long", &s, 80, 24);
+}
+
+#[test]
+fn accounts_reuse_loading_and_failed() {
+    let mut s = state_at(Step::Accounts);
+    s.accounts.choice = AccountsChoice::Reuse;
+    s.accounts.focus = AccountsFocus::Choice;
+    s.accounts.browser.apps = Check::Running;
+    one_size("05_accounts_reuse_loading", &s, 80, 24);
+    s.accounts.browser.apps = Check::Failed(
+        "Microsoft Graph refused to list the app registrations: the account needs the Application Administrator role.".into(),
+    );
+    one_size("05_accounts_reuse_failed", &s, 80, 24);
+}
+
+#[test]
+fn accounts_manual() {
+    let mut s = state_at(Step::Accounts);
+    s.accounts.choice = AccountsChoice::Manual;
+    s.accounts.focus = AccountsFocus::ManualSecret;
+    s.accounts.manual.tenant = TextField::new("contoso.com");
+    s.accounts.manual.tenant_lookup = Check::Done(TENANT_ID.into());
+    s.accounts.manual.client_id = TextField::new(CLIENT_ID);
+    s.accounts.manual.secret = TextField::new("Q8~xFAKE.sec");
+    both_sizes("05_accounts_manual", &s);
+}
+
+#[test]
+fn register_failed() {
+    let mut s = state_at(Step::Register);
+    s.register.items = checklist([
+        ItemState::Done,
+        ItemState::Done,
+        ItemState::Done,
+        ItemState::Failed,
+        ItemState::Pending,
+    ]);
+    s.register.items[3].detail = Some("Graph answered 403 Forbidden".into());
+    s.register.error = Some(
+        "Microsoft Graph refused to create the service principal: the signed-in account needs the Cloud Application Administrator role.".into(),
+    );
+    one_size("07_register_failed", &s, 80, 24);
+}
+
+#[test]
+fn verify_failed() {
+    let mut s = state_at(Step::Verify);
+    s.verify = VerifyState::Failed(
+        "Entra does not accept the new secret yet (AADSTS7000215). New secrets can take a minute."
+            .into(),
+    );
+    one_size("09_verify_failed", &s, 80, 24);
+}
+
+#[test]
+fn done_revealed_with_clipboard_notice() {
+    let mut s = state_at(Step::Done);
+    s.done.revealed = true;
+    s.done.secret_handed_over = true;
+    s.clipboard = Some(ClipboardNotice {
+        label: "Client Secret".into(),
+        via: ClipboardVia::System,
+        clears_in: Some(85),
+    });
+    both_sizes("10_done_revealed", &s);
+}
+
+#[test]
+fn done_last_command_focused_over_osc52() {
+    let mut s = state_at(Step::Done);
+    let last = s.app.as_ref().unwrap().exchange_commands.len() - 1;
+    s.done.focus = DoneFocus::Command(last);
+    s.clipboard = Some(ClipboardNotice {
+        label: "Client Id".into(),
+        via: ClipboardVia::Osc52,
+        clears_in: None,
+    });
+    one_size("10_done_last_command", &s, 80, 24);
+}
+
+#[test]
+fn done_for_a_product_without_tenant_id() {
+    let mut s = state_at(Step::Done);
+    s.profile_index = s.profiles.iter().position(|p| p.id == "bueroware").unwrap();
+    let mut app = registered_app(&s, [true; 4]);
+    app.exchange_commands.truncate(1);
+    app.notes.clear();
+    s.app = Some(app);
+    s.done.focus = DoneFocus::ClientId;
+    one_size("10_done_no_tenant_id", &s, 80, 24);
+}
+
+// ---- Popups, frame ------------------------------------------------------------------------
+
+#[test]
+fn help_popup() {
+    let mut s = state_at(Step::Transport);
+    s.popup = Some(Popup::Help);
+    both_sizes("popup_help", &s);
+}
+
+#[test]
+fn confirm_quit_popup() {
+    let mut s = state_at(Step::Done);
+    s.popup = Some(Popup::ConfirmQuit);
+    both_sizes("popup_confirm_quit", &s);
+}
+
+#[test]
+fn confirm_grant_popup() {
+    let mut s = state_at(Step::Consent);
+    s.popup = Some(Popup::ConfirmGrant);
+    one_size("popup_confirm_grant", &s, 80, 24);
+}
+
+#[test]
+fn too_small_terminal() {
+    one_size("too_small", &state_at(Step::Transport), 60, 20);
+}
+
+#[test]
+fn demo_badge_and_status_error() {
+    let mut s = state_at(Step::Review);
+    s.demo = true;
+    s.review = ReviewChoice::Cancel;
+    s.status = Some(Status {
+        kind: StatusKind::Error,
+        text: "The browser could not be opened: no graphical session. Copy the link instead."
+            .into(),
+    });
+    both_sizes("demo_badge", &s);
+}
+
+// ---- Styles, cursor, links ----------------------------------------------------------------
+
+fn row_text(terminal: &Terminal<TestBackend>, y: u16) -> String {
+    let buffer = terminal.backend().buffer();
+    (0..buffer.area.width)
+        .map(|x| buffer[(x, y)].symbol().to_string())
+        .collect()
+}
+
+#[test]
+fn the_selected_profile_is_reversed_and_bold() {
+    let mut s = state_at(Step::Welcome);
+    s.profile_index = 1;
+    let terminal = render(&s, 80, 24);
+    let buffer = terminal.backend().buffer();
+    let row = (0..24)
+        .find(|&y| row_text(&terminal, y).contains("▶ myfactory Exchange connector"))
+        .expect("selected profile on screen");
+    let x = u16::try_from(
+        row_text(&terminal, row)
+            .chars()
+            .position(|c| c == 'm')
+            .unwrap(),
+    )
+    .unwrap();
+    let selected = buffer[(x, row)].style();
+    assert!(
+        selected
+            .add_modifier
+            .contains(Modifier::REVERSED | Modifier::BOLD)
+    );
+    let other = (0..24)
+        .find(|&y| row_text(&terminal, y).contains("Flowfact Performer"))
+        .unwrap();
+    assert!(
+        !buffer[(x, other)]
+            .style()
+            .add_modifier
+            .contains(Modifier::REVERSED)
+    );
+}
+
+#[test]
+fn the_focused_field_has_the_cursor() {
+    let mut s = state_at(Step::Transport);
+    s.transport.focus = 2;
+    let mut terminal = render(&s, 80, 24);
+    let row = (0..24)
+        .find(|&y| row_text(&terminal, y).contains("▶ SMS"))
+        .expect("focused SMS field");
+    let text = row_text(&terminal, row);
+    let byte = text.find("sms.contosoltd.com").unwrap() + "sms.contosoltd.com".len();
+    let end = text[..byte].chars().count();
+    terminal
+        .backend_mut()
+        .assert_cursor_position((u16::try_from(end).unwrap(), row));
+}
+
+#[test]
+fn links_are_reported_where_they_are_drawn() {
+    let s = state_at(Step::Consent);
+    let url = s.app.as_ref().unwrap().consent_url.clone();
+    ui::set_display_offset(Some(FixedOffset::east_opt(3600).unwrap()));
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let mut links = Vec::new();
+    terminal.draw(|f| links = ui::draw_linked(f, &s)).unwrap();
+    assert!(
+        links.len() >= 2,
+        "the consent URL wraps at 80 columns: {links:?}"
+    );
+    let mut shown = String::new();
+    for link in &links {
+        assert_eq!(link.url, url);
+        let row = row_text(&terminal, link.area.y);
+        let start = usize::from(link.area.x);
+        shown.extend(row.chars().skip(start).take(usize::from(link.area.width)));
+    }
+    assert_eq!(shown, url);
+
+    // A popup over the link hides it from the runtime.
+    let mut s = s;
+    s.popup = Some(Popup::Help);
+    let mut covered = Vec::new();
+    terminal.draw(|f| covered = ui::draw_linked(f, &s)).unwrap();
+    assert!(covered.len() < links.len());
+}
