@@ -215,3 +215,66 @@ fn secrets_are_not_logged() {
     );
     assert!(!logged.contains("verysecret"), "{logged}");
 }
+
+/// The system clipboard on a real X server: copy, read back, the clear-if-unchanged rule, and
+/// the password-manager hint that keeps the secret out of clipboard histories. Needs `DISPLAY`
+/// and `xclip`; run it with `xvfb-run cargo test --test clipboard -- --ignored`.
+#[cfg(all(unix, not(target_os = "macos")))]
+#[test]
+#[ignore = "needs an X server and xclip (xvfb-run cargo test --test clipboard -- --ignored)"]
+fn system_clipboard_on_x11() {
+    use std::process::{Command, Stdio};
+    let display = std::env::var("DISPLAY").expect("DISPLAY is set");
+    let xclip = |args: &[&str]| {
+        Command::new("xclip")
+            .args(args)
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).to_string())
+            .unwrap_or_default()
+    };
+    let terminal = Recorder::default();
+    let clipboard = Clipboard::new(
+        env(&[("DISPLAY", &display)]),
+        TerminalOut::new(terminal.clone()),
+    );
+    assert_eq!(clipboard.copy("x11~secret"), Ok(ClipboardVia::System));
+    assert_eq!(
+        terminal.text(),
+        "",
+        "no OSC 52 when the system clipboard works"
+    );
+    assert_eq!(clipboard.read_matches("x11~secret"), Some(true));
+    assert_eq!(xclip(&["-o", "-selection", "clipboard"]), "x11~secret");
+    let targets = xclip(&["-o", "-selection", "clipboard", "-t", "TARGETS"]);
+    assert!(
+        targets.contains("x-kde-passwordManagerHint"),
+        "excluded from clipboard history: {targets}"
+    );
+
+    // The admin copies something else: the timer leaves it alone.
+    let mut other = Command::new("xclip")
+        .args(["-i", "-selection", "clipboard"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    other
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"admin's own text")
+        .unwrap();
+    other.wait().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(!clipboard.clear_if_unchanged("x11~secret"));
+    assert_eq!(
+        xclip(&["-o", "-selection", "clipboard"]),
+        "admin's own text"
+    );
+
+    // Still ours when the timer runs: cleared.
+    clipboard.copy("x11~secret").unwrap();
+    assert!(clipboard.clear_if_unchanged("x11~secret"));
+    assert_ne!(xclip(&["-o", "-selection", "clipboard"]), "x11~secret");
+}

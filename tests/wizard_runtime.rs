@@ -572,8 +572,6 @@ async fn a_secret_still_on_the_clipboard_is_cleared_at_shutdown() {
             ..
         }
     ));
-    // Let the timer task register the pending clear.
-    tokio::time::sleep(Duration::from_millis(100)).await;
     h.executor.shutdown();
     assert!(h.terminal.text().ends_with(OSC52_CLEAR));
 }

@@ -276,6 +276,13 @@ impl Executor {
                     .await
                     .unwrap_or_else(|e| Err(format!("Copying stopped unexpectedly ({e}).")));
             let clear_after = clear_after.filter(|_| result.is_ok());
+            // Known before the wizard hears of the copy, so a quit right after still clears.
+            if clear_after.is_some() {
+                shared.pending_clears().push(PendingClear {
+                    id,
+                    value: value.clone(),
+                });
+            }
             let _ = tx.send(Msg::Copied {
                 label: label.clone(),
                 result,
@@ -284,10 +291,6 @@ impl Executor {
             let Some(after) = clear_after else {
                 return;
             };
-            shared.pending_clears().push(PendingClear {
-                id,
-                value: value.clone(),
-            });
             tokio::time::sleep(after).await;
             shared.pending_clears().retain(|p| p.id != id);
             let clipboard = shared.config.clipboard.clone();

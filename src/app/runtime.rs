@@ -76,10 +76,13 @@ pub async fn run(
     }
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut executor = Executor::new(executor_config, tx)?;
-    terminal::install_panic_hook(options.log_path.clone());
+    // Before the terminal changes: from then on a signal must restore it, not kill the process.
+    let mut signals = Signals::new()
+        .map_err(|e| format!("exowiz could not listen for termination signals ({e})."))?;
     let guard = TerminalGuard::enter()
         .map_err(|e| format!("The terminal could not be switched to the wizard's mode ({e})."))?;
-    let result = event_loop(&mut state, &mut executor, &mut rx, &options).await;
+    terminal::install_panic_hook(options.log_path.clone());
+    let result = event_loop(&mut state, &mut executor, &mut rx, &mut signals, &options).await;
     executor.shutdown();
     drop(guard);
     // Back to Rust's own hook: the terminal is restored, so a later panic needs no cleanup.
@@ -92,6 +95,7 @@ async fn event_loop(
     state: &mut WizardState,
     executor: &mut Executor,
     rx: &mut mpsc::UnboundedReceiver<Msg>,
+    signals: &mut Signals,
     options: &RuntimeOptions,
 ) -> io::Result<()> {
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
@@ -106,7 +110,6 @@ async fn event_loop(
     debug_panic_after_first_draw();
 
     let mut events = EventStream::new();
-    let mut signals = Signals::new()?;
     let mut tick: Option<Interval> = None;
     loop {
         let first = tokio::select! {
