@@ -3,10 +3,14 @@
 //!
 //! Layout (see DESIGN.md): `graph` talks to Microsoft Graph, `auth` signs in, `profile` holds
 //! the connector profiles, `register` is the non-interactive registration engine, `store` keeps
-//! saved registrations (never secrets), `emulator` is the demo tenant.
+//! saved registrations (never secrets), `emulator` is the demo tenant, `wizard` is the wizard's
+//! pure state machine, `ui` draws it, `app` runs it in the terminal (event loop, effect
+//! executor, terminal setup), `clipboard` copies with an OSC 52 fallback.
 
+pub mod app;
 pub mod auth;
 pub mod browser;
+pub mod clipboard;
 pub mod emulator;
 pub mod endpoints;
 pub mod graph;

@@ -10,17 +10,25 @@ use std::process::ExitCode;
 #[command(
     name = "exowiz",
     version,
-    about = "Registers the Entra ID app an Exchange Online connector needs, grants consent and hands over Tenant ID, Client ID and secret."
+    about = "Registers the Entra ID app an Exchange Online connector needs, grants consent and hands over Tenant ID, Client ID and secret.",
+    long_about = "Registers the Entra ID app an Exchange Online connector needs, grants consent and hands over Tenant ID, Client ID and secret.\n\nWithout a subcommand exowiz starts the wizard (as `exowiz wizard` does). `exowiz demo` runs the wizard against a built-in demo tenant; `exowiz register` does the whole job without screens, for scripts."
 )]
 struct Cli {
     #[command(flatten)]
     connection: cli::Connection,
+    #[command(flatten)]
+    wizard: cli::wizard::WizardArgs,
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Start the wizard (the default without a subcommand).
+    Wizard(cli::wizard::WizardArgs),
+    /// Run the wizard against the built-in demo tenant "Contoso Ltd" (no Microsoft account
+    /// needed; its state is kept in the data directory).
+    Demo(cli::wizard::DemoArgs),
     /// Register (or complete) the app for a connector profile, without screens.
     Register(cli::register::RegisterArgs),
     /// List the connector profiles.
@@ -36,7 +44,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    exowiz::logging::init();
+    let log_path = exowiz::logging::init();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -46,14 +54,27 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async move {
         match cli.command {
-            Command::Register(args) => cli::register::run(&cli.connection, args).await,
-            Command::Profiles(args) => cli::profiles::run(args),
-            Command::TenantId { domain } => cli::tenant_id::run(&cli.connection, &domain).await,
-            Command::Emulator(args) => exowiz::emulator::run_cli(args)
+            None => cli::wizard::run(&cli.connection, cli.wizard, None, log_path).await,
+            Some(Command::Wizard(args)) => {
+                cli::wizard::run(&cli.connection, args.or(cli.wizard), None, log_path).await
+            }
+            Some(Command::Demo(args)) => {
+                let wizard = args.wizard.clone().or(cli.wizard);
+                cli::wizard::run(&cli.connection, wizard, Some(args), log_path).await
+            }
+            Some(Command::Register(args)) => cli::register::run(&cli.connection, args).await,
+            Some(Command::Profiles(args)) => cli::profiles::run(args),
+            Some(Command::TenantId { domain }) => {
+                cli::tenant_id::run(&cli.connection, &domain).await
+            }
+            Some(Command::Emulator(args)) => exowiz::emulator::run_cli(args)
                 .await
                 .map_err(|e| cli::Failure::new(cli::Exit::Other, e)),
         }
     });
+    // Background jobs (an abandoned sign-in listener, a clipboard timer) must not keep the
+    // process alive once the command is done.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {

@@ -1,10 +1,14 @@
-//! The built-in demo tenant for `--demo`: started in-process on loopback, its state kept in the
-//! data directory so that a second run finds what the first one made.
+//! The built-in demo tenant for `exowiz demo` and `register --demo`: started in-process on
+//! loopback, its state kept in the data directory so that a second run finds what the first
+//! one made.
 
 use super::{Exit, Failure};
 use exowiz::emulator::{Emulator, EmulatorConfig};
 use exowiz::endpoints::Endpoints;
 use std::time::Duration;
+
+/// The demo tenant's state file in the data directory.
+pub const STATE_FILE: &str = "demo-tenant.json";
 
 pub struct DemoTenant {
     pub endpoints: Endpoints,
@@ -12,7 +16,28 @@ pub struct DemoTenant {
     _emulator: Emulator,
 }
 
+/// How the demo tenant is started.
+#[derive(Debug, Clone)]
+pub struct DemoOptions {
+    /// A device code approves itself this long after it was issued.
+    pub auto_approve_delay: Duration,
+    /// Delete the saved state first: the demo starts from the seeded tenant again.
+    pub reset: bool,
+    /// Say on stderr where the demo tenant runs (not while a wizard owns the terminal).
+    pub announce: bool,
+}
+
+/// For `register --demo`: announced on stderr, approvals after 2 s.
 pub async fn start() -> Result<DemoTenant, Failure> {
+    start_with(DemoOptions {
+        auto_approve_delay: Duration::from_secs(2),
+        reset: false,
+        announce: true,
+    })
+    .await
+}
+
+pub async fn start_with(options: DemoOptions) -> Result<DemoTenant, Failure> {
     let dir = exowiz::store::data_dir().map_err(|e| Failure::new(Exit::Other, e.to_string()))?;
     std::fs::create_dir_all(&dir).map_err(|e| {
         Failure::new(
@@ -23,10 +48,26 @@ pub async fn start() -> Result<DemoTenant, Failure> {
             ),
         )
     })?;
+    let state_file = dir.join(STATE_FILE);
+    if options.reset {
+        match std::fs::remove_file(&state_file) {
+            Ok(()) => tracing::info!(file = %state_file.display(), "demo tenant reset"),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(Failure::new(
+                    Exit::Other,
+                    format!(
+                        "The demo tenant's state {} could not be deleted: {e}",
+                        state_file.display()
+                    ),
+                ));
+            }
+        }
+    }
     let config = EmulatorConfig {
-        state_file: Some(dir.join("demo-tenant.json")),
+        state_file: Some(state_file.clone()),
         auto_approve: true,
-        auto_approve_delay: Duration::from_secs(2),
+        auto_approve_delay: options.auto_approve_delay,
         device_poll_interval: 1,
         ..EmulatorConfig::default()
     };
@@ -34,10 +75,13 @@ pub async fn start() -> Result<DemoTenant, Failure> {
         .await
         .map_err(|e| Failure::new(Exit::Other, format!("The demo tenant could not start: {e}")))?;
     let base = emulator.base_url().to_string();
-    eprintln!(
-        "Demo tenant \"Contoso Ltd\" running at {base} (state: {}).",
-        dir.join("demo-tenant.json").display()
-    );
+    if options.announce {
+        eprintln!(
+            "Demo tenant \"Contoso Ltd\" running at {base} (state: {}).",
+            state_file.display()
+        );
+    }
+    tracing::info!(%base, state = %state_file.display(), "demo tenant running");
     let endpoints = Endpoints::custom(&base, &base).map_err(|e| {
         Failure::new(
             Exit::Other,

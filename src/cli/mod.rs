@@ -5,6 +5,7 @@ pub mod profiles;
 pub mod register;
 pub mod sign_in;
 pub mod tenant_id;
+pub mod wizard;
 
 use exowiz::endpoints::{Cloud, Endpoints};
 

@@ -15,7 +15,7 @@ use super::{PermissionStatus, RegisterOutcome, RegisterRequest, validate};
 use crate::endpoints::Endpoints;
 use crate::graph::{
     self, Application, ApplicationPatch, GraphClient, GraphError, MailboxState, NewApplication,
-    RedirectUris, RequiredResourceAccess, ResourceAccess, ServicePrincipal,
+    OAuth2PermissionGrant, RedirectUris, RequiredResourceAccess, ResourceAccess, ServicePrincipal,
 };
 use crate::profile::{Api, PermissionType};
 use crate::store::{SavedRegistration, SavedSecret, Store};
@@ -490,6 +490,127 @@ fn patch_towards(app: &Application, wanted: &NewApplication) -> Option<Applicati
     (patch != ApplicationPatch::default()).then_some(patch)
 }
 
+/// One permission as the grant logic sees it (from the engine's resolved list or from the
+/// wizard's `PermissionStatus` list).
+#[derive(Debug, Clone, Copy)]
+struct Wanted<'a> {
+    api: Api,
+    kind: PermissionType,
+    id: &'a str,
+    name: &'a str,
+}
+
+impl<'a> From<&'a ResolvedPermission> for Wanted<'a> {
+    fn from(r: &'a ResolvedPermission) -> Self {
+        Wanted {
+            api: r.permission.api,
+            kind: r.permission.kind,
+            id: &r.id,
+            name: &r.permission.name,
+        }
+    }
+}
+
+impl<'a> From<&'a PermissionStatus> for Wanted<'a> {
+    fn from(p: &'a PermissionStatus) -> Self {
+        Wanted {
+            api: p.api,
+            kind: p.kind,
+            id: &p.id,
+            name: &p.name,
+        }
+    }
+}
+
+/// (api, permission id) pairs the tenant has granted.
+type Granted = BTreeSet<(Api, String)>;
+
+/// Which of `permissions` the tenant has granted to the app's service principal
+/// `service_principal_id` — the same reading `register` does without `--grant-consent`. The
+/// wizard's consent step polls this while the admin uses the consent link.
+pub async fn read_grants(
+    graph: &GraphClient,
+    service_principal_id: &str,
+    permissions: &[PermissionStatus],
+) -> Result<Vec<PermissionStatus>, GraphError> {
+    let resources = resource_service_principals(graph, permissions).await?;
+    let sp_for = |api: Api| resources.get(&api).cloned();
+    let wanted: Vec<Wanted> = permissions.iter().map(Wanted::from).collect();
+    let (granted, _) = read_granted(graph, service_principal_id, &wanted, &sp_for).await?;
+    Ok(with_granted(permissions, &granted))
+}
+
+/// Grants the permissions the tenant has not granted yet (admin consent from the tool), the
+/// way `register --grant-consent` does. Returns every permission's status afterwards and one
+/// sentence per grant that failed (or could not be made because the API has no service
+/// principal in the tenant).
+pub async fn grant_consent(
+    graph: &GraphClient,
+    service_principal_id: &str,
+    permissions: &[PermissionStatus],
+) -> Result<(Vec<PermissionStatus>, Vec<String>), GraphError> {
+    let resources = resource_service_principals(graph, permissions).await?;
+    let sp_for = |api: Api| resources.get(&api).cloned();
+    let wanted: Vec<Wanted> = permissions.iter().map(Wanted::from).collect();
+    let (mut granted, delegated) =
+        read_granted(graph, service_principal_id, &wanted, &sp_for).await?;
+    let mut notes = Vec::new();
+    grant_missing(
+        graph,
+        service_principal_id,
+        &wanted,
+        &mut granted,
+        &delegated,
+        &sp_for,
+        &|_| {},
+        &mut notes,
+    )
+    .await;
+    let apis: BTreeSet<Api> = permissions.iter().map(|p| p.api).collect();
+    for api in apis {
+        if sp_for(api).is_none() {
+            notes.push(format!(
+                "The tenant has no {} service principal (often: no Exchange Online licence yet), so its permissions cannot be granted yet.",
+                api.display_name()
+            ));
+        }
+    }
+    Ok((with_granted(permissions, &granted), notes))
+}
+
+/// The resource APIs' service principals (Microsoft Graph, Exchange Online) the permissions
+/// belong to; an API the tenant lacks is left out.
+async fn resource_service_principals(
+    graph: &GraphClient,
+    permissions: &[PermissionStatus],
+) -> Result<BTreeMap<Api, ServicePrincipal>, GraphError> {
+    let apis: BTreeSet<Api> = permissions.iter().map(|p| p.api).collect();
+    let found = futures::future::join_all(apis.into_iter().map(|api| async move {
+        (
+            api,
+            graph.find_service_principal_by_app_id(api.app_id()).await,
+        )
+    }))
+    .await;
+    let mut out = BTreeMap::new();
+    for (api, sp) in found {
+        if let Some(sp) = sp? {
+            out.insert(api, sp);
+        }
+    }
+    Ok(out)
+}
+
+fn with_granted(permissions: &[PermissionStatus], granted: &Granted) -> Vec<PermissionStatus> {
+    permissions
+        .iter()
+        .map(|p| PermissionStatus {
+            granted: granted.contains(&(p.api, p.id.clone())),
+            ..p.clone()
+        })
+        .collect()
+}
+
 /// Grants (when asked) and returns the set of (api, permission id) the tenant has granted.
 #[allow(clippy::too_many_arguments)]
 async fn grants(
@@ -501,45 +622,87 @@ async fn grants(
     grant: bool,
     on_event: &(dyn Fn(RegisterEvent) + Sync),
     notes: &mut Vec<String>,
-) -> Result<BTreeSet<(Api, String)>, RegisterError> {
+) -> Result<Granted, RegisterError> {
+    let wanted: Vec<Wanted> = resolved.iter().map(Wanted::from).collect();
     // What is granted already (a brand-new service principal has nothing).
-    let mut granted: BTreeSet<(Api, String)> = BTreeSet::new();
-    let mut delegated_grants = Vec::new();
-    if !sp_is_new || !grant {
-        let (roles, delegated) = tokio::join!(
-            graph.list_app_role_assignments(&sp.id),
-            graph.list_delegated_grants(&sp.id)
-        );
-        let roles = roles?;
-        delegated_grants = delegated?;
-        for r in resolved {
-            let Some(resource) = sp_for(r.permission.api) else {
-                continue;
-            };
-            let has = match r.permission.kind {
-                PermissionType::Application => roles.iter().any(|a| {
-                    a.app_role_id == r.id && a.resource_id.as_deref() == Some(resource.id.as_str())
-                }),
-                PermissionType::Delegated => delegated_grants.iter().any(|g| {
-                    g.resource_id == resource.id && g.scopes().contains(&r.permission.name.as_str())
-                }),
-            };
-            if has {
-                granted.insert((r.permission.api, r.id.clone()));
-            }
-        }
-    }
+    let (mut granted, delegated_grants) = if !sp_is_new || !grant {
+        read_granted(graph, &sp.id, &wanted, sp_for).await?
+    } else {
+        (Granted::new(), Vec::new())
+    };
     if !grant {
         return Ok(granted);
     }
+    grant_missing(
+        graph,
+        &sp.id,
+        &wanted,
+        &mut granted,
+        &delegated_grants,
+        sp_for,
+        on_event,
+        notes,
+    )
+    .await;
+    Ok(granted)
+}
 
-    let missing: Vec<&ResolvedPermission> = resolved
+/// Reads the app role assignments and delegated grants of the client service principal and
+/// returns which of `wanted` they cover, plus the delegated grants (to extend them).
+async fn read_granted(
+    graph: &GraphClient,
+    client_sp_id: &str,
+    wanted: &[Wanted<'_>],
+    sp_for: &(dyn Fn(Api) -> Option<ServicePrincipal> + Sync),
+) -> Result<(Granted, Vec<OAuth2PermissionGrant>), GraphError> {
+    let (roles, delegated) = tokio::join!(
+        graph.list_app_role_assignments(client_sp_id),
+        graph.list_delegated_grants(client_sp_id)
+    );
+    let roles = roles?;
+    let delegated_grants = delegated?;
+    let mut granted = Granted::new();
+    for w in wanted {
+        let Some(resource) = sp_for(w.api) else {
+            continue;
+        };
+        let has = match w.kind {
+            PermissionType::Application => roles.iter().any(|a| {
+                a.app_role_id == w.id && a.resource_id.as_deref() == Some(resource.id.as_str())
+            }),
+            PermissionType::Delegated => delegated_grants
+                .iter()
+                .any(|g| g.resource_id == resource.id && g.scopes().contains(&w.name)),
+        };
+        if has {
+            granted.insert((w.api, w.id.to_string()));
+        }
+    }
+    Ok((granted, delegated_grants))
+}
+
+/// Grants every permission of `wanted` that is not in `granted` and whose API exists in the
+/// tenant, adding what succeeded to `granted`. A failed grant becomes a note: it leaves a
+/// working app without consent, so the admin gets the consent link rather than an error that
+/// throws the app and its secret away.
+#[allow(clippy::too_many_arguments)]
+async fn grant_missing(
+    graph: &GraphClient,
+    client_sp_id: &str,
+    wanted: &[Wanted<'_>],
+    granted: &mut Granted,
+    delegated_grants: &[OAuth2PermissionGrant],
+    sp_for: &(dyn Fn(Api) -> Option<ServicePrincipal> + Sync),
+    on_event: &(dyn Fn(RegisterEvent) + Sync),
+    notes: &mut Vec<String>,
+) {
+    let missing: Vec<&Wanted> = wanted
         .iter()
-        .filter(|r| !granted.contains(&(r.permission.api, r.id.clone())))
-        .filter(|r| sp_for(r.permission.api).is_some())
+        .filter(|w| !granted.contains(&(w.api, w.id.to_string())))
+        .filter(|w| sp_for(w.api).is_some())
         .collect();
     if missing.is_empty() {
-        return Ok(granted);
+        return;
     }
     on_event(RegisterEvent::Granting {
         count: missing.len(),
@@ -547,21 +710,23 @@ async fn grants(
 
     let role_jobs = missing
         .iter()
-        .filter(|r| r.permission.kind == PermissionType::Application)
-        .map(|r| {
-            let resource = sp_for(r.permission.api).expect("filtered above");
+        .filter(|w| w.kind == PermissionType::Application)
+        .map(|w| {
+            let resource = sp_for(w.api).expect("filtered above");
             async move {
-                let result = graph.assign_app_role(&resource.id, &sp.id, &r.id).await;
-                ((r.permission.api, r.id.clone()), result.map(|_| ()))
+                let result = graph
+                    .assign_app_role(&resource.id, client_sp_id, w.id)
+                    .await;
+                ((w.api, w.id.to_string()), result.map(|_| ()))
             }
         });
     // One delegated grant per resource, holding all its scopes.
-    let mut scopes_by_api: BTreeMap<Api, Vec<&ResolvedPermission>> = BTreeMap::new();
-    for r in missing
+    let mut scopes_by_api: BTreeMap<Api, Vec<&Wanted>> = BTreeMap::new();
+    for w in missing
         .iter()
-        .filter(|r| r.permission.kind == PermissionType::Delegated)
+        .filter(|w| w.kind == PermissionType::Delegated)
     {
-        scopes_by_api.entry(r.permission.api).or_default().push(r);
+        scopes_by_api.entry(w.api).or_default().push(w);
     }
     let delegated_jobs = scopes_by_api.into_iter().map(|(api, perms)| {
         let resource = sp_for(api).expect("filtered above");
@@ -575,18 +740,18 @@ async fn grants(
                 .map(|g| g.scopes().into_iter().map(str::to_string).collect())
                 .unwrap_or_default();
             for p in &perms {
-                if !scopes.contains(&p.permission.name) {
-                    scopes.push(p.permission.name.clone());
+                if !scopes.iter().any(|s| s == p.name) {
+                    scopes.push(p.name.to_string());
                 }
             }
             let result = match &existing {
                 Some(g) => graph.update_delegated_grant(&g.id, &scopes).await,
                 None => graph
-                    .create_delegated_grant(&sp.id, &resource.id, &scopes)
+                    .create_delegated_grant(client_sp_id, &resource.id, &scopes)
                     .await
                     .map(|_| ()),
             };
-            let ids: Vec<(Api, String)> = perms.iter().map(|p| (api, p.id.clone())).collect();
+            let ids: Vec<(Api, String)> = perms.iter().map(|p| (api, p.id.to_string())).collect();
             (ids, result)
         }
     });
@@ -614,8 +779,6 @@ async fn grants(
             Err(e) => failures.push(e),
         }
     }
-    // A failed grant leaves a working app without consent: say so and hand over the link
-    // rather than throwing away the app and the secret.
     let mut seen = BTreeSet::new();
     for e in failures {
         tracing::warn!(detail = %e.detail(), "a grant failed");
@@ -624,7 +787,6 @@ async fn grants(
             notes.push(format!("Consent was not granted: {text} Open the consent link as an administrator who may grant it."));
         }
     }
-    Ok(granted)
 }
 
 #[cfg(test)]

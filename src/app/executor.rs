@@ -1,0 +1,657 @@
+//! Runs the wizard's `Effect`s: each on a tokio task that reports back with a `Msg` carrying the
+//! effect's ticket. The executor holds what the effects share: where Microsoft is, how to sign
+//! in, the Graph client once signed in, the store of saved registrations and the clipboard.
+//!
+//! Errors reach the wizard as plain sentences (the error types' `Display`); the technical
+//! details (`detail()`) go to the log file. Secrets move through here as `SecretString`s and are
+//! never logged.
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::AbortHandle;
+
+use crate::auth::{self, AuthError, BrowserSignIn, DeviceCodeFlow, SignInConfig, Tokens};
+use crate::clipboard::Clipboard;
+use crate::endpoints::Endpoints;
+use crate::graph::{GraphClient, GraphError};
+use crate::profile::{Api, PermissionType};
+use crate::register::{self, PermissionStatus, RegisterError, RegisterEvent, RegisterRequest};
+use crate::store::Store;
+use crate::wizard::msg::SignInPrompt;
+use crate::wizard::state::{
+    AppSummary, RegisteredApp, SignInMethod, TenantInfo, Ticket, VerifyReport,
+};
+use crate::wizard::{Effect, Msg};
+
+/// Opens a link in the browser; an error is a sentence. `crate::browser::open` in the program,
+/// a stand-in in tests.
+pub type BrowserOpener = Arc<dyn Fn(&str) -> Result<(), String> + Send + Sync>;
+
+/// AADSTS codes a client-credentials request gets while a new app, its service principal or its
+/// secret are still replicating: unknown application, invalid secret, no service principal.
+const REPLICATION_AADSTS: &[u32] = &[700016, 7000215, 7000229];
+
+/// Renew the admin's Graph token when it expires within this margin.
+const REFRESH_MARGIN: chrono::Duration = chrono::Duration::minutes(5);
+
+/// Everything the executor needs to know before the wizard starts.
+pub struct ExecutorConfig {
+    pub endpoints: Endpoints,
+    /// Who signs in where, with which public client and scopes.
+    pub sign_in: SignInConfig,
+    /// A Graph token from elsewhere (`EXOWIZ_ACCESS_TOKEN`): StartSignIn uses it instead of
+    /// signing in interactively.
+    pub access_token: Option<SecretString>,
+    /// Saved registrations (IDs and dates only), so a re-run finds the app.
+    pub store: Option<Store>,
+    pub clipboard: Arc<Clipboard>,
+    /// How long a copied secret stays on the clipboard; `None` = until something else is
+    /// copied. Applies to every `Copy` effect that asks for clearing (`clear_after: Some`).
+    pub clear_clipboard_after: Option<Duration>,
+    pub open_browser: BrowserOpener,
+    /// How long the browser sign-in waits for the browser to come back.
+    pub browser_timeout: Duration,
+    /// How long Verify keeps trying while a new secret replicates (about a minute in Entra).
+    pub verify_patience: Duration,
+}
+
+impl ExecutorConfig {
+    /// Defaults for `endpoints`: sign-in for a registration job, the system browser, secrets
+    /// cleared after [`crate::clipboard::DEFAULT_CLEAR_AFTER`], no store.
+    pub fn new(endpoints: Endpoints, clipboard: Arc<Clipboard>) -> Self {
+        Self {
+            sign_in: SignInConfig::for_registration(endpoints.clone()),
+            endpoints,
+            access_token: None,
+            store: None,
+            clipboard,
+            clear_clipboard_after: Some(crate::clipboard::DEFAULT_CLEAR_AFTER),
+            open_browser: Arc::new(crate::browser::open),
+            browser_timeout: auth::DEFAULT_BROWSER_TIMEOUT,
+            verify_patience: Duration::from_secs(60),
+        }
+    }
+}
+
+/// What the event loop does after an effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Control {
+    Continue,
+    Quit,
+}
+
+/// The admin's sign-in, once it succeeded.
+struct Session {
+    graph: GraphClient,
+    tenant_id: String,
+    tokens: Tokens,
+}
+
+/// A copied secret whose clearing timer has not run yet (cleared at exit if still there).
+struct PendingClear {
+    id: u64,
+    value: SecretString,
+}
+
+struct Shared {
+    config: ExecutorConfig,
+    http: reqwest::Client,
+    session: tokio::sync::Mutex<Option<Session>>,
+    pending_clears: Mutex<Vec<PendingClear>>,
+}
+
+/// Runs effects; see the module documentation.
+pub struct Executor {
+    shared: Arc<Shared>,
+    tx: UnboundedSender<Msg>,
+    sign_in: Option<AbortHandle>,
+    tasks: Vec<AbortHandle>,
+    next_clear_id: u64,
+}
+
+impl Executor {
+    /// An executor reporting to `tx`. Must be used inside a tokio runtime.
+    pub fn new(config: ExecutorConfig, tx: UnboundedSender<Msg>) -> Result<Self, String> {
+        let http = auth::http_client().map_err(|e| e.to_string())?;
+        Ok(Self {
+            shared: Arc::new(Shared {
+                config,
+                http,
+                session: tokio::sync::Mutex::new(None),
+                pending_clears: Mutex::new(Vec::new()),
+            }),
+            tx,
+            sign_in: None,
+            tasks: Vec::new(),
+            next_clear_id: 0,
+        })
+    }
+
+    /// Starts `effect` (never blocks on network or clipboard). `Quit` asks the loop to stop.
+    pub fn run(&mut self, effect: Effect) -> Control {
+        self.tasks.retain(|t| !t.is_finished());
+        match effect {
+            Effect::StartSignIn { ticket, method } => {
+                self.cancel_sign_in();
+                let (shared, tx) = (self.shared.clone(), self.tx.clone());
+                let task = tokio::spawn(async move {
+                    let result = sign_in(&shared, method, ticket, &tx).await;
+                    let _ = tx.send(Msg::SignedIn { ticket, result });
+                });
+                self.sign_in = Some(task.abort_handle());
+            }
+            Effect::CancelSignIn => self.cancel_sign_in(),
+            Effect::OpenBrowser { url } => {
+                let (shared, tx) = (self.shared.clone(), self.tx.clone());
+                self.spawn(async move {
+                    let result = open_browser(&shared, url).await;
+                    let _ = tx.send(Msg::BrowserOpened { result });
+                });
+            }
+            Effect::CheckMailbox { ticket, mailbox } => {
+                let (shared, tx) = (self.shared.clone(), self.tx.clone());
+                self.spawn(async move {
+                    let result = match shared.graph().await {
+                        Ok((graph, _)) => graph
+                            .mailbox_state(mailbox.trim())
+                            .await
+                            .map_err(graph_sentence),
+                        Err(e) => Err(e),
+                    };
+                    let _ = tx.send(Msg::MailboxChecked {
+                        ticket,
+                        mailbox,
+                        result,
+                    });
+                });
+            }
+            Effect::ListApps { ticket, filter } => {
+                let (shared, tx) = (self.shared.clone(), self.tx.clone());
+                self.spawn(async move {
+                    let result = list_apps(&shared, filter.trim()).await;
+                    let _ = tx.send(Msg::AppsListed { ticket, result });
+                });
+            }
+            Effect::LookupTenant { ticket, domain } => {
+                let (shared, tx) = (self.shared.clone(), self.tx.clone());
+                self.spawn(async move {
+                    let result =
+                        auth::lookup_tenant_id(&shared.http, &shared.config.endpoints, &domain)
+                            .await
+                            .map_err(auth_sentence);
+                    let _ = tx.send(Msg::TenantLookedUp { ticket, result });
+                });
+            }
+            Effect::Register { ticket, request } => {
+                let (shared, tx) = (self.shared.clone(), self.tx.clone());
+                self.spawn(async move {
+                    let result = run_register(&shared, ticket, &request, &tx).await;
+                    let _ = tx.send(Msg::Registered { ticket, result });
+                });
+            }
+            Effect::PollConsent {
+                ticket,
+                after,
+                service_principal_id,
+                permissions,
+            } => {
+                let (shared, tx) = (self.shared.clone(), self.tx.clone());
+                self.spawn(async move {
+                    tokio::time::sleep(after).await;
+                    let result = match shared.graph().await {
+                        Ok((graph, _)) => {
+                            register::read_grants(&graph, &service_principal_id, &permissions)
+                                .await
+                                .map_err(graph_sentence)
+                        }
+                        Err(e) => Err(e),
+                    };
+                    let _ = tx.send(Msg::ConsentPolled { ticket, result });
+                });
+            }
+            Effect::GrantConsent {
+                ticket,
+                service_principal_id,
+                permissions,
+            } => {
+                let (shared, tx) = (self.shared.clone(), self.tx.clone());
+                self.spawn(async move {
+                    let result = grant(&shared, &service_principal_id, &permissions).await;
+                    let _ = tx.send(Msg::ConsentGranted { ticket, result });
+                });
+            }
+            Effect::Verify {
+                ticket,
+                tenant_id,
+                client_id,
+                secret,
+                expected,
+            } => {
+                let (shared, tx) = (self.shared.clone(), self.tx.clone());
+                self.spawn(async move {
+                    let result = verify(&shared, &tenant_id, &client_id, &secret, &expected).await;
+                    let _ = tx.send(Msg::Verified { ticket, result });
+                });
+            }
+            Effect::Copy {
+                label,
+                value,
+                clear_after,
+            } => self.copy(label, value, clear_after.is_some()),
+            Effect::Quit => return Control::Quit,
+        }
+        Control::Continue
+    }
+
+    fn spawn(&mut self, future: impl Future<Output = ()> + Send + 'static) {
+        self.tasks.push(tokio::spawn(future).abort_handle());
+    }
+
+    fn cancel_sign_in(&mut self) {
+        if let Some(task) = self.sign_in.take() {
+            task.abort();
+        }
+    }
+
+    /// Copies on a blocking thread (X11 may take a moment), reports `Copied`, and for a secret
+    /// starts the clearing timer, which reports `ClipboardCleared`.
+    fn copy(&mut self, label: String, value: SecretString, secret: bool) {
+        let clear_after = if secret {
+            self.shared.config.clear_clipboard_after
+        } else {
+            None
+        };
+        self.next_clear_id += 1;
+        let id = self.next_clear_id;
+        let (shared, tx) = (self.shared.clone(), self.tx.clone());
+        self.spawn(async move {
+            let clipboard = shared.config.clipboard.clone();
+            let copied = value.clone();
+            let result =
+                tokio::task::spawn_blocking(move || clipboard.copy(copied.expose_secret()))
+                    .await
+                    .unwrap_or_else(|e| Err(format!("Copying stopped unexpectedly ({e}).")));
+            let clear_after = clear_after.filter(|_| result.is_ok());
+            // Known before the wizard hears of the copy, so a quit right after still clears.
+            if clear_after.is_some() {
+                shared.pending_clears().push(PendingClear {
+                    id,
+                    value: value.clone(),
+                });
+            }
+            let _ = tx.send(Msg::Copied {
+                label: label.clone(),
+                result,
+                clears_in: clear_after.map(|d| u32::try_from(d.as_secs()).unwrap_or(u32::MAX)),
+            });
+            let Some(after) = clear_after else {
+                return;
+            };
+            tokio::time::sleep(after).await;
+            shared.pending_clears().retain(|p| p.id != id);
+            let clipboard = shared.config.clipboard.clone();
+            let cleared = tokio::task::spawn_blocking(move || {
+                clipboard.clear_if_unchanged(value.expose_secret())
+            })
+            .await
+            .unwrap_or(false);
+            let _ = tx.send(Msg::ClipboardCleared { label, cleared });
+        });
+    }
+
+    /// Stops every running job. A copied secret whose clearing timer has not run yet is
+    /// cleared now if the clipboard still holds it: a secret does not outlive the wizard on the
+    /// clipboard (on X11 it would vanish with the process anyway).
+    pub fn shutdown(&mut self) {
+        self.cancel_sign_in();
+        for task in self.tasks.drain(..) {
+            task.abort();
+        }
+        let pending = std::mem::take(&mut *self.shared.pending_clears());
+        for p in pending {
+            self.shared
+                .config
+                .clipboard
+                .clear_if_unchanged(p.value.expose_secret());
+        }
+    }
+}
+
+impl Drop for Executor {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+impl Shared {
+    fn pending_clears(&self) -> std::sync::MutexGuard<'_, Vec<PendingClear>> {
+        self.pending_clears
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The Graph client and tenant ID of the sign-in, renewing the token when it is about to
+    /// expire.
+    async fn graph(&self) -> Result<(GraphClient, String), String> {
+        let mut guard = self.session.lock().await;
+        let Some(session) = guard.as_mut() else {
+            return Err(
+                "You are not signed in (any more). Go back to the sign-in step and sign in again."
+                    .into(),
+            );
+        };
+        if session.tokens.expires_within(REFRESH_MARGIN) && session.tokens.refresh_token.is_some() {
+            match auth::refresh(&self.http, &self.config.sign_in, &session.tokens).await {
+                Ok(fresh) => {
+                    session.graph.set_token(fresh.access_token.clone());
+                    session.tokens = fresh;
+                    tracing::info!("renewed the Graph token");
+                }
+                Err(e) => tracing::warn!(detail = %e.detail(), "token renewal failed"),
+            }
+        }
+        Ok((session.graph.clone(), session.tenant_id.clone()))
+    }
+}
+
+fn auth_sentence(e: AuthError) -> String {
+    tracing::warn!(detail = %e.detail(), "sign-in service error");
+    e.to_string()
+}
+
+fn graph_sentence(e: GraphError) -> String {
+    tracing::warn!(detail = %e.detail(), "Graph error");
+    e.to_string()
+}
+
+async fn open_browser(shared: &Shared, url: String) -> Result<(), String> {
+    let opener = shared.config.open_browser.clone();
+    tokio::task::spawn_blocking(move || opener(&url))
+        .await
+        .unwrap_or_else(|e| Err(format!("The browser could not be opened ({e}).")))
+}
+
+/// Signs in, reports the prompt on the way, then reads the organisation.
+async fn sign_in(
+    shared: &Shared,
+    method: SignInMethod,
+    ticket: Ticket,
+    tx: &UnboundedSender<Msg>,
+) -> Result<TenantInfo, String> {
+    let config = &shared.config;
+    let tokens = match &config.access_token {
+        Some(token) => {
+            let tokens = Tokens::from_access_token(token.clone()).map_err(auth_sentence)?;
+            let claims = tokens.claims().map_err(auth_sentence)?;
+            if !claims.is_for_graph(&config.endpoints) {
+                return Err("EXOWIZ_ACCESS_TOKEN is not a Microsoft Graph token for this cloud. Get one with: az account get-access-token --resource-type ms-graph".into());
+            }
+            tokens
+        }
+        None => match method {
+            SignInMethod::Browser => {
+                let pending = BrowserSignIn::start(&shared.http, &config.sign_in)
+                    .await
+                    .map_err(auth_sentence)?;
+                let url = pending.authorize_url().to_string();
+                let opened = match open_browser(shared, url.clone()).await {
+                    Ok(()) => true,
+                    Err(why) => {
+                        tracing::info!(%why, "sign-in: browser not opened");
+                        false
+                    }
+                };
+                let _ = tx.send(Msg::SignInPrompt {
+                    ticket,
+                    prompt: SignInPrompt::Browser { url, opened },
+                });
+                pending
+                    .wait(config.browser_timeout)
+                    .await
+                    .map_err(auth_sentence)?
+            }
+            SignInMethod::DeviceCode => {
+                let session = DeviceCodeFlow::start(&shared.http, &config.sign_in)
+                    .await
+                    .map_err(auth_sentence)?;
+                let _ = tx.send(Msg::SignInPrompt {
+                    ticket,
+                    prompt: SignInPrompt::DeviceCode {
+                        user_code: session.user_code().to_string(),
+                        verification_uri: session.verification_uri().to_string(),
+                        expires_at: session.expires_at(),
+                    },
+                });
+                session.poll().await.map_err(auth_sentence)?
+            }
+        },
+    };
+    let claims = tokens.claims().map_err(auth_sentence)?;
+    let tenant_id = claims
+        .tid
+        .clone()
+        .ok_or("The sign-in names no tenant (the token has no tid claim). Sign in again.")?;
+    let wanted = config.sign_in.tenant.trim();
+    if uuid::Uuid::parse_str(wanted).is_ok() && !wanted.eq_ignore_ascii_case(&tenant_id) {
+        return Err(format!(
+            "The sign-in belongs to tenant {tenant_id}, not to {wanted}. Sign in with an account of {wanted}."
+        ));
+    }
+    let user = claims.username().unwrap_or_default().to_string();
+    let graph = GraphClient::new(&config.endpoints, tokens.access_token.clone());
+    let org = graph.organization().await.map_err(graph_sentence)?;
+    let default_domain = org.default_domain().unwrap_or_default().to_string();
+    let info = TenantInfo {
+        tenant_id: tenant_id.clone(),
+        name: org
+            .display_name
+            .clone()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| {
+                if default_domain.is_empty() {
+                    tenant_id.clone()
+                } else {
+                    default_domain.clone()
+                }
+            }),
+        user,
+        default_domain,
+        verified_domains: org
+            .verified_domains
+            .iter()
+            .map(|d| d.name.clone())
+            .collect(),
+        directory_sync: org.on_premises_sync_enabled,
+    };
+    tracing::info!(tenant = %tenant_id, "signed in");
+    *shared.session.lock().await = Some(Session {
+        graph,
+        tenant_id,
+        tokens,
+    });
+    Ok(info)
+}
+
+/// App registrations whose name starts with `filter`, newest secret expiry included, by name.
+async fn list_apps(shared: &Shared, filter: &str) -> Result<Vec<AppSummary>, String> {
+    let (graph, _) = shared.graph().await?;
+    let apps = graph
+        .search_applications(filter)
+        .await
+        .map_err(graph_sentence)?;
+    let mut out: Vec<AppSummary> = apps
+        .into_iter()
+        .map(|a| AppSummary {
+            secret_expires: a
+                .password_credentials
+                .iter()
+                .filter_map(|c| c.end_date_time)
+                .max(),
+            display_name: a.display_name.clone().unwrap_or_else(|| a.app_id.clone()),
+            client_id: a.app_id,
+            object_id: a.id,
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        a.display_name
+            .to_lowercase()
+            .cmp(&b.display_name.to_lowercase())
+            .then_with(|| a.client_id.cmp(&b.client_id))
+    });
+    Ok(out)
+}
+
+async fn run_register(
+    shared: &Shared,
+    ticket: Ticket,
+    request: &RegisterRequest,
+    tx: &UnboundedSender<Msg>,
+) -> Result<RegisteredApp, String> {
+    let (graph, tenant_id) = shared.graph().await?;
+    let progress = tx.clone();
+    let on_event = move |event: RegisterEvent| {
+        let _ = progress.send(Msg::RegisterProgress { ticket, event });
+    };
+    let outcome = register::register(
+        &graph,
+        &shared.config.endpoints,
+        &tenant_id,
+        shared.config.store.as_ref(),
+        request,
+        &on_event,
+    )
+    .await
+    .map_err(|e| match e {
+        RegisterError::Input(text) => text,
+        RegisterError::Graph(e) => graph_sentence(e),
+    })?;
+    tracing::info!(client_id = %outcome.client_id, created = outcome.created_app, "registered");
+    Ok(RegisteredApp {
+        tenant_id: outcome.tenant_id,
+        client_id: outcome.client_id,
+        app_object_id: Some(outcome.app_object_id),
+        service_principal_id: Some(outcome.service_principal_id),
+        app_name: outcome.app_name,
+        created_app: outcome.created_app,
+        secret: outcome.secret.secret_text,
+        secret_hint: outcome.secret.hint,
+        secret_end: Some(outcome.secret_end),
+        consent_url: outcome.consent_url,
+        permissions: outcome.permissions,
+        exchange_commands: outcome.exchange_commands,
+        notes: outcome.notes,
+    })
+}
+
+/// Grants what is missing; any grant that could not be made is reported as the error (the next
+/// consent poll shows what is granted).
+async fn grant(
+    shared: &Shared,
+    service_principal_id: &str,
+    permissions: &[PermissionStatus],
+) -> Result<Vec<PermissionStatus>, String> {
+    let (graph, _) = shared.graph().await?;
+    let (statuses, notes) = register::grant_consent(&graph, service_principal_id, permissions)
+        .await
+        .map_err(graph_sentence)?;
+    if notes.is_empty() {
+        Ok(statuses)
+    } else {
+        Err(notes.join(" "))
+    }
+}
+
+/// The scope of an app-only token for `api` (`.default` of the resource).
+pub fn app_only_scope(endpoints: &Endpoints, api: Api) -> String {
+    match api {
+        Api::Graph => format!("{}/.default", endpoints.graph_resource()),
+        Api::Exchange => format!("{}/.default", exchange_resource(endpoints)),
+    }
+}
+
+/// Exchange Online's resource URI in the cloud whose Graph host `endpoints` names.
+fn exchange_resource(endpoints: &Endpoints) -> &'static str {
+    match endpoints.graph.host_str().unwrap_or_default() {
+        "graph.microsoft.us" => "https://outlook.office365.us",
+        "dod-graph.microsoft.us" => "https://webmail.apps.mil",
+        "microsoftgraph.chinacloudapi.cn" => "https://partner.outlook.cn",
+        _ => "https://outlook.office365.com",
+    }
+}
+
+/// Gets an app-only token per API that has application permissions (Graph alone for
+/// delegated-only profiles, which proves that the secret works) and compares the roles.
+async fn verify(
+    shared: &Shared,
+    tenant_id: &str,
+    client_id: &str,
+    secret: &SecretString,
+    expected: &[PermissionStatus],
+) -> Result<VerifyReport, String> {
+    let application: Vec<&PermissionStatus> = expected
+        .iter()
+        .filter(|p| p.kind == PermissionType::Application)
+        .collect();
+    let mut apis: BTreeSet<Api> = application.iter().map(|p| p.api).collect();
+    if apis.is_empty() {
+        apis.insert(Api::Graph);
+    }
+    let deadline = tokio::time::Instant::now() + shared.config.verify_patience;
+    let mut report = VerifyReport {
+        roles: Vec::new(),
+        missing: Vec::new(),
+    };
+    for api in apis {
+        let scope = app_only_scope(&shared.config.endpoints, api);
+        let tokens = token_with_patience(shared, tenant_id, client_id, secret, &scope, deadline)
+            .await
+            .map_err(auth_sentence)?;
+        let roles = tokens.claims().map_err(auth_sentence)?.roles;
+        for p in application.iter().filter(|p| p.api == api) {
+            if !roles.iter().any(|r| r == &p.name) {
+                report.missing.push(p.name.clone());
+            }
+        }
+        report.roles.push((api.display_name().to_string(), roles));
+    }
+    tracing::info!(missing = report.missing.len(), "verified the new secret");
+    Ok(report)
+}
+
+/// Client-credentials token, retried while Entra does not know the new app or secret yet.
+async fn token_with_patience(
+    shared: &Shared,
+    tenant_id: &str,
+    client_id: &str,
+    secret: &SecretString,
+    scope: &str,
+    deadline: tokio::time::Instant,
+) -> Result<Tokens, AuthError> {
+    let mut wait = Duration::from_secs(2);
+    loop {
+        let result = auth::client_credentials_token(
+            &shared.http,
+            &shared.config.endpoints,
+            tenant_id,
+            client_id,
+            secret,
+            scope,
+        )
+        .await;
+        match result {
+            Err(e)
+                if e.aadsts().is_some_and(|c| REPLICATION_AADSTS.contains(&c))
+                    && tokio::time::Instant::now() + wait < deadline =>
+            {
+                tracing::info!(aadsts = ?e.aadsts(), "new secret not usable yet; trying again");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 3 / 2).min(Duration::from_secs(8));
+            }
+            other => return other,
+        }
+    }
+}

@@ -1,0 +1,342 @@
+//! The event loop. Terminal events and finished jobs become `Msg`s; `wizard::update` changes
+//! the state and returns `Effect`s; the executor runs them; the screen is redrawn after the
+//! messages that arrived together have been applied.
+//!
+//! Nothing redraws on a timer: the loop sleeps until a key, a paste, a resize, a finished job
+//! or a signal arrives. Only while `WizardState::wants_tick()` is true (a spinner turns, a
+//! countdown runs) does a 100 ms tick send `Msg::Tick`.
+//!
+//! Ctrl+C: the key goes to `update` like any other. If afterwards the wizard neither quit nor
+//! shows a popup (e.g. "quit without copying the secret?"), the runtime quits: Ctrl+C always
+//! leaves, except where the wizard asks first; a second Ctrl+C in that popup leaves too unless
+//! the wizard keeps a popup open. SIGTERM, SIGHUP and SIGINT end the wizard the same way.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crossterm::cursor::MoveTo;
+use crossterm::event::{Event, EventStream, KeyCode, KeyEventKind, KeyModifiers};
+use crossterm::terminal::{Clear, ClearType};
+use futures::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use tokio::sync::mpsc;
+use tokio::time::{Interval, MissedTickBehavior};
+
+use super::executor::{Control, Executor, ExecutorConfig};
+use super::terminal::{self, TerminalGuard};
+use crate::clipboard::TerminalOut;
+use crate::wizard::{self, Msg, WizardState};
+
+/// How often `Msg::Tick` arrives while the wizard wants ticks.
+pub const TICK: Duration = Duration::from_millis(100);
+
+/// Writes escape sequences derived from the state right after a frame (e.g. OSC 8 hyperlinks
+/// over the cells where a link was drawn). It runs while the terminal is held, so nothing
+/// else writes in between.
+pub type AfterDraw = fn(&WizardState, &mut dyn Write) -> io::Result<()>;
+
+/// How the loop runs, besides the state and the executor.
+pub struct RuntimeOptions {
+    /// The terminal's output, shared with the clipboard's OSC 52 (pass the same `TerminalOut`
+    /// to `Clipboard::new`).
+    pub terminal: TerminalOut,
+    /// The log file, named by the panic message.
+    pub log_path: Option<PathBuf>,
+    pub after_draw: Option<AfterDraw>,
+}
+
+/// The message for a terminal event; `None` for events the wizard does not use (key
+/// releases, mouse, focus).
+pub fn msg_for_event(event: Event) -> Option<Msg> {
+    match event {
+        Event::Key(key) if key.kind != KeyEventKind::Release => Some(Msg::Key(key)),
+        Event::Paste(text) => Some(Msg::Paste(text)),
+        Event::Resize(..) => Some(Msg::Resize),
+        _ => None,
+    }
+}
+
+/// Ctrl+C (the runtime's way out, see the module documentation).
+pub fn is_ctrl_c(msg: &Msg) -> bool {
+    matches!(msg, Msg::Key(k) if k.modifiers.contains(KeyModifiers::CONTROL)
+        && matches!(k.code, KeyCode::Char('c') | KeyCode::Char('C')))
+}
+
+/// Runs the wizard in this terminal until it quits. The terminal is restored on every way out;
+/// an error is a sentence.
+pub async fn run(
+    mut state: WizardState,
+    executor_config: ExecutorConfig,
+    options: RuntimeOptions,
+) -> Result<(), String> {
+    if let Some(why) = terminal::not_a_terminal() {
+        return Err(why);
+    }
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut executor = Executor::new(executor_config, tx)?;
+    // Before the terminal changes: from then on a signal must restore it, not kill the process.
+    let mut signals = Signals::new()
+        .map_err(|e| format!("exowiz could not listen for termination signals ({e})."))?;
+    let guard = TerminalGuard::enter()
+        .map_err(|e| format!("The terminal could not be switched to the wizard's mode ({e})."))?;
+    terminal::install_panic_hook(options.log_path.clone());
+    let result = event_loop(&mut state, &mut executor, &mut rx, &mut signals, &options).await;
+    executor.shutdown();
+    drop(guard);
+    // Back to Rust's own hook: the terminal is restored, so a later panic needs no cleanup.
+    let _ = std::panic::take_hook();
+    tracing::info!(ok = result.is_ok(), "wizard ended");
+    result.map_err(|e| format!("The terminal stopped working ({e})."))
+}
+
+async fn event_loop(
+    state: &mut WizardState,
+    executor: &mut Executor,
+    rx: &mut mpsc::UnboundedReceiver<Msg>,
+    signals: &mut Signals,
+    options: &RuntimeOptions,
+) -> io::Result<()> {
+    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    {
+        // A blank alternate screen to match ratatui's blank back buffer (not `Terminal::clear`,
+        // which asks the terminal for the cursor position and waits for the answer).
+        let mut held = options.terminal.lock();
+        crossterm::queue!(held, Clear(ClearType::All), MoveTo(0, 0))?;
+        held.flush()?;
+    }
+    draw(&mut terminal, state, options)?;
+    debug_panic_after_first_draw();
+
+    let mut events = EventStream::new();
+    let mut tick: Option<Interval> = None;
+    loop {
+        let first = tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(event)) => match msg_for_event(event) {
+                    Some(msg) => msg,
+                    None => continue,
+                },
+                Some(Err(e)) => return Err(e),
+                None => return Ok(()),
+            },
+            Some(msg) = rx.recv() => msg,
+            () = next_tick(&mut tick) => Msg::Tick,
+            name = signals.recv() => {
+                tracing::info!(signal = name, "ending on a signal");
+                return Ok(());
+            }
+        };
+        // Apply everything that is already waiting, then draw once.
+        let mut next = Some(first);
+        while let Some(msg) = next {
+            if apply(state, executor, msg) == Control::Quit {
+                return Ok(());
+            }
+            next = rx.try_recv().ok();
+        }
+        set_ticking(&mut tick, state.wants_tick());
+        draw(&mut terminal, state, options)?;
+    }
+}
+
+/// One message through `update` and the executor.
+fn apply(state: &mut WizardState, executor: &mut Executor, msg: Msg) -> Control {
+    tracing::debug!(msg = msg_kind(&msg), "message");
+    let ctrl_c = is_ctrl_c(&msg);
+    let effects = wizard::update(state, msg);
+    let mut control = Control::Continue;
+    for effect in effects {
+        if executor.run(effect) == Control::Quit {
+            control = Control::Quit;
+        }
+    }
+    if state.should_quit || (ctrl_c && state.popup.is_none()) {
+        control = Control::Quit;
+    }
+    control
+}
+
+/// The message's name for the log (never its content: a paste may be a secret).
+fn msg_kind(msg: &Msg) -> &'static str {
+    match msg {
+        Msg::Key(_) => "Key",
+        Msg::Paste(_) => "Paste",
+        Msg::Resize => "Resize",
+        Msg::Tick => "Tick",
+        Msg::SignInPrompt { .. } => "SignInPrompt",
+        Msg::SignedIn { .. } => "SignedIn",
+        Msg::MailboxChecked { .. } => "MailboxChecked",
+        Msg::AppsListed { .. } => "AppsListed",
+        Msg::TenantLookedUp { .. } => "TenantLookedUp",
+        Msg::RegisterProgress { .. } => "RegisterProgress",
+        Msg::Registered { .. } => "Registered",
+        Msg::ConsentPolled { .. } => "ConsentPolled",
+        Msg::ConsentGranted { .. } => "ConsentGranted",
+        Msg::Verified { .. } => "Verified",
+        Msg::BrowserOpened { .. } => "BrowserOpened",
+        Msg::Copied { .. } => "Copied",
+        Msg::ClipboardCleared { .. } => "ClipboardCleared",
+    }
+}
+
+fn draw(
+    terminal: &mut Terminal<CrosstermBackend<io::Stdout>>,
+    state: &WizardState,
+    options: &RuntimeOptions,
+) -> io::Result<()> {
+    let mut held = options.terminal.lock();
+    terminal.draw(|frame| crate::ui::draw(frame, state))?;
+    if let Some(after_draw) = options.after_draw {
+        after_draw(state, &mut **held)?;
+        held.flush()?;
+    }
+    Ok(())
+}
+
+fn set_ticking(tick: &mut Option<Interval>, wanted: bool) {
+    match (wanted, tick.is_some()) {
+        (true, false) => {
+            let mut interval = tokio::time::interval_at(tokio::time::Instant::now() + TICK, TICK);
+            interval.set_missed_tick_behavior(MissedTickBehavior::Delay);
+            *tick = Some(interval);
+        }
+        (false, true) => *tick = None,
+        _ => {}
+    }
+}
+
+async fn next_tick(tick: &mut Option<Interval>) {
+    match tick {
+        Some(interval) => {
+            interval.tick().await;
+        }
+        None => std::future::pending().await,
+    }
+}
+
+/// Termination signals (the terminal closing, `kill`, an external SIGINT): leave cleanly.
+struct Signals {
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    hup: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    #[cfg(unix)]
+    fn new() -> io::Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Self {
+            term: signal(SignalKind::terminate())?,
+            hup: signal(SignalKind::hangup())?,
+            int: signal(SignalKind::interrupt())?,
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn new() -> io::Result<Self> {
+        Ok(Self {})
+    }
+
+    #[cfg(unix)]
+    async fn recv(&mut self) -> &'static str {
+        tokio::select! {
+            _ = self.term.recv() => "SIGTERM",
+            _ = self.hup.recv() => "SIGHUP",
+            _ = self.int.recv() => "SIGINT",
+        }
+    }
+
+    #[cfg(not(unix))]
+    async fn recv(&mut self) -> &'static str {
+        let _ = tokio::signal::ctrl_c().await;
+        "Ctrl+C"
+    }
+}
+
+/// Debug builds only: `EXOWIZ_DEBUG_PANIC=1` panics right after the first frame, so the PTY
+/// test can check that a panic restores the terminal and names the log file.
+fn debug_panic_after_first_draw() {
+    #[cfg(debug_assertions)]
+    if std::env::var_os("EXOWIZ_DEBUG_PANIC").is_some() {
+        panic!("EXOWIZ_DEBUG_PANIC is set: panicking after the first frame");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyEvent, KeyEventState};
+
+    fn key(code: KeyCode, modifiers: KeyModifiers, kind: KeyEventKind) -> Event {
+        Event::Key(KeyEvent {
+            code,
+            modifiers,
+            kind,
+            state: KeyEventState::NONE,
+        })
+    }
+
+    #[test]
+    fn key_releases_and_mouse_are_dropped() {
+        let release = key(KeyCode::Enter, KeyModifiers::NONE, KeyEventKind::Release);
+        assert!(msg_for_event(release).is_none());
+        assert!(msg_for_event(Event::FocusGained).is_none());
+        let press = key(KeyCode::Enter, KeyModifiers::NONE, KeyEventKind::Press);
+        assert!(matches!(msg_for_event(press), Some(Msg::Key(_))));
+        let repeat = key(KeyCode::Left, KeyModifiers::NONE, KeyEventKind::Repeat);
+        assert!(matches!(msg_for_event(repeat), Some(Msg::Key(_))));
+        assert!(matches!(
+            msg_for_event(Event::Paste("x".into())),
+            Some(Msg::Paste(t)) if t == "x"
+        ));
+        assert!(matches!(
+            msg_for_event(Event::Resize(100, 30)),
+            Some(Msg::Resize)
+        ));
+    }
+
+    #[test]
+    fn ctrl_c_is_recognised() {
+        let Some(msg) = msg_for_event(key(
+            KeyCode::Char('c'),
+            KeyModifiers::CONTROL,
+            KeyEventKind::Press,
+        )) else {
+            panic!("a key press is a message");
+        };
+        assert!(is_ctrl_c(&msg));
+        let Some(plain) = msg_for_event(key(
+            KeyCode::Char('c'),
+            KeyModifiers::NONE,
+            KeyEventKind::Press,
+        )) else {
+            panic!("a key press is a message");
+        };
+        assert!(!is_ctrl_c(&plain));
+    }
+
+    #[tokio::test]
+    async fn ticks_only_while_wanted() {
+        let mut tick = None;
+        set_ticking(&mut tick, false);
+        assert!(tick.is_none());
+        set_ticking(&mut tick, true);
+        assert!(tick.is_some());
+        tokio::time::timeout(Duration::from_secs(1), next_tick(&mut tick))
+            .await
+            .expect("a tick within a second");
+        set_ticking(&mut tick, false);
+        assert!(tick.is_none());
+        assert!(
+            tokio::time::timeout(Duration::from_millis(300), next_tick(&mut tick))
+                .await
+                .is_err(),
+            "no tick when not wanted"
+        );
+    }
+}

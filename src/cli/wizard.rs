@@ -1,0 +1,138 @@
+//! `exowiz` / `exowiz wizard` (the interactive wizard against Microsoft, or the endpoints given
+//! with --cloud / --login-url / --graph-url) and `exowiz demo` (the same wizard against the
+//! built-in demo tenant).
+
+use super::demo::{self, DemoOptions};
+use super::{Connection, Exit, Failure};
+use exowiz::app::{self, ExecutorConfig, RuntimeOptions};
+use exowiz::auth::SignInConfig;
+use exowiz::clipboard::{Clipboard, ClipboardEnv, TerminalOut};
+use exowiz::store::Store;
+use exowiz::wizard::WizardState;
+use exowiz::wizard::state::SignInMethod;
+use secrecy::SecretString;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Language of the screens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lang {
+    En,
+    De,
+}
+
+/// Options of the wizard (also accepted without a subcommand).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct WizardArgs {
+    /// Seconds until a copied secret is cleared from the clipboard (if it is still there);
+    /// 0 = never. Default 90.
+    #[arg(long, value_name = "SECONDS")]
+    pub clear_clipboard_after: Option<u64>,
+    /// Language of the screens (default: English). German is not translated yet and shows
+    /// English.
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
+}
+
+impl WizardArgs {
+    /// These options, with `outer`'s (given before the subcommand) where these are unset.
+    pub fn or(self, outer: WizardArgs) -> WizardArgs {
+        WizardArgs {
+            clear_clipboard_after: self.clear_clipboard_after.or(outer.clear_clipboard_after),
+            lang: self.lang.or(outer.lang),
+        }
+    }
+
+    fn clear_after(&self) -> Option<Duration> {
+        match self.clear_clipboard_after {
+            Some(0) => None,
+            Some(seconds) => Some(Duration::from_secs(seconds)),
+            None => Some(exowiz::clipboard::DEFAULT_CLEAR_AFTER),
+        }
+    }
+}
+
+/// `exowiz demo`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DemoArgs {
+    /// Start from the seeded demo tenant again (deletes the demo tenant's saved state).
+    #[arg(long)]
+    pub reset: bool,
+    #[command(flatten)]
+    pub wizard: WizardArgs,
+}
+
+/// A device code in the demo approves itself after this long (where no browser can be used).
+const DEMO_AUTO_APPROVE: Duration = Duration::from_secs(3);
+
+/// Runs the wizard; `demo` starts the demo tenant first and runs against it.
+pub async fn run(
+    connection: &Connection,
+    args: WizardArgs,
+    demo: Option<DemoArgs>,
+    log_path: Option<PathBuf>,
+) -> Result<(), Failure> {
+    // Before anything starts: without a terminal there is nothing to show.
+    if let Some(why) = app::not_a_terminal() {
+        return Err(Failure::new(Exit::Input, why));
+    }
+    if args.lang == Some(Lang::De) {
+        tracing::info!("--lang de: no German catalogue yet, showing English");
+    }
+    let demo_tenant = match &demo {
+        Some(d) => Some(
+            demo::start_with(DemoOptions {
+                auto_approve_delay: DEMO_AUTO_APPROVE,
+                reset: d.reset,
+                announce: false,
+            })
+            .await?,
+        ),
+        None => None,
+    };
+    let endpoints = match &demo_tenant {
+        Some(tenant) => tenant.endpoints.clone(),
+        None => connection.endpoints()?,
+    };
+    let mut sign_in = SignInConfig::for_registration(endpoints.clone());
+    if let Some(tenant) = &connection.tenant {
+        sign_in = sign_in.with_tenant(tenant.clone());
+    }
+    if let Some(client_id) = &connection.client_id {
+        sign_in = sign_in.with_client_id(client_id.clone());
+    }
+
+    let terminal = TerminalOut::stdout();
+    let clipboard = Arc::new(Clipboard::new(
+        ClipboardEnv::from_process(),
+        terminal.clone(),
+    ));
+    let mut config = ExecutorConfig::new(endpoints, clipboard);
+    config.sign_in = sign_in;
+    config.store = Store::open_default().ok();
+    config.clear_clipboard_after = args.clear_after();
+    // A token from elsewhere belongs to a real tenant, never to the demo one.
+    if demo_tenant.is_none() {
+        config.access_token = std::env::var("EXOWIZ_ACCESS_TOKEN")
+            .ok()
+            .filter(|t| !t.trim().is_empty())
+            .map(|t| SecretString::from(t.trim().to_string()));
+    }
+
+    let profiles = exowiz::profile::all().map_err(|e| Failure::new(Exit::Other, e.to_string()))?;
+    let browser_available = exowiz::browser::unavailable_reason().is_none();
+    let mut state = WizardState::new(profiles, browser_available, demo_tenant.is_some());
+    if connection.device_code {
+        state.sign_in_method = SignInMethod::DeviceCode;
+    }
+    let options = RuntimeOptions {
+        terminal,
+        log_path,
+        after_draw: None,
+    };
+    let result = app::run(state, config, options).await;
+    // The demo tenant stops here, after the terminal is back.
+    drop(demo_tenant);
+    result.map_err(|e| Failure::new(Exit::Other, e))
+}

@@ -1,0 +1,128 @@
+//! The real exowiz binary in a pseudo-terminal (`exowiz demo` with the demo tenant started
+//! in-process): terminal setup and restore, no output while idle, panics.
+#![cfg(unix)]
+
+mod wizard_support;
+
+use std::time::Duration;
+use wizard_support::pty::{Key, Pty};
+
+/// A debug build starting the demo tenant on a busy 2-core machine can take a while.
+const START: Duration = Duration::from_secs(30);
+
+fn started(pty: &Pty) {
+    assert!(
+        pty.wait_until(START, |s| s.alternate_screen() && s.hide_cursor()),
+        "exowiz did not enter the alternate screen with a hidden cursor. Output: {:?}",
+        String::from_utf8_lossy(&pty.raw_output())
+    );
+    assert!(pty.screen(|s| s.bracketed_paste()), "bracketed paste is on");
+}
+
+fn assert_restored(pty: &Pty) {
+    pty.screen(|s| {
+        assert!(!s.alternate_screen(), "left the alternate screen");
+        assert!(!s.hide_cursor(), "cursor shown again");
+        assert!(!s.bracketed_paste(), "bracketed paste off again");
+    });
+}
+
+#[test]
+fn ctrl_c_leaves_with_the_terminal_restored() {
+    let data = tempfile::tempdir().unwrap();
+    let mut pty = Pty::exowiz(&["demo"], data.path());
+    started(&pty);
+    assert!(pty.wait_quiet(Duration::from_millis(300), Duration::from_secs(10)));
+    pty.send_key(Key::CtrlC);
+    let status = pty
+        .wait_exit(Duration::from_secs(15))
+        .expect("exowiz exits after Ctrl+C");
+    assert_eq!(status.exit_code(), 0, "{status:?}");
+    assert_restored(&pty);
+    // The demo tenant kept its state in the data directory, and the log went to the file.
+    assert!(data.path().join("demo-tenant.json").exists());
+    assert!(data.path().join("exowiz.log").exists());
+}
+
+#[test]
+fn nothing_is_written_while_idle() {
+    let data = tempfile::tempdir().unwrap();
+    let mut pty = Pty::exowiz(&["demo"], data.path());
+    started(&pty);
+    assert!(
+        pty.wait_quiet(Duration::from_millis(500), Duration::from_secs(15)),
+        "the first frame settles"
+    );
+    let before = pty.bytes_written();
+    std::thread::sleep(Duration::from_secs(2));
+    let after = pty.bytes_written();
+    let raw = pty.raw_output();
+    assert_eq!(
+        after - before,
+        0,
+        "exowiz wrote while idle: {:?}",
+        String::from_utf8_lossy(&raw[before..])
+    );
+    pty.send_key(Key::CtrlC);
+    assert_eq!(
+        pty.wait_exit(Duration::from_secs(15)).unwrap().exit_code(),
+        0
+    );
+}
+
+#[test]
+fn sigterm_leaves_with_the_terminal_restored() {
+    let data = tempfile::tempdir().unwrap();
+    let mut pty = Pty::exowiz(&["demo"], data.path());
+    started(&pty);
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pty.pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = pty.wait_exit(Duration::from_secs(15)).expect("exits");
+    assert_eq!(status.exit_code(), 0, "{status:?}");
+    assert_restored(&pty);
+}
+
+#[test]
+fn demo_reset_starts_from_the_seeded_tenant() {
+    let data = tempfile::tempdir().unwrap();
+    let state = data.path().join("demo-tenant.json");
+    std::fs::write(&state, "not the demo tenant").unwrap();
+    let mut pty = Pty::exowiz(&["demo", "--reset"], data.path());
+    started(&pty);
+    pty.send_key(Key::CtrlC);
+    assert_eq!(
+        pty.wait_exit(Duration::from_secs(15)).unwrap().exit_code(),
+        0
+    );
+    let text = std::fs::read_to_string(&state).unwrap();
+    assert!(text.contains("Contoso"), "seeded again: {text:.200}");
+}
+
+/// Debug builds panic after the first frame with EXOWIZ_DEBUG_PANIC=1.
+#[cfg(debug_assertions)]
+#[test]
+fn a_panic_restores_the_terminal_and_names_the_log_file() {
+    let data = tempfile::tempdir().unwrap();
+    let mut pty = Pty::exowiz_with_env(&["demo"], data.path(), &[("EXOWIZ_DEBUG_PANIC", "1")]);
+    let status = pty.wait_exit(START).expect("exits after the panic");
+    assert_eq!(status.exit_code(), 101, "{status:?}");
+    assert_restored(&pty);
+    let log = data.path().join("exowiz.log");
+    let screen = pty.screen_text();
+    assert!(
+        screen.contains(&format!(
+            "exowiz stopped unexpectedly; details are in {}",
+            log.display()
+        )),
+        "{screen}"
+    );
+    let raw = String::from_utf8_lossy(&pty.raw_output()).to_string();
+    assert!(!raw.contains("panicked at"), "no panic text on the screen");
+    assert!(!raw.contains("backtrace"), "no backtrace on the screen");
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(logged.contains("EXOWIZ_DEBUG_PANIC is set"), "{logged}");
+    assert!(logged.contains("backtrace"), "{logged}");
+}

@@ -1,0 +1,590 @@
+//! The wizard's effect executor against the demo tenant (started in-process): each `Effect`
+//! is run on a task and answered with the `Msg` the wizard expects, carrying the same ticket.
+
+use exowiz::app::{Control, Executor, ExecutorConfig};
+use exowiz::clipboard::{Clipboard, ClipboardEnv, ClipboardVia, OSC52_CLEAR, TerminalOut};
+use exowiz::emulator::{DEMO_TENANT_ID, Emulator, EmulatorConfig};
+use exowiz::endpoints::Endpoints;
+use exowiz::graph::MailboxState;
+use exowiz::profile::{self, InstallMode, PermissionType};
+use exowiz::register::{PermissionStatus, RegisterEvent, RegisterRequest};
+use exowiz::store::Store;
+use exowiz::wizard::msg::SignInPrompt;
+use exowiz::wizard::state::{RegisteredApp, SignInMethod, TenantInfo, VerifyReport};
+use exowiz::wizard::{Effect, Msg};
+use secrecy::{ExposeSecret, SecretString};
+use std::io::{self, Write};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::mpsc::{self, UnboundedReceiver};
+
+/// A terminal that records what is written to it (OSC 52 lands here).
+#[derive(Clone, Default)]
+struct Recorder(Arc<Mutex<Vec<u8>>>);
+
+impl Recorder {
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+impl Write for Recorder {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+struct Harness {
+    emulator: Emulator,
+    executor: Executor,
+    rx: UnboundedReceiver<Msg>,
+    terminal: Recorder,
+    _data: tempfile::TempDir,
+}
+
+fn quick() -> EmulatorConfig {
+    EmulatorConfig {
+        auto_approve: true,
+        auto_approve_delay: Duration::ZERO,
+        device_poll_interval: 1,
+        replication_lag: Duration::ZERO,
+        ..EmulatorConfig::default()
+    }
+}
+
+/// The browser: follows the demo tenant's redirect back to exowiz's loopback listener.
+fn fake_browser() -> exowiz::app::BrowserOpener {
+    let handle = tokio::runtime::Handle::current();
+    Arc::new(move |url: &str| {
+        let url = url.to_string();
+        handle.spawn(async move {
+            let _ = reqwest::get(url).await;
+        });
+        Ok(())
+    })
+}
+
+async fn harness_with(config: EmulatorConfig, clear_after: Option<Duration>) -> Harness {
+    let emulator = Emulator::start(config).await.unwrap();
+    let base = emulator.base_url().to_string();
+    let endpoints = Endpoints::custom(&base, &base).unwrap();
+    let terminal = Recorder::default();
+    let clipboard = Arc::new(Clipboard::new(
+        ClipboardEnv {
+            ssh: true,
+            display: false,
+            forced: None,
+        },
+        TerminalOut::new(terminal.clone()),
+    ));
+    let data = tempfile::tempdir().unwrap();
+    let mut config = ExecutorConfig::new(endpoints, clipboard);
+    config.store = Some(Store::new(data.path()));
+    config.open_browser = fake_browser();
+    config.clear_clipboard_after = clear_after;
+    config.browser_timeout = Duration::from_secs(30);
+    // Long enough for the replication test (3 s lag), short enough for the wrong-secret test.
+    config.verify_patience = Duration::from_secs(10);
+    let (tx, rx) = mpsc::unbounded_channel();
+    Harness {
+        emulator,
+        executor: Executor::new(config, tx).unwrap(),
+        rx,
+        terminal,
+        _data: data,
+    }
+}
+
+async fn harness() -> Harness {
+    harness_with(quick(), Some(Duration::from_secs(90))).await
+}
+
+impl Harness {
+    async fn next(&mut self) -> Msg {
+        tokio::time::timeout(Duration::from_secs(60), self.rx.recv())
+            .await
+            .expect("a message within a minute")
+            .expect("the channel is open")
+    }
+
+    async fn nothing_within(&mut self, wait: Duration) {
+        if let Ok(Some(msg)) = tokio::time::timeout(wait, self.rx.recv()).await {
+            panic!("unexpected message {msg:?}");
+        }
+    }
+
+    fn run(&mut self, effect: Effect) {
+        assert_eq!(self.executor.run(effect), Control::Continue);
+    }
+
+    async fn sign_in(&mut self, method: SignInMethod) -> (SignInPrompt, TenantInfo) {
+        self.run(Effect::StartSignIn { ticket: 7, method });
+        let prompt = match self.next().await {
+            Msg::SignInPrompt { ticket: 7, prompt } => prompt,
+            other => panic!("expected the sign-in prompt, got {other:?}"),
+        };
+        match self.next().await {
+            Msg::SignedIn {
+                ticket: 7,
+                result: Ok(info),
+            } => (prompt, info),
+            other => panic!("expected SignedIn, got {other:?}"),
+        }
+    }
+
+    async fn register(&mut self, request: RegisterRequest) -> (Vec<RegisterEvent>, RegisteredApp) {
+        self.run(Effect::Register {
+            ticket: 11,
+            request: Box::new(request),
+        });
+        let mut events = Vec::new();
+        loop {
+            match self.next().await {
+                Msg::RegisterProgress { ticket: 11, event } => events.push(event),
+                Msg::Registered {
+                    ticket: 11,
+                    result: Ok(app),
+                } => return (events, app),
+                other => panic!("expected register progress, got {other:?}"),
+            }
+        }
+    }
+
+    async fn poll(
+        &mut self,
+        app: &RegisteredApp,
+        permissions: &[PermissionStatus],
+    ) -> Vec<PermissionStatus> {
+        self.run(Effect::PollConsent {
+            ticket: 21,
+            after: Duration::ZERO,
+            service_principal_id: app.service_principal_id.clone().unwrap(),
+            permissions: permissions.to_vec(),
+        });
+        match self.next().await {
+            Msg::ConsentPolled {
+                ticket: 21,
+                result: Ok(p),
+            } => p,
+            other => panic!("expected ConsentPolled, got {other:?}"),
+        }
+    }
+
+    async fn verify(&mut self, app: &RegisteredApp) -> Result<VerifyReport, String> {
+        self.run(Effect::Verify {
+            ticket: 31,
+            tenant_id: app.tenant_id.clone(),
+            client_id: app.client_id.clone(),
+            secret: app.secret.clone(),
+            expected: app.permissions.clone(),
+        });
+        match self.next().await {
+            Msg::Verified { ticket: 31, result } => result,
+            other => panic!("expected Verified, got {other:?}"),
+        }
+    }
+}
+
+fn request(profile_id: &str, mailbox: Option<&str>) -> RegisterRequest {
+    let profile = profile::by_id(profile_id).unwrap();
+    RegisterRequest {
+        mode: InstallMode::CloudOnly,
+        mailbox: mailbox.map(str::to_string),
+        transfer_domains: vec![],
+        app_name: profile.default_app_name.clone(),
+        secret_months: profile.secret_months,
+        grant_consent: false,
+        app_id: None,
+        profile,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn device_code_sign_in_reports_the_code_then_the_organisation() {
+    let mut h = harness().await;
+    let (prompt, info) = h.sign_in(SignInMethod::DeviceCode).await;
+    let SignInPrompt::DeviceCode {
+        user_code,
+        verification_uri,
+        expires_at,
+    } = prompt
+    else {
+        panic!("expected a device code, got {prompt:?}");
+    };
+    assert!(!user_code.is_empty());
+    assert!(verification_uri.starts_with(h.emulator.base_url().as_str()));
+    assert!(expires_at > chrono::Utc::now());
+    assert_eq!(info.name, "Contoso Ltd");
+    assert_eq!(info.tenant_id, DEMO_TENANT_ID);
+    assert_eq!(info.user, "admin@contoso.com");
+    assert_eq!(info.default_domain, "contoso.com");
+    assert!(
+        info.verified_domains
+            .contains(&"contoso.onmicrosoft.com".to_string())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn browser_sign_in_opens_the_authorize_url_and_waits_for_the_redirect() {
+    let mut h = harness().await;
+    let (prompt, info) = h.sign_in(SignInMethod::Browser).await;
+    let SignInPrompt::Browser { url, opened } = prompt else {
+        panic!("expected the browser prompt, got {prompt:?}");
+    };
+    assert!(opened);
+    assert!(url.contains("/oauth2/v2.0/authorize"), "{url}");
+    assert!(url.contains("code_challenge_method=S256"), "{url}");
+    assert_eq!(info.name, "Contoso Ltd");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cancelled_sign_in_reports_nothing_more() {
+    let mut h = harness().await;
+    // A browser that never comes back.
+    h.executor = {
+        let base = h.emulator.base_url().to_string();
+        let endpoints = Endpoints::custom(&base, &base).unwrap();
+        let clipboard = Arc::new(Clipboard::new(
+            ClipboardEnv::default(),
+            TerminalOut::new(Recorder::default()),
+        ));
+        let mut config = ExecutorConfig::new(endpoints, clipboard);
+        config.open_browser = Arc::new(|_: &str| Err("No browser was opened (test).".to_string()));
+        let (tx, rx) = mpsc::unbounded_channel();
+        h.rx = rx;
+        Executor::new(config, tx).unwrap()
+    };
+    h.run(Effect::StartSignIn {
+        ticket: 3,
+        method: SignInMethod::Browser,
+    });
+    match h.next().await {
+        Msg::SignInPrompt {
+            ticket: 3,
+            prompt: SignInPrompt::Browser { opened: false, .. },
+        } => {}
+        other => panic!("expected the browser prompt (not opened), got {other:?}"),
+    }
+    h.run(Effect::CancelSignIn);
+    h.nothing_within(Duration::from_millis(500)).await;
+    // Not signed in: jobs that need Graph say so in a sentence.
+    h.run(Effect::CheckMailbox {
+        ticket: 4,
+        mailbox: "fax-transfer@contoso.com".into(),
+    });
+    match h.next().await {
+        Msg::MailboxChecked {
+            ticket: 4,
+            result: Err(text),
+            ..
+        } => assert!(text.contains("sign in"), "{text}"),
+        other => panic!("expected a failed mailbox check, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn checks_lookups_registration_consent_and_verification() {
+    let mut h = harness().await;
+    h.sign_in(SignInMethod::DeviceCode).await;
+
+    // Mailbox check.
+    for (mailbox, expected) in [
+        ("fax-transfer@contoso.com", MailboxState::Exists),
+        ("nobody@contoso.com", MailboxState::NoSuchUser),
+    ] {
+        h.run(Effect::CheckMailbox {
+            ticket: 5,
+            mailbox: mailbox.into(),
+        });
+        match h.next().await {
+            Msg::MailboxChecked {
+                ticket: 5,
+                mailbox: m,
+                result: Ok(state),
+            } => {
+                assert_eq!(m, mailbox);
+                assert_eq!(state, expected, "{mailbox}");
+            }
+            other => panic!("expected MailboxChecked, got {other:?}"),
+        }
+    }
+
+    // Tenant ID lookup (needs no sign-in).
+    h.run(Effect::LookupTenant {
+        ticket: 6,
+        domain: "contoso.com".into(),
+    });
+    match h.next().await {
+        Msg::TenantLookedUp {
+            ticket: 6,
+            result: Ok(id),
+        } => assert_eq!(id, DEMO_TENANT_ID),
+        other => panic!("expected TenantLookedUp, got {other:?}"),
+    }
+    h.run(Effect::LookupTenant {
+        ticket: 6,
+        domain: "not a domain".into(),
+    });
+    assert!(matches!(
+        h.next().await,
+        Msg::TenantLookedUp {
+            ticket: 6,
+            result: Err(_)
+        }
+    ));
+
+    // The app browser before the registration.
+    h.run(Effect::ListApps {
+        ticket: 8,
+        filter: String::new(),
+    });
+    let before = match h.next().await {
+        Msg::AppsListed {
+            ticket: 8,
+            result: Ok(apps),
+        } => apps,
+        other => panic!("expected AppsListed, got {other:?}"),
+    };
+    assert!(!before.is_empty(), "the demo tenant has apps");
+    let names: Vec<String> = before
+        .iter()
+        .map(|a| a.display_name.to_lowercase())
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted, "listed by name");
+
+    // Registration.
+    let (events, app) = h
+        .register(request("officemaster", Some("fax-transfer@contoso.com")))
+        .await;
+    assert_eq!(events.first(), Some(&RegisterEvent::CheckingTenant));
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, RegisterEvent::AppCreated { .. }))
+    );
+    assert!(events.contains(&RegisterEvent::SecretCreated));
+    assert!(matches!(
+        events.last(),
+        Some(RegisterEvent::GrantsChecked {
+            granted: 0,
+            total: 4
+        })
+    ));
+    assert_eq!(app.tenant_id, DEMO_TENANT_ID);
+    assert!(app.created_app);
+    assert!(app.secret.expose_secret().len() >= 30, "a real secret");
+    assert!(app.secret_end.unwrap() > chrono::Utc::now() + chrono::Duration::days(300));
+    assert!(app.consent_url.contains("/adminconsent?client_id="));
+    assert!(!app.exchange_commands.is_empty(), "EWS allow-list command");
+    assert!(
+        format!("{app:?}").contains("REDACTED")
+            || !format!("{app:?}").contains(app.secret.expose_secret())
+    );
+
+    // The new app in the app browser, with its secret's end date.
+    h.run(Effect::ListApps {
+        ticket: 9,
+        filter: app.app_name[..5].to_string(),
+    });
+    match h.next().await {
+        Msg::AppsListed {
+            ticket: 9,
+            result: Ok(apps),
+        } => {
+            let found = apps
+                .iter()
+                .find(|a| a.client_id == app.client_id)
+                .expect("the new app is listed");
+            assert_eq!(found.display_name, app.app_name);
+            assert_eq!(Some(found.object_id.clone()), app.app_object_id);
+            assert!(found.secret_expires.is_some());
+        }
+        other => panic!("expected AppsListed, got {other:?}"),
+    }
+
+    // Consent: nothing granted yet; verification finds the roles missing.
+    let polled = h.poll(&app, &app.permissions).await;
+    assert_eq!(polled.len(), 4);
+    assert!(polled.iter().all(|p| !p.granted), "{polled:?}");
+    let report = h.verify(&app).await.expect("the secret works");
+    let mut missing = report.missing.clone();
+    missing.sort();
+    assert_eq!(
+        missing,
+        ["People.Read.All", "User.Read.All", "full_access_as_app"]
+    );
+    assert_eq!(report.roles.len(), 2, "a Graph and an Exchange token");
+    assert!(report.roles.iter().all(|(_, roles)| roles.is_empty()));
+
+    // Grant from the tool, then everything is granted and in the tokens.
+    h.run(Effect::GrantConsent {
+        ticket: 22,
+        service_principal_id: app.service_principal_id.clone().unwrap(),
+        permissions: polled.clone(),
+    });
+    match h.next().await {
+        Msg::ConsentGranted {
+            ticket: 22,
+            result: Ok(granted),
+        } => assert!(granted.iter().all(|p| p.granted), "{granted:?}"),
+        other => panic!("expected ConsentGranted, got {other:?}"),
+    }
+    let polled = h.poll(&app, &polled).await;
+    assert!(polled.iter().all(|p| p.granted), "{polled:?}");
+    let report = h.verify(&app).await.expect("the secret works");
+    assert!(report.missing.is_empty(), "{report:?}");
+    let exchange = report
+        .roles
+        .iter()
+        .find(|(api, _)| api == "Office 365 Exchange Online")
+        .expect("an Exchange token");
+    assert_eq!(exchange.1, ["full_access_as_app"]);
+    let graph = report
+        .roles
+        .iter()
+        .find(|(api, _)| api == "Microsoft Graph")
+        .expect("a Graph token");
+    let mut graph_roles = graph.1.clone();
+    graph_roles.sort();
+    assert_eq!(graph_roles, ["People.Read.All", "User.Read.All"]);
+
+    // A wrong secret is a sentence, not a hang (the replication patience is for new secrets).
+    h.run(Effect::Verify {
+        ticket: 32,
+        tenant_id: app.tenant_id.clone(),
+        client_id: app.client_id.clone(),
+        secret: SecretString::from("wrong~secret"),
+        expected: app.permissions.clone(),
+    });
+    let started = std::time::Instant::now();
+    match h.next().await {
+        Msg::Verified {
+            ticket: 32,
+            result: Err(text),
+        } => {
+            assert!(!text.contains("wrong~secret"), "{text}");
+            assert!(text.to_lowercase().contains("secret"), "{text}");
+        }
+        other => panic!("expected a failed verification, got {other:?}"),
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "gave up after the configured patience"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn delegated_only_profiles_verify_with_a_graph_token() {
+    let mut h = harness().await;
+    h.sign_in(SignInMethod::DeviceCode).await;
+    let (_, app) = h.register(request("flowfact", None)).await;
+    assert!(
+        app.permissions
+            .iter()
+            .all(|p| p.kind == PermissionType::Delegated)
+    );
+    let report = h.verify(&app).await.expect("the secret works");
+    assert!(report.missing.is_empty());
+    assert_eq!(report.roles.len(), 1);
+    assert_eq!(report.roles[0].0, "Microsoft Graph");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn verify_waits_while_a_new_app_replicates() {
+    let mut h = harness_with(
+        EmulatorConfig {
+            replication_lag: Duration::from_secs(3),
+            ..quick()
+        },
+        None,
+    )
+    .await;
+    h.sign_in(SignInMethod::DeviceCode).await;
+    let (_, app) = h.register(request("bueroware", None)).await;
+    // Straight after creating it, Entra (and the demo tenant) do not know the app yet
+    // (AADSTS700016): Verify keeps trying instead of failing.
+    let report = h.verify(&app).await.expect("verified once replicated");
+    assert_eq!(report.missing, ["full_access_as_app"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn copying_a_secret_clears_it_after_the_configured_time() {
+    let mut h = harness_with(quick(), Some(Duration::from_secs(1))).await;
+    h.run(Effect::Copy {
+        label: "secret".into(),
+        value: SecretString::from("copied~secret~value"),
+        // The wizard's duration only marks a secret; the configured one (1 s) applies.
+        clear_after: Some(Duration::from_secs(90)),
+    });
+    match h.next().await {
+        Msg::Copied {
+            label,
+            result: Ok(ClipboardVia::Osc52),
+            clears_in: Some(1),
+        } => assert_eq!(label, "secret"),
+        other => panic!("expected Copied via OSC 52, got {other:?}"),
+    }
+    assert!(h.terminal.text().starts_with("\x1b]52;c;"));
+    match h.next().await {
+        Msg::ClipboardCleared { label, cleared } => {
+            assert_eq!(label, "secret");
+            assert!(cleared);
+        }
+        other => panic!("expected ClipboardCleared, got {other:?}"),
+    }
+    assert!(h.terminal.text().ends_with(OSC52_CLEAR));
+
+    // Not a secret: no timer.
+    h.run(Effect::Copy {
+        label: "client_id".into(),
+        value: SecretString::from("0000-1111"),
+        clear_after: None,
+    });
+    assert!(matches!(
+        h.next().await,
+        Msg::Copied {
+            result: Ok(ClipboardVia::Osc52),
+            clears_in: None,
+            ..
+        }
+    ));
+    h.nothing_within(Duration::from_millis(1500)).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_secret_still_on_the_clipboard_is_cleared_at_shutdown() {
+    let mut h = harness().await;
+    h.run(Effect::Copy {
+        label: "secret".into(),
+        value: SecretString::from("leaving~soon"),
+        clear_after: Some(Duration::from_secs(90)),
+    });
+    assert!(matches!(
+        h.next().await,
+        Msg::Copied {
+            clears_in: Some(90),
+            ..
+        }
+    ));
+    h.executor.shutdown();
+    assert!(h.terminal.text().ends_with(OSC52_CLEAR));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn open_browser_and_quit() {
+    let mut h = harness().await;
+    h.run(Effect::OpenBrowser {
+        url: h.emulator.base_url().to_string(),
+    });
+    assert!(matches!(
+        h.next().await,
+        Msg::BrowserOpened { result: Ok(()) }
+    ));
+    assert_eq!(h.executor.run(Effect::Quit), Control::Quit);
+}

@@ -1,0 +1,5 @@
+//! Shared by the wizard's end-to-end tests.
+#![allow(dead_code)]
+
+#[cfg(unix)]
+pub mod pty;
