@@ -38,6 +38,8 @@ enum Command {
         /// A domain of the tenant, e.g. contoso.com.
         domain: String,
     },
+    /// Secret expiry of the saved registrations, offline; exit code 0 fine, 1 expiring, 2 expired.
+    Status(cli::status::StatusArgs),
     /// Run the demo tenant: a local server that behaves like Entra sign-in and Microsoft Graph.
     Emulator(exowiz::emulator::EmulatorArgs),
 }
@@ -53,7 +55,9 @@ fn main() -> ExitCode {
         }
     };
     let result = runtime.block_on(async move {
-        match cli.command {
+        let done = match cli.command {
+            // `status` ends with its own exit code; every other command with 0 on success.
+            Some(Command::Status(args)) => return cli::status::run(args),
             None => cli::wizard::run(&cli.connection, cli.wizard, None, log_path).await,
             Some(Command::Wizard(args)) => {
                 cli::wizard::run(&cli.connection, args.or(cli.wizard), None, log_path).await
@@ -70,13 +74,14 @@ fn main() -> ExitCode {
             Some(Command::Emulator(args)) => exowiz::emulator::run_cli(args)
                 .await
                 .map_err(|e| cli::Failure::new(cli::Exit::Other, e)),
-        }
+        };
+        done.map(|()| 0)
     });
     // Background jobs (an abandoned sign-in listener, a clipboard timer) must not keep the
     // process alive once the command is done.
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(failure) => {
             eprintln!("{}", failure.message);
             ExitCode::from(failure.exit as u8)

@@ -15,5 +15,5 @@ pub mod runtime;
 pub mod terminal;
 
 pub use executor::{BrowserOpener, Control, Executor, ExecutorConfig};
-pub use runtime::{AfterDraw, RuntimeOptions, TICK, run};
+pub use runtime::{RuntimeOptions, TICK, run};
 pub use terminal::{TerminalGuard, not_a_terminal};

@@ -29,13 +29,9 @@ use super::terminal::{self, TerminalGuard};
 use crate::clipboard::TerminalOut;
 use crate::wizard::{self, Msg, WizardState};
 
-/// How often `Msg::Tick` arrives while the wizard wants ticks.
-pub const TICK: Duration = Duration::from_millis(100);
-
-/// Writes escape sequences derived from the state right after a frame (e.g. OSC 8 hyperlinks
-/// over the cells where a link was drawn). It runs while the terminal is held, so nothing
-/// else writes in between.
-pub type AfterDraw = fn(&WizardState, &mut dyn Write) -> io::Result<()>;
+/// How often `Msg::Tick` arrives while the wizard wants ticks: the state machine counts
+/// clipboard countdowns in these ticks, so the two share one constant.
+pub const TICK: Duration = wizard::update::TICK_INTERVAL;
 
 /// How the loop runs, besides the state and the executor.
 pub struct RuntimeOptions {
@@ -44,7 +40,6 @@ pub struct RuntimeOptions {
     pub terminal: TerminalOut,
     /// The log file, named by the panic message.
     pub log_path: Option<PathBuf>,
-    pub after_draw: Option<AfterDraw>,
 }
 
 /// The message for a terminal event; `None` for events the wizard does not use (key
@@ -187,9 +182,13 @@ fn draw(
     options: &RuntimeOptions,
 ) -> io::Result<()> {
     let mut held = options.terminal.lock();
-    terminal.draw(|frame| crate::ui::draw(frame, state))?;
-    if let Some(after_draw) = options.after_draw {
-        after_draw(state, &mut **held)?;
+    let mut links = Vec::new();
+    let frame = terminal.draw(|frame| links = crate::ui::draw_linked(frame, state))?;
+    // Links are made clickable (OSC 8) over the cells ratatui just drew, while the terminal
+    // is still held so nothing else writes in between.
+    if !links.is_empty() {
+        let mut out: &mut dyn Write = &mut **held;
+        crate::ui::write_hyperlinks(&mut out, frame.buffer, &links)?;
         held.flush()?;
     }
     Ok(())

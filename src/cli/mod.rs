@@ -4,6 +4,7 @@ pub mod demo;
 pub mod profiles;
 pub mod register;
 pub mod sign_in;
+pub mod status;
 pub mod tenant_id;
 pub mod wizard;
 

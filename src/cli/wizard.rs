@@ -126,11 +126,7 @@ pub async fn run(
     if connection.device_code {
         state.sign_in_method = SignInMethod::DeviceCode;
     }
-    let options = RuntimeOptions {
-        terminal,
-        log_path,
-        after_draw: None,
-    };
+    let options = RuntimeOptions { terminal, log_path };
     let result = app::run(state, config, options).await;
     // The demo tenant stops here, after the terminal is back.
     drop(demo_tenant);

@@ -1,6 +1,8 @@
 //! Saved registrations: IDs and expiry dates only, never a secret. They let a re-run find the
 //! app an earlier run made, and let `exowiz status` work offline.
 
+pub mod expiry;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::io;

@@ -18,6 +18,26 @@ pub fn keys_label(binding: &Binding) -> String {
         .join("/")
 }
 
+/// Bindings that say the same thing become one entry ("↑/↓ choose connector",
+/// "Esc/q/Ctrl+C quit"), in the order of their first appearance.
+fn merged(bindings: &[Binding]) -> Vec<Binding> {
+    let mut out: Vec<Binding> = Vec::with_capacity(bindings.len());
+    for b in bindings {
+        match out.iter_mut().find(|m| m.label_key == b.label_key) {
+            Some(m) => {
+                for k in &b.keys {
+                    if !m.keys.contains(k) {
+                        m.keys.push(*k);
+                    }
+                }
+                m.in_bar |= b.in_bar;
+            }
+            None => out.push(b.clone()),
+        }
+    }
+    out
+}
+
 fn item(binding: &Binding) -> Vec<Span<'static>> {
     vec![
         Span::styled(keys_label(binding), theme::key()),
@@ -38,6 +58,7 @@ fn items_width(items: &[Vec<Span<'static>>]) -> usize {
 /// The bottom line: the bindings marked `in_bar`. When they do not fit, the last ones give way
 /// (help stays: it lists them all).
 pub fn bar(bindings: &[Binding], max_width: usize) -> Line<'static> {
+    let bindings = merged(bindings);
     let shown: Vec<&Binding> = bindings.iter().filter(|b| b.in_bar).collect();
     let mut keep: Vec<&Binding> = shown.clone();
     let mut dropped = false;
@@ -66,6 +87,7 @@ pub fn bar(bindings: &[Binding], max_width: usize) -> Line<'static> {
 /// Every binding with its keys in a column: the `?` help. More than `max_rows` bindings go
 /// into two columns side by side.
 pub fn help_lines(bindings: &[Binding], max_rows: usize) -> Vec<Line<'static>> {
+    let bindings = &merged(bindings)[..];
     let column = bindings
         .iter()
         .map(|b| width(&keys_label(b)))

@@ -1,0 +1,80 @@
+//! `exowiz status`: secret expiry of the saved registrations, offline. The first line is in the
+//! form monitoring plugins use ("OK - …", "WARNING - …", "CRITICAL - …"); the exit code is
+//! 0 when all is well, 1 when a secret expires within --warn-days, 2 when one has expired.
+
+use super::{Exit, Failure};
+use exowiz::store::Store;
+use exowiz::store::expiry::{self, Health, RegistrationHealth};
+
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    /// Warn when a secret expires within this many days.
+    #[arg(long, default_value_t = 30)]
+    pub warn_days: u32,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Returns the exit code to end with (0, 1 or 2).
+pub fn run(args: StatusArgs) -> Result<u8, Failure> {
+    let store = Store::open_default().map_err(|e| Failure::new(Exit::Other, e.to_string()))?;
+    let registrations = store
+        .load()
+        .map_err(|e| Failure::new(Exit::Other, e.to_string()))?;
+    let items = expiry::evaluate(&registrations, chrono::Utc::now(), args.warn_days);
+    let health = expiry::overall(&items);
+    if args.json {
+        let json = serde_json::json!({ "status": health, "warn_days": args.warn_days, "registrations": items });
+        println!("{json:#}");
+    } else {
+        println!("{} - {}", health.plugin_word(), summary(&items, health));
+        for item in &items {
+            println!("{}", line(item));
+        }
+        if items.is_empty() {
+            println!(
+                "Registrations made with exowiz register or the wizard appear here (stored in {}).",
+                store.path().display()
+            );
+        }
+    }
+    Ok(health.exit_code())
+}
+
+fn summary(items: &[RegistrationHealth], health: Health) -> String {
+    let count = |h| items.iter().filter(|i| i.health == h).count();
+    match health {
+        _ if items.is_empty() => "no saved registrations".to_string(),
+        Health::Ok => format!(
+            "{} registration(s), every secret valid for at least the warning window",
+            items.len()
+        ),
+        Health::Expiring => format!(
+            "{} secret(s) expire soon: renew them with exowiz",
+            count(Health::Expiring)
+        ),
+        Health::Expired => format!(
+            "{} secret(s) have expired: the connector cannot sign in until a new secret is entered",
+            count(Health::Expired)
+        ),
+    }
+}
+
+fn line(item: &RegistrationHealth) -> String {
+    let when = match (item.secret_expires, item.days_left) {
+        (Some(end), Some(days)) if days < 0 => {
+            format!("expired {} ({} days ago)", end.format("%Y-%m-%d"), -days)
+        }
+        (Some(end), Some(days)) => format!("expires {} (in {days} days)", end.format("%Y-%m-%d")),
+        _ => "no secret".to_string(),
+    };
+    format!(
+        "  {:<9} {} in {} [{}] client {} — {when}",
+        item.health.plugin_word(),
+        item.app_name,
+        item.tenant_name.as_deref().unwrap_or(&item.tenant_id),
+        item.profile,
+        item.client_id
+    )
+}

@@ -1,0 +1,89 @@
+//! `exowiz status` works offline from the saved registrations; its exit code is 0 (all well),
+//! 1 (a secret expires within --warn-days) or 2 (one has expired), for cron and Nagios/Icinga.
+
+use chrono::{Duration, Utc};
+use exowiz::store::{SavedRegistration, SavedSecret, Store};
+use std::process::Command;
+
+fn save(dir: &std::path::Path, name: &str, days_left: i64) {
+    let now = Utc::now();
+    Store::new(dir)
+        .upsert(SavedRegistration {
+            tenant_id: "6f1d3c2a-8b4e-4d7a-9c5f-2e8b7a1d4c90".into(),
+            tenant_name: Some("Contoso Ltd".into()),
+            profile: "officemaster".into(),
+            app_name: name.into(),
+            client_id: format!("{name}-client"),
+            app_object_id: format!("{name}-object"),
+            service_principal_id: None,
+            secrets: vec![SavedSecret {
+                key_id: format!("{name}-key"),
+                display_name: None,
+                hint: Some("abc".into()),
+                end_date_time: now + Duration::days(days_left) + Duration::hours(1),
+            }],
+            graph_url: "https://graph.microsoft.com/".into(),
+            updated: now,
+        })
+        .unwrap();
+}
+
+fn status(dir: &std::path::Path, args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_exowiz"))
+        .arg("status")
+        .args(args)
+        .env("EXOWIZ_DATA_DIR", dir)
+        // Offline: no endpoint is reachable, and none is needed.
+        .env("EXOWIZ_GRAPH_URL", "http://127.0.0.1:9/")
+        .env("EXOWIZ_LOGIN_URL", "http://127.0.0.1:9/")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+    )
+}
+
+#[test]
+fn exit_codes_follow_the_worst_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, text) = status(dir.path(), &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.starts_with("OK - no saved registrations"), "{text}");
+
+    save(dir.path(), "Fine App", 400);
+    let (code, text) = status(dir.path(), &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.starts_with("OK - 1 registration"), "{text}");
+
+    save(dir.path(), "Soon App", 10);
+    let (code, text) = status(dir.path(), &[]);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.starts_with("WARNING - 1 secret(s) expire soon"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Soon App") && text.contains("in 10 days"),
+        "{text}"
+    );
+    let (code, _) = status(dir.path(), &["--warn-days", "5"]);
+    assert_eq!(code, 0, "ten days left is fine with a five-day window");
+
+    save(dir.path(), "Gone App", -3);
+    let (code, text) = status(dir.path(), &[]);
+    assert_eq!(code, 2, "{text}");
+    assert!(
+        text.starts_with("CRITICAL - 1 secret(s) have expired"),
+        "{text}"
+    );
+    let first_detail = text.lines().nth(1).unwrap();
+    assert!(first_detail.contains("Gone App"), "worst first: {text}");
+
+    let (code, json) = status(dir.path(), &["--json"]);
+    assert_eq!(code, 2);
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["status"], "expired");
+    assert_eq!(json["registrations"].as_array().unwrap().len(), 3);
+    assert_eq!(json["registrations"][0]["app_name"], "Gone App");
+}
