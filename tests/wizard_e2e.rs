@@ -1,0 +1,142 @@
+//! The whole wizard end to end: the real binary in a pseudo-terminal runs `exowiz demo` from the
+//! welcome screen to the done screen pressing (almost) only Enter, and the demo tenant then
+//! holds the registration.
+#![cfg(unix)]
+
+mod support;
+mod wizard_support;
+
+use exowiz::emulator::{DEMO_TENANT_ID, Emulator, EmulatorConfig};
+use exowiz::i18n::t;
+use std::path::Path;
+use std::time::Duration;
+use wizard_support::pty::{Key, Pty};
+
+/// The first words of a catalogue text (before any placeholder), enough to recognise a screen
+/// and short enough not to wrap.
+fn marker(key: &str) -> String {
+    let text = t(key);
+    let head = text.split('{').next().unwrap_or(text);
+    head.chars().take(36).collect::<String>().trim().to_string()
+}
+
+fn wait(pty: &Pty, key: &str, seconds: u64) {
+    let text = marker(key);
+    if let Err(screen) = pty.wait_for_text(&text, Duration::from_secs(seconds)) {
+        panic!("'{text}' ({key}) did not appear: {screen}");
+    }
+}
+
+/// Presses Enter until the screen shows `key`'s text (a step may need a second Enter, e.g. once
+/// a background check has finished).
+fn enter_until(pty: &mut Pty, key: &str, seconds: u64) {
+    let text = marker(key);
+    for _ in 0..3 {
+        pty.send_key(Key::Enter);
+        if pty
+            .wait_for_text(&text, Duration::from_secs(seconds))
+            .is_ok()
+        {
+            return;
+        }
+    }
+    panic!("'{text}' ({key}) did not appear:\n{}", pty.screen_text());
+}
+
+/// Runs the wizard for the profile at `index` in the welcome list; `transport` says whether the
+/// profile has the installation-type and transport steps.
+fn run_demo(data: &Path, index: usize, transport: bool) {
+    let mut pty = Pty::exowiz(&["demo", "--reset"], data);
+    wait(&pty, "welcome.choose", 60);
+    for _ in 0..index {
+        pty.send_key(Key::Down);
+    }
+    enter_until(&mut pty, "sign_in.how", 10);
+    // No browser here: the device code is the default, and the demo tenant approves it.
+    enter_until(&mut pty, "sign_in.account", 60);
+    assert!(
+        pty.screen_text().contains("Contoso Ltd"),
+        "{}",
+        pty.screen_text()
+    );
+    if transport {
+        enter_until(&mut pty, "install_type.cloud_only_explain", 10);
+        enter_until(&mut pty, "transport.mailbox_hint", 10);
+        assert!(
+            pty.screen_text().contains("fax-transfer@contoso.com"),
+            "default mailbox"
+        );
+    }
+    enter_until(&mut pty, "accounts.question", 20);
+    enter_until(&mut pty, "review.intro", 10);
+    // Proceed: the registration runs, then the consent step polls the grants.
+    enter_until(&mut pty, "consent.intro", 60);
+    enter_until(&mut pty, "verify.title", 10);
+    wait(&pty, "verify.continue", 120);
+    enter_until(&mut pty, "done.shown_once", 10);
+    let screen = pty.screen_text();
+    // The tenant ID, unless the product finds its tenant by domain (BüroWARE).
+    assert!(
+        screen.contains(DEMO_TENANT_ID) || screen.contains(&marker("done.tenant_not_needed")),
+        "tenant ID on the done screen:\n{screen}"
+    );
+    assert!(screen.contains('•'), "the secret is masked:\n{screen}");
+
+    // Copy the secret: no display here, so it goes to the terminal as OSC 52.
+    pty.send_text("c");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !String::from_utf8_lossy(&pty.raw_output()).contains("\u{1b}]52;c;") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the copy went out as OSC 52"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    pty.send_text("q");
+    let status = pty
+        .wait_exit(Duration::from_secs(15))
+        .expect("exowiz quits");
+    assert_eq!(status.exit_code(), 0);
+}
+
+/// The demo tenant's state file, opened by a fresh demo tenant, holds exactly one app named
+/// `name` with one secret.
+async fn assert_registered(data: &Path, name: &str) {
+    let emu = Emulator::start(EmulatorConfig {
+        state_file: Some(data.join("demo-tenant.json")),
+        ..support::quick_config()
+    })
+    .await
+    .unwrap();
+    let apps = support::graph_get(
+        &emu,
+        &format!("applications?$filter=displayName eq '{name}'"),
+    )
+    .await;
+    let apps = apps["value"].as_array().unwrap();
+    assert_eq!(apps.len(), 1, "exactly one {name}");
+    assert_eq!(apps[0]["passwordCredentials"].as_array().unwrap().len(), 1);
+    let saved = std::fs::read_to_string(data.join("registrations.json")).unwrap();
+    assert!(
+        saved.contains(apps[0]["appId"].as_str().unwrap()),
+        "saved registration"
+    );
+}
+
+#[test]
+fn officemaster_from_welcome_to_done_with_enter() {
+    let data = tempfile::tempdir().unwrap();
+    run_demo(data.path(), 0, true);
+    tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(assert_registered(data.path(), "OfficeMaster EWS"));
+}
+
+#[test]
+fn bueroware_skips_the_transport_steps() {
+    let data = tempfile::tempdir().unwrap();
+    run_demo(data.path(), 4, false);
+    tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(assert_registered(data.path(), "SoftENGINE Mailserver"));
+}
