@@ -7,41 +7,10 @@ mod support;
 mod wizard_support;
 
 use exowiz::emulator::{DEMO_TENANT_ID, Emulator, EmulatorConfig};
-use exowiz::i18n::t;
 use std::path::Path;
 use std::time::Duration;
+use wizard_support::drive::{enter_until, marker, wait, wait_for_output};
 use wizard_support::pty::{Key, Pty};
-
-/// The first words of a catalogue text (before any placeholder), enough to recognise a screen
-/// and short enough not to wrap.
-fn marker(key: &str) -> String {
-    let text = t(key);
-    let head = text.split('{').next().unwrap_or(text);
-    head.chars().take(36).collect::<String>().trim().to_string()
-}
-
-fn wait(pty: &Pty, key: &str, seconds: u64) {
-    let text = marker(key);
-    if let Err(screen) = pty.wait_for_text(&text, Duration::from_secs(seconds)) {
-        panic!("'{text}' ({key}) did not appear: {screen}");
-    }
-}
-
-/// Presses Enter until the screen shows `key`'s text (a step may need a second Enter, e.g. once
-/// a background check has finished).
-fn enter_until(pty: &mut Pty, key: &str, seconds: u64) {
-    let text = marker(key);
-    for _ in 0..3 {
-        pty.send_key(Key::Enter);
-        if pty
-            .wait_for_text(&text, Duration::from_secs(seconds))
-            .is_ok()
-        {
-            return;
-        }
-    }
-    panic!("'{text}' ({key}) did not appear:\n{}", pty.screen_text());
-}
 
 /// Runs the wizard for the profile at `index` in the welcome list; `transport` says whether the
 /// profile has the installation-type and transport steps.

@@ -3,3 +3,9 @@
 
 #[cfg(unix)]
 pub mod pty;
+
+#[cfg(unix)]
+pub mod svg;
+
+#[cfg(unix)]
+pub mod drive;

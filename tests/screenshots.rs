@@ -1,0 +1,91 @@
+//! Pictures of every step of `exowiz demo`, taken from the real program in a pseudo-terminal
+//! and drawn as SVG. As a test it checks that every step can be pictured; with
+//! `EXOWIZ_SCREENSHOTS_DIR=screenshots` (scripts/screenshots.sh) it writes the README's pictures.
+#![cfg(unix)]
+
+mod wizard_support;
+
+use std::path::PathBuf;
+use std::time::Duration;
+use wizard_support::drive::{enter_until, marker, wait};
+use wizard_support::pty::{Key, Pty};
+use wizard_support::svg;
+
+struct Camera {
+    dir: PathBuf,
+    taken: Vec<String>,
+}
+
+impl Camera {
+    /// Waits for the screen to settle, then writes `NN-name.svg`.
+    fn shoot(&mut self, pty: &Pty, name: &str, title: &str) {
+        pty.wait_quiet(Duration::from_millis(400), Duration::from_secs(10));
+        let file = format!("{:02}-{name}.svg", self.taken.len() + 1);
+        let picture = pty.screen(|s| svg::render(s, title));
+        assert!(picture.contains("<text"), "{file} shows text");
+        std::fs::write(self.dir.join(&file), picture).unwrap();
+        self.taken.push(file);
+    }
+}
+
+#[test]
+fn every_step_of_the_demo_can_be_pictured() {
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = std::env::var_os("EXOWIZ_SCREENSHOTS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| scratch.path().to_path_buf());
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut cam = Camera { dir, taken: Vec::new() };
+    let data = tempfile::tempdir().unwrap();
+    let mut pty = Pty::exowiz(&["demo", "--reset"], data.path());
+
+    wait(&pty, "welcome.choose", 60);
+    cam.shoot(&pty, "welcome", "1 · Welcome: pick the connector");
+    enter_until(&mut pty, "sign_in.how", 10);
+    cam.shoot(&pty, "sign-in", "2 · Sign in: browser or device code");
+    pty.send_key(Key::Enter);
+    wait(&pty, "sign_in.phishing", 20);
+    cam.shoot(&pty, "device-code", "2 · Sign in with a device code");
+    wait(&pty, "sign_in.account", 60);
+    cam.shoot(&pty, "signed-in", "2 · Signed in: the organisation");
+    enter_until(&mut pty, "install_type.cloud_only_explain", 10);
+    cam.shoot(&pty, "installation-type", "3 · Installation type");
+    enter_until(&mut pty, "transport.mailbox_hint", 10);
+    cam.shoot(&pty, "transport", "4 · Transfer mailbox and transfer domains");
+    enter_until(&mut pty, "accounts.question", 20);
+    cam.shoot(&pty, "accounts", "5 · Accounts & security");
+    enter_until(&mut pty, "review.intro", 10);
+    cam.shoot(&pty, "review", "6 · Review: the permissions as the portal shows them");
+    pty.send_key(Key::Enter);
+    // The checklist runs for a few seconds (the demo tenant replicates new objects like Entra).
+    if pty
+        .wait_for_text(&marker("register.running_note"), Duration::from_secs(20))
+        .is_ok()
+    {
+        cam.shoot(&pty, "register", "7 · Register: live checklist");
+    }
+    wait(&pty, "consent.intro", 60);
+    cam.shoot(&pty, "consent", "8 · Admin consent");
+    // Grant from the tool, after the confirmation.
+    pty.send_text("g");
+    wait(&pty, "grant.changes_tenant", 10);
+    cam.shoot(&pty, "consent-confirm", "8 · Granting from exowiz asks first");
+    pty.send_text("y");
+    wait(&pty, "consent.all_granted", 30);
+    enter_until(&mut pty, "verify.title", 10);
+    wait(&pty, "verify.continue", 120);
+    cam.shoot(&pty, "verify", "9 · Verify: a token from the new secret");
+    enter_until(&mut pty, "done.shown_once", 10);
+    cam.shoot(&pty, "done", "10 · Done: what to paste where");
+    pty.send_text("r");
+    std::thread::sleep(Duration::from_millis(300));
+    cam.shoot(&pty, "done-revealed", "10 · Done: the secret revealed");
+    pty.send_text("?");
+    std::thread::sleep(Duration::from_millis(300));
+    cam.shoot(&pty, "help", "? · Help lists every key of the step");
+    pty.send_key(Key::Esc);
+    pty.send_key(Key::CtrlC);
+    let _ = pty.wait_exit(Duration::from_secs(10));
+
+    assert!(cam.taken.len() >= 14, "{:?}", cam.taken);
+}
