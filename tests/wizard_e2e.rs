@@ -53,14 +53,10 @@ fn run_demo(data: &Path, index: usize, transport: bool) {
 
     // Copy the secret: no display here, so it goes to the terminal as OSC 52.
     pty.send_text("c");
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while !String::from_utf8_lossy(&pty.raw_output()).contains("\u{1b}]52;c;") {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the copy went out as OSC 52"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    assert!(
+        wait_for_output(&pty, "\u{1b}]52;c;", 10),
+        "the copy went out as OSC 52"
+    );
     pty.send_text("q");
     let status = pty
         .wait_exit(Duration::from_secs(15))
