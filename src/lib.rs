@@ -5,7 +5,8 @@
 //! the connector profiles, `register` is the non-interactive registration engine, `store` keeps
 //! saved registrations (never secrets), `emulator` is the demo tenant, `wizard` is the wizard's
 //! pure state machine, `ui` draws it, `app` runs it in the terminal (event loop, effect
-//! executor, terminal setup), `clipboard` copies with an OSC 52 fallback.
+//! executor, terminal setup), `clipboard` copies with an OSC 52 fallback, `verify` proves that
+//! a client secret works.
 
 pub mod app;
 pub mod auth;
@@ -20,4 +21,5 @@ pub mod profile;
 pub mod register;
 pub mod store;
 pub mod ui;
+pub mod verify;
 pub mod wizard;
