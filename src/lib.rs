@@ -5,7 +5,8 @@
 //! the connector profiles, `register` is the non-interactive registration engine, `store` keeps
 //! saved registrations (never secrets), `emulator` is the demo tenant, `wizard` is the wizard's
 //! pure state machine, `ui` draws it, `app` runs it in the terminal (event loop, effect
-//! executor, terminal setup), `clipboard` copies with an OSC 52 fallback.
+//! executor, terminal setup), `clipboard` copies with an OSC 52 fallback, `verify` proves that
+//! a client secret works, `rotate` replaces an app's secret (`exowiz rotate`).
 
 pub mod app;
 pub mod auth;
@@ -18,6 +19,8 @@ pub mod i18n;
 pub mod logging;
 pub mod profile;
 pub mod register;
+pub mod rotate;
 pub mod store;
 pub mod ui;
+pub mod verify;
 pub mod wizard;

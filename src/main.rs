@@ -31,6 +31,9 @@ enum Command {
     Demo(cli::wizard::DemoArgs),
     /// Register (or complete) the app for a connector profile, without screens.
     Register(cli::register::RegisterArgs),
+    /// A new client secret for an existing app, verified; older secrets are kept unless
+    /// --remove-old (exit 6 when the new secret gives no token).
+    Rotate(cli::rotate::RotateArgs),
     /// List the connector profiles.
     Profiles(cli::profiles::ProfilesArgs),
     /// Print the tenant ID of a domain (no sign-in needed).
@@ -67,6 +70,7 @@ fn main() -> ExitCode {
                 cli::wizard::run(&cli.connection, wizard, Some(args), log_path).await
             }
             Some(Command::Register(args)) => cli::register::run(&cli.connection, args).await,
+            Some(Command::Rotate(args)) => cli::rotate::run(&cli.connection, args).await,
             Some(Command::Profiles(args)) => cli::profiles::run(args),
             Some(Command::TenantId { domain }) => {
                 cli::tenant_id::run(&cli.connection, &domain).await

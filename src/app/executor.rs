@@ -6,7 +6,6 @@
 //! details (`detail()`) go to the log file. Secrets move through here as `SecretString`s and are
 //! never logged.
 
-use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -18,22 +17,21 @@ use crate::auth::{self, AuthError, BrowserSignIn, DeviceCodeFlow, SignInConfig, 
 use crate::clipboard::Clipboard;
 use crate::endpoints::Endpoints;
 use crate::graph::{GraphClient, GraphError};
-use crate::profile::{Api, PermissionType};
+use crate::profile::PermissionType;
 use crate::register::{self, PermissionStatus, RegisterError, RegisterEvent, RegisterRequest};
 use crate::store::Store;
+use crate::verify::{self, ApiRoles};
 use crate::wizard::msg::SignInPrompt;
 use crate::wizard::state::{
     AppSummary, RegisteredApp, SignInMethod, TenantInfo, Ticket, VerifyReport,
 };
 use crate::wizard::{Effect, Msg};
 
+pub use crate::verify::app_only_scope;
+
 /// Opens a link in the browser; an error is a sentence. `crate::browser::open` in the program,
 /// a stand-in in tests.
 pub type BrowserOpener = Arc<dyn Fn(&str) -> Result<(), String> + Send + Sync>;
-
-/// AADSTS codes a client-credentials request gets while a new app, its service principal or its
-/// secret are still replicating: unknown application, invalid secret, no service principal.
-const REPLICATION_AADSTS: &[u32] = &[700016, 7000215, 7000229];
 
 /// Renew the admin's Graph token when it expires within this margin.
 const REFRESH_MARGIN: chrono::Duration = chrono::Duration::minutes(5);
@@ -72,7 +70,7 @@ impl ExecutorConfig {
             clear_clipboard_after: Some(crate::clipboard::DEFAULT_CLEAR_AFTER),
             open_browser: Arc::new(crate::browser::open),
             browser_timeout: auth::DEFAULT_BROWSER_TIMEOUT,
-            verify_patience: Duration::from_secs(60),
+            verify_patience: crate::verify::DEFAULT_PATIENCE,
         }
     }
 }
@@ -565,26 +563,9 @@ async fn grant(
     }
 }
 
-/// The scope of an app-only token for `api` (`.default` of the resource).
-pub fn app_only_scope(endpoints: &Endpoints, api: Api) -> String {
-    match api {
-        Api::Graph => format!("{}/.default", endpoints.graph_resource()),
-        Api::Exchange => format!("{}/.default", exchange_resource(endpoints)),
-    }
-}
-
-/// Exchange Online's resource URI in the cloud whose Graph host `endpoints` names.
-fn exchange_resource(endpoints: &Endpoints) -> &'static str {
-    match endpoints.graph.host_str().unwrap_or_default() {
-        "graph.microsoft.us" => "https://outlook.office365.us",
-        "dod-graph.microsoft.us" => "https://webmail.apps.mil",
-        "microsoftgraph.chinacloudapi.cn" => "https://partner.outlook.cn",
-        _ => "https://outlook.office365.com",
-    }
-}
-
 /// Gets an app-only token per API that has application permissions (Graph alone for
-/// delegated-only profiles, which proves that the secret works) and compares the roles.
+/// delegated-only profiles, which proves that the secret works) and compares the roles. The
+/// check itself (with its patience while a new secret replicates) is [`crate::verify`].
 async fn verify(
     shared: &Shared,
     tenant_id: &str,
@@ -596,21 +577,22 @@ async fn verify(
         .iter()
         .filter(|p| p.kind == PermissionType::Application)
         .collect();
-    let mut apis: BTreeSet<Api> = application.iter().map(|p| p.api).collect();
-    if apis.is_empty() {
-        apis.insert(Api::Graph);
-    }
-    let deadline = tokio::time::Instant::now() + shared.config.verify_patience;
+    let apis = verify::apis_to_check(application.iter().map(|p| p.api));
+    let checked = verify::verify_secret(
+        &shared.http,
+        &shared.config.endpoints,
+        tenant_id,
+        client_id,
+        secret,
+        &apis,
+        shared.config.verify_patience,
+    )
+    .await?;
     let mut report = VerifyReport {
         roles: Vec::new(),
         missing: Vec::new(),
     };
-    for api in apis {
-        let scope = app_only_scope(&shared.config.endpoints, api);
-        let tokens = token_with_patience(shared, tenant_id, client_id, secret, &scope, deadline)
-            .await
-            .map_err(auth_sentence)?;
-        let roles = tokens.claims().map_err(auth_sentence)?.roles;
+    for ApiRoles { api, roles } in checked {
         for p in application.iter().filter(|p| p.api == api) {
             if !roles.iter().any(|r| r == &p.name) {
                 report.missing.push(p.name.clone());
@@ -620,38 +602,4 @@ async fn verify(
     }
     tracing::info!(missing = report.missing.len(), "verified the new secret");
     Ok(report)
-}
-
-/// Client-credentials token, retried while Entra does not know the new app or secret yet.
-async fn token_with_patience(
-    shared: &Shared,
-    tenant_id: &str,
-    client_id: &str,
-    secret: &SecretString,
-    scope: &str,
-    deadline: tokio::time::Instant,
-) -> Result<Tokens, AuthError> {
-    let mut wait = Duration::from_secs(2);
-    loop {
-        let result = auth::client_credentials_token(
-            &shared.http,
-            &shared.config.endpoints,
-            tenant_id,
-            client_id,
-            secret,
-            scope,
-        )
-        .await;
-        match result {
-            Err(e)
-                if e.aadsts().is_some_and(|c| REPLICATION_AADSTS.contains(&c))
-                    && tokio::time::Instant::now() + wait < deadline =>
-            {
-                tracing::info!(aadsts = ?e.aadsts(), "new secret not usable yet; trying again");
-                tokio::time::sleep(wait).await;
-                wait = (wait * 3 / 2).min(Duration::from_secs(8));
-            }
-            other => return other,
-        }
-    }
 }

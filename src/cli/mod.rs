@@ -3,6 +3,7 @@
 pub mod demo;
 pub mod profiles;
 pub mod register;
+pub mod rotate;
 pub mod sign_in;
 pub mod status;
 pub mod tenant_id;
@@ -22,6 +23,9 @@ pub enum Exit {
     Graph = 4,
     /// Registered, but consent could not be granted as asked.
     ConsentIncomplete = 5,
+    /// `rotate`: the new secret was made, but no token could be obtained with it (nothing was
+    /// removed).
+    Verify = 6,
 }
 
 /// A failed command: one plain sentence (or two) and its exit code.

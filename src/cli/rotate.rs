@@ -1,0 +1,571 @@
+//! `exowiz rotate`: a new client secret for an existing app, before the old one expires.
+//!
+//! Two runs, so the connector never stops:
+//!
+//! 1. `exowiz rotate --app-id ID` lists the app's secrets (the due ones marked), makes a new
+//!    secret, shows it once, proves with a token that it works, and keeps the older ones: the
+//!    product goes on with the old secret until someone enters the new one.
+//! 2. `exowiz rotate --app-id ID --remove-old --keep KEYID`, once the product uses the new
+//!    secret, makes no secret and removes every secret but KEYID (the key ID run 1 printed).
+//!
+//! `--remove-old` without `--keep` does both at once (new secret, verified, then the older ones
+//! removed) for a product that is switched over right away. Nothing is ever removed when the
+//! new secret could not be verified, and the new secret itself is never removed.
+
+use std::time::Duration;
+
+use super::{Connection, Exit, Failure, demo, sign_in};
+use chrono::{DateTime, SecondsFormat, Utc};
+use exowiz::endpoints::Cloud;
+use exowiz::graph::{Application, GraphClient, GraphError, NewSecret};
+use exowiz::profile::{self, ProductFields, Profile};
+use exowiz::register::validate;
+use exowiz::rotate::{self, ApiRoles, RotateError, SaveContext, SecretInfo};
+use exowiz::store::Store;
+use secrecy::ExposeSecret;
+use serde_json::{Value, json};
+
+#[derive(Debug, clap::Args)]
+pub struct RotateArgs {
+    /// Client ID (Application ID) of the app whose secret is renewed.
+    #[arg(long, value_name = "ID")]
+    pub app_id: String,
+    /// Lifetime of the new secret in months, 1 to 24 (default: the product's, else 12).
+    #[arg(long, value_name = "N", conflicts_with = "keep")]
+    pub secret_months: Option<u32>,
+    /// Description of the new secret (default: the product's secret name and today's date).
+    #[arg(long, value_name = "TEXT", conflicts_with = "keep")]
+    pub description: Option<String>,
+    /// Remove the older secrets, only ever after the new one was verified. With --keep: make no
+    /// new secret, remove every secret but that one.
+    #[arg(long)]
+    pub remove_old: bool,
+    /// With --remove-old: the secret to keep (the key ID an earlier rotate printed); no new
+    /// secret is made.
+    #[arg(long, value_name = "KEYID", requires = "remove_old")]
+    pub keep: Option<String>,
+    /// Mark secrets that expire within this many days as due.
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    pub warn_days: u32,
+    /// How long to keep trying while Entra ID makes the new secret usable.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub verify_timeout: u64,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Rotate on the built-in demo tenant (its state kept in the data directory).
+    #[arg(long)]
+    pub demo: bool,
+}
+
+/// What the run found and did, for the text and JSON output.
+struct Report {
+    tenant_id: String,
+    app: Application,
+    profile_id: String,
+    profile: Option<Profile>,
+    previous: Vec<SecretInfo>,
+    secret: Option<NewSecret>,
+    /// `Some(Ok(roles))` verified, `Some(Err(sentence))` failed, `None` not tried.
+    verified: Option<Result<Vec<ApiRoles>, String>>,
+    removed: Vec<String>,
+    remove_command: Option<String>,
+    notes: Vec<String>,
+}
+
+pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failure> {
+    let input = |text: String| Failure::new(Exit::Input, text);
+    if uuid::Uuid::parse_str(args.app_id.trim()).is_err() {
+        return Err(input(format!(
+            "'{}' is not a client ID. The client ID (Application ID) is a GUID like 0a1b2c3d-1234-5678-9abc-def012345678; the Entra admin center shows it under App registrations.",
+            args.app_id
+        )));
+    }
+    if let Some(months) = args.secret_months {
+        validate::secret_months(months).map_err(input)?;
+    }
+    if let Some(keep) = &args.keep
+        && uuid::Uuid::parse_str(keep.trim()).is_err()
+    {
+        return Err(input(format!(
+            "'{keep}' is not a key ID. --keep takes the key ID (a GUID) that exowiz rotate printed for the new secret."
+        )));
+    }
+    if args
+        .description
+        .as_deref()
+        .is_some_and(|d| d.trim().is_empty())
+    {
+        return Err(input("The new secret's description is empty.".into()));
+    }
+    let demo = if args.demo {
+        Some(demo::start().await?)
+    } else {
+        None
+    };
+    let endpoints = match &demo {
+        Some(tenant) => tenant.endpoints.clone(),
+        None => connection.endpoints()?,
+    };
+    let (tokens, tenant_id) = sign_in::graph_token(connection, &endpoints, demo.is_some()).await?;
+    let graph = GraphClient::new(&endpoints, tokens.access_token.clone());
+    let store = Store::open_default().ok();
+    let say = |text: &str| {
+        if !args.json {
+            eprintln!("{text}");
+        }
+    };
+
+    say("Reading the app…");
+    let (app, saved) =
+        rotate::find_app(&graph, &endpoints, store.as_ref(), &tenant_id, &args.app_id)
+            .await
+            .map_err(rotate_failure)?;
+    let profile_id = saved
+        .as_ref()
+        .map(|s| s.profile.clone())
+        .unwrap_or_else(|| rotate::guess_profile(&app));
+    let profile = profile::by_id(&profile_id).ok();
+    let now = Utc::now();
+    let previous = rotate::list_secrets(&app, now, args.warn_days);
+    let mut report = Report {
+        tenant_id: tenant_id.clone(),
+        app: app.clone(),
+        profile_id,
+        profile,
+        previous,
+        secret: None,
+        verified: None,
+        removed: Vec::new(),
+        remove_command: None,
+        notes: Vec::new(),
+    };
+    if !args.json {
+        print_secrets(&report, args.warn_days);
+    }
+    let save_ctx = match &store {
+        Some(_) => Some(rotate::tenant_name(&graph, saved.as_ref()).await),
+        None => None,
+    };
+    let graph_url = endpoints.graph.to_string();
+    let save = |report: &mut Report, created: Option<&NewSecret>, removed: &[String]| {
+        let (Some(store), Some(tenant_name)) = (&store, &save_ctx) else {
+            return;
+        };
+        let ctx = SaveContext {
+            tenant_id: &tenant_id,
+            tenant_name: tenant_name.clone(),
+            graph_url: &graph_url,
+            now: Utc::now(),
+        };
+        if let Err(note) = rotate::save(store, saved.as_ref(), &app, created, removed, &ctx) {
+            report.notes.push(note);
+        }
+    };
+
+    match args.keep.as_deref().map(str::trim) {
+        Some(keep) => {
+            // Run 2: no new secret; keep one, remove the rest.
+            rotate::check_keep(&report.previous, keep, &app.app_id).map_err(input)?;
+            let older = rotate::removal_candidates(&report.previous, keep);
+            let result = remove(&graph, &app, keep, &older, &report, &say).await;
+            let removed = result.removed.clone();
+            if !removed.is_empty() {
+                save(&mut report, None, &removed);
+            }
+            report.removed = removed;
+            finish(&args, &report);
+            removal_failure(result, older.len(), None)
+        }
+        None => {
+            // Run 1 (or both at once with --remove-old).
+            let months = rotate::secret_months(args.secret_months, report.profile.as_ref())
+                .map_err(input)?;
+            let description = args
+                .description
+                .clone()
+                .unwrap_or_else(|| rotate::default_description(report.profile.as_ref(), &app, now));
+            let secret = rotate::create_secret(&graph, &app, months, &description)
+                .await
+                .map_err(rotate_failure)?;
+            say(&format!(
+                "Created a new client secret (key ID {}).",
+                secret.key_id
+            ));
+            save(&mut report, Some(&secret), &[]);
+            let key_id = secret.key_id.clone();
+            if !report.previous.is_empty() {
+                report.remove_command = Some(remove_command(connection, &args, &app, &key_id));
+            }
+            if !args.json {
+                print_secret(&report, &secret);
+            }
+            say(
+                "Checking that the new secret works (a token from Entra ID; a new secret can take a minute)…",
+            );
+            let http = exowiz::auth::http_client().map_err(|e| {
+                Failure::new(Exit::Other, format!("No HTTP client could be set up: {e}"))
+            })?;
+            let verified = rotate::verify_app_secret(
+                &http,
+                &endpoints,
+                &tenant_id,
+                &app,
+                &secret.secret_text,
+                Duration::from_secs(args.verify_timeout),
+            )
+            .await;
+            report.secret = Some(secret);
+            report.verified = Some(verified.clone());
+            let roles = match verified {
+                Ok(roles) => roles,
+                Err(sentence) => {
+                    finish(&args, &report);
+                    return Err(Failure::new(
+                        Exit::Verify,
+                        verify_failed(&report, &key_id, &sentence),
+                    ));
+                }
+            };
+            if !args.json {
+                print_roles(&roles);
+            }
+            let older: Vec<String> = report.previous.iter().map(|s| s.key_id.clone()).collect();
+            if args.remove_old && !older.is_empty() {
+                let result = remove(&graph, &app, &key_id, &older, &report, &say).await;
+                let removed = result.removed.clone();
+                let secret = report.secret.take();
+                save(&mut report, secret.as_ref(), &removed);
+                report.secret = secret;
+                if removed.len() == older.len() {
+                    // Nothing is left to remove later.
+                    report.remove_command = None;
+                }
+                report.removed = removed;
+                finish(&args, &report);
+                removal_failure(result, older.len(), report.remove_command.as_deref())
+            } else {
+                finish(&args, &report);
+                Ok(())
+            }
+        }
+    }
+}
+
+/// What to say when the new secret gave no token: nothing was removed, and what to do next.
+fn verify_failed(r: &Report, key_id: &str, sentence: &str) -> String {
+    let mut text = format!(
+        "The new secret {key_id} was created, but Entra ID gave no token for it: {sentence} Nothing was removed"
+    );
+    match &r.remove_command {
+        Some(cmd) => text.push_str(&format!(
+            "; the older secret(s) still work. If Entra ID is only slow, the new secret works within minutes: enter it in the product, and once the product signs in with it, remove the older ones with: {cmd}"
+        )),
+        None => text.push('.'),
+    }
+    text.push_str(
+        " A new secret that never works can be deleted in the Entra admin center (App registrations → Certificates & secrets).",
+    );
+    text
+}
+
+/// Removes `older` (never `protected`), saying each on stderr. A refusal of the plan comes
+/// back as `RemoveError::Refused` with nothing removed.
+async fn remove(
+    graph: &GraphClient,
+    app: &Application,
+    protected: &str,
+    older: &[String],
+    report: &Report,
+    say: &impl Fn(&str),
+) -> RemoveResult {
+    if older.is_empty() {
+        return RemoveResult::default();
+    }
+    match rotate::remove_secrets(graph, app, protected, older).await {
+        Ok(removal) => {
+            for key in &removal.removed {
+                let label = report
+                    .previous
+                    .iter()
+                    .find(|s| &s.key_id == key)
+                    .map(|s| s.label().to_string())
+                    .unwrap_or_default();
+                say(&format!("Removed the secret {key} ({label})."));
+            }
+            RemoveResult {
+                removed: removal.removed,
+                error: removal.error.map(|(key, e)| RemoveError::Graph(key, e)),
+            }
+        }
+        Err(RotateError::Input(text)) => RemoveResult {
+            removed: Vec::new(),
+            error: Some(RemoveError::Refused(text)),
+        },
+        Err(RotateError::Graph(e)) => RemoveResult {
+            removed: Vec::new(),
+            error: Some(RemoveError::Graph(String::new(), e)),
+        },
+    }
+}
+
+#[derive(Default)]
+struct RemoveResult {
+    removed: Vec<String>,
+    error: Option<RemoveError>,
+}
+
+enum RemoveError {
+    Refused(String),
+    Graph(String, GraphError),
+}
+
+fn removal_failure(
+    result: RemoveResult,
+    wanted: usize,
+    again: Option<&str>,
+) -> Result<(), Failure> {
+    match result.error {
+        None => Ok(()),
+        Some(RemoveError::Refused(text)) => Err(Failure::new(Exit::Input, text)),
+        Some(RemoveError::Graph(key, e)) => {
+            tracing::debug!(detail = %e.detail(), "removePassword failed");
+            let again = again
+                .map(|c| format!(" Remove the rest later with: {c}"))
+                .unwrap_or_else(|| " Run the same command again to remove the rest.".into());
+            Err(Failure::new(
+                Exit::Graph,
+                format!(
+                    "Removed {} of {wanted} older secret(s); removing {key} failed: {e}{again}",
+                    result.removed.len()
+                ),
+            ))
+        }
+    }
+}
+
+fn rotate_failure(e: RotateError) -> Failure {
+    match e {
+        RotateError::Input(text) => Failure::new(Exit::Input, text),
+        RotateError::Graph(e) => {
+            tracing::debug!(detail = %e.detail(), "Graph call failed");
+            Failure::new(Exit::Graph, e.to_string())
+        }
+    }
+}
+
+/// The command that later removes every secret but `key_id`, with the flags that chose the
+/// tenant and cloud of this run.
+fn remove_command(
+    connection: &Connection,
+    args: &RotateArgs,
+    app: &Application,
+    key_id: &str,
+) -> String {
+    let mut cmd = format!(
+        "exowiz rotate --app-id {} --remove-old --keep {key_id}",
+        app.app_id
+    );
+    if args.demo {
+        cmd.push_str(" --demo");
+    }
+    if let Some(tenant) = &connection.tenant {
+        cmd.push_str(&format!(" --tenant {tenant}"));
+    }
+    match connection.cloud {
+        Cloud::Global => {}
+        Cloud::Usgov => cmd.push_str(" --cloud usgov"),
+        Cloud::China => cmd.push_str(" --cloud china"),
+    }
+    cmd
+}
+
+fn app_name(app: &Application) -> &str {
+    app.display_name.as_deref().unwrap_or(&app.app_id)
+}
+
+fn date(d: Option<DateTime<Utc>>) -> String {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_else(|| "-".into())
+}
+
+fn print_secrets(r: &Report, warn_days: u32) {
+    println!();
+    println!(
+        "{} (client ID {}) in tenant {}",
+        app_name(&r.app),
+        r.app.app_id,
+        r.tenant_id
+    );
+    if r.previous.is_empty() {
+        println!("The app has no client secret yet.");
+        return;
+    }
+    println!("Client secrets, newest first:");
+    println!(
+        "  {:<36}  {:<10}  {:<10}  {:>9}  {:<7}  {:<4}  DESCRIPTION",
+        "KEY ID", "CREATED", "EXPIRES", "DAYS LEFT", "", "HINT"
+    );
+    for s in &r.previous {
+        let state = if s.expired {
+            "EXPIRED"
+        } else if s.due {
+            "DUE"
+        } else {
+            ""
+        };
+        println!(
+            "  {:<36}  {:<10}  {:<10}  {:>9}  {state:<7}  {:<4}  {}",
+            s.key_id,
+            date(s.start),
+            date(s.end),
+            s.days_left.map(|d| d.to_string()).unwrap_or_default(),
+            s.hint.as_deref().unwrap_or("-"),
+            s.label(),
+        );
+    }
+    let due = r.previous.iter().filter(|s| s.due).count();
+    if due > 0 {
+        println!(
+            "{due} secret(s) due: expired or expiring within {warn_days} days (the connector stops signing in on the expiry date)."
+        );
+    }
+}
+
+fn fields(r: &Report) -> ProductFields {
+    r.profile
+        .as_ref()
+        .map(|p| p.fields.clone())
+        .unwrap_or_else(|| ProductFields {
+            tenant_id: Some("Tenant ID".into()),
+            client_id: "Client ID".into(),
+            client_secret: "Client secret".into(),
+            mailbox: None,
+            domain: None,
+            location: "the product's Exchange Online / Microsoft 365 settings".into(),
+        })
+}
+
+fn print_secret(r: &Report, secret: &NewSecret) {
+    let fields = fields(r);
+    println!();
+    println!("New secret — paste into {}:", fields.location);
+    match &fields.tenant_id {
+        Some(label) => println!("  {label:<28} {}", r.tenant_id),
+        None => println!(
+            "  {:<28} {}  (the product does not ask for it)",
+            "Tenant ID", r.tenant_id
+        ),
+    }
+    println!("  {:<28} {}", fields.client_id, r.app.app_id);
+    println!(
+        "  {:<28} {}",
+        fields.client_secret,
+        secret.secret_text.expose_secret()
+    );
+    println!("  {:<28} {}", "Secret expires", date(secret.end));
+    println!("  {:<28} {}", "Key ID", secret.key_id);
+    println!("\nThe secret is shown only now; exowiz does not keep it.");
+}
+
+fn print_roles(roles: &[ApiRoles]) {
+    println!("\nVerified: Entra ID issued a token for the new secret.");
+    for r in roles {
+        let list = if r.roles.is_empty() {
+            "no application permissions granted".to_string()
+        } else {
+            r.roles.join(", ")
+        };
+        println!("  {:<28} {list}", r.api.display_name());
+    }
+}
+
+/// The end of a run: JSON, or the text about the older secrets and the notes.
+fn finish(args: &RotateArgs, r: &Report) {
+    if args.json {
+        println!("{:#}", to_json(r));
+        return;
+    }
+    let verified = matches!(r.verified, Some(Ok(_)));
+    if !r.removed.is_empty() {
+        println!(
+            "\nRemoved {} older secret(s): {}.",
+            r.removed.len(),
+            r.removed.join(", ")
+        );
+    } else if r.secret.is_some() && verified && !r.previous.is_empty() {
+        println!(
+            "\nKept {} older secret(s): the product keeps working with them until the new secret is entered.",
+            r.previous.len()
+        );
+        if let Some(cmd) = &r.remove_command {
+            println!(
+                "After the product uses the new secret, remove the older ones (no new secret is made):\n  {cmd}"
+            );
+        }
+    } else if r.secret.is_some() && verified {
+        println!("\nThe app had no other secret.");
+    } else if r.secret.is_none() {
+        println!("\nNothing to remove: the app has only the secret it keeps.");
+    }
+    for n in &r.notes {
+        println!("\nNote: {n}");
+    }
+}
+
+fn secret_json(s: &SecretInfo) -> Value {
+    json!({
+        "key_id": s.key_id,
+        "display_name": s.display_name,
+        "hint": s.hint,
+        "start_date_time": s.start.map(rfc3339),
+        "end_date_time": s.end.map(rfc3339),
+        "days_left": s.days_left,
+        "expired": s.expired,
+        "due": s.due,
+    })
+}
+
+fn rfc3339(d: DateTime<Utc>) -> String {
+    d.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn to_json(r: &Report) -> Value {
+    let fields = fields(r);
+    let (verified, roles, error) = match &r.verified {
+        None => (Value::Null, Vec::new(), None),
+        Some(Ok(roles)) => (Value::Bool(true), roles.clone(), None),
+        Some(Err(e)) => (Value::Bool(false), Vec::new(), Some(e.clone())),
+    };
+    json!({
+        "tenant_id": r.tenant_id,
+        "client_id": r.app.app_id,
+        "app_object_id": r.app.id,
+        "app_name": app_name(&r.app),
+        "profile": r.profile_id,
+        "secret": r.secret.as_ref().map(|s| json!({
+            "value": s.secret_text.expose_secret(),
+            "key_id": s.key_id,
+            "hint": s.hint,
+            "display_name": s.display_name,
+            "end_date_time": s.end.map(rfc3339),
+        })),
+        "previous_secrets": r.previous.iter().map(secret_json).collect::<Vec<_>>(),
+        "removed": r.removed,
+        "verified": verified,
+        "verify_error": error,
+        "roles": roles.iter().map(|a| json!({
+            "api": a.api,
+            "resource": a.api.display_name(),
+            "roles": a.roles,
+        })).collect::<Vec<_>>(),
+        "remove_command": r.remove_command,
+        "product_fields": {
+            "tenant_id": fields.tenant_id,
+            "client_id": fields.client_id,
+            "client_secret": fields.client_secret,
+            "where": fields.location,
+        },
+        "notes": r.notes,
+    })
+}

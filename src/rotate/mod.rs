@@ -1,0 +1,42 @@
+//! Secret rotation: give an app a new client secret before the old one expires, prove that the
+//! new one works, and remove the older ones only when asked — by default nothing is removed,
+//! because the product keeps using the old secret until someone enters the new one.
+//!
+//! * [`plan`]: the pure part — the app's secrets with days left and the due ones
+//!   ([`SecretInfo`], [`list_secrets`]), the lifetime and description of a new secret, which
+//!   secrets may be removed (never the new one), the saved registration afterwards.
+//! * `steps`: what talks to Microsoft — [`find_app`], [`create_secret`],
+//!   [`verify_app_secret`] (built on the shared [`crate::verify::verify_secret`]),
+//!   [`remove_secrets`], [`save`].
+//!
+//! A rotation in order: `find_app` → `list_secrets` → `create_secret` → `save` (the new
+//! secret is known to `exowiz status` at once) → show the secret once → `verify_app_secret` →
+//! only if that succeeded and removal was asked for: `remove_secrets` → `save`. A later run
+//! removes the older secrets without making another one: [`check_keep`] →
+//! [`removal_candidates`] → `remove_secrets` → `save`.
+
+pub mod plan;
+mod steps;
+
+pub use crate::verify::{ApiRoles, verify_secret};
+pub use plan::{
+    ADOPTED_PROFILE, DEFAULT_MONTHS, SaveContext, SecretInfo, check_keep, check_removal,
+    default_description, guess_profile, list_secrets, removal_candidates, saved_after,
+    secret_months,
+};
+pub use steps::{
+    Removal, apis_of, create_secret, find_app, remove_secrets, save, tenant_name, verify_app_secret,
+};
+
+use crate::graph::GraphError;
+
+/// Why a rotation step failed before it changed anything it should not have.
+#[derive(Debug, thiserror::Error)]
+pub enum RotateError {
+    /// Something given is invalid: the client ID, the lifetime, a key ID (nothing was changed).
+    #[error("{0}")]
+    Input(String),
+    /// Microsoft Graph refused or failed.
+    #[error(transparent)]
+    Graph(#[from] GraphError),
+}

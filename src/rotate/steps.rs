@@ -1,0 +1,184 @@
+//! The steps of a rotation that talk to Microsoft: find the app, add a secret, prove that it
+//! works, remove older secrets, keep the saved registration up to date.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use chrono::Utc;
+use secrecy::SecretString;
+
+use super::RotateError;
+use super::plan::{self, SaveContext};
+use crate::endpoints::Endpoints;
+use crate::graph::{Application, ErrorKind, GraphClient, GraphError, NewSecret, PermissionType};
+use crate::profile::Api;
+use crate::store::{SavedRegistration, Store};
+use crate::verify::{self, ApiRoles};
+
+/// Finds the app with client ID `app_id`: through the saved registration of this tenant and
+/// cloud first (its object ID), else by appId in Graph. An unknown app is an input error with
+/// a sentence saying where to look.
+pub async fn find_app(
+    graph: &GraphClient,
+    endpoints: &Endpoints,
+    store: Option<&Store>,
+    tenant_id: &str,
+    app_id: &str,
+) -> Result<(Application, Option<SavedRegistration>), RotateError> {
+    let app_id = app_id.trim();
+    if uuid::Uuid::parse_str(app_id).is_err() {
+        return Err(RotateError::Input(format!(
+            "'{app_id}' is not a client ID. The client ID (Application ID) is a GUID like 0a1b2c3d-1234-5678-9abc-def012345678; the Entra admin center shows it under App registrations."
+        )));
+    }
+    let graph_url = endpoints.graph.to_string();
+    let saved = store.and_then(|s| match s.load() {
+        Ok(all) => all.into_iter().find(|r| {
+            r.tenant_id.eq_ignore_ascii_case(tenant_id)
+                && r.client_id.eq_ignore_ascii_case(app_id)
+                && r.graph_url == graph_url
+        }),
+        Err(e) => {
+            tracing::warn!(error = %e, "saved registrations not readable; asking Graph");
+            None
+        }
+    });
+    if let Some(s) = &saved {
+        match graph.get_application(&s.app_object_id).await {
+            Ok(app) if app.app_id.eq_ignore_ascii_case(app_id) => return Ok((app, saved)),
+            Ok(_) => {}
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                tracing::info!(object_id = %s.app_object_id, "saved object ID not found; searching by appId");
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    match graph.find_application_by_app_id(app_id).await? {
+        Some(app) => Ok((app, saved)),
+        None => Err(RotateError::Input(format!(
+            "There is no app registration with client ID {app_id} in tenant {tenant_id}. Check the ID (Entra admin center → App registrations → Application (client) ID) and that you signed in to the tenant the connector uses."
+        ))),
+    }
+}
+
+/// Adds a client secret that lasts `months` (1 to 24) months. The answer holds the only copy
+/// of the secret value; its end is filled in if Graph left it out.
+pub async fn create_secret(
+    graph: &GraphClient,
+    app: &Application,
+    months: u32,
+    description: &str,
+) -> Result<NewSecret, RotateError> {
+    let months = crate::register::validate::secret_months(months).map_err(RotateError::Input)?;
+    let description = description.trim();
+    if description.is_empty() {
+        return Err(RotateError::Input(
+            "The new secret needs a description.".into(),
+        ));
+    }
+    let end = plan::end_of(Utc::now(), months);
+    let mut secret = graph.add_password(&app.id, description, end).await?;
+    secret.end.get_or_insert(end);
+    if secret.display_name.is_none() {
+        secret.display_name = Some(description.to_string());
+    }
+    Ok(secret)
+}
+
+/// The APIs the app holds application permissions on (Microsoft Graph, Exchange Online), or
+/// Graph alone: the tokens [`verify_app_secret`] gets.
+pub fn apis_of(app: &Application) -> BTreeSet<Api> {
+    verify::apis_to_check(app.required_resource_access.iter().filter_map(|r| {
+        let api = [Api::Graph, Api::Exchange]
+            .into_iter()
+            .find(|a| a.app_id().eq_ignore_ascii_case(&r.resource_app_id))?;
+        r.resource_access
+            .iter()
+            .any(|a| a.kind == PermissionType::Role)
+            .then_some(api)
+    }))
+}
+
+/// Proves that `secret` works for `app`: an app-only token per API of [`apis_of`], retried for
+/// up to `patience` while the new secret replicates. The roles per API, or a sentence.
+pub async fn verify_app_secret(
+    http: &reqwest::Client,
+    endpoints: &Endpoints,
+    tenant_id: &str,
+    app: &Application,
+    secret: &SecretString,
+    patience: Duration,
+) -> Result<Vec<ApiRoles>, String> {
+    verify::verify_secret(
+        http,
+        endpoints,
+        tenant_id,
+        &app.app_id,
+        secret,
+        &apis_of(app),
+        patience,
+    )
+    .await
+}
+
+/// What a removal did: the key IDs removed, and the Graph error that stopped it, if any (the
+/// ones before it are gone, the ones after it were not tried).
+#[derive(Debug, Default)]
+pub struct Removal {
+    pub removed: Vec<String>,
+    pub error: Option<(String, GraphError)>,
+}
+
+/// Removes `key_ids` from `app` (as read before the new secret was made), one after another.
+/// `protected` is the secret the connector keeps using — the new one, or the one `--keep`
+/// names: a list containing it is refused before anything is removed, as is a key ID the app
+/// does not have.
+pub async fn remove_secrets(
+    graph: &GraphClient,
+    app: &Application,
+    protected: &str,
+    key_ids: &[String],
+) -> Result<Removal, RotateError> {
+    let listed = plan::list_secrets(app, Utc::now(), 0);
+    plan::check_removal(&listed, protected, key_ids).map_err(RotateError::Input)?;
+    let mut removal = Removal::default();
+    for key_id in key_ids {
+        match graph.remove_password(&app.id, key_id).await {
+            Ok(()) => removal.removed.push(key_id.clone()),
+            Err(e) => {
+                removal.error = Some((key_id.clone(), e));
+                break;
+            }
+        }
+    }
+    Ok(removal)
+}
+
+/// The tenant's name for a saved record made from scratch (as the register engine's records
+/// have it): the earlier record's, else the organisation's; `None` when Graph does not say.
+pub async fn tenant_name(graph: &GraphClient, saved: Option<&SavedRegistration>) -> Option<String> {
+    match saved {
+        Some(s) => s.tenant_name.clone(),
+        None => graph.organization().await.ok().and_then(|o| o.display_name),
+    }
+}
+
+/// Writes the saved registration after a step (see [`plan::saved_after`]) and returns it. An
+/// error is a sentence: saving serves `exowiz status`, it is no reason to fail the rotation.
+pub fn save(
+    store: &Store,
+    saved: Option<&SavedRegistration>,
+    app: &Application,
+    created: Option<&NewSecret>,
+    removed: &[String],
+    ctx: &SaveContext<'_>,
+) -> Result<SavedRegistration, String> {
+    let record = plan::saved_after(saved, app, created, removed, ctx);
+    store.upsert(record.clone()).map_err(|e| {
+        format!(
+            "The registration could not be saved in {} ({e}); exowiz status will not know the change.",
+            store.path().display()
+        )
+    })?;
+    Ok(record)
+}

@@ -1,0 +1,168 @@
+//! Proves that a client secret works: an app-only token (client credentials) per API the app
+//! has application permissions on, with the roles the token carries. Shared by the wizard's
+//! Verify step (`app::executor`) and `exowiz rotate`.
+//!
+//! A new secret (or a new app, or its service principal) is not usable at once: Entra answers
+//! "unknown application" (AADSTS700016), "invalid secret" (AADSTS7000215) or "no service
+//! principal" (AADSTS7000229) for up to about a minute. Those answers are retried until the
+//! patience runs out; every other answer ends the check.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use secrecy::SecretString;
+use serde::Serialize;
+
+use crate::auth::{self, AuthError, Tokens};
+use crate::endpoints::Endpoints;
+use crate::profile::Api;
+
+/// AADSTS codes a client-credentials request gets while a new app, its service principal or its
+/// secret are still replicating: unknown application, invalid secret, no service principal.
+pub const REPLICATION_AADSTS: &[u32] = &[700016, 7000215, 7000229];
+
+/// How long a check keeps trying while a new secret replicates (about a minute in Entra).
+pub const DEFAULT_PATIENCE: Duration = Duration::from_secs(60);
+
+/// The roles of the app-only token for one API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApiRoles {
+    pub api: Api,
+    /// Application permissions in the token; empty when none is granted.
+    pub roles: Vec<String>,
+}
+
+/// The APIs to get a token for: those with application permissions, or Microsoft Graph alone
+/// when there are none (a Graph token still proves that the secret works).
+pub fn apis_to_check(application_apis: impl IntoIterator<Item = Api>) -> BTreeSet<Api> {
+    let mut apis: BTreeSet<Api> = application_apis.into_iter().collect();
+    if apis.is_empty() {
+        apis.insert(Api::Graph);
+    }
+    apis
+}
+
+/// The scope of an app-only token for `api` (`.default` of the resource).
+pub fn app_only_scope(endpoints: &Endpoints, api: Api) -> String {
+    match api {
+        Api::Graph => format!("{}/.default", endpoints.graph_resource()),
+        Api::Exchange => format!("{}/.default", exchange_resource(endpoints)),
+    }
+}
+
+/// Exchange Online's resource URI in the cloud whose Graph host `endpoints` names.
+fn exchange_resource(endpoints: &Endpoints) -> &'static str {
+    match endpoints.graph.host_str().unwrap_or_default() {
+        "graph.microsoft.us" => "https://outlook.office365.us",
+        "dod-graph.microsoft.us" => "https://webmail.apps.mil",
+        "microsoftgraph.chinacloudapi.cn" => "https://partner.outlook.cn",
+        _ => "https://outlook.office365.com",
+    }
+}
+
+/// Gets an app-only token for each of `apis` with `secret` and returns their roles, in the
+/// order of `apis`. Retries the replication answers until `patience` has passed; any other
+/// failure is returned as a plain sentence (the technical detail goes to the log).
+pub async fn verify_secret(
+    http: &reqwest::Client,
+    endpoints: &Endpoints,
+    tenant_id: &str,
+    client_id: &str,
+    secret: &SecretString,
+    apis: &BTreeSet<Api>,
+    patience: Duration,
+) -> Result<Vec<ApiRoles>, String> {
+    let deadline = tokio::time::Instant::now() + patience;
+    let mut out = Vec::with_capacity(apis.len());
+    for &api in apis {
+        let scope = app_only_scope(endpoints, api);
+        let tokens = token_with_patience(
+            http, endpoints, tenant_id, client_id, secret, &scope, deadline,
+        )
+        .await
+        .map_err(sentence)?;
+        let roles = tokens.claims().map_err(sentence)?.roles;
+        out.push(ApiRoles { api, roles });
+    }
+    tracing::info!(
+        client_id,
+        apis = out.len(),
+        "a token was obtained with the secret"
+    );
+    Ok(out)
+}
+
+/// Client-credentials token, retried while Entra does not know the new app or secret yet
+/// (until `deadline`).
+pub async fn token_with_patience(
+    http: &reqwest::Client,
+    endpoints: &Endpoints,
+    tenant_id: &str,
+    client_id: &str,
+    secret: &SecretString,
+    scope: &str,
+    deadline: tokio::time::Instant,
+) -> Result<Tokens, AuthError> {
+    let mut wait = Duration::from_secs(2);
+    loop {
+        let result =
+            auth::client_credentials_token(http, endpoints, tenant_id, client_id, secret, scope)
+                .await;
+        match result {
+            Err(e) if is_replicating(&e) && tokio::time::Instant::now() + wait < deadline => {
+                tracing::info!(aadsts = ?e.aadsts(), "new secret not usable yet; trying again");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 3 / 2).min(Duration::from_secs(8));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Whether `e` is one of the answers a new app or secret gets while it replicates.
+pub fn is_replicating(e: &AuthError) -> bool {
+    e.aadsts().is_some_and(|c| REPLICATION_AADSTS.contains(&c))
+}
+
+fn sentence(e: AuthError) -> String {
+    tracing::warn!(detail = %e.detail(), "secret check failed");
+    e.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::endpoints::Cloud;
+
+    #[test]
+    fn graph_alone_when_nothing_is_an_application_permission() {
+        assert_eq!(apis_to_check([]), BTreeSet::from([Api::Graph]));
+        assert_eq!(
+            apis_to_check([Api::Exchange, Api::Exchange]),
+            BTreeSet::from([Api::Exchange])
+        );
+    }
+
+    #[test]
+    fn scopes_follow_the_cloud() {
+        let global = Endpoints::for_cloud(Cloud::Global);
+        assert_eq!(
+            app_only_scope(&global, Api::Exchange),
+            "https://outlook.office365.com/.default"
+        );
+        assert_eq!(
+            app_only_scope(&global, Api::Graph),
+            "https://graph.microsoft.com/.default"
+        );
+        let usgov = Endpoints::for_cloud(Cloud::Usgov);
+        assert_eq!(
+            app_only_scope(&usgov, Api::Exchange),
+            "https://outlook.office365.us/.default"
+        );
+        let china = Endpoints::for_cloud(Cloud::China);
+        assert_eq!(
+            app_only_scope(&china, Api::Exchange),
+            "https://partner.outlook.cn/.default"
+        );
+    }
+}
