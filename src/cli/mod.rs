@@ -1,5 +1,6 @@
 //! Shared pieces of the subcommands: where Microsoft lives, how to sign in, exit codes.
 
+pub mod check;
 pub mod demo;
 pub mod profiles;
 pub mod register;
@@ -22,6 +23,8 @@ pub enum Exit {
     Graph = 4,
     /// Registered, but consent could not be granted as asked.
     ConsentIncomplete = 5,
+    /// `check`: the registration still differs from its profile in a way that breaks it.
+    Drift = 7,
 }
 
 /// A failed command: one plain sentence (or two) and its exit code.
