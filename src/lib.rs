@@ -2,7 +2,8 @@
 //! hand over Tenant ID / Client ID / secret, and rotate the secret later.
 //!
 //! Layout (see DESIGN.md): `graph` talks to Microsoft Graph, `auth` signs in, `profile` holds
-//! the connector profiles, `register` is the non-interactive registration engine, `store` keeps
+//! the connector profiles, `register` is the non-interactive registration engine, `check` compares
+//! an existing registration with its profile and repairs it, `store` keeps
 //! saved registrations (never secrets), `emulator` is the demo tenant, `wizard` is the wizard's
 //! pure state machine, `ui` draws it, `app` runs it in the terminal (event loop, effect
 //! executor, terminal setup), `clipboard` copies with an OSC 52 fallback, `verify` proves that
@@ -11,6 +12,7 @@
 pub mod app;
 pub mod auth;
 pub mod browser;
+pub mod check;
 pub mod clipboard;
 pub mod emulator;
 pub mod endpoints;

@@ -34,6 +34,9 @@ enum Command {
     /// A new client secret for an existing app, verified; older secrets are kept unless
     /// --remove-old (exit 6 when the new secret gives no token).
     Rotate(cli::rotate::RotateArgs),
+    /// Check an existing registration against its connector profile, and repair it with --fix;
+    /// exit code 0 fine, 1 warnings, 7 problems remain.
+    Check(cli::check::CheckArgs),
     /// List the connector profiles.
     Profiles(cli::profiles::ProfilesArgs),
     /// Print the tenant ID of a domain (no sign-in needed).
@@ -59,8 +62,10 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async move {
         let done = match cli.command {
-            // `status` ends with its own exit code; every other command with 0 on success.
+            // `status` ends with its own exit code; every other command but `check` with 0 on success.
             Some(Command::Status(args)) => return cli::status::run(args),
+            // `check` too: 0 fine, 1 warnings, 7 problems remain.
+            Some(Command::Check(args)) => return cli::check::run(&cli.connection, args).await,
             None => cli::wizard::run(&cli.connection, cli.wizard, None, log_path).await,
             Some(Command::Wizard(args)) => {
                 cli::wizard::run(&cli.connection, args.or(cli.wizard), None, log_path).await

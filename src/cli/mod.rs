@@ -1,5 +1,6 @@
 //! Shared pieces of the subcommands: where Microsoft lives, how to sign in, exit codes.
 
+pub mod check;
 pub mod demo;
 pub mod profiles;
 pub mod register;
@@ -26,6 +27,8 @@ pub enum Exit {
     /// `rotate`: the new secret was made, but no token could be obtained with it (nothing was
     /// removed).
     Verify = 6,
+    /// `check`: the registration still differs from its profile in a way that breaks it.
+    Drift = 7,
 }
 
 /// A failed command: one plain sentence (or two) and its exit code.

@@ -1,0 +1,245 @@
+//! `exowiz check`: compare an existing registration with its connector profile, list what is
+//! wrong (numbered; fixable findings show "[fix N]"), repair the selected findings with
+//! `--fix`, and save the registration so that `exowiz status` knows it — also when another
+//! tool made the app.
+//!
+//! Exit codes: 0 everything as the profile wants, 1 warnings only, 2 bad input (unknown app,
+//! profile or fix number), 3 sign-in, 4 Graph, 7 problems remain (`Exit::Drift`).
+
+use super::{Connection, Exit, Failure, demo, sign_in};
+use exowiz::check::{self, Applied, CheckError, CheckRequest, Fix, FixSelection, Report, Severity};
+use exowiz::graph::GraphClient;
+use exowiz::profile::{self, InstallMode};
+use exowiz::store::Store;
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Client ID (Application ID) of the app to check.
+    #[arg(long)]
+    pub app_id: String,
+    /// Compare with this connector profile (default: the saved registration's, else guessed
+    /// from the app's name and permissions, else custom: the app's own permissions).
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Installation type (default: inferred from the app's permissions).
+    #[arg(long, value_enum)]
+    pub mode: Option<InstallMode>,
+    /// Repair findings: all, or the numbers shown as [fix N], e.g. 1,3. Permissions and
+    /// redirect URIs are only added; nothing an admin added is removed.
+    #[arg(long, value_name = "all|N[,N...]")]
+    pub fix: Option<String>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Check an app on the built-in demo tenant (started here, state kept in the data directory).
+    #[arg(long)]
+    pub demo: bool,
+}
+
+/// Returns the exit code to end with (0, 1 or 7); other outcomes are failures.
+pub async fn run(connection: &Connection, args: CheckArgs) -> Result<u8, Failure> {
+    let input = |text: String| Failure::new(Exit::Input, text);
+    // Everything typed is checked before sign-in.
+    let app_id = args.app_id.trim().to_string();
+    if uuid::Uuid::parse_str(&app_id).is_err() {
+        return Err(input(format!(
+            "'{app_id}' is not a client ID. It is a GUID such as 8f2c1a3e-5b7d-4e6f-9a0b-1c2d3e4f5a6b (Entra admin center > App registrations > Application (client) ID)."
+        )));
+    }
+    let given_profile = args
+        .profile
+        .as_deref()
+        .map(profile::by_id)
+        .transpose()
+        .map_err(|e| input(e.to_string()))?;
+    let selection = args
+        .fix
+        .as_deref()
+        .map(FixSelection::parse)
+        .transpose()
+        .map_err(input)?;
+
+    let demo = if args.demo {
+        Some(demo::start().await?)
+    } else {
+        None
+    };
+    let endpoints = match &demo {
+        Some(tenant) => tenant.endpoints.clone(),
+        None => connection.endpoints()?,
+    };
+    let (tokens, tenant_id) = sign_in::graph_token(connection, &endpoints, demo.is_some()).await?;
+    let graph = GraphClient::new(&endpoints, tokens.access_token.clone());
+    let store = Store::open_default().ok();
+    let request = CheckRequest {
+        app_id,
+        profile: given_profile,
+        mode: args.mode,
+    };
+    let report = check::check(&graph, &endpoints, &tenant_id, store.as_ref(), &request)
+        .await
+        .map_err(check_failure)?;
+
+    let applied = match &selection {
+        Some(selection) => {
+            let ids = selection.ids(&report).map_err(input)?;
+            if ids.is_empty() {
+                None
+            } else {
+                Some(
+                    check::apply(&graph, &endpoints, &report, &ids)
+                        .await
+                        .map_err(check_failure)?,
+                )
+            }
+        }
+        None => None,
+    };
+    let last = applied.as_ref().map_or(&report, |a| &a.report);
+
+    let save_note = save(store.as_ref(), last, endpoints.graph.as_str());
+    if args.json {
+        let mut json = report.to_json();
+        if let Some(a) = &applied {
+            json["applied"] = serde_json::json!(
+                a.results
+                    .iter()
+                    .map(|r| match &r.outcome {
+                        Ok(text) =>
+                            serde_json::json!({"fix_id": r.fix_id, "done": true, "text": text}),
+                        Err(text) =>
+                            serde_json::json!({"fix_id": r.fix_id, "done": false, "text": text}),
+                    })
+                    .collect::<Vec<_>>()
+            );
+            json["after"] = a.report.to_json();
+        }
+        json["saved"] = serde_json::json!(save_note.is_ok());
+        println!("{json:#}");
+        if let Err(note) = save_note {
+            eprintln!("{note}");
+        }
+    } else {
+        print_report(&report);
+        if selection.is_some() && applied.is_none() {
+            println!("\nNothing to fix.");
+        }
+        if let Some(a) = &applied {
+            print_applied(a);
+            println!();
+            print_report(&a.report);
+        }
+        print_summary(last, applied.is_some());
+        match save_note {
+            Ok(path) => println!("\nSaved for exowiz status ({path})."),
+            Err(note) => eprintln!("\n{note}"),
+        }
+    }
+    Ok(exit_code(last.severity()))
+}
+
+/// 0 all OK, 1 warnings only, 7 problems remain.
+fn exit_code(severity: Severity) -> u8 {
+    match severity {
+        Severity::Ok => 0,
+        Severity::Warning => 1,
+        Severity::Problem => Exit::Drift as u8,
+    }
+}
+
+fn check_failure(e: CheckError) -> Failure {
+    match e {
+        CheckError::Input(text) => Failure::new(Exit::Input, text),
+        CheckError::Graph(e) => {
+            tracing::debug!(detail = %e.detail(), "Graph call failed");
+            Failure::new(Exit::Graph, e.to_string())
+        }
+    }
+}
+
+/// Saves the registration (IDs, profile, secrets' key IDs and expiry); the path, or a note.
+fn save(store: Option<&Store>, report: &Report, graph_url: &str) -> Result<String, String> {
+    let Some(store) = store else {
+        return Err(
+            "The registration was not saved: exowiz has no data directory here (set EXOWIZ_DATA_DIR); exowiz status will not know it."
+                .into(),
+        );
+    };
+    store
+        .upsert(report.saved_registration(graph_url, chrono::Utc::now()))
+        .map(|()| store.path().display().to_string())
+        .map_err(|e| {
+            format!(
+                "The registration could not be saved in {} ({e}); exowiz status will not know it.",
+                store.path().display()
+            )
+        })
+}
+
+fn severity_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Ok => "ok",
+        Severity::Warning => "WARNING",
+        Severity::Problem => "PROBLEM",
+    }
+}
+
+fn print_report(r: &Report) {
+    println!(
+        "{} (client ID {}) in {}:",
+        r.app_name(),
+        r.app.app_id,
+        r.tenant_name
+    );
+    for (i, f) in r.findings.iter().enumerate() {
+        let mut line = format!("{:>3}. {:<8} {}", i + 1, severity_word(f.severity), f.text);
+        if let Some(id) = f.fix_id {
+            line.push_str(&format!(" [fix {id}]"));
+        }
+        println!("{line}");
+        if let Some(Fix::RotateSecret { command }) = &f.fix {
+            println!("{:14}→ {command}", "");
+        }
+    }
+}
+
+fn print_applied(a: &Applied) {
+    println!();
+    for r in &a.results {
+        match &r.outcome {
+            Ok(text) => println!("fix {}: {text}", r.fix_id),
+            Err(text) => println!("fix {}: FAILED — {text}", r.fix_id),
+        }
+    }
+    println!("\nChecked again after the fixes:");
+}
+
+fn print_summary(r: &Report, after_fixes: bool) {
+    let (problems, warnings) = (r.count(Severity::Problem), r.count(Severity::Warning));
+    println!();
+    if problems + warnings == 0 {
+        println!("Everything is as the {} profile wants.", r.profile_id);
+        return;
+    }
+    println!("{problems} problem(s), {warnings} warning(s).");
+    let fixes: Vec<String> = r.fixes().iter().map(|(id, _)| id.to_string()).collect();
+    if !fixes.is_empty() {
+        println!(
+            "exowiz can fix {} of them: exowiz check --app-id {} --fix all (or --fix {}).",
+            fixes.len(),
+            r.app.app_id,
+            fixes.join(",")
+        );
+        if after_fixes {
+            println!(
+                "Entra can take a few minutes to show a change everywhere: if a fix above was done but its finding remains, check again later."
+            );
+        }
+    }
+    if r.permissions.iter().any(|p| !p.granted) {
+        println!(
+            "Or grant consent as a Global or Privileged Role Administrator with this link:\n  {}",
+            r.consent_url
+        );
+    }
+}
