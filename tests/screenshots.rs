@@ -35,7 +35,10 @@ fn every_step_of_the_demo_can_be_pictured() {
         .map(PathBuf::from)
         .unwrap_or_else(|| scratch.path().to_path_buf());
     std::fs::create_dir_all(&dir).unwrap();
-    let mut cam = Camera { dir, taken: Vec::new() };
+    let mut cam = Camera {
+        dir,
+        taken: Vec::new(),
+    };
     let data = tempfile::tempdir().unwrap();
     let mut pty = Pty::exowiz(&["demo", "--reset"], data.path());
 
@@ -51,11 +54,19 @@ fn every_step_of_the_demo_can_be_pictured() {
     enter_until(&mut pty, "install_type.cloud_only_explain", 10);
     cam.shoot(&pty, "installation-type", "3 · Installation type");
     enter_until(&mut pty, "transport.mailbox_hint", 10);
-    cam.shoot(&pty, "transport", "4 · Transfer mailbox and transfer domains");
+    cam.shoot(
+        &pty,
+        "transport",
+        "4 · Transfer mailbox and transfer domains",
+    );
     enter_until(&mut pty, "accounts.question", 20);
     cam.shoot(&pty, "accounts", "5 · Accounts & security");
     enter_until(&mut pty, "review.intro", 10);
-    cam.shoot(&pty, "review", "6 · Review: the permissions as the portal shows them");
+    cam.shoot(
+        &pty,
+        "review",
+        "6 · Review: the permissions as the portal shows them",
+    );
     pty.send_key(Key::Enter);
     // The checklist runs for a few seconds (the demo tenant replicates new objects like Entra).
     if pty
@@ -69,7 +80,11 @@ fn every_step_of_the_demo_can_be_pictured() {
     // Grant from the tool, after the confirmation.
     pty.send_text("g");
     wait(&pty, "grant.changes_tenant", 10);
-    cam.shoot(&pty, "consent-confirm", "8 · Granting from exowiz asks first");
+    cam.shoot(
+        &pty,
+        "consent-confirm",
+        "8 · Granting from exowiz asks first",
+    );
     pty.send_text("y");
     wait(&pty, "consent.all_granted", 30);
     enter_until(&mut pty, "verify.title", 10);

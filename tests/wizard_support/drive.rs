@@ -27,7 +27,10 @@ pub fn enter_until(pty: &mut Pty, key: &str, seconds: u64) {
     let text = marker(key);
     for _ in 0..3 {
         pty.send_key(Key::Enter);
-        if pty.wait_for_text(&text, Duration::from_secs(seconds)).is_ok() {
+        if pty
+            .wait_for_text(&text, Duration::from_secs(seconds))
+            .is_ok()
+        {
             return;
         }
     }

@@ -26,14 +26,21 @@ fn colour(c: vt100::Color, default: &str) -> String {
         vt100::Color::Idx(i) => {
             let i = i - 16;
             let step = |n: u8| if n == 0 { 0 } else { 55 + 40 * n as u32 };
-            format!("#{:02x}{:02x}{:02x}", step(i / 36), step((i / 6) % 6), step(i % 6))
+            format!(
+                "#{:02x}{:02x}{:02x}",
+                step(i / 36),
+                step((i / 6) % 6),
+                step(i % 6)
+            )
         }
         vt100::Color::Rgb(r, g, b) => format!("#{r:02x}{g:02x}{b:02x}"),
     }
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 #[derive(PartialEq, Clone)]
@@ -56,7 +63,10 @@ pub fn render(screen: &vt100::Screen, title: &str) -> String {
         out,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" font-family="{FONT}" font-size="14">"#
     );
-    let _ = write!(out, r#"<rect width="100%" height="100%" rx="8" fill="{BG}"/>"#);
+    let _ = write!(
+        out,
+        r#"<rect width="100%" height="100%" rx="8" fill="{BG}"/>"#
+    );
     let _ = write!(
         out,
         r##"<circle cx="16" cy="14" r="5" fill="#e06c75"/><circle cx="32" cy="14" r="5" fill="#e5c07b"/><circle cx="48" cy="14" r="5" fill="#98c379"/><text x="{:.0}" y="18" fill="#8b93a1" font-size="12" text-anchor="middle">{}</text>"##,
@@ -67,12 +77,16 @@ pub fn render(screen: &vt100::Screen, title: &str) -> String {
         let y = top + row as f32 * CELL_H;
         let mut col = 0;
         while col < cols {
-            let Some(cell) = screen.cell(row, col) else { break };
+            let Some(cell) = screen.cell(row, col) else {
+                break;
+            };
             let style = style_of(cell);
             let start = col;
             let mut text = String::new();
             while col < cols {
-                let Some(c) = screen.cell(row, col) else { break };
+                let Some(c) = screen.cell(row, col) else {
+                    break;
+                };
                 if style_of(c) != style {
                     break;
                 }
@@ -91,8 +105,16 @@ pub fn render(screen: &vt100::Screen, title: &str) -> String {
                 );
             }
             if !text.trim().is_empty() {
-                let weight = if style.bold { r#" font-weight="bold""# } else { "" };
-                let deco = if style.underline { r#" text-decoration="underline""# } else { "" };
+                let weight = if style.bold {
+                    r#" font-weight="bold""#
+                } else {
+                    ""
+                };
+                let deco = if style.underline {
+                    r#" text-decoration="underline""#
+                } else {
+                    ""
+                };
                 let _ = write!(
                     out,
                     r#"<text x="{x:.1}" y="{:.1}" fill="{}" xml:space="preserve" textLength="{:.1}" lengthAdjust="spacingAndGlyphs"{weight}{deco}>{}</text>"#,
@@ -113,5 +135,10 @@ fn style_of(cell: &vt100::Cell) -> Style {
     if cell.inverse() {
         std::mem::swap(&mut fg, &mut bg);
     }
-    Style { fg, bg, bold: cell.bold(), underline: cell.underline() }
+    Style {
+        fg,
+        bg,
+        bold: cell.bold(),
+        underline: cell.underline(),
+    }
 }
