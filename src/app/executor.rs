@@ -20,6 +20,7 @@ use crate::graph::{GraphClient, GraphError};
 use crate::profile::PermissionType;
 use crate::register::{self, PermissionStatus, RegisterError, RegisterEvent, RegisterRequest};
 use crate::store::Store;
+use crate::store::journal::Journal;
 use crate::verify::{self, ApiRoles};
 use crate::wizard::msg::SignInPrompt;
 use crate::wizard::state::{
@@ -100,6 +101,8 @@ struct Shared {
     http: reqwest::Client,
     session: tokio::sync::Mutex<Option<Session>>,
     pending_clears: Mutex<Vec<PendingClear>>,
+    /// The journal of the last registration, until its secret is shown (`SecretShown`).
+    journal: Mutex<Option<(Journal, String)>>,
 }
 
 /// Runs effects; see the module documentation.
@@ -121,6 +124,7 @@ impl Executor {
                 http,
                 session: tokio::sync::Mutex::new(None),
                 pending_clears: Mutex::new(Vec::new()),
+                journal: Mutex::new(None),
             }),
             tx,
             sign_in: None,
@@ -240,6 +244,9 @@ impl Executor {
                 value,
                 clear_after,
             } => self.copy(label, value, clear_after.is_some()),
+            // At once, not on a task: a quit right after must not lose it (the next run would
+            // remove a secret the admin has).
+            Effect::SecretShown { client_id } => self.shared.secret_shown(&client_id),
             Effect::Quit => return Control::Quit,
         }
         Control::Continue
@@ -326,6 +333,27 @@ impl Drop for Executor {
 }
 
 impl Shared {
+    /// Marks the secret of the last registration shown (when it is `client_id`'s) and
+    /// finishes its journal.
+    fn secret_shown(&self, client_id: &str) {
+        let mut guard = self.journal.lock().unwrap_or_else(|p| p.into_inner());
+        let ours = guard.as_ref().is_some_and(|(j, _)| {
+            j.entry()
+                .app
+                .as_ref()
+                .is_some_and(|a| a.client_id.eq_ignore_ascii_case(client_id))
+        });
+        if !ours {
+            return;
+        }
+        let Some((mut journal, key_id)) = guard.take() else {
+            return;
+        };
+        if let Err(e) = journal.mark_shown(&key_id).and_then(|_| journal.finish()) {
+            tracing::warn!(error = %e, "the journal could not be closed");
+        }
+    }
+
     fn pending_clears(&self) -> std::sync::MutexGuard<'_, Vec<PendingClear>> {
         self.pending_clears
             .lock()
@@ -514,7 +542,7 @@ async fn run_register(
     let on_event = move |event: RegisterEvent| {
         let _ = progress.send(Msg::RegisterProgress { ticket, event });
     };
-    let outcome = register::register(
+    let mut outcome = register::register(
         &graph,
         &shared.config.endpoints,
         &tenant_id,
@@ -528,6 +556,10 @@ async fn run_register(
         RegisterError::Graph(e) => graph_sentence(e),
     })?;
     tracing::info!(client_id = %outcome.client_id, created = outcome.created_app, "registered");
+    *shared.journal.lock().unwrap_or_else(|p| p.into_inner()) = outcome
+        .journal
+        .take()
+        .map(|j| (j, outcome.secret.key_id.clone()));
     Ok(RegisteredApp {
         tenant_id: outcome.tenant_id,
         client_id: outcome.client_id,

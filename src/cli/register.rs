@@ -6,7 +6,7 @@ use exowiz::profile::{self, InstallMode, Permission};
 use exowiz::register::{
     self, RegisterError, RegisterEvent, RegisterOutcome, RegisterRequest, validate,
 };
-use exowiz::store::Store;
+use exowiz::store::{Store, journal};
 use secrecy::ExposeSecret;
 use serde_json::json;
 
@@ -68,7 +68,7 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
             eprintln!("{}", describe(&event));
         }
     };
-    let outcome = register::register(
+    let mut outcome = register::register(
         &graph,
         &endpoints,
         &tenant_id,
@@ -81,10 +81,23 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
         RegisterError::Input(text) => Failure::new(Exit::Input, text),
         RegisterError::Graph(e) => graph_failure(e),
     })?;
+    journal::test_abort_point("completed");
     if args.json {
         println!("{}", to_json(&outcome, &request));
     } else {
         print_text(&outcome, &request);
+    }
+    // The value is out: the journal may forget this run (a run killed before this line leaves
+    // the secret to be removed by the next one, since nobody has it).
+    if std::io::Write::flush(&mut std::io::stdout()).is_ok()
+        && let Some(mut journal) = outcome.journal.take()
+    {
+        let finished = journal
+            .mark_shown(&outcome.secret.key_id)
+            .and_then(|_| journal.finish());
+        if let Err(e) = finished {
+            tracing::warn!(error = %e, "the journal could not be closed");
+        }
     }
     if request.grant_consent && !outcome.all_granted() {
         return Err(Failure::new(

@@ -167,6 +167,19 @@ impl GraphClient {
         }
     }
 
+    /// Remember ids of an object an earlier (interrupted) exowiz run created `ago`: Graph may
+    /// still be replicating it, for what is left of the replication window.
+    pub(crate) fn remember_created_ago(&self, ids: &[&str], ago: std::time::Duration) {
+        let Some(at) = Instant::now().checked_sub(ago) else {
+            return;
+        };
+        for id in ids {
+            self.inner
+                .created
+                .remember(id, at, self.inner.retry.replication_window);
+        }
+    }
+
     pub(crate) fn json_body<B: Serialize>(
         &self,
         op: Operation,

@@ -18,8 +18,9 @@ use crate::graph::{
     OAuth2PermissionGrant, RedirectUris, RequiredResourceAccess, ResourceAccess, ServicePrincipal,
 };
 use crate::profile::{Api, PermissionType};
+use crate::store::journal::{self, Journal, JournalApp, JournalEntry};
 use crate::store::{SavedRegistration, SavedSecret, Store};
-use chrono::{Months, Utc};
+use chrono::{Months, SubsecRound, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Progress for the wizard's live checklist and for `--verbose` output.
@@ -78,6 +79,12 @@ impl RegisterRequest {
 }
 
 /// Registers (or completes) the app for `req` in the signed-in tenant.
+///
+/// With a store, the run keeps a journal ([`crate::store::journal`]) in the store's directory,
+/// written after each step. A journal an interrupted run left is continued: its app is used
+/// (found by object ID, so replication lag cannot hide it), secrets whose value was never
+/// shown are removed before the new one is added, and a note says so. The outcome carries the
+/// journal: the caller marks the secret shown once it handed the value over, then finishes it.
 pub async fn register(
     graph: &GraphClient,
     endpoints: &Endpoints,
@@ -95,9 +102,13 @@ pub async fn register(
         Some(s) => s.find(tenant_id, &profile.id, &graph_url).ok().flatten(),
         None => None,
     };
+    let (mut journal, previous) =
+        RunJournal::begin(store, tenant_id, &profile.id, &graph_url, req)?;
+    let resume = Resume::new(previous, req);
     let wanted_app_id = req
         .app_id
         .clone()
+        .or_else(|| resume.app().map(|a| a.client_id.clone()))
         .or_else(|| saved.as_ref().map(|s| s.client_id.clone()));
 
     // Round trip 1: everything that depends on nothing.
@@ -113,6 +124,22 @@ pub async fn register(
         }
     };
     let existing_apps = async {
+        if let Some(a) = resume.app() {
+            // The app of the interrupted run, by object ID: a name search could miss an app
+            // that is still replicating, and a second app would be made.
+            if a.created_by_this_run {
+                let ago = (Utc::now() - a.recorded).to_std().unwrap_or_default();
+                graph.remember_created_ago(&[&a.object_id, &a.client_id], ago);
+                if let Some(sp) = &resume.service_principal_id {
+                    graph.remember_created_ago(&[sp], ago);
+                }
+            }
+            return match graph.get_application(&a.object_id).await {
+                Ok(app) => Ok(vec![app]),
+                Err(e) if e.is_not_found() => Ok(Vec::new()),
+                Err(e) => Err(e),
+            };
+        }
         match &wanted_app_id {
             Some(app_id) => Ok(graph
                 .find_application_by_app_id(app_id)
@@ -145,6 +172,12 @@ pub async fn register(
     let mut existing_apps = existing_apps?;
     check_mailbox(req, &org_name, mailbox_state?)?;
     let transfer_domains = transfer_domains(req, &org)?;
+
+    // The interrupted run's app as Graph has it now (`None`: deleted meanwhile).
+    let resumed_app = resume.app().and_then(|_| existing_apps.first().cloned());
+    // Secrets the interrupted run added but never showed: the ones it recorded, and those of
+    // an addPassword whose answer it did not live to record.
+    let to_remove = resume.secrets_to_remove(&mut journal, resumed_app.as_ref());
 
     if existing_apps.is_empty() && req.app_id.is_some() {
         return Err(RegisterError::Input(format!(
@@ -184,48 +217,110 @@ pub async fn register(
         }
     }
 
-    // Round trip 2: the application.
+    // Round trip 2: the application (and removing the interrupted run's unshown secrets).
     let wanted = desired_application(req, &resolved);
-    let (app, created_app, existing_sp) = match existing_apps.pop() {
-        None => {
-            let app = graph.create_application(&wanted).await?;
-            on_event(RegisterEvent::AppCreated {
-                client_id: app.app_id.clone(),
-            });
-            (app, true, None)
-        }
-        Some(app) => {
-            on_event(RegisterEvent::AppFound {
-                client_id: app.app_id.clone(),
-            });
-            let patch = patch_towards(&app, &wanted);
-            let (patched, sp) = tokio::join!(
-                async {
-                    match &patch {
-                        Some(p) => graph.update_application(&app.id, p).await.map(|_| true),
-                        None => Ok(false),
-                    }
-                },
-                graph.find_service_principal_by_app_id(&app.app_id)
-            );
-            if patched? {
-                on_event(RegisterEvent::AppUpdated);
+    let found = existing_apps.pop();
+    // The service principal the interrupted run recorded for this very app.
+    let resumed_sp_id = resume
+        .service_principal_id
+        .clone()
+        .filter(|_| matches!((&found, &resumed_app), (Some(f), Some(r)) if f.id == r.id));
+    let app_step = async {
+        match found {
+            None => {
+                let app = graph.create_application(&wanted).await?;
+                on_event(RegisterEvent::AppCreated {
+                    client_id: app.app_id.clone(),
+                });
+                Ok::<_, GraphError>((app, true, None))
             }
-            (app, false, sp?)
+            Some(app) => {
+                on_event(RegisterEvent::AppFound {
+                    client_id: app.app_id.clone(),
+                });
+                let patch = patch_towards(&app, &wanted);
+                let (patched, sp) = tokio::join!(
+                    async {
+                        match &patch {
+                            Some(p) => graph.update_application(&app.id, p).await.map(|_| true),
+                            None => Ok(false),
+                        }
+                    },
+                    async {
+                        match &resumed_sp_id {
+                            Some(id) => match graph.get_service_principal(id).await {
+                                Ok(sp) => Ok(Some(sp)),
+                                Err(e) if e.is_not_found() => Ok(None),
+                                Err(e) => Err(e),
+                            },
+                            None => graph.find_service_principal_by_app_id(&app.app_id).await,
+                        }
+                    }
+                );
+                if patched? {
+                    on_event(RegisterEvent::AppUpdated);
+                }
+                Ok((app, false, sp?))
+            }
         }
     };
+    let removals = async {
+        futures::future::join_all(to_remove.iter().map(|(object_id, key_id)| async move {
+            (
+                key_id.clone(),
+                graph.remove_password(object_id, key_id).await,
+            )
+        }))
+        .await
+    };
+    let (app_step, removals) = tokio::join!(app_step, removals);
+    let mut removed_keys = BTreeSet::new();
+    let mut not_removed = Vec::new();
+    for (key_id, result) in removals {
+        match result {
+            // Gone already (removed in the portal, or the app was deleted): as good.
+            Ok(()) => {
+                removed_keys.insert(key_id.clone());
+                journal.record(|j| j.record_secret_removed(&key_id));
+            }
+            Err(e) if e.is_not_found() => {
+                journal.record(|j| j.record_secret_removed(&key_id));
+            }
+            Err(e) => {
+                tracing::warn!(detail = %e.detail(), key_id, "an unshown secret was not removed");
+                not_removed.push((key_id, e.to_string()));
+            }
+        }
+    }
+    let (app, created_app, existing_sp) = app_step?;
+    journal.record(|j| j.record_app(&app.id, &app.app_id, created_app));
+    journal::test_abort_point("app");
 
-    // Round trip 3: the secret and the service principal.
+    // Round trip 3: the secret and the service principal. The end date is sent in whole
+    // seconds, so that the journal's pending entry finds the secret of an addPassword whose
+    // answer never arrived.
     let end = Utc::now()
+        .trunc_subsecs(0)
         .checked_add_months(Months::new(req.secret_months))
         .unwrap_or_else(Utc::now);
     let description = format!("{} (exowiz)", profile.secret_description);
+    journal.record(|j| j.record_secret_pending(&description, end));
     let (secret, sp) = tokio::join!(graph.add_password(&app.id, &description, end), async {
         match existing_sp.clone() {
             Some(sp) => Ok(sp),
             None => graph.create_service_principal(&app.app_id).await,
         }
     });
+    if let Ok(s) = &secret {
+        // (A kill here leaves the secret unknown but for the journal's pending entry.)
+        journal::test_abort_point("secret_unrecorded");
+        journal.record(|j| j.record_secret(&s.key_id, end));
+        journal::test_abort_point("secret");
+    }
+    if let Ok(sp) = &sp {
+        journal.record(|j| j.record_service_principal(&sp.id));
+        journal::test_abort_point("service_principal");
+    }
     let secret = secret?;
     on_event(RegisterEvent::SecretCreated);
     let sp = sp?;
@@ -239,6 +334,7 @@ pub async fn register(
             .filter(|s| s.client_id == app.app_id)
             .map(|s| s.secrets.clone())
             .unwrap_or_default();
+        secrets.retain(|s| !removed_keys.contains(&s.key_id));
         secrets.push(SavedSecret {
             key_id: secret.key_id.clone(),
             display_name: Some(description.clone()),
@@ -280,6 +376,8 @@ pub async fn register(
         &mut notes,
     )
     .await?;
+    journal.record(|j| j.record_grants());
+    journal::test_abort_point("grants");
     let permissions: Vec<PermissionStatus> = resolved
         .iter()
         .map(|r| PermissionStatus {
@@ -296,6 +394,14 @@ pub async fn register(
         total: permissions.len(),
     });
 
+    if let Some(note) = resume.note(
+        &app,
+        resumed_app.is_some(),
+        removed_keys.len(),
+        &not_removed,
+    ) {
+        notes.insert(0, note);
+    }
     if profile.uses_ews {
         notes.push(format!(
             "The {} uses EWS. Microsoft is switching EWS off in Exchange Online (phased since 1 October 2026, for good on {}): add the app to the EWS allow list with the command below, and ask the vendor for a Graph-based connector.",
@@ -305,6 +411,12 @@ pub async fn register(
     }
     if resolved.iter().any(|r| r.from_fallback) {
         notes.push("Some permission IDs came from exowiz's built-in table because the tenant did not publish them.".into());
+    }
+    journal.record(|j| j.record_completed());
+    if let Some(trouble) = &journal.trouble {
+        notes.push(format!(
+            "exowiz could not keep its journal of this run ({trouble}); had the run been interrupted, the next one could not have cleaned up after it."
+        ));
     }
     let app_name = app
         .display_name
@@ -333,7 +445,190 @@ pub async fn register(
         transfer_domains,
         exchange_commands,
         notes,
+        journal: journal.inner,
     })
+}
+
+/// This run's journal, if it could be started. A failed write does not stop the
+/// registration: it is logged and reported once in the notes.
+struct RunJournal {
+    inner: Option<Journal>,
+    trouble: Option<String>,
+}
+
+impl RunJournal {
+    /// Starts the journal in the store's directory and returns what an interrupted run left.
+    fn begin(
+        store: Option<&Store>,
+        tenant_id: &str,
+        profile: &str,
+        graph_url: &str,
+        req: &RegisterRequest,
+    ) -> Result<(Self, Option<JournalEntry>), RegisterError> {
+        let Some(store) = store else {
+            return Ok((
+                Self {
+                    inner: None,
+                    trouble: None,
+                },
+                None,
+            ));
+        };
+        match Journal::begin(store.dir(), tenant_id, profile, graph_url, &req.app_name) {
+            Ok((journal, previous)) => Ok((
+                Self {
+                    inner: Some(journal),
+                    trouble: None,
+                },
+                previous,
+            )),
+            Err(e @ journal::BeginError::Busy { .. }) => Err(RegisterError::Input(e.to_string())),
+            Err(journal::BeginError::Io(e)) => {
+                tracing::warn!(error = %e, "no journal for this run");
+                Ok((
+                    Self {
+                        inner: None,
+                        trouble: Some(e.to_string()),
+                    },
+                    None,
+                ))
+            }
+        }
+    }
+
+    fn record(&mut self, what: impl FnOnce(&mut Journal) -> std::io::Result<()>) {
+        if let Some(j) = &mut self.inner
+            && let Err(e) = what(j)
+        {
+            tracing::warn!(error = %e, "the journal could not be written");
+            self.trouble.get_or_insert_with(|| e.to_string());
+        }
+    }
+}
+
+/// What an interrupted run left, as far as this run continues it.
+struct Resume {
+    previous: Option<JournalEntry>,
+    /// The interrupted run's app, when this run is for the same app (same name, or the
+    /// `--app-id` names it).
+    app: Option<JournalApp>,
+    service_principal_id: Option<String>,
+}
+
+impl Resume {
+    fn new(previous: Option<JournalEntry>, req: &RegisterRequest) -> Self {
+        let app = previous.as_ref().and_then(|p| {
+            let a = p.app.clone()?;
+            let same = match &req.app_id {
+                Some(id) => id.trim().eq_ignore_ascii_case(&a.client_id),
+                None => p.app_name.trim().eq_ignore_ascii_case(req.app_name.trim()),
+            };
+            same.then_some(a)
+        });
+        let service_principal_id = app
+            .as_ref()
+            .and(previous.as_ref())
+            .and_then(|p| p.service_principal_id.clone());
+        Self {
+            previous,
+            app,
+            service_principal_id,
+        }
+    }
+
+    fn app(&self) -> Option<&JournalApp> {
+        self.app.as_ref()
+    }
+
+    /// (app object ID, key ID) of every secret to remove before the new one is added: the
+    /// unshown secrets the journal recorded, and the secrets of a pending addPassword found on
+    /// the app (`resumed_app`) by display name and end date. Those are recorded as unshown
+    /// secrets first, so a failed removal is tried again next time.
+    fn secrets_to_remove(
+        &self,
+        journal: &mut RunJournal,
+        resumed_app: Option<&Application>,
+    ) -> Vec<(String, String)> {
+        let Some(previous) = &self.previous else {
+            return Vec::new();
+        };
+        let Some(object_id) = previous.app.as_ref().map(|a| a.object_id.clone()) else {
+            return Vec::new();
+        };
+        let known: BTreeSet<&str> = previous.secrets.iter().map(|s| s.key_id.as_str()).collect();
+        let mut keys: Vec<String> = previous
+            .unshown_secrets()
+            .map(|s| s.key_id.clone())
+            .collect();
+        if let Some(app) = resumed_app {
+            for pending in &previous.pending_secrets {
+                for c in &app.password_credentials {
+                    let same_end = c.end_date_time.map(|e| e.trunc_subsecs(0)) == Some(pending.end);
+                    if same_end
+                        && c.display_name.as_deref() == Some(pending.display_name.as_str())
+                        && !known.contains(c.key_id.as_str())
+                        && !keys.contains(&c.key_id)
+                    {
+                        journal.record(|j| j.record_secret(&c.key_id, pending.end));
+                        keys.push(c.key_id.clone());
+                    }
+                }
+            }
+        }
+        journal.record(|j| j.clear_pending());
+        keys.into_iter().map(|k| (object_id.clone(), k)).collect()
+    }
+
+    /// "An interrupted run of … was continued: …" for the outcome's notes.
+    fn note(
+        &self,
+        app: &Application,
+        resumed_app_found: bool,
+        removed: usize,
+        not_removed: &[(String, String)],
+    ) -> Option<String> {
+        let previous = self.previous.as_ref()?;
+        let when = previous.started.format("%Y-%m-%d %H:%M UTC");
+        let mut parts = Vec::new();
+        match (&previous.app, &self.app) {
+            (Some(a), Some(_)) if resumed_app_found && a.object_id == app.id => {
+                parts.push(format!(
+                    "the app {} ({}) it {} was completed",
+                    app.display_name.as_deref().unwrap_or(&previous.app_name),
+                    app.app_id,
+                    if a.created_by_this_run { "created" } else { "found" }
+                ));
+            }
+            (Some(a), Some(_)) => parts.push(format!(
+                "the app {} it recorded no longer exists, so this run used {}",
+                a.client_id, app.app_id
+            )),
+            (Some(a), None) => parts.push(format!(
+                "it was for the app '{}' ({}), which was left as it is (delete it in the Entra portal if nobody uses it)",
+                previous.app_name, a.client_id
+            )),
+            (None, _) => {}
+        }
+        match removed {
+            0 => {}
+            1 => parts.push("1 secret whose value was never shown was removed".into()),
+            n => parts.push(format!(
+                "{n} secrets whose value was never shown were removed"
+            )),
+        }
+        for (key_id, why) in not_removed {
+            parts.push(format!(
+                "the unused secret {key_id} could not be removed ({why}); the next run tries again, or remove it under Certificates & secrets"
+            ));
+        }
+        if parts.is_empty() {
+            parts.push("nothing it made was left to clean up".into());
+        }
+        Some(format!(
+            "An interrupted run of {when} was continued: {}.",
+            parts.join("; ")
+        ))
+    }
 }
 
 /// The admin-consent link (v1 endpoint: grants everything the app requests, graph-facts §3).

@@ -11,6 +11,7 @@ pub use engine::{RegisterError, RegisterEvent, grant_consent, read_grants, regis
 
 use crate::graph::NewSecret;
 use crate::profile::{Api, InstallMode, PermissionType, Profile};
+use crate::store::journal::Journal;
 use exchange_commands::ExchangeCommand;
 use serde::Serialize;
 
@@ -61,8 +62,13 @@ pub struct RegisterOutcome {
     pub mailbox: Option<String>,
     pub transfer_domains: Vec<(String, String)>,
     pub exchange_commands: Vec<ExchangeCommand>,
-    /// Things the admin should know (EWS retirement, unverified GUIDs, missing resources).
+    /// Things the admin should know (EWS retirement, unverified GUIDs, missing resources,
+    /// an interrupted run that was continued).
     pub notes: Vec<String>,
+    /// This run's journal (`None` without a store). Once the secret's value has been shown
+    /// (printed, revealed, copied), call `mark_shown(&secret.key_id)` and `finish()`; a
+    /// journal left as it is makes the next run remove the secret, which nobody has then.
+    pub journal: Option<Journal>,
 }
 
 impl RegisterOutcome {

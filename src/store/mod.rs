@@ -2,6 +2,7 @@
 //! app an earlier run made, and let `exowiz status` work offline.
 
 pub mod expiry;
+pub mod journal;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -72,6 +73,11 @@ impl Store {
 
     pub fn path(&self) -> PathBuf {
         self.dir.join(FILE_NAME)
+    }
+
+    /// The data directory the store lives in (the registration journal lives there too).
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
 
     pub fn load(&self) -> io::Result<Vec<SavedRegistration>> {

@@ -66,6 +66,11 @@ pub enum Effect {
         value: SecretString,
         clear_after: Option<Duration>,
     },
+    /// The value of the secret exowiz made for `client_id` was revealed or copied: the
+    /// registration journal may forget it (an unshown secret is removed by the next run).
+    SecretShown {
+        client_id: String,
+    },
     /// Leave the wizard (the runtime restores the terminal).
     Quit,
 }

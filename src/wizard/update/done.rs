@@ -4,7 +4,7 @@ use super::request_quit;
 use crate::i18n::{t, tf};
 use crate::wizard::effect::Effect;
 use crate::wizard::keymap::Action;
-use crate::wizard::state::{DoneFocus, WizardState};
+use crate::wizard::state::{AccountsChoice, DoneFocus, WizardState};
 use secrecy::SecretString;
 
 /// The values on the done screen, in focus order.
@@ -27,6 +27,18 @@ pub fn copy_label(state: &WizardState, focus: DoneFocus) -> String {
         DoneFocus::ClientId => fields.client_id.clone(),
         DoneFocus::Secret => fields.client_secret.clone(),
         DoneFocus::Command(i) => tf("copy_label.command", &[("n", &(i + 1).to_string())]),
+    }
+}
+
+/// `SecretShown` for a secret exowiz made (not one the admin typed in).
+pub(super) fn secret_shown(state: &WizardState) -> Vec<Effect> {
+    match &state.app {
+        Some(app) if state.accounts.choice != AccountsChoice::Manual => {
+            vec![Effect::SecretShown {
+                client_id: app.client_id.clone(),
+            }]
+        }
+        _ => Vec::new(),
     }
 }
 
@@ -65,6 +77,7 @@ pub(super) fn on_action(state: &mut WizardState, action: Action) -> Vec<Effect> 
             state.done.revealed = !state.done.revealed;
             if state.done.revealed {
                 state.done.secret_handed_over = true;
+                return secret_shown(state);
             }
             Vec::new()
         }

@@ -38,11 +38,15 @@ pub(super) fn copied(
 ) -> Vec<Effect> {
     match result {
         Ok(via) => {
+            let secret = state.app.is_some() && label == done::copy_label(state, DoneFocus::Secret);
             state.clipboard = Some(ClipboardNotice {
                 label,
                 via,
                 clears_in,
             });
+            if secret {
+                return done::secret_shown(state);
+            }
         }
         Err(error) => {
             // A secret that did not reach the clipboard has not been handed over.

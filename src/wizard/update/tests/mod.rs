@@ -167,6 +167,7 @@ pub(super) mod support {
                 Effect::GrantConsent { .. } => "GrantConsent",
                 Effect::Verify { .. } => "Verify",
                 Effect::Copy { .. } => "Copy",
+                Effect::SecretShown { .. } => "SecretShown",
                 Effect::Quit => "Quit",
             })
             .collect()

@@ -4,7 +4,8 @@ use super::support::*;
 use crate::wizard::effect::Effect;
 use crate::wizard::msg::Msg;
 use crate::wizard::state::{
-    DoneFocus, Popup, SECRET_CLEAR_AFTER, VerifyReport, VerifyState, WizardState,
+    AccountsChoice, ClipboardVia, DoneFocus, Popup, SECRET_CLEAR_AFTER, VerifyReport, VerifyState,
+    WizardState,
 };
 use crate::wizard::step::Step;
 use crate::wizard::update::{go_to, update};
@@ -226,4 +227,43 @@ fn manual_done_quits_without_asking() {
     let mut state = on_done("bueroware");
     state.accounts.choice = crate::wizard::state::AccountsChoice::Manual;
     assert_eq!(names(&enter(&mut state)), ["Quit"]);
+}
+
+/// The registration journal forgets a secret once its value was handed over: revealed, or
+/// copied (when the clipboard took it).
+#[test]
+fn revealing_or_copying_the_secret_reports_it_shown() {
+    let mut state = on_done("officemaster");
+    let copied = |state: &mut WizardState, label: &str, result: Result<ClipboardVia, String>| {
+        update(
+            state,
+            Msg::Copied {
+                label: label.into(),
+                result,
+                clears_in: None,
+            },
+        )
+    };
+    assert_eq!(names(&letter(&mut state, 'c')), ["Copy"]);
+    assert!(copied(&mut state, "Client Secret", Err("no clipboard".into())).is_empty());
+    let effects = copied(&mut state, "Client Secret", Ok(ClipboardVia::System));
+    assert!(
+        matches!(&effects[..], [Effect::SecretShown { client_id }] if client_id == CLIENT_ID),
+        "{effects:?}"
+    );
+    assert!(copied(&mut state, "Client Id", Ok(ClipboardVia::System)).is_empty());
+
+    let effects = letter(&mut state, 'r');
+    assert!(
+        matches!(&effects[..], [Effect::SecretShown { client_id }] if client_id == CLIENT_ID),
+        "{effects:?}"
+    );
+    assert!(letter(&mut state, 'r').is_empty(), "hiding shows nothing");
+}
+
+#[test]
+fn a_secret_the_admin_typed_in_is_not_reported() {
+    let mut state = on_done("officemaster");
+    state.accounts.choice = AccountsChoice::Manual;
+    assert!(letter(&mut state, 'r').is_empty());
 }

@@ -1,0 +1,669 @@
+//! The registration journal: what a run of `register` has created so far, so that a run that
+//! was interrupted (Ctrl-C, network loss, killed process, closed terminal) can be continued by
+//! the next one instead of leaving a second app or secrets nobody has.
+//!
+//! One file per (tenant, profile, Graph URL) in the data directory, `journal-<hash>.json`,
+//! written atomically and private to the user. It holds IDs, dates and flags only: never a
+//! secret value, never a token. A secret's entry says whether its value was shown to anyone
+//! (printed by the CLI, revealed or copied in the wizard); one that was not is useless and the
+//! next run removes it.
+//!
+//! Life of a journal: [`Journal::begin`] (reads what an earlier run left), `record_*` after each
+//! step, [`Journal::mark_shown`] once the secret's value has been handed over, and
+//! [`Journal::finish`], which deletes the file when the run completed and every secret was
+//! shown. A file that is still there when the next run begins tells of an interrupted run.
+
+use chrono::{DateTime, SubsecRound, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::io;
+use std::path::{Path, PathBuf};
+
+use super::write_atomically;
+
+const VERSION: u32 = 1;
+
+/// The app a run created or found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JournalApp {
+    pub object_id: String,
+    pub client_id: String,
+    /// A run of this journal created the app (rather than finding an existing one).
+    pub created_by_this_run: bool,
+    /// When it was recorded (for the replication retry of a just-created app).
+    pub recorded: DateTime<Utc>,
+}
+
+/// A client secret a run added: its key ID, never its value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JournalSecret {
+    pub key_id: String,
+    pub end: DateTime<Utc>,
+    /// Its value was printed, revealed or copied. A secret that was not is removed by the
+    /// next run.
+    pub shown: bool,
+}
+
+/// An `addPassword` that was sent but whose answer was not recorded (yet): if the run dies
+/// in between, the secret exists but nobody knows its key ID. The next run finds it on the
+/// app by its display name and exact end date and removes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingSecret {
+    pub display_name: String,
+    /// Whole seconds (the engine sends it that way), so it compares exactly.
+    pub end: DateTime<Utc>,
+}
+
+/// The journal file's content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JournalEntry {
+    pub version: u32,
+    pub run_id: String,
+    pub started: DateTime<Utc>,
+    pub updated: DateTime<Utc>,
+    /// The process that writes it: a journal of a process that still runs is not an
+    /// interrupted run.
+    pub pid: u32,
+    pub tenant_id: String,
+    pub profile: String,
+    pub graph_url: String,
+    pub app_name: String,
+    /// Start dates of earlier runs this one continues.
+    #[serde(default)]
+    pub continues: Vec<DateTime<Utc>>,
+    pub app: Option<JournalApp>,
+    pub service_principal_id: Option<String>,
+    #[serde(default)]
+    pub secrets: Vec<JournalSecret>,
+    #[serde(default)]
+    pub pending_secrets: Vec<PendingSecret>,
+    pub grants_done: bool,
+    /// The engine got to its end (everything created, grants done or read).
+    pub completed: bool,
+}
+
+impl JournalEntry {
+    /// Secrets whose value nobody has seen.
+    pub fn unshown_secrets(&self) -> impl Iterator<Item = &JournalSecret> {
+        self.secrets.iter().filter(|s| !s.shown)
+    }
+
+    /// The run created or cleaned up nothing that a later run would need to know of.
+    pub fn is_empty(&self) -> bool {
+        self.app.is_none()
+            && self.service_principal_id.is_none()
+            && self.secrets.is_empty()
+            && self.pending_secrets.is_empty()
+    }
+}
+
+/// Why a journal could not be started.
+#[derive(Debug, thiserror::Error)]
+pub enum BeginError {
+    /// Another exowiz process is registering the same profile in the same tenant right now.
+    #[error(
+        "Another exowiz (process {pid}) is registering this profile in this tenant right now. Let it finish (or close it), then run this again."
+    )]
+    Busy { pid: u32 },
+    #[error("{0}")]
+    Io(#[from] io::Error),
+}
+
+/// This run's journal.
+#[derive(Debug)]
+pub struct Journal {
+    path: PathBuf,
+    entry: JournalEntry,
+}
+
+/// `journal-<hash>.json` for a tenant, profile and Graph URL. A loopback Graph URL counts
+/// without its port: `register --demo` starts the demo tenant (its state kept in the data
+/// directory) on another port each time, and must still find the journal of its last run.
+pub fn path_for(dir: &Path, tenant_id: &str, profile: &str, graph_url: &str) -> PathBuf {
+    let key = format!(
+        "{}\n{}\n{}",
+        tenant_id.trim().to_ascii_lowercase(),
+        profile,
+        cloud_of(graph_url)
+    );
+    let digest = Sha256::digest(key.as_bytes());
+    let hash: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    dir.join(format!("journal-{hash}.json"))
+}
+
+/// The Graph URL as far as it names a cloud: without the port of a loopback host.
+fn cloud_of(graph_url: &str) -> String {
+    match url::Url::parse(graph_url) {
+        Ok(mut url)
+            if url
+                .host_str()
+                .is_some_and(|h| h == "localhost" || h == "127.0.0.1" || h == "[::1]") =>
+        {
+            let _ = url.set_port(None);
+            url.to_string()
+        }
+        _ => graph_url.to_string(),
+    }
+}
+
+/// The journal an earlier run left for this tenant, profile and Graph URL, if any.
+pub fn load(
+    dir: &Path,
+    tenant_id: &str,
+    profile: &str,
+    graph_url: &str,
+) -> io::Result<Option<JournalEntry>> {
+    read(&path_for(dir, tenant_id, profile, graph_url))
+}
+
+fn read(path: &Path) -> io::Result<Option<JournalEntry>> {
+    match std::fs::read(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{} is not readable: {e}", path.display()),
+            )
+        }),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+impl Journal {
+    /// Starts this run's journal and returns what an earlier, interrupted run left (`None`
+    /// when there is nothing). The new journal takes over the earlier run's app, service
+    /// principal, unshown secrets and pending secrets, so that what this run does not clean
+    /// up stays known to the next one; secrets that were shown are dropped (they are in use
+    /// and saved with the registration). When there was an earlier journal it is rewritten
+    /// at once under this process; otherwise the file appears with the first record.
+    ///
+    /// A journal whose process still runs (another exowiz working on the same registration)
+    /// is [`BeginError::Busy`]. An unreadable journal is set aside as `*.damaged` and
+    /// ignored.
+    pub fn begin(
+        dir: &Path,
+        tenant_id: &str,
+        profile: &str,
+        graph_url: &str,
+        app_name: &str,
+    ) -> Result<(Self, Option<JournalEntry>), BeginError> {
+        let path = path_for(dir, tenant_id, profile, graph_url);
+        let previous = match read(&path) {
+            Ok(p) => p,
+            Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+                tracing::warn!(error = %e, "damaged journal set aside");
+                let _ = std::fs::rename(&path, path.with_extension("damaged"));
+                None
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if let Some(p) = &previous
+            && another_exowiz_runs(p.pid)
+        {
+            return Err(BeginError::Busy { pid: p.pid });
+        }
+        let now = Utc::now();
+        let mut entry = JournalEntry {
+            version: VERSION,
+            run_id: uuid::Uuid::new_v4().to_string(),
+            started: now,
+            updated: now,
+            pid: std::process::id(),
+            tenant_id: tenant_id.to_string(),
+            profile: profile.to_string(),
+            graph_url: graph_url.to_string(),
+            app_name: app_name.to_string(),
+            continues: Vec::new(),
+            app: None,
+            service_principal_id: None,
+            secrets: Vec::new(),
+            pending_secrets: Vec::new(),
+            grants_done: false,
+            completed: false,
+        };
+        let previous = previous.filter(|p| !p.is_empty());
+        if let Some(p) = &previous {
+            entry.continues = p.continues.clone();
+            entry.continues.push(p.started);
+            entry.app = p.app.clone();
+            entry.service_principal_id = p.service_principal_id.clone();
+            entry.secrets = p.unshown_secrets().cloned().collect();
+            entry.pending_secrets = p.pending_secrets.clone();
+        }
+        let mut journal = Self { path, entry };
+        if previous.is_some() {
+            journal.write()?;
+        }
+        Ok((journal, previous))
+    }
+
+    pub fn entry(&self) -> &JournalEntry {
+        &self.entry
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The app this run created (`created`) or found. A different app than the one an earlier
+    /// run recorded replaces it.
+    pub fn record_app(
+        &mut self,
+        object_id: &str,
+        client_id: &str,
+        created: bool,
+    ) -> io::Result<()> {
+        let created_before = self
+            .entry
+            .app
+            .as_ref()
+            .is_some_and(|a| a.object_id == object_id && a.created_by_this_run);
+        let same = self
+            .entry
+            .app
+            .as_ref()
+            .is_some_and(|a| a.object_id == object_id);
+        if !same {
+            self.entry.service_principal_id = None;
+        }
+        let recorded = match &self.entry.app {
+            Some(a) if same => a.recorded,
+            _ => Utc::now(),
+        };
+        self.entry.app = Some(JournalApp {
+            object_id: object_id.to_string(),
+            client_id: client_id.to_string(),
+            created_by_this_run: created || created_before,
+            recorded,
+        });
+        self.write()
+    }
+
+    /// An `addPassword` is about to be sent.
+    pub fn record_secret_pending(
+        &mut self,
+        display_name: &str,
+        end: DateTime<Utc>,
+    ) -> io::Result<()> {
+        self.entry.pending_secrets.push(PendingSecret {
+            display_name: display_name.to_string(),
+            end: end.trunc_subsecs(0),
+        });
+        self.write()
+    }
+
+    /// `addPassword` answered with `key_id`; its value has not been shown yet. Clears the
+    /// pending entry of the same end date.
+    pub fn record_secret(&mut self, key_id: &str, end: DateTime<Utc>) -> io::Result<()> {
+        self.forget_pending(end);
+        if !self.entry.secrets.iter().any(|s| s.key_id == key_id) {
+            self.entry.secrets.push(JournalSecret {
+                key_id: key_id.to_string(),
+                end,
+                shown: false,
+            });
+        }
+        self.write()
+    }
+
+    /// Forgets a pending `addPassword` (it was answered, or its secret was found and removed,
+    /// or there is none).
+    pub fn forget_pending(&mut self, end: DateTime<Utc>) {
+        let end = end.trunc_subsecs(0);
+        self.entry.pending_secrets.retain(|p| p.end != end);
+    }
+
+    /// Forgets every pending `addPassword` and writes the journal.
+    pub fn clear_pending(&mut self) -> io::Result<()> {
+        if self.entry.pending_secrets.is_empty() {
+            return Ok(());
+        }
+        self.entry.pending_secrets.clear();
+        self.write()
+    }
+
+    /// The secret `key_id` was removed from the app (or was not there any more).
+    pub fn record_secret_removed(&mut self, key_id: &str) -> io::Result<()> {
+        self.entry.secrets.retain(|s| s.key_id != key_id);
+        self.write()
+    }
+
+    pub fn record_service_principal(&mut self, id: &str) -> io::Result<()> {
+        self.entry.service_principal_id = Some(id.to_string());
+        self.write()
+    }
+
+    /// The grants were made (or read, without `--grant-consent`).
+    pub fn record_grants(&mut self) -> io::Result<()> {
+        self.entry.grants_done = true;
+        self.write()
+    }
+
+    /// The engine got to its end; what is left is handing over the secret.
+    pub fn record_completed(&mut self) -> io::Result<()> {
+        self.entry.completed = true;
+        self.write()
+    }
+
+    /// The value of the secret `key_id` was shown (printed, revealed or copied). Returns
+    /// whether the journal knows this secret.
+    pub fn mark_shown(&mut self, key_id: &str) -> io::Result<bool> {
+        let Some(secret) = self.entry.secrets.iter_mut().find(|s| s.key_id == key_id) else {
+            return Ok(false);
+        };
+        if !secret.shown {
+            secret.shown = true;
+            self.write()?;
+        }
+        Ok(true)
+    }
+
+    /// The run is over as far as the journal goes: the file is deleted when the run
+    /// completed and every secret it holds was shown (nothing is left to continue); otherwise
+    /// it stays for the next run. Returns whether it was deleted.
+    pub fn finish(self) -> io::Result<bool> {
+        let e = &self.entry;
+        let done = e.completed && e.secrets.iter().all(|s| s.shown) && e.pending_secrets.is_empty();
+        if !done {
+            return Ok(false);
+        }
+        match std::fs::remove_file(&self.path) {
+            Ok(()) => Ok(true),
+            Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(true),
+            Err(err) => Err(err),
+        }
+    }
+
+    fn write(&mut self) -> io::Result<()> {
+        self.entry.updated = Utc::now();
+        self.entry.pid = std::process::id();
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let text = serde_json::to_vec_pretty(&self.entry).map_err(io::Error::other)?;
+        write_atomically(&self.path, &text)
+    }
+}
+
+/// Is `pid` another running exowiz? Only known on Linux (`/proc/<pid>/exe` names the same
+/// program); elsewhere, and for this process itself, the answer is no, so an interrupted run
+/// is always continued.
+fn another_exowiz_runs(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return false;
+    }
+    #[cfg(target_os = "linux")]
+    {
+        let Ok(theirs) = std::fs::read_link(format!("/proc/{pid}/exe")) else {
+            return false;
+        };
+        let Ok(ours) = std::env::current_exe() else {
+            return false;
+        };
+        let name = |p: &Path| {
+            p.file_name().map(|n| {
+                n.to_string_lossy()
+                    .trim_end_matches(" (deleted)")
+                    .to_string()
+            })
+        };
+        name(&theirs).is_some() && name(&theirs) == name(&ours)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        false
+    }
+}
+
+/// For tests: `EXOWIZ_TEST_ABORT_AFTER=<step>` makes a debug build abort right after the
+/// journal recorded `step` (app, secret, service_principal, grants, completed; and
+/// secret_unrecorded: the secret exists but its answer was not recorded yet): like a killed
+/// process, without destructors or cleanup. Release builds ignore it.
+pub fn test_abort_point(step: &str) {
+    #[cfg(debug_assertions)]
+    if std::env::var("EXOWIZ_TEST_ABORT_AFTER").is_ok_and(|s| s == step) {
+        eprintln!("EXOWIZ_TEST_ABORT_AFTER={step}: aborting");
+        std::process::abort();
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = step;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const URL: &str = "http://127.0.0.1:1/";
+
+    fn begin(dir: &Path) -> (Journal, Option<JournalEntry>) {
+        Journal::begin(dir, "T1", "officemaster", URL, "OfficeMaster EWS").unwrap()
+    }
+
+    #[test]
+    fn one_file_per_tenant_profile_and_cloud() {
+        let dir = Path::new("/d");
+        let a = path_for(dir, "T1", "officemaster", URL);
+        assert_eq!(a, path_for(dir, "t1", "officemaster", URL));
+        assert_ne!(a, path_for(dir, "t1", "moveit", URL));
+        assert_ne!(
+            a,
+            path_for(dir, "t1", "officemaster", "https://graph.microsoft.com/")
+        );
+        // The demo tenant's port changes from run to run; a real cloud's URL counts whole.
+        assert_eq!(
+            a,
+            path_for(dir, "t1", "officemaster", "http://127.0.0.1:2/")
+        );
+        assert_ne!(
+            path_for(dir, "t1", "officemaster", "https://graph.example:1/"),
+            path_for(dir, "t1", "officemaster", "https://graph.example:2/")
+        );
+        let name = a.file_name().unwrap().to_str().unwrap();
+        assert!(
+            name.starts_with("journal-") && name.ends_with(".json"),
+            "{name}"
+        );
+        assert_eq!(name.len(), "journal-".len() + 16 + ".json".len());
+    }
+
+    #[test]
+    fn nothing_is_written_before_the_first_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let (journal, previous) = begin(dir.path());
+        assert!(previous.is_none());
+        assert!(!journal.path().exists());
+        assert!(
+            !journal.finish().unwrap(),
+            "not completed: nothing to delete"
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn records_steps_and_finish_deletes_only_a_completed_shown_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut j, _) = begin(dir.path());
+        let end = Utc::now();
+        j.record_app("obj-1", "client-1", true).unwrap();
+        j.record_secret_pending("OfficeMaster (exowiz)", end)
+            .unwrap();
+        j.record_secret("key-1", end).unwrap();
+        j.record_service_principal("sp-1").unwrap();
+        j.record_grants().unwrap();
+        let on_disk = load(dir.path(), "t1", "officemaster", URL)
+            .unwrap()
+            .unwrap();
+        assert_eq!(on_disk.app.as_ref().unwrap().client_id, "client-1");
+        assert!(on_disk.app.as_ref().unwrap().created_by_this_run);
+        assert_eq!(on_disk.service_principal_id.as_deref(), Some("sp-1"));
+        assert_eq!(on_disk.secrets.len(), 1);
+        assert!(!on_disk.secrets[0].shown);
+        assert!(
+            on_disk.pending_secrets.is_empty(),
+            "answered: no longer pending"
+        );
+        assert!(on_disk.grants_done && !on_disk.completed);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(j.path()).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+
+        j.record_completed().unwrap();
+        assert!(j.mark_shown("key-1").unwrap());
+        assert!(!j.mark_shown("other").unwrap());
+        let path = j.path().to_path_buf();
+        assert!(j.finish().unwrap());
+        assert!(!path.exists());
+    }
+
+    #[test]
+    fn an_unshown_secret_keeps_the_journal_and_the_next_run_takes_it_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut j, _) = begin(dir.path());
+        let end = Utc::now();
+        j.record_app("obj-1", "client-1", true).unwrap();
+        j.record_secret("shown-key", end).unwrap();
+        j.mark_shown("shown-key").unwrap();
+        j.record_secret("key-1", end).unwrap();
+        j.record_secret_pending("x (exowiz)", end + chrono::Duration::days(1))
+            .unwrap();
+        j.record_completed().unwrap();
+        let first_started = j.entry().started;
+        assert!(!j.finish().unwrap(), "key-1 was never shown");
+
+        let (mut next, previous) = begin(dir.path());
+        let previous = previous.expect("the earlier run is reported");
+        assert_eq!(previous.started, first_started);
+        let e = next.entry();
+        assert_eq!(e.continues, [first_started]);
+        assert_eq!(e.app.as_ref().unwrap().object_id, "obj-1");
+        let keys: Vec<&str> = e.secrets.iter().map(|s| s.key_id.as_str()).collect();
+        assert_eq!(keys, ["key-1"], "the shown secret is not carried over");
+        assert_eq!(e.pending_secrets.len(), 1);
+        assert!(
+            !e.completed && !e.grants_done,
+            "this run has done nothing yet"
+        );
+
+        next.record_secret_removed("key-1").unwrap();
+        next.clear_pending().unwrap();
+        next.record_app("obj-1", "client-1", false).unwrap();
+        assert!(
+            next.entry().app.as_ref().unwrap().created_by_this_run,
+            "still the app the interrupted run created"
+        );
+    }
+
+    #[test]
+    fn a_run_that_recorded_nothing_is_not_an_interrupted_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut j, _) = begin(dir.path());
+        j.clear_pending().unwrap();
+        j.write().unwrap();
+        let (_, previous) = begin(dir.path());
+        assert!(previous.is_none());
+    }
+
+    #[test]
+    fn a_damaged_journal_is_set_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = path_for(dir.path(), "t1", "officemaster", URL);
+        std::fs::write(&path, b"{half").unwrap();
+        let (_, previous) = begin(dir.path());
+        assert!(previous.is_none());
+        assert!(path.with_extension("damaged").exists());
+    }
+
+    #[test]
+    fn a_journal_of_this_process_or_a_dead_one_is_not_busy() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut j, _) = begin(dir.path());
+        j.record_app("obj-1", "client-1", true).unwrap();
+        // Ours: continued (the wizard registering again).
+        assert!(begin(dir.path()).1.is_some());
+        // A process that does not exist.
+        let mut entry = load(dir.path(), "t1", "officemaster", URL)
+            .unwrap()
+            .unwrap();
+        entry.pid = u32::MAX - 1;
+        write_atomically(j.path(), &serde_json::to_vec(&entry).unwrap()).unwrap();
+        assert!(begin(dir.path()).1.is_some());
+    }
+
+    /// Sleeps when started by `a_journal_of_another_running_exowiz_is_busy` (a second process
+    /// of the same program); does nothing in a normal test run.
+    #[test]
+    fn helper_process_that_waits() {
+        if std::env::var_os("EXOWIZ_JOURNAL_TEST_WAIT").is_some() {
+            std::thread::sleep(std::time::Duration::from_secs(30));
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_journal_of_another_running_exowiz_is_busy() {
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "store::journal::tests::helper_process_that_waits",
+                "--test-threads",
+                "1",
+            ])
+            .env("EXOWIZ_JOURNAL_TEST_WAIT", "1")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let pid = child.id();
+        let dir = tempfile::tempdir().unwrap();
+        let (mut j, _) = begin(dir.path());
+        j.record_app("obj-1", "client-1", true).unwrap();
+        let mut entry = j.entry().clone();
+        entry.pid = pid;
+        write_atomically(j.path(), &serde_json::to_vec(&entry).unwrap()).unwrap();
+        let busy = Journal::begin(dir.path(), "t1", "officemaster", URL, "OfficeMaster EWS");
+        child.kill().unwrap();
+        child.wait().unwrap();
+        match busy {
+            Err(BeginError::Busy { pid: p }) => assert_eq!(p, pid),
+            other => panic!("expected Busy, got {other:?}"),
+        }
+        // Once it has ended, its journal is an interrupted run.
+        assert!(begin(dir.path()).1.is_some());
+    }
+
+    #[test]
+    fn the_file_never_holds_more_than_ids_dates_and_flags() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut j, _) = begin(dir.path());
+        j.record_app("obj-1", "client-1", true).unwrap();
+        j.record_secret("key-1", Utc::now()).unwrap();
+        let text = std::fs::read_to_string(j.path()).unwrap();
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let keys: Vec<&str> = value
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| k.as_str())
+            .collect();
+        for bad in [
+            "secret_text",
+            "secretText",
+            "value",
+            "token",
+            "access_token",
+        ] {
+            assert!(!keys.contains(&bad), "{bad} in {keys:?}");
+        }
+        assert_eq!(
+            value["secrets"][0]
+                .as_object()
+                .unwrap()
+                .keys()
+                .collect::<Vec<_>>(),
+            ["end", "key_id", "shown"]
+        );
+    }
+}
