@@ -9,7 +9,7 @@ mod wizard_support;
 use exowiz::emulator::{DEMO_TENANT_ID, Emulator, EmulatorConfig};
 use std::path::Path;
 use std::time::Duration;
-use wizard_support::drive::{enter_until, marker, wait};
+use wizard_support::drive::{enter_until, marker, wait, wait_for_output};
 use wizard_support::pty::{Key, Pty};
 
 /// Runs the wizard for the profile at `index` in the welcome list; `transport` says whether the
