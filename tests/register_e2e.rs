@@ -399,3 +399,64 @@ async fn the_demo_flag_keeps_the_demo_tenant_between_runs() {
         );
     }
 }
+
+/// An app another tool made, watched since `exowiz check` saved it, is never taken over by a
+/// later `register` of the same profile: that creates exowiz's own app.
+#[tokio::test(flavor = "multi_thread")]
+async fn register_never_takes_over_an_app_check_adopted() {
+    let emu = emulator(quick_config()).await;
+    let data = tempfile::tempdir().unwrap();
+    let token = admin_token(&emu);
+    let hr = graph_get(&emu, "applications?$filter=displayName eq 'HR Portal'").await;
+    let hr_app_id = hr["value"][0]["appId"].as_str().unwrap().to_string();
+    let out = exowiz(
+        &emu,
+        data.path(),
+        Some(&token),
+        &[
+            "check",
+            "--app-id",
+            &hr_app_id,
+            "--profile",
+            "custom",
+            "--json",
+        ],
+    )
+    .await;
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let out = exowiz(
+        &emu,
+        data.path(),
+        Some(&token),
+        &[
+            "register",
+            "--profile",
+            "custom",
+            "--permission",
+            "graph:Mail.Send:application",
+            "--json",
+        ],
+    )
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json = stdout_json(&out);
+    assert_ne!(
+        json["client_id"].as_str().unwrap(),
+        hr_app_id,
+        "HR Portal was not taken over"
+    );
+    let hr_after = graph_get(&emu, &format!("applications(appId='{hr_app_id}')")).await;
+    assert_eq!(
+        hr_after["passwordCredentials"], hr["value"][0]["passwordCredentials"],
+        "HR Portal untouched"
+    );
+}

@@ -24,6 +24,7 @@ fn save(dir: &std::path::Path, name: &str, days_left: i64) {
             }],
             graph_url: "https://graph.microsoft.com/".into(),
             updated: now,
+            adopted: false,
         })
         .unwrap();
 }

@@ -224,6 +224,7 @@ impl Report {
                 .collect(),
             graph_url: graph_url.to_string(),
             updated: now,
+            adopted: true,
         }
     }
 

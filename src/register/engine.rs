@@ -355,6 +355,7 @@ pub async fn register(
             secrets,
             graph_url: graph_url.clone(),
             updated: Utc::now(),
+            adopted: false,
         };
         if let Err(e) = store.upsert(record) {
             notes.push(format!(

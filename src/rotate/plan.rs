@@ -274,6 +274,7 @@ pub fn saved_after(
             secrets,
             graph_url: ctx.graph_url.to_string(),
             updated: ctx.now,
+            adopted: true,
         },
     }
 }

@@ -114,6 +114,7 @@ mod tests {
                 .collect(),
             graph_url: "https://graph.microsoft.com/".into(),
             updated: now,
+            adopted: false,
         }
     }
 

@@ -48,6 +48,10 @@ pub struct SavedRegistration {
     /// Graph base URL the registration lives behind (tells the demo tenant from a real one).
     pub graph_url: String,
     pub updated: DateTime<Utc>,
+    /// Made elsewhere (by hand or another tool) and only watched by exowiz since `check` or
+    /// `rotate` met it: `register` never takes such an app over as "its" app for the profile.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub adopted: bool,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -103,16 +107,23 @@ impl Store {
         graph_url: &str,
     ) -> io::Result<Option<SavedRegistration>> {
         Ok(self.load()?.into_iter().find(|r| {
-            r.tenant_id.eq_ignore_ascii_case(tenant_id)
+            !r.adopted
+                && r.tenant_id.eq_ignore_ascii_case(tenant_id)
                 && r.profile == profile
                 && r.graph_url == graph_url
         }))
     }
 
-    /// Inserts or replaces (same tenant and client ID) a registration.
-    pub fn upsert(&self, reg: SavedRegistration) -> io::Result<()> {
+    /// Inserts or replaces (same tenant and client ID) a registration. An app exowiz registered
+    /// stays its own even when `check` or `rotate` saves it again as adopted.
+    pub fn upsert(&self, mut reg: SavedRegistration) -> io::Result<()> {
         let mut all = self.load()?;
-        all.retain(|r| !(r.tenant_id == reg.tenant_id && r.client_id == reg.client_id));
+        let same =
+            |r: &SavedRegistration| r.tenant_id == reg.tenant_id && r.client_id == reg.client_id;
+        if all.iter().any(|r| same(r) && !r.adopted) {
+            reg.adopted = false;
+        }
+        all.retain(|r| !same(r));
         all.push(reg);
         self.save(&StoreFile { registrations: all })
     }
@@ -159,6 +170,7 @@ mod tests {
             secrets: vec![],
             graph_url: "http://127.0.0.1:1/".into(),
             updated: Utc::now(),
+            adopted: false,
         }
     }
 
@@ -186,6 +198,37 @@ mod tests {
                 .unwrap()
                 .is_none()
         );
+    }
+
+    #[test]
+    fn an_adopted_app_is_never_found_as_the_profiles_own_but_a_registered_one_stays_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        let adopted = SavedRegistration {
+            adopted: true,
+            ..reg("other-tool")
+        };
+        store.upsert(adopted).unwrap();
+        assert!(
+            store
+                .find("t1", "officemaster", "http://127.0.0.1:1/")
+                .unwrap()
+                .is_none()
+        );
+        store.upsert(reg("mine")).unwrap();
+        // `check` saving exowiz's own app again (as adopted) does not make it foreign.
+        store
+            .upsert(SavedRegistration {
+                adopted: true,
+                ..reg("mine")
+            })
+            .unwrap();
+        let found = store
+            .find("t1", "officemaster", "http://127.0.0.1:1/")
+            .unwrap()
+            .unwrap();
+        assert_eq!(found.client_id, "mine");
+        assert!(!found.adopted);
     }
 
     #[test]
