@@ -6,9 +6,8 @@
 use super::Fix;
 use super::compare::describe;
 use crate::graph::{
-    self, Application, ApplicationPatch, RedirectUris, RequiredResourceAccess, ResourceAccess,
+    Application, ApplicationPatch, RedirectUris, RequiredResourceAccess, ResourceAccess,
 };
-use crate::profile::PermissionType;
 
 /// True for the fixes that change the app registration itself.
 pub fn changes_app(fix: &Fix) -> bool {
@@ -32,32 +31,13 @@ pub fn union_patch(app: &Application, fixes: &[&Fix]) -> Option<ApplicationPatch
                 for p in permissions {
                     let access = ResourceAccess {
                         id: p.id.clone(),
-                        kind: match p.kind {
-                            PermissionType::Application => graph::PermissionType::Role,
-                            PermissionType::Delegated => graph::PermissionType::Scope,
-                        },
+                        kind: p.kind.graph_kind(),
                     };
-                    let resource = p.api.app_id();
-                    match rra
-                        .iter_mut()
-                        .find(|r| r.resource_app_id.eq_ignore_ascii_case(resource))
-                    {
-                        Some(have) => {
-                            if !have.resource_access.iter().any(|a| {
-                                a.id.eq_ignore_ascii_case(&access.id) && a.kind == access.kind
-                            }) {
-                                have.resource_access.push(access);
-                                rra_changed = true;
-                            }
-                        }
-                        None => {
-                            rra.push(RequiredResourceAccess {
-                                resource_app_id: resource.to_string(),
-                                resource_access: vec![access],
-                            });
-                            rra_changed = true;
-                        }
-                    }
+                    let wanted = RequiredResourceAccess {
+                        resource_app_id: p.api.app_id().to_string(),
+                        resource_access: vec![access],
+                    };
+                    rra_changed |= crate::register::engine::add_resource_access(&mut rra, &wanted);
                 }
             }
             Fix::AddRedirectUris { public_client, web } => {

@@ -81,11 +81,11 @@ pub enum PermissionType {
 }
 
 impl PermissionType {
-    /// The `resourceAccess.type` value Graph uses.
-    pub fn graph_type(self) -> &'static str {
+    /// The `resourceAccess.type` Graph uses: `Role` (application) or `Scope` (delegated).
+    pub fn graph_kind(self) -> crate::graph::PermissionType {
         match self {
-            PermissionType::Application => "Role",
-            PermissionType::Delegated => "Scope",
+            PermissionType::Application => crate::graph::PermissionType::Role,
+            PermissionType::Delegated => crate::graph::PermissionType::Scope,
         }
     }
 

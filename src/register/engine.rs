@@ -14,7 +14,7 @@ use super::resolve::{ResolvedPermission, resolve};
 use super::{PermissionStatus, RegisterOutcome, RegisterRequest, validate};
 use crate::endpoints::Endpoints;
 use crate::graph::{
-    self, Application, ApplicationPatch, GraphClient, GraphError, MailboxState, NewApplication,
+    Application, ApplicationPatch, GraphClient, GraphError, MailboxState, NewApplication,
     OAuth2PermissionGrant, RedirectUris, RequiredResourceAccess, ResourceAccess, ServicePrincipal,
 };
 use crate::profile::{Api, PermissionType};
@@ -716,10 +716,7 @@ fn required_resource_access(resolved: &[ResolvedPermission]) -> Vec<RequiredReso
             .or_default()
             .push(ResourceAccess {
                 id: r.id.clone(),
-                kind: match r.permission.kind {
-                    PermissionType::Application => graph::PermissionType::Role,
-                    PermissionType::Delegated => graph::PermissionType::Scope,
-                },
+                kind: r.permission.kind.graph_kind(),
             });
     }
     by_api
@@ -733,32 +730,44 @@ fn required_resource_access(resolved: &[ResolvedPermission]) -> Vec<RequiredReso
 
 /// What must change on an existing app so that it has at least what the profile needs.
 /// Nothing the admin added by hand is taken away.
+/// Adds to `rra` whatever of `wanted` it lacks (same resource, same permission id and type);
+/// true when something was added. Nothing is ever taken away: permissions an admin added by
+/// hand stay. Shared by re-runs (`patch_towards`) and `check --fix`.
+pub fn add_resource_access(
+    rra: &mut Vec<RequiredResourceAccess>,
+    wanted: &RequiredResourceAccess,
+) -> bool {
+    match rra.iter_mut().find(|r| {
+        r.resource_app_id
+            .eq_ignore_ascii_case(&wanted.resource_app_id)
+    }) {
+        Some(have) => {
+            let mut added = false;
+            for access in &wanted.resource_access {
+                if !have
+                    .resource_access
+                    .iter()
+                    .any(|a| a.id.eq_ignore_ascii_case(&access.id) && a.kind == access.kind)
+                {
+                    have.resource_access.push(access.clone());
+                    added = true;
+                }
+            }
+            added
+        }
+        None => {
+            rra.push(wanted.clone());
+            true
+        }
+    }
+}
+
 fn patch_towards(app: &Application, wanted: &NewApplication) -> Option<ApplicationPatch> {
     let mut patch = ApplicationPatch::default();
     let mut rra = app.required_resource_access.clone();
     let mut rra_changed = false;
     for want in &wanted.required_resource_access {
-        match rra.iter_mut().find(|r| {
-            r.resource_app_id
-                .eq_ignore_ascii_case(&want.resource_app_id)
-        }) {
-            Some(have) => {
-                for access in &want.resource_access {
-                    if !have
-                        .resource_access
-                        .iter()
-                        .any(|a| a.id == access.id && a.kind == access.kind)
-                    {
-                        have.resource_access.push(access.clone());
-                        rra_changed = true;
-                    }
-                }
-            }
-            None => {
-                rra.push(want.clone());
-                rra_changed = true;
-            }
-        }
+        rra_changed |= add_resource_access(&mut rra, want);
     }
     if rra_changed {
         patch.required_resource_access = Some(rra);
@@ -1088,6 +1097,7 @@ async fn grant_missing(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::graph;
     use crate::profile::{self, InstallMode};
 
     fn request(profile_id: &str) -> RegisterRequest {
