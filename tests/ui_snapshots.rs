@@ -229,6 +229,13 @@ fn step_01_welcome() {
 }
 
 #[test]
+fn welcome_rotate_job() {
+    let mut s = state_at(Step::Welcome);
+    s.job = exowiz::wizard::state::Job::RotateSecret;
+    one_size("01_welcome_rotate_job", &s, 80, 24);
+}
+
+#[test]
 fn welcome_custom_profile() {
     let mut s = state_at(Step::Welcome);
     s.profile_index = s.profiles.iter().position(|p| p.id == "custom").unwrap();

@@ -251,6 +251,16 @@ fn enter(out: &mut Vec<Binding>, label_key: &'static str) {
 fn step_bindings(state: &WizardState, out: &mut Vec<Binding>) {
     match state.step {
         Step::Welcome => {
+            out.push(bar(
+                vec![plain(KeyCode::Left)],
+                Action::FocusPrev,
+                "key.choose_job",
+            ));
+            out.push(bar(
+                vec![plain(KeyCode::Right)],
+                Action::FocusNext,
+                "key.choose_job",
+            ));
             up_down(out, "key.choose_profile");
             enter(out, "key.next");
         }

@@ -334,9 +334,41 @@ pub enum Popup {
     ConfirmGrant,
 }
 
+/// What the wizard does this run (chosen on Welcome).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Job {
+    /// Register a new app (the ten steps of the manuals) — the default.
+    #[default]
+    NewRegistration,
+    /// A new client secret for an existing app (`exowiz rotate`).
+    RotateSecret,
+    /// Compare an existing registration with its profile (`exowiz check`).
+    CheckRegistration,
+}
+
+impl Job {
+    /// All jobs in the order the welcome screen lists them.
+    pub const ALL: [Job; 3] = [
+        Job::NewRegistration,
+        Job::RotateSecret,
+        Job::CheckRegistration,
+    ];
+
+    /// Message-catalogue key of the job's name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Job::NewRegistration => "welcome.job_new",
+            Job::RotateSecret => "welcome.job_rotate",
+            Job::CheckRegistration => "welcome.job_check",
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct WizardState {
     pub step: Step,
+    /// What this run does (Welcome's first choice).
+    pub job: Job,
     /// Connector profiles in the manuals' order; the welcome list.
     pub profiles: Vec<Profile>,
     /// Selected profile (index into `profiles`).
@@ -388,6 +420,7 @@ impl WizardState {
             .unwrap_or_default();
         Self {
             step: Step::Welcome,
+            job: Job::default(),
             profiles,
             profile_index: 0,
             browser_available,

@@ -18,6 +18,7 @@ mod register;
 mod sign_in;
 mod transport;
 mod verify_done;
+mod welcome;
 
 pub(super) mod support {
     use crate::graph::MailboxState;
