@@ -652,3 +652,65 @@ fn links_are_reported_where_they_are_drawn() {
     terminal.draw(|f| covered = ui::draw_linked(f, &s)).unwrap();
     assert!(covered.len() < links.len());
 }
+
+// ---- Rotate job ---------------------------------------------------------------------------
+
+fn rotate_state(step: Step) -> WizardState {
+    let mut s = state_at(step);
+    s.job = exowiz::wizard::state::Job::RotateSecret;
+    s
+}
+
+fn rotate_secrets() -> exowiz::wizard::state::AppSecrets {
+    use exowiz::rotate::SecretInfo;
+    let secret = |name: &str, hint: &str, end: DateTime<Utc>, days: i64| SecretInfo {
+        key_id: format!("key-{name}"),
+        display_name: Some(name.into()),
+        hint: Some(hint.into()),
+        start: None,
+        end: Some(end),
+        days_left: Some(days),
+        expired: days < 0,
+        due: days < 30,
+    };
+    exowiz::wizard::state::AppSecrets {
+        display_name: "OfficeMaster EWS".into(),
+        client_id: CLIENT_ID.into(),
+        tenant_id: TENANT_ID.into(),
+        secrets: vec![
+            secret("OfficeMaster 2026-01", "Zx9", at(2026, 12, 3, 0, 0), 12),
+            secret("OfficeMaster 2024-11", "Pq4", at(2025, 11, 20, 0, 0), -7),
+        ],
+        apis: vec![Api::Exchange, Api::Graph],
+        months: 24,
+    }
+}
+
+#[test]
+fn rotate_app_step() {
+    let mut s = rotate_state(Step::App);
+    s.accounts.browser.apps = Check::Done(apps());
+    both_sizes("r1_rotate_app", &s);
+}
+
+#[test]
+fn rotate_secrets_step() {
+    let mut s = rotate_state(Step::Secrets);
+    s.rotate.secrets = Check::Done(rotate_secrets());
+    s.rotate.months = 24;
+    both_sizes("r2_rotate_secrets", &s);
+}
+
+#[test]
+fn rotate_secrets_creating_and_failed() {
+    let mut s = rotate_state(Step::Secrets);
+    s.rotate.secrets = Check::Done(rotate_secrets());
+    s.rotate.months = 12;
+    s.rotate.creating = true;
+    one_size("r2_rotate_secrets_creating", &s, 80, 24);
+    s.rotate.creating = false;
+    s.rotate.error = Some("Microsoft Graph refused: the app has too many secrets.".into());
+    one_size("r2_rotate_secrets_error", &s, 80, 24);
+    s.rotate.secrets = Check::Failed("There is no app registration with this client ID.".into());
+    one_size("r2_rotate_secrets_failed", &s, 80, 24);
+}

@@ -170,6 +170,8 @@ fn msg_kind(msg: &Msg) -> &'static str {
         Msg::ConsentPolled { .. } => "ConsentPolled",
         Msg::ConsentGranted { .. } => "ConsentGranted",
         Msg::Verified { .. } => "Verified",
+        Msg::SecretsLoaded { .. } => "SecretsLoaded",
+        Msg::SecretCreated { .. } => "SecretCreated",
         Msg::BrowserOpened { .. } => "BrowserOpened",
         Msg::Copied { .. } => "Copied",
         Msg::ClipboardCleared { .. } => "ClipboardCleared",

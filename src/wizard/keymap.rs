@@ -4,7 +4,9 @@
 //! (`text_input_focused`), printable keys type into it and never trigger a shortcut; F1 and
 //! Ctrl+C still work there.
 
-use super::state::{AccountsChoice, AccountsFocus, Popup, SignInPhase, VerifyState, WizardState};
+use super::state::{
+    AccountsChoice, AccountsFocus, Check, Popup, SignInPhase, VerifyState, WizardState,
+};
 use super::step::Step;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -308,6 +310,27 @@ fn step_bindings(state: &WizardState, out: &mut Vec<Binding>) {
             enter(out, "key.check_and_next");
         }
         Step::Accounts => accounts_bindings(state, out),
+        Step::App => {
+            up_down(out, "key.select_app");
+            enter(out, "key.choose_app");
+        }
+        Step::Secrets => match &state.rotate.secrets {
+            Check::Done(_) if !state.rotate.creating => {
+                out.push(bar(
+                    vec![plain(KeyCode::Left), ch('-')],
+                    Action::Decrease,
+                    "key.shorter",
+                ));
+                out.push(bar(
+                    vec![plain(KeyCode::Right), ch('+')],
+                    Action::Increase,
+                    "key.longer",
+                ));
+                enter(out, "key.create_secret");
+            }
+            Check::Failed(_) => enter(out, "key.retry"),
+            _ => {}
+        },
         Step::Review => {
             out.push(bar(
                 vec![plain(KeyCode::Left), plain(KeyCode::BackTab)],

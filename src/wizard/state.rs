@@ -24,6 +24,8 @@ pub struct Tickets {
     pub register: Ticket,
     pub consent: Ticket,
     pub verify: Ticket,
+    pub secrets: Ticket,
+    pub create_secret: Ticket,
     /// Source of fresh tickets (monotonic across all kinds).
     pub last_issued: Ticket,
 }
@@ -364,6 +366,44 @@ impl Job {
     }
 }
 
+/// The rotate job's app and secrets, as the executor read them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppSecrets {
+    pub display_name: String,
+    pub client_id: String,
+    /// The tenant the app is in (the signed-in one).
+    pub tenant_id: String,
+    /// Newest first, due and expired ones marked (`rotate::list_secrets`).
+    pub secrets: Vec<crate::rotate::SecretInfo>,
+    /// The APIs the new secret's token is checked against (`rotate::apis_of`).
+    pub apis: Vec<crate::profile::Api>,
+    /// Lifetime of a new secret: the product's, else 12 months.
+    pub months: u32,
+}
+
+/// A secret the rotate job made. `Debug` hides the value (SecretString).
+#[derive(Debug, Clone)]
+pub struct CreatedSecret {
+    pub key_id: String,
+    pub secret: SecretString,
+    pub hint: Option<String>,
+    pub end: Option<DateTime<Utc>>,
+}
+
+/// The rotate job's own state (the app browser is `accounts.browser`).
+#[derive(Debug, Default)]
+pub struct RotateState {
+    pub secrets: Check<AppSecrets>,
+    /// Lifetime of the new secret in months (1 to 24).
+    pub months: u32,
+    /// Creating the new secret runs.
+    pub creating: bool,
+    /// Why creating failed (Enter tries again).
+    pub error: Option<String>,
+    /// Key ID of the secret this run made.
+    pub new_key_id: Option<String>,
+}
+
 #[derive(Debug)]
 pub struct WizardState {
     pub step: Step,
@@ -389,6 +429,7 @@ pub struct WizardState {
     pub consent: ConsentState,
     pub verify: VerifyState,
     pub done: DoneState,
+    pub rotate: RotateState,
     pub clipboard: Option<ClipboardNotice>,
     pub status: Option<Status>,
     pub popup: Option<Popup>,
@@ -445,6 +486,7 @@ impl WizardState {
             consent: ConsentState::default(),
             verify: VerifyState::default(),
             done: DoneState::default(),
+            rotate: RotateState::default(),
             clipboard: None,
             status: None,
             popup: None,
@@ -477,7 +519,9 @@ impl WizardState {
                 .iter()
                 .any(|i| i.state == ItemState::Running)
             || self.consent.granting
-            || matches!(self.verify, VerifyState::Running);
+            || matches!(self.verify, VerifyState::Running)
+            || matches!(self.rotate.secrets, Check::Running)
+            || self.rotate.creating;
         let countdown = self
             .clipboard
             .as_ref()

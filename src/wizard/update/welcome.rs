@@ -27,7 +27,7 @@ pub(super) fn on_action(state: &mut WizardState, action: Action) -> Vec<Effect> 
         }
         Action::Next if !state.profiles.is_empty() => match state.job {
             Job::NewRegistration => advance(state),
-            Job::RotateSecret => not_in_wizard_yet(state, "rotate"),
+            Job::RotateSecret => advance(state),
             Job::CheckRegistration => not_in_wizard_yet(state, "check"),
         },
         _ => Vec::new(),

@@ -15,6 +15,7 @@ mod keys;
 mod navigation;
 mod notices;
 mod register;
+mod rotate;
 mod sign_in;
 mod transport;
 mod verify_done;
@@ -167,6 +168,9 @@ pub(super) mod support {
                 Effect::PollConsent { .. } => "PollConsent",
                 Effect::GrantConsent { .. } => "GrantConsent",
                 Effect::Verify { .. } => "Verify",
+                Effect::LoadSecrets { .. } => "LoadSecrets",
+                Effect::CreateSecret { .. } => "CreateSecret",
+                Effect::VerifyRotated { .. } => "VerifyRotated",
                 Effect::Copy { .. } => "Copy",
                 Effect::Quit => "Quit",
             })
@@ -183,7 +187,10 @@ pub(super) mod support {
             | Effect::Register { ticket, .. }
             | Effect::PollConsent { ticket, .. }
             | Effect::GrantConsent { ticket, .. }
-            | Effect::Verify { ticket, .. } => *ticket,
+            | Effect::Verify { ticket, .. }
+            | Effect::LoadSecrets { ticket, .. }
+            | Effect::CreateSecret { ticket, .. }
+            | Effect::VerifyRotated { ticket, .. } => *ticket,
             other => panic!("{other:?} carries no ticket"),
         }
     }
