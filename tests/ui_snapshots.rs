@@ -714,3 +714,42 @@ fn rotate_secrets_creating_and_failed() {
     s.rotate.secrets = Check::Failed("There is no app registration with this client ID.".into());
     one_size("r2_rotate_secrets_failed", &s, 80, 24);
 }
+
+/// Done after a rotation: the new secret, the older ones still there.
+fn rotate_done() -> WizardState {
+    let mut s = rotate_state(Step::Done);
+    s.rotate.secrets = Check::Done(rotate_secrets());
+    s.rotate.new_key_id = Some("5e6f7a8b-1c2d-4e3f-9a0b-c1d2e3f4a5b6".into());
+    if let Some(app) = s.app.as_mut() {
+        app.exchange_commands.clear();
+        app.notes.clear();
+        app.app_name = "OfficeMaster EWS".into();
+    }
+    s
+}
+
+#[test]
+fn rotate_done_offers_removing_the_older_secrets() {
+    both_sizes("r3_rotate_done", &rotate_done());
+}
+
+#[test]
+fn rotate_confirm_remove_old() {
+    let mut s = rotate_done();
+    s.popup = Some(Popup::ConfirmRemoveOld);
+    one_size("r3_rotate_confirm_remove", &s, 80, 24);
+}
+
+#[test]
+fn rotate_done_after_removal() {
+    let mut s = rotate_done();
+    s.rotate.removed = vec![
+        "key-OfficeMaster 2026-01".into(),
+        "key-OfficeMaster 2024-11".into(),
+    ];
+    s.status = Some(Status {
+        kind: StatusKind::Info,
+        text: "Removed 2 older secret(s): OfficeMaster 2026-01, OfficeMaster 2024-11.".into(),
+    });
+    one_size("r3_rotate_done_removed", &s, 80, 24);
+}

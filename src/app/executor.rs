@@ -268,6 +268,19 @@ impl Executor {
                     let _ = tx.send(Msg::Verified { ticket, result });
                 });
             }
+            Effect::RemoveOldSecrets {
+                ticket,
+                client_id,
+                keep,
+                key_ids,
+            } => {
+                let (shared, tx) = (self.shared.clone(), self.tx.clone());
+                self.spawn(async move {
+                    let result =
+                        rotate_jobs::remove_old(&shared, &client_id, &keep, &key_ids).await;
+                    let _ = tx.send(Msg::OldSecretsRemoved { ticket, result });
+                });
+            }
             Effect::Copy {
                 label,
                 value,
@@ -645,7 +658,7 @@ mod rotate_jobs {
     use crate::rotate::{self, RotateError, SaveContext};
     use crate::store::SavedRegistration;
     use crate::verify::{self, ApiRoles};
-    use crate::wizard::state::{AppSecrets, CreatedSecret, VerifyReport};
+    use crate::wizard::state::{AppSecrets, CreatedSecret, RemovedSecrets, VerifyReport};
     use chrono::Utc;
     use secrecy::SecretString;
 
@@ -739,6 +752,41 @@ mod rotate_jobs {
             secret: secret.secret_text,
             hint: secret.hint,
             end: secret.end,
+        })
+    }
+
+    /// Removes `key_ids` (never `keep`), then saves the registration like `exowiz rotate`.
+    pub(super) async fn remove_old(
+        shared: &Shared,
+        client_id: &str,
+        keep: &str,
+        key_ids: &[String],
+    ) -> Result<RemovedSecrets, String> {
+        let (graph, tenant_id, app, saved) = find(shared, client_id).await?;
+        let removal = rotate::remove_secrets(&graph, &app, keep, key_ids)
+            .await
+            .map_err(sentence)?;
+        tracing::info!(removed = removal.removed.len(), "removed older secrets");
+        if !removal.removed.is_empty()
+            && let Some(store) = &shared.config.store
+        {
+            let tenant_name = rotate::tenant_name(&graph, saved.as_ref()).await;
+            let graph_url = shared.config.endpoints.graph.to_string();
+            let ctx = SaveContext {
+                tenant_id: &tenant_id,
+                tenant_name,
+                graph_url: &graph_url,
+                now: Utc::now(),
+            };
+            if let Err(note) =
+                rotate::save(store, saved.as_ref(), &app, None, &removal.removed, &ctx)
+            {
+                tracing::warn!(%note, "removal not saved");
+            }
+        }
+        Ok(RemovedSecrets {
+            removed: removal.removed,
+            error: removal.error.map(|(_, e)| graph_sentence(e)),
         })
     }
 

@@ -172,6 +172,7 @@ fn msg_kind(msg: &Msg) -> &'static str {
         Msg::Verified { .. } => "Verified",
         Msg::SecretsLoaded { .. } => "SecretsLoaded",
         Msg::SecretCreated { .. } => "SecretCreated",
+        Msg::OldSecretsRemoved { .. } => "OldSecretsRemoved",
         Msg::BrowserOpened { .. } => "BrowserOpened",
         Msg::Copied { .. } => "Copied",
         Msg::ClipboardCleared { .. } => "ClipboardCleared",

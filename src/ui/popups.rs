@@ -21,6 +21,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &WizardState, popup: Popup) ->
         Popup::Help => help(state, width, usize::from(area.height)),
         Popup::ConfirmQuit => confirm_quit(state, width),
         Popup::ConfirmGrant => confirm_grant(state, width),
+        Popup::ConfirmRemoveOld => confirm_remove_old(state, width),
     };
     popup::draw(frame, area, &title, lines)
 }
@@ -145,4 +146,45 @@ fn confirm_grant(state: &WizardState, width: usize) -> (String, Vec<Line<'static
     lines.push(Line::default());
     lines.push(yes_no(state, t("grant.cancel"), t("grant.grant")));
     (t("grant.title").to_string(), lines)
+}
+
+fn confirm_remove_old(state: &WizardState, width: usize) -> (String, Vec<Line<'static>>) {
+    let mut lines = Vec::new();
+    let older = state.rotate.older_secrets();
+    para(
+        &mut lines,
+        &tf("remove_old.question", &[("n", &older.len().to_string())]),
+        theme::warn(),
+        width,
+    );
+    lines.push(Line::default());
+    for s in &older {
+        lines.push(Line::from(vec![
+            Span::raw("  • "),
+            Span::styled(s.label().to_string(), theme::title()),
+            Span::styled(
+                format!("  {}", s.hint.clone().unwrap_or_default()),
+                theme::dim(),
+            ),
+        ]));
+    }
+    lines.push(Line::default());
+    let hint = state
+        .app
+        .as_ref()
+        .and_then(|a| a.secret_hint.clone())
+        .unwrap_or_default();
+    para(
+        &mut lines,
+        &tf("remove_old.which", &[("hint", &hint)]),
+        Style::new(),
+        width,
+    );
+    lines.push(Line::default());
+    lines.push(yes_no(
+        state,
+        t("remove_old.cancel"),
+        t("remove_old.remove"),
+    ));
+    (t("remove_old.title").to_string(), lines)
 }

@@ -81,6 +81,14 @@ pub enum Effect {
         secret: SecretString,
         apis: Vec<Api>,
     },
+    /// Rotate job: remove `key_ids` from the app, never `keep` (the new secret), save the
+    /// registration; reports `OldSecretsRemoved`.
+    RemoveOldSecrets {
+        ticket: Ticket,
+        client_id: String,
+        keep: String,
+        key_ids: Vec<String>,
+    },
     /// Copy to the clipboard; secrets get `clear_after`.
     Copy {
         label: String,

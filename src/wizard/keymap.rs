@@ -44,6 +44,8 @@ pub enum Action {
     Cancel,
     /// Verify step: continue to Done although the check failed.
     Skip,
+    /// Done (rotate job): remove the older secrets (asks for confirmation first).
+    RemoveOld,
     /// Ctrl+U in a text field: clear it.
     ClearField,
 }
@@ -212,6 +214,16 @@ fn popup_bindings(popup: Popup, out: &mut Vec<Binding>) {
                 Action::Cancel,
                 "key.stay",
             ));
+        }
+        Popup::ConfirmRemoveOld => {
+            // The safe answer is the default: Enter cancels.
+            out.push(bar(
+                vec![ch('n'), plain(KeyCode::Esc), plain(KeyCode::Enter)],
+                Action::Cancel,
+                "key.cancel",
+            ));
+            out.push(bar(vec![ch('y')], Action::Confirm, "key.remove_now"));
+            out.push(help_only(vec![Key::ctrl('c')], Action::Quit, "key.quit"));
         }
         Popup::ConfirmGrant => {
             out.push(bar(
@@ -385,6 +397,9 @@ fn step_bindings(state: &WizardState, out: &mut Vec<Binding>) {
                 "key.reveal"
             };
             out.push(bar(vec![ch('r')], Action::Reveal, reveal));
+            if super::update::can_remove_old(state) {
+                out.push(bar(vec![ch('x')], Action::RemoveOld, "key.remove_old"));
+            }
             enter(out, "key.finish");
         }
     }

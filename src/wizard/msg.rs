@@ -2,8 +2,8 @@
 //! Job results carry the ticket of the job that produced them (see `state::Tickets`).
 
 use super::state::{
-    AppSecrets, AppSummary, ClipboardVia, CreatedSecret, RegisteredApp, TenantInfo, Ticket,
-    VerifyReport,
+    AppSecrets, AppSummary, ClipboardVia, CreatedSecret, RegisteredApp, RemovedSecrets, TenantInfo,
+    Ticket, VerifyReport,
 };
 use crate::graph::MailboxState;
 use crate::register::{PermissionStatus, RegisterEvent};
@@ -81,6 +81,10 @@ pub enum Msg {
     SecretCreated {
         ticket: Ticket,
         result: Result<CreatedSecret, String>,
+    },
+    OldSecretsRemoved {
+        ticket: Ticket,
+        result: Result<RemovedSecrets, String>,
     },
     BrowserOpened {
         result: Result<(), String>,

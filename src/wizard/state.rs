@@ -26,6 +26,7 @@ pub struct Tickets {
     pub verify: Ticket,
     pub secrets: Ticket,
     pub create_secret: Ticket,
+    pub remove_old: Ticket,
     /// Source of fresh tickets (monotonic across all kinds).
     pub last_issued: Ticket,
 }
@@ -334,6 +335,8 @@ pub enum Popup {
     ConfirmQuit,
     /// Grant admin consent from the tool (changes the tenant).
     ConfirmGrant,
+    /// Rotate job: remove the older secrets (products still using them stop working).
+    ConfirmRemoveOld,
 }
 
 /// What the wizard does this run (chosen on Welcome).
@@ -402,6 +405,31 @@ pub struct RotateState {
     pub error: Option<String>,
     /// Key ID of the secret this run made.
     pub new_key_id: Option<String>,
+    /// Removing the older secrets runs (Done, after the confirmation).
+    pub removing: bool,
+    /// Key IDs removed so far (Done offers the removal until every older one is gone).
+    pub removed: Vec<String>,
+}
+
+impl RotateState {
+    /// The app's secrets other than the new one that are not removed yet.
+    pub fn older_secrets(&self) -> Vec<&crate::rotate::SecretInfo> {
+        let Check::Done(app) = &self.secrets else {
+            return Vec::new();
+        };
+        app.secrets
+            .iter()
+            .filter(|s| Some(&s.key_id) != self.new_key_id.as_ref())
+            .filter(|s| !self.removed.contains(&s.key_id))
+            .collect()
+    }
+}
+
+/// What removing the older secrets did: the key IDs removed, and why it stopped early.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemovedSecrets {
+    pub removed: Vec<String>,
+    pub error: Option<String>,
 }
 
 #[derive(Debug)]
@@ -521,7 +549,8 @@ impl WizardState {
             || self.consent.granting
             || matches!(self.verify, VerifyState::Running)
             || matches!(self.rotate.secrets, Check::Running)
-            || self.rotate.creating;
+            || self.rotate.creating
+            || self.rotate.removing;
         let countdown = self
             .clipboard
             .as_ref()

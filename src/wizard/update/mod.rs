@@ -29,6 +29,7 @@ pub use done::{copy_label, focus_order as done_focus_order};
 pub use focus::{focused_field, highlighted_app};
 pub use register::checklist;
 pub use review::register_request;
+pub use rotate::can_remove_old;
 pub use transport::DEFAULT_MAILBOX_LOCAL_PART;
 
 use super::effect::Effect;
@@ -74,6 +75,7 @@ pub fn update(state: &mut WizardState, msg: Msg) -> Vec<Effect> {
         Msg::Verified { ticket, result } => verify::verified(state, ticket, result),
         Msg::SecretsLoaded { ticket, result } => rotate::secrets_loaded(state, ticket, result),
         Msg::SecretCreated { ticket, result } => rotate::secret_created(state, ticket, result),
+        Msg::OldSecretsRemoved { ticket, result } => rotate::old_removed(state, ticket, result),
         Msg::BrowserOpened { result } => notices::browser_opened(state, result),
         Msg::Copied {
             label,

@@ -2,12 +2,13 @@
 //! one; then the shared Verify and Done steps show and check it. Nothing is removed here.
 
 use super::{accounts, go_to, set_error, set_info};
-use crate::i18n::t;
+use crate::i18n::{t, tf};
 use crate::register::validate;
 use crate::wizard::effect::Effect;
 use crate::wizard::keymap::Action;
 use crate::wizard::state::{
-    AppSecrets, Check, CreatedSecret, RegisteredApp, Ticket, VerifyState, WizardState,
+    AppSecrets, Check, CreatedSecret, Job, Popup, RegisteredApp, RemovedSecrets, Ticket,
+    VerifyState, WizardState,
 };
 use crate::wizard::step::Step;
 
@@ -186,5 +187,87 @@ pub(super) fn verify_effect(state: &WizardState, ticket: Ticket) -> Option<Effec
 
 /// A rotation is running whose result would be lost.
 pub(super) fn running(state: &WizardState) -> bool {
-    matches!(state.rotate.secrets, Check::Running) || state.rotate.creating
+    matches!(state.rotate.secrets, Check::Running) || state.rotate.creating || state.rotate.removing
+}
+
+/// Done offers removing the older secrets: rotate job, a new secret made, older ones left,
+/// nothing being removed right now.
+pub fn can_remove_old(state: &WizardState) -> bool {
+    state.job == Job::RotateSecret
+        && state.rotate.new_key_id.is_some()
+        && !state.rotate.removing
+        && !state.rotate.older_secrets().is_empty()
+}
+
+/// `x` on Done: asks first (the product must already use the new secret).
+pub(super) fn ask_remove_old(state: &mut WizardState) -> Vec<Effect> {
+    if can_remove_old(state) {
+        state.popup = Some(Popup::ConfirmRemoveOld);
+    }
+    Vec::new()
+}
+
+/// Confirmed: remove every older secret, never the new one.
+pub(super) fn remove_old(state: &mut WizardState) -> Vec<Effect> {
+    if !can_remove_old(state) {
+        return Vec::new();
+    }
+    let key_ids: Vec<String> = state
+        .rotate
+        .older_secrets()
+        .iter()
+        .map(|s| s.key_id.clone())
+        .collect();
+    let (Some(keep), Some(app)) = (state.rotate.new_key_id.clone(), &state.app) else {
+        return Vec::new();
+    };
+    let client_id = app.client_id.clone();
+    let ticket = state.tickets.issue();
+    state.tickets.remove_old = ticket;
+    state.rotate.removing = true;
+    set_info(state, t("status.removing_old"));
+    vec![Effect::RemoveOldSecrets {
+        ticket,
+        client_id,
+        keep,
+        key_ids,
+    }]
+}
+
+pub(super) fn old_removed(
+    state: &mut WizardState,
+    ticket: Ticket,
+    result: Result<RemovedSecrets, String>,
+) -> Vec<Effect> {
+    if ticket != state.tickets.remove_old || !state.rotate.removing {
+        return Vec::new();
+    }
+    state.rotate.removing = false;
+    match result {
+        Ok(done) => {
+            let names: Vec<String> = match &state.rotate.secrets {
+                Check::Done(app) => done
+                    .removed
+                    .iter()
+                    .filter_map(|k| app.secrets.iter().find(|s| &s.key_id == k))
+                    .map(|s| s.label().to_string())
+                    .collect(),
+                _ => Vec::new(),
+            };
+            state.rotate.removed.extend(done.removed.iter().cloned());
+            let sentence = tf(
+                "status.removed_old",
+                &[
+                    ("n", &done.removed.len().to_string()),
+                    ("names", &names.join(", ")),
+                ],
+            );
+            match done.error {
+                Some(error) => set_error(state, format!("{sentence} {error}")),
+                None => set_info(state, sentence),
+            }
+        }
+        Err(sentence) => set_error(state, sentence),
+    }
+    Vec::new()
 }

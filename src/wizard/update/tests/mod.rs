@@ -171,6 +171,7 @@ pub(super) mod support {
                 Effect::LoadSecrets { .. } => "LoadSecrets",
                 Effect::CreateSecret { .. } => "CreateSecret",
                 Effect::VerifyRotated { .. } => "VerifyRotated",
+                Effect::RemoveOldSecrets { .. } => "RemoveOldSecrets",
                 Effect::Copy { .. } => "Copy",
                 Effect::Quit => "Quit",
             })
@@ -190,7 +191,8 @@ pub(super) mod support {
             | Effect::Verify { ticket, .. }
             | Effect::LoadSecrets { ticket, .. }
             | Effect::CreateSecret { ticket, .. }
-            | Effect::VerifyRotated { ticket, .. } => *ticket,
+            | Effect::VerifyRotated { ticket, .. }
+            | Effect::RemoveOldSecrets { ticket, .. } => *ticket,
             other => panic!("{other:?} carries no ticket"),
         }
     }

@@ -4,12 +4,14 @@ use super::support::*;
 use crate::profile::Api;
 use crate::rotate::SecretInfo;
 use crate::wizard::effect::Effect;
+use crate::wizard::keymap::{self, Action};
 use crate::wizard::msg::Msg;
 use crate::wizard::state::{
-    AppSecrets, Check, CreatedSecret, Job, Popup, VerifyReport, VerifyState, WizardState,
+    AppSecrets, Check, CreatedSecret, Job, Popup, RemovedSecrets, StatusKind, VerifyReport,
+    VerifyState, WizardState,
 };
 use crate::wizard::step::Step;
-use crate::wizard::update::{update, visible_steps};
+use crate::wizard::update::{can_remove_old, update, visible_steps};
 use crossterm::event::KeyCode;
 use secrecy::{ExposeSecret, SecretString};
 
@@ -33,7 +35,7 @@ fn app_secrets() -> AppSecrets {
         display_name: "OfficeMaster EWS".into(),
         client_id: CLIENT_ID.into(),
         tenant_id: CONTOSO_TENANT_ID.into(),
-        secrets: vec![secret_info("old", 10)],
+        secrets: vec![secret_info("old", 10), secret_info("older", -3)],
         apis: vec![Api::Exchange, Api::Graph],
         months: 24,
     }
@@ -300,4 +302,112 @@ fn verified_goes_to_done_and_quitting_asks_until_the_secret_was_handed_over() {
     letter(&mut state, 'r');
     assert!(state.done.secret_handed_over);
     assert_eq!(names(&enter(&mut state)), ["Quit"]);
+}
+
+#[test]
+fn x_on_done_asks_first_and_enter_cancels() {
+    let mut state = on_done();
+    assert!(can_remove_old(&state));
+    assert!(letter(&mut state, 'x').is_empty());
+    assert_eq!(state.popup, Some(Popup::ConfirmRemoveOld));
+    assert!(enter(&mut state).is_empty(), "Enter is Cancel");
+    assert_eq!(state.popup, None);
+    letter(&mut state, 'x');
+    assert!(letter(&mut state, 'n').is_empty());
+    assert_eq!(state.popup, None);
+}
+
+#[test]
+fn confirmed_removal_removes_every_older_secret_never_the_new_one() {
+    let mut state = on_done();
+    letter(&mut state, 'x');
+    let effects = letter(&mut state, 'y');
+    match &effects[..] {
+        [
+            Effect::RemoveOldSecrets {
+                client_id,
+                keep,
+                key_ids,
+                ..
+            },
+        ] => {
+            assert_eq!(client_id, CLIENT_ID);
+            assert_eq!(keep, KEY_ID);
+            assert_eq!(key_ids, &["key-old", "key-older"]);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(state.rotate.removing);
+    assert!(!can_remove_old(&state));
+    assert!(
+        !keymap::bindings(&state)
+            .iter()
+            .any(|b| b.action == Action::RemoveOld)
+    );
+    update(
+        &mut state,
+        Msg::OldSecretsRemoved {
+            ticket: ticket_of(&effects[0]),
+            result: Ok(RemovedSecrets {
+                removed: vec!["key-old".into(), "key-older".into()],
+                error: None,
+            }),
+        },
+    );
+    assert!(!state.rotate.removing);
+    let status = state.status.as_ref().unwrap();
+    assert_eq!(status.kind, StatusKind::Info);
+    assert!(status.text.contains("Removed 2"), "{}", status.text);
+    assert!(status.text.contains("old, older"), "{}", status.text);
+    assert!(!can_remove_old(&state), "nothing older is left");
+    assert!(letter(&mut state, 'x').is_empty());
+    assert_eq!(state.popup, None);
+}
+
+#[test]
+fn a_partial_removal_says_what_stopped_it_and_offers_the_rest() {
+    let mut state = on_done();
+    letter(&mut state, 'x');
+    let effects = letter(&mut state, 'y');
+    update(
+        &mut state,
+        Msg::OldSecretsRemoved {
+            ticket: ticket_of(&effects[0]),
+            result: Ok(RemovedSecrets {
+                removed: vec!["key-old".into()],
+                error: Some("Graph timed out.".into()),
+            }),
+        },
+    );
+    let status = state.status.as_ref().unwrap();
+    assert_eq!(status.kind, StatusKind::Error);
+    assert!(status.text.contains("Graph timed out."));
+    assert!(can_remove_old(&state));
+    assert_eq!(state.rotate.older_secrets().len(), 1);
+}
+
+#[test]
+fn stale_removal_results_are_ignored() {
+    let mut state = on_done();
+    let before = snapshot(&state);
+    update(
+        &mut state,
+        Msg::OldSecretsRemoved {
+            ticket: 999,
+            result: Ok(RemovedSecrets {
+                removed: vec!["key-old".into()],
+                error: None,
+            }),
+        },
+    );
+    assert_eq!(snapshot(&state), before);
+}
+
+#[test]
+fn the_new_registration_job_never_offers_removal() {
+    let mut state = wizard("officemaster");
+    state.step = Step::Done;
+    state.rotate.new_key_id = Some(KEY_ID.into());
+    state.rotate.secrets = Check::Done(app_secrets());
+    assert!(!can_remove_old(&state));
 }
