@@ -753,3 +753,112 @@ fn rotate_done_after_removal() {
     });
     one_size("r3_rotate_done_removed", &s, 80, 24);
 }
+
+// ---- Check job ----------------------------------------------------------------------------
+
+fn check_report() -> Box<exowiz::check::Report> {
+    use exowiz::check::{Finding, FindingKind, Fix, FixId, ProfileSource, Report, Severity};
+    let finding = |severity, text: &str, fix: Option<(usize, Fix)>| Finding {
+        kind: FindingKind::Permission,
+        severity,
+        text: text.into(),
+        fix_id: fix.as_ref().map(|(n, _)| FixId(*n)),
+        fix: fix.map(|(_, f)| f),
+    };
+    let app = serde_json::from_value(serde_json::json!({
+        "id": APP_OBJECT_ID,
+        "appId": CLIENT_ID,
+        "displayName": "OfficeMaster EWS",
+    }))
+    .unwrap();
+    Box::new(Report {
+        tenant_id: TENANT_ID.into(),
+        tenant_name: "Contoso Ltd".into(),
+        app,
+        service_principal: None,
+        profile_id: "officemaster".into(),
+        profile: profile::by_id("officemaster").unwrap(),
+        profile_source: ProfileSource::Saved,
+        profile_reason: "saved by an earlier exowiz run".into(),
+        mode: exowiz::profile::InstallMode::CloudOnly,
+        permissions: Vec::new(),
+        consent_url: String::new(),
+        findings: vec![
+            finding(
+                Severity::Ok,
+                "Office 365 Exchange Online full_access_as_app (Application) is requested.",
+                None,
+            ),
+            finding(
+                Severity::Problem,
+                "Microsoft Graph User.Read.All (Application) is missing from the API permissions.",
+                Some((
+                    1,
+                    Fix::AddPermissions {
+                        permissions: Vec::new(),
+                    },
+                )),
+            ),
+            finding(
+                Severity::Warning,
+                "Allow public client flows is off; the connector's delegated sign-in needs it.",
+                Some((2, Fix::SetPublicClient { enabled: true })),
+            ),
+            finding(
+                Severity::Warning,
+                "The client secret expires in 12 days (3 Dec 2026).",
+                Some((
+                    3,
+                    Fix::RotateSecret {
+                        command: "exowiz rotate".into(),
+                    },
+                )),
+            ),
+        ],
+    })
+}
+
+fn check_state() -> WizardState {
+    let mut s = state_at(Step::Findings);
+    s.job = exowiz::wizard::state::Job::CheckRegistration;
+    s.check.report = Check::Done(check_report());
+    s
+}
+
+#[test]
+fn check_findings_step() {
+    let mut s = check_state();
+    s.check.selected = vec![exowiz::check::FixId(1)];
+    s.check.cursor = 1;
+    both_sizes("c1_check_findings", &s);
+}
+
+#[test]
+fn check_confirm_apply_fixes() {
+    let mut s = check_state();
+    s.check.selected = vec![exowiz::check::FixId(1), exowiz::check::FixId(2)];
+    s.popup = Some(Popup::ConfirmApplyFixes);
+    one_size("c1_check_confirm_apply", &s, 80, 24);
+}
+
+#[test]
+fn check_after_applying() {
+    let mut s = check_state();
+    if let Check::Done(report) = &mut s.check.report {
+        report.findings.truncate(1);
+    }
+    s.check.results = vec![
+        Ok("Added User.Read.All to the API permissions.".into()),
+        Err("Microsoft Graph refused to change the app: Authorization_RequestDenied.".into()),
+    ];
+    one_size("c1_check_applied", &s, 80, 24);
+}
+
+#[test]
+fn check_running_and_failed() {
+    let mut s = check_state();
+    s.check.report = Check::Running;
+    one_size("c1_check_running", &s, 80, 24);
+    s.check.report = Check::Failed("There is no app registration with this client ID.".into());
+    one_size("c1_check_failed", &s, 80, 24);
+}

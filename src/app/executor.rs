@@ -281,6 +281,24 @@ impl Executor {
                     let _ = tx.send(Msg::OldSecretsRemoved { ticket, result });
                 });
             }
+            Effect::RunCheck { ticket, client_id } => {
+                let (shared, tx) = (self.shared.clone(), self.tx.clone());
+                self.spawn(async move {
+                    let result = check_jobs::run(&shared, &client_id).await;
+                    let _ = tx.send(Msg::Checked { ticket, result });
+                });
+            }
+            Effect::ApplyFixes {
+                ticket,
+                report,
+                fixes,
+            } => {
+                let (shared, tx) = (self.shared.clone(), self.tx.clone());
+                self.spawn(async move {
+                    let result = check_jobs::apply(&shared, &report, &fixes).await;
+                    let _ = tx.send(Msg::FixesApplied { ticket, result });
+                });
+            }
             Effect::Copy {
                 label,
                 value,
@@ -815,5 +833,63 @@ mod rotate_jobs {
                 .collect(),
             missing: Vec::new(),
         })
+    }
+}
+
+/// The check job's effects, driven like `exowiz check` drives the check module: the report is
+/// saved for `exowiz status` after each check.
+mod check_jobs {
+    use super::{Shared, graph_sentence};
+    use crate::check::{self, Applied, CheckError, CheckRequest, FixId, Report};
+
+    fn sentence(e: CheckError) -> String {
+        match e {
+            CheckError::Input(text) => text,
+            CheckError::Graph(e) => graph_sentence(e),
+        }
+    }
+
+    /// Saves the registration as the check saw it; a failure is only logged.
+    fn save(shared: &Shared, report: &Report) {
+        let Some(store) = &shared.config.store else {
+            return;
+        };
+        let graph_url = shared.config.endpoints.graph.to_string();
+        if let Err(e) = store.upsert(report.saved_registration(&graph_url, chrono::Utc::now())) {
+            tracing::warn!(error = %e, "checked registration not saved");
+        }
+    }
+
+    pub(super) async fn run(shared: &Shared, client_id: &str) -> Result<Box<Report>, String> {
+        let (graph, tenant_id) = shared.graph().await?;
+        let request = CheckRequest {
+            app_id: client_id.to_string(),
+            profile: None,
+            mode: None,
+        };
+        let report = check::check(
+            &graph,
+            &shared.config.endpoints,
+            &tenant_id,
+            shared.config.store.as_ref(),
+            &request,
+        )
+        .await
+        .map_err(sentence)?;
+        save(shared, &report);
+        Ok(Box::new(report))
+    }
+
+    pub(super) async fn apply(
+        shared: &Shared,
+        report: &Report,
+        fixes: &[FixId],
+    ) -> Result<Box<Applied>, String> {
+        let (graph, _) = shared.graph().await?;
+        let applied = check::apply(&graph, &shared.config.endpoints, report, fixes)
+            .await
+            .map_err(sentence)?;
+        save(shared, &applied.report);
+        Ok(Box::new(applied))
     }
 }

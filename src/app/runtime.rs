@@ -173,6 +173,8 @@ fn msg_kind(msg: &Msg) -> &'static str {
         Msg::SecretsLoaded { .. } => "SecretsLoaded",
         Msg::SecretCreated { .. } => "SecretCreated",
         Msg::OldSecretsRemoved { .. } => "OldSecretsRemoved",
+        Msg::Checked { .. } => "Checked",
+        Msg::FixesApplied { .. } => "FixesApplied",
         Msg::BrowserOpened { .. } => "BrowserOpened",
         Msg::Copied { .. } => "Copied",
         Msg::ClipboardCleared { .. } => "ClipboardCleared",

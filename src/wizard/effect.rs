@@ -89,6 +89,18 @@ pub enum Effect {
         keep: String,
         key_ids: Vec<String>,
     },
+    /// Check job: compare the app with its profile, save the registration; reports `Checked`.
+    RunCheck {
+        ticket: Ticket,
+        client_id: String,
+    },
+    /// Check job: apply the selected fixes of `report`, check again, save; reports
+    /// `FixesApplied`.
+    ApplyFixes {
+        ticket: Ticket,
+        report: Box<crate::check::Report>,
+        fixes: Vec<crate::check::FixId>,
+    },
     /// Copy to the clipboard; secrets get `clear_after`.
     Copy {
         label: String,

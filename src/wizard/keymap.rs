@@ -46,6 +46,10 @@ pub enum Action {
     Skip,
     /// Done (rotate job): remove the older secrets (asks for confirmation first).
     RemoveOld,
+    /// Findings: select / unselect the highlighted fix.
+    Toggle,
+    /// Findings: select every fix (or none, when all are selected).
+    ToggleAll,
     /// Ctrl+U in a text field: clear it.
     ClearField,
 }
@@ -225,6 +229,19 @@ fn popup_bindings(popup: Popup, out: &mut Vec<Binding>) {
             out.push(bar(vec![ch('y')], Action::Confirm, "key.remove_now"));
             out.push(help_only(vec![Key::ctrl('c')], Action::Quit, "key.quit"));
         }
+        Popup::ConfirmApplyFixes => {
+            out.push(bar(
+                vec![ch('y'), plain(KeyCode::Enter)],
+                Action::Confirm,
+                "key.apply_now",
+            ));
+            out.push(bar(
+                vec![ch('n'), plain(KeyCode::Esc)],
+                Action::Cancel,
+                "key.cancel",
+            ));
+            out.push(help_only(vec![Key::ctrl('c')], Action::Quit, "key.quit"));
+        }
         Popup::ConfirmGrant => {
             out.push(bar(
                 vec![ch('y'), plain(KeyCode::Enter)],
@@ -326,6 +343,16 @@ fn step_bindings(state: &WizardState, out: &mut Vec<Binding>) {
             up_down(out, "key.select_app");
             enter(out, "key.choose_app");
         }
+        Step::Findings => match &state.check.report {
+            Check::Done(_) if !state.check.applying && !state.check.fixable().is_empty() => {
+                up_down(out, "key.choose_fix");
+                out.push(bar(vec![ch(' ')], Action::Toggle, "key.toggle_fix"));
+                out.push(bar(vec![ch('a')], Action::ToggleAll, "key.toggle_all"));
+                enter(out, "key.apply_fixes");
+            }
+            Check::Failed(_) => enter(out, "key.retry"),
+            _ => {}
+        },
         Step::Secrets => match &state.rotate.secrets {
             Check::Done(_) if !state.rotate.creating => {
                 out.push(bar(

@@ -86,6 +86,14 @@ pub enum Msg {
         ticket: Ticket,
         result: Result<RemovedSecrets, String>,
     },
+    Checked {
+        ticket: Ticket,
+        result: Result<Box<crate::check::Report>, String>,
+    },
+    FixesApplied {
+        ticket: Ticket,
+        result: Result<Box<crate::check::Applied>, String>,
+    },
     BrowserOpened {
         result: Result<(), String>,
     },

@@ -27,6 +27,8 @@ pub struct Tickets {
     pub secrets: Ticket,
     pub create_secret: Ticket,
     pub remove_old: Ticket,
+    pub check: Ticket,
+    pub apply_fixes: Ticket,
     /// Source of fresh tickets (monotonic across all kinds).
     pub last_issued: Ticket,
 }
@@ -337,6 +339,8 @@ pub enum Popup {
     ConfirmGrant,
     /// Rotate job: remove the older secrets (products still using them stop working).
     ConfirmRemoveOld,
+    /// Check job: apply the selected fixes (changes the tenant).
+    ConfirmApplyFixes,
 }
 
 /// What the wizard does this run (chosen on Welcome).
@@ -425,6 +429,35 @@ impl RotateState {
     }
 }
 
+/// The check job's state: the report, which fixes are selected, what applying them did.
+#[derive(Debug, Default)]
+pub struct CheckState {
+    pub report: Check<Box<crate::check::Report>>,
+    /// Index into `fixable()` of the highlighted fix.
+    pub cursor: usize,
+    /// Selected fixes (their numbers).
+    pub selected: Vec<crate::check::FixId>,
+    /// Applying the selected fixes runs.
+    pub applying: bool,
+    /// What the last apply did, one sentence per fix (Ok: done, Err: why not).
+    pub results: Vec<Result<String, String>>,
+}
+
+impl CheckState {
+    /// The findings exowiz can repair (in report order): their numbers.
+    pub fn fixable(&self) -> Vec<crate::check::FixId> {
+        match &self.report {
+            Check::Done(report) => report
+                .findings
+                .iter()
+                .filter(|f| f.fix.as_ref().is_some_and(|fix| fix.is_applicable()))
+                .filter_map(|f| f.fix_id)
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// What removing the older secrets did: the key IDs removed, and why it stopped early.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RemovedSecrets {
@@ -458,6 +491,7 @@ pub struct WizardState {
     pub verify: VerifyState,
     pub done: DoneState,
     pub rotate: RotateState,
+    pub check: CheckState,
     pub clipboard: Option<ClipboardNotice>,
     pub status: Option<Status>,
     pub popup: Option<Popup>,
@@ -515,6 +549,7 @@ impl WizardState {
             verify: VerifyState::default(),
             done: DoneState::default(),
             rotate: RotateState::default(),
+            check: CheckState::default(),
             clipboard: None,
             status: None,
             popup: None,
@@ -550,7 +585,9 @@ impl WizardState {
             || matches!(self.verify, VerifyState::Running)
             || matches!(self.rotate.secrets, Check::Running)
             || self.rotate.creating
-            || self.rotate.removing;
+            || self.rotate.removing
+            || matches!(self.check.report, Check::Running)
+            || self.check.applying;
         let countdown = self
             .clipboard
             .as_ref()

@@ -29,6 +29,8 @@ pub enum Step {
     App,
     /// Rotate job: the app's secrets (due ones marked) and the new secret's lifetime.
     Secrets,
+    /// Check job: the findings, the fixable ones to select and apply.
+    Findings,
 }
 
 impl Step {
@@ -56,11 +58,15 @@ impl Step {
         Step::Done,
     ];
 
+    /// The steps of the check job, in order.
+    pub const CHECK: [Step; 4] = [Step::Welcome, Step::SignIn, Step::App, Step::Findings];
+
     /// The steps of `job`, in order (before skips).
     pub fn steps_of(job: Job) -> &'static [Step] {
         match job {
             Job::RotateSecret => &Self::ROTATE,
-            Job::NewRegistration | Job::CheckRegistration => &Self::ALL,
+            Job::CheckRegistration => &Self::CHECK,
+            Job::NewRegistration => &Self::ALL,
         }
     }
 
@@ -79,6 +85,7 @@ impl Step {
             Step::Done => "step.done",
             Step::App => "step.app",
             Step::Secrets => "step.secrets",
+            Step::Findings => "step.findings",
         }
     }
 }

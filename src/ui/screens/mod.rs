@@ -2,6 +2,7 @@
 //! renders it. Helpers shared by several screens live here.
 
 mod accounts;
+mod check;
 mod consent;
 mod done;
 mod install_type;
@@ -42,6 +43,7 @@ pub fn page(state: &WizardState, width: u16, height: u16) -> Page {
         Step::Done => done::build(&mut page, state, room),
         Step::App => rotate::build_app(&mut page, state, room),
         Step::Secrets => rotate::build_secrets(&mut page, state, room),
+        Step::Findings => check::build(&mut page, state, room),
     }
     page
 }

@@ -13,7 +13,12 @@ use ratatui::style::Style;
 use ratatui::text::Span;
 
 pub fn build_app(page: &mut Page, state: &WizardState, room: Room) {
-    page.text(t("rotate.app_intro"), theme::dim());
+    let intro = if state.job == crate::wizard::state::Job::CheckRegistration {
+        t("check.app_intro")
+    } else {
+        t("rotate.app_intro")
+    };
+    page.text(intro, theme::dim());
     page.blank();
     let label_width = width(t("accounts.filter")) + 2;
     let box_width = page.width().saturating_sub(label_width + 4);

@@ -7,6 +7,7 @@
 //! * `focus`: which text field has the focus; `notices`: clipboard, browser, tick.
 
 mod accounts;
+mod check;
 mod consent;
 mod done;
 mod focus;
@@ -76,6 +77,8 @@ pub fn update(state: &mut WizardState, msg: Msg) -> Vec<Effect> {
         Msg::SecretsLoaded { ticket, result } => rotate::secrets_loaded(state, ticket, result),
         Msg::SecretCreated { ticket, result } => rotate::secret_created(state, ticket, result),
         Msg::OldSecretsRemoved { ticket, result } => rotate::old_removed(state, ticket, result),
+        Msg::Checked { ticket, result } => check::checked(state, ticket, result),
+        Msg::FixesApplied { ticket, result } => check::applied(state, ticket, result),
         Msg::BrowserOpened { result } => notices::browser_opened(state, result),
         Msg::Copied {
             label,
@@ -164,6 +167,7 @@ pub(crate) fn go_to(state: &mut WizardState, to: Step) -> Vec<Effect> {
         Step::Consent => consent::enter(state),
         Step::App => rotate::enter_app(state),
         Step::Secrets => rotate::enter_secrets(state),
+        Step::Findings => check::enter(state),
         Step::Verify => verify::enter(state),
         Step::Done => {
             done::enter(state);
@@ -205,6 +209,7 @@ fn back(state: &mut WizardState) -> Vec<Effect> {
         }
         Step::Verify => verify::back(state),
         Step::Secrets => rotate::secrets_back(state),
+        Step::Findings => check::back(state),
         _ => match prev_step(state) {
             Some(step) => go_to(state, step),
             None => Vec::new(),
@@ -227,6 +232,7 @@ pub fn job_running(state: &WizardState) -> bool {
         || state.consent.granting
         || matches!(state.verify, VerifyState::Running)
         || rotate::running(state)
+        || check::running(state)
 }
 
 /// exowiz made a secret that the admin has neither copied nor revealed.
@@ -370,6 +376,7 @@ fn on_action(state: &mut WizardState, action: Action) -> Vec<Effect> {
         Step::Done => done::on_action(state, action),
         Step::App => rotate::app_on_action(state, action),
         Step::Secrets => rotate::secrets_on_action(state, action),
+        Step::Findings => check::on_action(state, action),
     }
 }
 

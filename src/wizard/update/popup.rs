@@ -1,6 +1,6 @@
 //! Overlays: the help (any key closes it), and the two confirmations (quit, grant consent).
 
-use super::{consent, quit_now, request_quit, rotate};
+use super::{check, consent, quit_now, request_quit, rotate};
 use crate::wizard::effect::Effect;
 use crate::wizard::keymap::{self, Action, Key};
 use crate::wizard::state::{Popup, WizardState};
@@ -25,6 +25,10 @@ pub(super) fn on_key(state: &mut WizardState, popup: Popup, event: &KeyEvent) ->
             Popup::ConfirmRemoveOld => {
                 state.popup = None;
                 rotate::remove_old(state)
+            }
+            Popup::ConfirmApplyFixes => {
+                state.popup = None;
+                check::apply(state)
             }
             Popup::Help => Vec::new(),
         },

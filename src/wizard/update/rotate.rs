@@ -1,4 +1,4 @@
-//! The rotate job: pick the app (the accounts step's app browser), see its secrets, make a new
+//! The rotate job (the app step is the check job's too): pick the app (the accounts step's app browser), see its secrets, make a new
 //! one; then the shared Verify and Done steps show and check it. Nothing is removed here.
 
 use super::{accounts, go_to, set_error, set_info};
@@ -36,7 +36,7 @@ pub(super) fn app_on_action(state: &mut WizardState, action: Action) -> Vec<Effe
         Action::Next => match super::highlighted_app(state).cloned() {
             Some(app) => {
                 state.accounts.browser.chosen = Some(app);
-                go_to(state, Step::Secrets)
+                super::advance(state)
             }
             None => {
                 set_error(state, t("status.choose_an_app_to_rotate"));

@@ -1,7 +1,6 @@
 //! Welcome: choose the job (←/→) and the connector profile (↑/↓).
 
-use super::{advance, set_error};
-use crate::i18n::tf;
+use super::advance;
 use crate::wizard::effect::Effect;
 use crate::wizard::keymap::Action;
 use crate::wizard::state::{Job, WizardState};
@@ -27,8 +26,7 @@ pub(super) fn on_action(state: &mut WizardState, action: Action) -> Vec<Effect> 
         }
         Action::Next if !state.profiles.is_empty() => match state.job {
             Job::NewRegistration => advance(state),
-            Job::RotateSecret => advance(state),
-            Job::CheckRegistration => not_in_wizard_yet(state, "check"),
+            Job::RotateSecret | Job::CheckRegistration => advance(state),
         },
         _ => Vec::new(),
     }
@@ -59,13 +57,4 @@ fn shift_job(job: Job, by: isize) -> Job {
     let i = Job::ALL.iter().position(|j| *j == job).unwrap_or(0) as isize;
     let last = Job::ALL.len() as isize - 1;
     Job::ALL[(i + by).clamp(0, last) as usize]
-}
-
-/// A job the wizard cannot run yet: says which command does it.
-fn not_in_wizard_yet(state: &mut WizardState, command: &str) -> Vec<Effect> {
-    set_error(
-        state,
-        tf("status.job_not_in_wizard", &[("command", command)]),
-    );
-    Vec::new()
 }

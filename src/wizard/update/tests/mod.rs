@@ -9,6 +9,7 @@ macro_rules! assert_same {
 }
 
 mod accounts;
+mod check;
 mod consent;
 mod flow;
 mod keys;
@@ -172,6 +173,8 @@ pub(super) mod support {
                 Effect::CreateSecret { .. } => "CreateSecret",
                 Effect::VerifyRotated { .. } => "VerifyRotated",
                 Effect::RemoveOldSecrets { .. } => "RemoveOldSecrets",
+                Effect::RunCheck { .. } => "RunCheck",
+                Effect::ApplyFixes { .. } => "ApplyFixes",
                 Effect::Copy { .. } => "Copy",
                 Effect::Quit => "Quit",
             })
@@ -192,7 +195,9 @@ pub(super) mod support {
             | Effect::LoadSecrets { ticket, .. }
             | Effect::CreateSecret { ticket, .. }
             | Effect::VerifyRotated { ticket, .. }
-            | Effect::RemoveOldSecrets { ticket, .. } => *ticket,
+            | Effect::RemoveOldSecrets { ticket, .. }
+            | Effect::RunCheck { ticket, .. }
+            | Effect::ApplyFixes { ticket, .. } => *ticket,
             other => panic!("{other:?} carries no ticket"),
         }
     }

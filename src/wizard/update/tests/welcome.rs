@@ -2,7 +2,7 @@
 
 use super::support::*;
 use crate::wizard::keymap::{self, Action};
-use crate::wizard::state::{Job, StatusKind};
+use crate::wizard::state::Job;
 use crate::wizard::step::Step;
 use crossterm::event::KeyCode;
 
@@ -39,22 +39,6 @@ fn changing_the_job_keeps_the_profile_and_up_down_still_choose_it() {
 }
 
 #[test]
-fn jobs_the_wizard_cannot_run_yet_say_which_command_does() {
-    for (presses, command) in [(2, "exowiz check")] {
-        let mut state = wizard("officemaster");
-        for _ in 0..presses {
-            press(&mut state, KeyCode::Right);
-        }
-        let effects = enter(&mut state);
-        assert!(effects.is_empty());
-        assert_eq!(state.step, Step::Welcome);
-        let status = state.status.as_ref().unwrap();
-        assert_eq!(status.kind, StatusKind::Error);
-        assert!(status.text.contains(command), "{}", status.text);
-    }
-}
-
-#[test]
 fn the_key_bar_names_the_job_keys_on_welcome() {
     let state = wizard("officemaster");
     let bindings = keymap::bindings(&state);
@@ -63,4 +47,16 @@ fn the_key_bar_names_the_job_keys_on_welcome() {
             .iter()
             .any(|b| b.action == Action::FocusNext && b.label_key == "key.choose_job")
     );
+}
+
+#[test]
+fn rotate_and_check_start_with_the_sign_in_too() {
+    for presses in [1, 2] {
+        let mut state = wizard("officemaster");
+        for _ in 0..presses {
+            press(&mut state, KeyCode::Right);
+        }
+        enter(&mut state);
+        assert_eq!(state.step, Step::SignIn);
+    }
 }
