@@ -1,6 +1,7 @@
-//! The wizard's rotate job end to end: the real binary in a pseudo-terminal registers an app on
-//! the demo tenant (new-registration job), then a second `exowiz demo` run rotates its secret:
-//! Rotate on Welcome, sign in, pick the app, create, verify, Done, remove the older secret.
+//! The wizard's rotate and check jobs end to end: the real binary in a pseudo-terminal
+//! registers an app on the demo tenant (new-registration job), then a second `exowiz demo` run
+//! rotates its secret (pick the app, create, verify, Done, remove the older secret) or checks
+//! it (findings, select all fixes, apply, re-check).
 #![cfg(unix)]
 
 mod support;
@@ -101,4 +102,68 @@ fn rotate_a_secret_from_welcome_to_done_and_remove_the_old_one() {
     let after = rt.block_on(secret_key_ids(data.path()));
     assert_eq!(after.len(), 1, "only the new secret is left");
     assert_ne!(after, before, "the old secret is gone");
+}
+
+/// Deletes the OfficeMaster app's service principal in the demo tenant's state file.
+async fn delete_service_principal(data: &Path) {
+    let emu = Emulator::start(EmulatorConfig {
+        state_file: Some(data.join("demo-tenant.json")),
+        ..support::quick_config()
+    })
+    .await
+    .unwrap();
+    let apps = support::graph_get(
+        &emu,
+        "applications?$filter=displayName eq 'OfficeMaster EWS'",
+    )
+    .await;
+    let app_id = apps["value"][0]["appId"].as_str().unwrap().to_string();
+    let sps = support::graph_get(
+        &emu,
+        &format!("servicePrincipals?$filter=appId eq '{app_id}'"),
+    )
+    .await;
+    let sp_id = sps["value"][0]["id"].as_str().unwrap().to_string();
+    let status = reqwest::Client::new()
+        .delete(format!("{}v1.0/servicePrincipals/{sp_id}", emu.base_url()))
+        .bearer_auth(support::admin_token(&emu))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status.as_u16(), 204);
+}
+
+#[test]
+fn check_finds_the_missing_service_principal_and_fixes_it() {
+    let data = tempfile::tempdir().unwrap();
+    register(data.path());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(delete_service_principal(data.path()));
+
+    let mut pty = Pty::exowiz(&["demo"], data.path());
+    wait(&pty, "welcome.choose", 60);
+    pty.send_key(Key::Right);
+    pty.send_key(Key::Right);
+    enter_until(&mut pty, "sign_in.how", 10);
+    enter_until(&mut pty, "sign_in.account", 60);
+    enter_until(&mut pty, "check.app_intro", 10);
+    pty.send_text("OfficeMaster");
+    pty.wait_for_text("OfficeMaster EWS", Duration::from_secs(20))
+        .unwrap_or_else(|s| panic!("the app is listed: {s}"));
+    enter_until(&mut pty, "check.title", 30);
+    pty.wait_for_text("[ ]", Duration::from_secs(10))
+        .unwrap_or_else(|s| panic!("fixes offered: {s}"));
+    pty.send_text("a");
+    pty.send_key(Key::Enter);
+    wait(&pty, "apply_fixes.title", 10);
+    pty.send_text("y");
+    // The status line: "N fix(es) made, 0 failed; …".
+    pty.wait_for_text("made, 0 failed", Duration::from_secs(60))
+        .unwrap_or_else(|s| panic!("every fix worked: {s}"));
+    let screen = pty.screen_text();
+    assert!(!screen.contains("[ ]"), "nothing left to fix:\n{screen}");
+    pty.send_text("q");
+    let status = pty.wait_exit(Duration::from_secs(15)).expect("quits");
+    assert_eq!(status.exit_code(), 0);
 }
