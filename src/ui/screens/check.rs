@@ -1,10 +1,10 @@
-//! The check job's findings: one line per finding with its severity, a checkbox on the ones
-//! exowiz can fix, and after applying what each fix did.
+//! The check job's findings: one line per finding with its severity (the first says which
+//! profile the app was compared with), a checkbox on the ones exowiz can fix, and after
+//! applying what each fix did.
 
 use super::{Room, error_line, heading, spinner_line};
 use crate::check::Severity;
 use crate::i18n::{t, tf};
-use crate::profile::InstallMode;
 use crate::ui::theme;
 use crate::ui::widgets::page::Page;
 use crate::ui::widgets::text_field::marker;
@@ -43,21 +43,6 @@ pub fn build(page: &mut Page, state: &WizardState, _room: Room) {
                 ("client_id", &report.app.app_id),
             ],
         ),
-    );
-    let mode = match report.mode {
-        InstallMode::CloudOnly => t("check.cloud_only"),
-        InstallMode::Hybrid => t("check.hybrid"),
-    };
-    page.text(
-        &tf(
-            "check.compared",
-            &[
-                ("product", &report.profile.product),
-                ("mode", mode),
-                ("reason", report.profile_reason.trim_end_matches('.')),
-            ],
-        ),
-        theme::dim(),
     );
     page.blank();
     if c.applying {
