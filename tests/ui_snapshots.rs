@@ -862,3 +862,12 @@ fn check_running_and_failed() {
     s.check.report = Check::Failed("There is no app registration with this client ID.".into());
     one_size("c1_check_failed", &s, 80, 24);
 }
+
+#[test]
+fn quit_while_fixes_are_applied_says_a_job_runs() {
+    let mut s = check_state();
+    s.app = None;
+    s.check.applying = true;
+    s.popup = Some(Popup::ConfirmQuit);
+    one_size("c1_check_quit_while_applying", &s, 80, 24);
+}

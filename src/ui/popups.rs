@@ -89,6 +89,11 @@ fn job_running(state: &WizardState) -> bool {
         || state.consent.granting
         || matches!(state.verify, VerifyState::Running)
         || matches!(state.transport.mailbox_check, Check::Running)
+        || matches!(state.rotate.secrets, Check::Running)
+        || state.rotate.creating
+        || state.rotate.removing
+        || matches!(state.check.report, Check::Running)
+        || state.check.applying
 }
 
 fn confirm_quit(state: &WizardState, width: usize) -> (String, Vec<Line<'static>>) {
