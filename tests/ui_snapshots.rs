@@ -229,6 +229,13 @@ fn step_01_welcome() {
 }
 
 #[test]
+fn welcome_rotate_job() {
+    let mut s = state_at(Step::Welcome);
+    s.job = exowiz::wizard::state::Job::RotateSecret;
+    one_size("01_welcome_rotate_job", &s, 80, 24);
+}
+
+#[test]
 fn welcome_custom_profile() {
     let mut s = state_at(Step::Welcome);
     s.profile_index = s.profiles.iter().position(|p| p.id == "custom").unwrap();
@@ -644,4 +651,223 @@ fn links_are_reported_where_they_are_drawn() {
     let mut covered = Vec::new();
     terminal.draw(|f| covered = ui::draw_linked(f, &s)).unwrap();
     assert!(covered.len() < links.len());
+}
+
+// ---- Rotate job ---------------------------------------------------------------------------
+
+fn rotate_state(step: Step) -> WizardState {
+    let mut s = state_at(step);
+    s.job = exowiz::wizard::state::Job::RotateSecret;
+    s
+}
+
+fn rotate_secrets() -> exowiz::wizard::state::AppSecrets {
+    use exowiz::rotate::SecretInfo;
+    let secret = |name: &str, hint: &str, end: DateTime<Utc>, days: i64| SecretInfo {
+        key_id: format!("key-{name}"),
+        display_name: Some(name.into()),
+        hint: Some(hint.into()),
+        start: None,
+        end: Some(end),
+        days_left: Some(days),
+        expired: days < 0,
+        due: days < 30,
+    };
+    exowiz::wizard::state::AppSecrets {
+        display_name: "OfficeMaster EWS".into(),
+        client_id: CLIENT_ID.into(),
+        tenant_id: TENANT_ID.into(),
+        secrets: vec![
+            secret("OfficeMaster 2026-01", "Zx9", at(2026, 12, 3, 0, 0), 12),
+            secret("OfficeMaster 2024-11", "Pq4", at(2025, 11, 20, 0, 0), -7),
+        ],
+        apis: vec![Api::Exchange, Api::Graph],
+        months: 24,
+    }
+}
+
+#[test]
+fn rotate_app_step() {
+    let mut s = rotate_state(Step::App);
+    s.accounts.browser.apps = Check::Done(apps());
+    both_sizes("r1_rotate_app", &s);
+}
+
+#[test]
+fn rotate_secrets_step() {
+    let mut s = rotate_state(Step::Secrets);
+    s.rotate.secrets = Check::Done(rotate_secrets());
+    s.rotate.months = 24;
+    both_sizes("r2_rotate_secrets", &s);
+}
+
+#[test]
+fn rotate_secrets_creating_and_failed() {
+    let mut s = rotate_state(Step::Secrets);
+    s.rotate.secrets = Check::Done(rotate_secrets());
+    s.rotate.months = 12;
+    s.rotate.creating = true;
+    one_size("r2_rotate_secrets_creating", &s, 80, 24);
+    s.rotate.creating = false;
+    s.rotate.error = Some("Microsoft Graph refused: the app has too many secrets.".into());
+    one_size("r2_rotate_secrets_error", &s, 80, 24);
+    s.rotate.secrets = Check::Failed("There is no app registration with this client ID.".into());
+    one_size("r2_rotate_secrets_failed", &s, 80, 24);
+}
+
+/// Done after a rotation: the new secret, the older ones still there.
+fn rotate_done() -> WizardState {
+    let mut s = rotate_state(Step::Done);
+    s.rotate.secrets = Check::Done(rotate_secrets());
+    s.rotate.new_key_id = Some("5e6f7a8b-1c2d-4e3f-9a0b-c1d2e3f4a5b6".into());
+    if let Some(app) = s.app.as_mut() {
+        app.exchange_commands.clear();
+        app.notes.clear();
+        app.app_name = "OfficeMaster EWS".into();
+    }
+    s
+}
+
+#[test]
+fn rotate_done_offers_removing_the_older_secrets() {
+    both_sizes("r3_rotate_done", &rotate_done());
+}
+
+#[test]
+fn rotate_confirm_remove_old() {
+    let mut s = rotate_done();
+    s.popup = Some(Popup::ConfirmRemoveOld);
+    one_size("r3_rotate_confirm_remove", &s, 80, 24);
+}
+
+#[test]
+fn rotate_done_after_removal() {
+    let mut s = rotate_done();
+    s.rotate.removed = vec![
+        "key-OfficeMaster 2026-01".into(),
+        "key-OfficeMaster 2024-11".into(),
+    ];
+    s.status = Some(Status {
+        kind: StatusKind::Info,
+        text: "Removed 2 older secret(s): OfficeMaster 2026-01, OfficeMaster 2024-11.".into(),
+    });
+    one_size("r3_rotate_done_removed", &s, 80, 24);
+}
+
+// ---- Check job ----------------------------------------------------------------------------
+
+fn check_report() -> Box<exowiz::check::Report> {
+    use exowiz::check::{Finding, FindingKind, Fix, FixId, ProfileSource, Report, Severity};
+    let finding = |severity, text: &str, fix: Option<(usize, Fix)>| Finding {
+        kind: FindingKind::Permission,
+        severity,
+        text: text.into(),
+        fix_id: fix.as_ref().map(|(n, _)| FixId(*n)),
+        fix: fix.map(|(_, f)| f),
+    };
+    let app = serde_json::from_value(serde_json::json!({
+        "id": APP_OBJECT_ID,
+        "appId": CLIENT_ID,
+        "displayName": "OfficeMaster EWS",
+    }))
+    .unwrap();
+    Box::new(Report {
+        tenant_id: TENANT_ID.into(),
+        tenant_name: "Contoso Ltd".into(),
+        app,
+        service_principal: None,
+        profile_id: "officemaster".into(),
+        profile: profile::by_id("officemaster").unwrap(),
+        profile_source: ProfileSource::Saved,
+        profile_reason: "saved by an earlier exowiz run".into(),
+        mode: exowiz::profile::InstallMode::CloudOnly,
+        permissions: Vec::new(),
+        consent_url: String::new(),
+        findings: vec![
+            finding(
+                Severity::Ok,
+                "Office 365 Exchange Online full_access_as_app (Application) is requested.",
+                None,
+            ),
+            finding(
+                Severity::Problem,
+                "Microsoft Graph User.Read.All (Application) is missing from the API permissions.",
+                Some((
+                    1,
+                    Fix::AddPermissions {
+                        permissions: Vec::new(),
+                    },
+                )),
+            ),
+            finding(
+                Severity::Warning,
+                "Allow public client flows is off; the connector's delegated sign-in needs it.",
+                Some((2, Fix::SetPublicClient { enabled: true })),
+            ),
+            finding(
+                Severity::Warning,
+                "The client secret expires in 12 days (3 Dec 2026).",
+                Some((
+                    3,
+                    Fix::RotateSecret {
+                        command: "exowiz rotate".into(),
+                    },
+                )),
+            ),
+        ],
+    })
+}
+
+fn check_state() -> WizardState {
+    let mut s = state_at(Step::Findings);
+    s.job = exowiz::wizard::state::Job::CheckRegistration;
+    s.check.report = Check::Done(check_report());
+    s
+}
+
+#[test]
+fn check_findings_step() {
+    let mut s = check_state();
+    s.check.selected = vec![exowiz::check::FixId(1)];
+    s.check.cursor = 1;
+    both_sizes("c1_check_findings", &s);
+}
+
+#[test]
+fn check_confirm_apply_fixes() {
+    let mut s = check_state();
+    s.check.selected = vec![exowiz::check::FixId(1), exowiz::check::FixId(2)];
+    s.popup = Some(Popup::ConfirmApplyFixes);
+    one_size("c1_check_confirm_apply", &s, 80, 24);
+}
+
+#[test]
+fn check_after_applying() {
+    let mut s = check_state();
+    if let Check::Done(report) = &mut s.check.report {
+        report.findings.truncate(1);
+    }
+    s.check.results = vec![
+        Ok("Added User.Read.All to the API permissions.".into()),
+        Err("Microsoft Graph refused to change the app: Authorization_RequestDenied.".into()),
+    ];
+    one_size("c1_check_applied", &s, 80, 24);
+}
+
+#[test]
+fn check_running_and_failed() {
+    let mut s = check_state();
+    s.check.report = Check::Running;
+    one_size("c1_check_running", &s, 80, 24);
+    s.check.report = Check::Failed("There is no app registration with this client ID.".into());
+    one_size("c1_check_failed", &s, 80, 24);
+}
+
+#[test]
+fn quit_while_fixes_are_applied_says_a_job_runs() {
+    let mut s = check_state();
+    s.app = None;
+    s.check.applying = true;
+    s.popup = Some(Popup::ConfirmQuit);
+    one_size("c1_check_quit_while_applying", &s, 80, 24);
 }

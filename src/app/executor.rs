@@ -239,6 +239,70 @@ impl Executor {
                     let _ = tx.send(Msg::Verified { ticket, result });
                 });
             }
+            Effect::LoadSecrets { ticket, client_id } => {
+                let (shared, tx) = (self.shared.clone(), self.tx.clone());
+                self.spawn(async move {
+                    let result = rotate_jobs::load_secrets(&shared, &client_id).await;
+                    let _ = tx.send(Msg::SecretsLoaded { ticket, result });
+                });
+            }
+            Effect::CreateSecret {
+                ticket,
+                client_id,
+                months,
+            } => {
+                let (shared, tx) = (self.shared.clone(), self.tx.clone());
+                self.spawn(async move {
+                    let result = rotate_jobs::create_secret(&shared, &client_id, months).await;
+                    let _ = tx.send(Msg::SecretCreated { ticket, result });
+                });
+            }
+            Effect::VerifyRotated {
+                ticket,
+                tenant_id,
+                client_id,
+                secret,
+                apis,
+            } => {
+                let (shared, tx) = (self.shared.clone(), self.tx.clone());
+                self.spawn(async move {
+                    let result =
+                        rotate_jobs::verify_rotated(&shared, &tenant_id, &client_id, &secret, apis)
+                            .await;
+                    let _ = tx.send(Msg::Verified { ticket, result });
+                });
+            }
+            Effect::RemoveOldSecrets {
+                ticket,
+                client_id,
+                keep,
+                key_ids,
+            } => {
+                let (shared, tx) = (self.shared.clone(), self.tx.clone());
+                self.spawn(async move {
+                    let result =
+                        rotate_jobs::remove_old(&shared, &client_id, &keep, &key_ids).await;
+                    let _ = tx.send(Msg::OldSecretsRemoved { ticket, result });
+                });
+            }
+            Effect::RunCheck { ticket, client_id } => {
+                let (shared, tx) = (self.shared.clone(), self.tx.clone());
+                self.spawn(async move {
+                    let result = check_jobs::run(&shared, &client_id).await;
+                    let _ = tx.send(Msg::Checked { ticket, result });
+                });
+            }
+            Effect::ApplyFixes {
+                ticket,
+                report,
+                fixes,
+            } => {
+                let (shared, tx) = (self.shared.clone(), self.tx.clone());
+                self.spawn(async move {
+                    let result = check_jobs::apply(&shared, &report, &fixes).await;
+                    let _ = tx.send(Msg::FixesApplied { ticket, result });
+                });
+            }
             Effect::Copy {
                 label,
                 value,
@@ -634,4 +698,230 @@ async fn verify(
     }
     tracing::info!(missing = report.missing.len(), "verified the new secret");
     Ok(report)
+}
+
+/// The rotate job's effects, driven like `exowiz rotate` drives the rotate module.
+mod rotate_jobs {
+    use super::{Shared, graph_sentence};
+    use crate::graph::{Application, GraphClient};
+    use crate::profile::{self, Api};
+    use crate::rotate::{self, RotateError, SaveContext};
+    use crate::store::SavedRegistration;
+    use crate::verify::{self, ApiRoles};
+    use crate::wizard::state::{AppSecrets, CreatedSecret, RemovedSecrets, VerifyReport};
+    use chrono::Utc;
+    use secrecy::SecretString;
+
+    /// Secrets expiring within this many days are due (as `exowiz rotate`'s default).
+    const WARN_DAYS: u32 = 30;
+
+    fn sentence(e: RotateError) -> String {
+        match e {
+            RotateError::Input(text) => text,
+            RotateError::Graph(e) => graph_sentence(e),
+        }
+    }
+
+    async fn find(
+        shared: &Shared,
+        client_id: &str,
+    ) -> Result<(GraphClient, String, Application, Option<SavedRegistration>), String> {
+        let (graph, tenant_id) = shared.graph().await?;
+        let (app, saved) = rotate::find_app(
+            &graph,
+            &shared.config.endpoints,
+            shared.config.store.as_ref(),
+            &tenant_id,
+            client_id,
+        )
+        .await
+        .map_err(sentence)?;
+        Ok((graph, tenant_id, app, saved))
+    }
+
+    fn profile_of(
+        app: &Application,
+        saved: Option<&SavedRegistration>,
+    ) -> Option<profile::Profile> {
+        let id = saved
+            .map(|s| s.profile.clone())
+            .unwrap_or_else(|| rotate::guess_profile(app));
+        profile::by_id(&id).ok()
+    }
+
+    pub(super) async fn load_secrets(
+        shared: &Shared,
+        client_id: &str,
+    ) -> Result<AppSecrets, String> {
+        let (_, tenant_id, app, saved) = find(shared, client_id).await?;
+        let profile = profile_of(&app, saved.as_ref());
+        let months =
+            rotate::secret_months(None, profile.as_ref()).unwrap_or(rotate::DEFAULT_MONTHS);
+        Ok(AppSecrets {
+            display_name: app
+                .display_name
+                .clone()
+                .unwrap_or_else(|| app.app_id.clone()),
+            client_id: app.app_id.clone(),
+            tenant_id,
+            secrets: rotate::list_secrets(&app, Utc::now(), WARN_DAYS),
+            apis: rotate::apis_of(&app).into_iter().collect(),
+            months,
+        })
+    }
+
+    /// Makes the secret and saves the registration (a failed save is only logged: it serves
+    /// `exowiz status`).
+    pub(super) async fn create_secret(
+        shared: &Shared,
+        client_id: &str,
+        months: u32,
+    ) -> Result<CreatedSecret, String> {
+        let (graph, tenant_id, app, saved) = find(shared, client_id).await?;
+        let profile = profile_of(&app, saved.as_ref());
+        let description = rotate::default_description(profile.as_ref(), &app, Utc::now());
+        let secret = rotate::create_secret(&graph, &app, months, &description)
+            .await
+            .map_err(sentence)?;
+        tracing::info!(key_id = %secret.key_id, "created a new client secret");
+        if let Some(store) = &shared.config.store {
+            let tenant_name = rotate::tenant_name(&graph, saved.as_ref()).await;
+            let graph_url = shared.config.endpoints.graph.to_string();
+            let ctx = SaveContext {
+                tenant_id: &tenant_id,
+                tenant_name,
+                graph_url: &graph_url,
+                now: Utc::now(),
+            };
+            if let Err(note) = rotate::save(store, saved.as_ref(), &app, Some(&secret), &[], &ctx) {
+                tracing::warn!(%note, "rotation not saved");
+            }
+        }
+        Ok(CreatedSecret {
+            key_id: secret.key_id,
+            secret: secret.secret_text,
+            hint: secret.hint,
+            end: secret.end,
+        })
+    }
+
+    /// Removes `key_ids` (never `keep`), then saves the registration like `exowiz rotate`.
+    pub(super) async fn remove_old(
+        shared: &Shared,
+        client_id: &str,
+        keep: &str,
+        key_ids: &[String],
+    ) -> Result<RemovedSecrets, String> {
+        let (graph, tenant_id, app, saved) = find(shared, client_id).await?;
+        let removal = rotate::remove_secrets(&graph, &app, keep, key_ids)
+            .await
+            .map_err(sentence)?;
+        tracing::info!(removed = removal.removed.len(), "removed older secrets");
+        if !removal.removed.is_empty()
+            && let Some(store) = &shared.config.store
+        {
+            let tenant_name = rotate::tenant_name(&graph, saved.as_ref()).await;
+            let graph_url = shared.config.endpoints.graph.to_string();
+            let ctx = SaveContext {
+                tenant_id: &tenant_id,
+                tenant_name,
+                graph_url: &graph_url,
+                now: Utc::now(),
+            };
+            if let Err(note) =
+                rotate::save(store, saved.as_ref(), &app, None, &removal.removed, &ctx)
+            {
+                tracing::warn!(%note, "removal not saved");
+            }
+        }
+        Ok(RemovedSecrets {
+            removed: removal.removed,
+            error: removal.error.map(|(_, e)| graph_sentence(e)),
+        })
+    }
+
+    pub(super) async fn verify_rotated(
+        shared: &Shared,
+        tenant_id: &str,
+        client_id: &str,
+        secret: &SecretString,
+        apis: Vec<Api>,
+    ) -> Result<VerifyReport, String> {
+        let apis = verify::apis_to_check(apis);
+        let checked = verify::verify_secret(
+            &shared.http,
+            &shared.config.endpoints,
+            tenant_id,
+            client_id,
+            secret,
+            &apis,
+            shared.config.verify_patience,
+        )
+        .await?;
+        Ok(VerifyReport {
+            roles: checked
+                .into_iter()
+                .map(|ApiRoles { api, roles }| (api.display_name().to_string(), roles))
+                .collect(),
+            missing: Vec::new(),
+        })
+    }
+}
+
+/// The check job's effects, driven like `exowiz check` drives the check module: the report is
+/// saved for `exowiz status` after each check.
+mod check_jobs {
+    use super::{Shared, graph_sentence};
+    use crate::check::{self, Applied, CheckError, CheckRequest, FixId, Report};
+
+    fn sentence(e: CheckError) -> String {
+        match e {
+            CheckError::Input(text) => text,
+            CheckError::Graph(e) => graph_sentence(e),
+        }
+    }
+
+    /// Saves the registration as the check saw it; a failure is only logged.
+    fn save(shared: &Shared, report: &Report) {
+        let Some(store) = &shared.config.store else {
+            return;
+        };
+        let graph_url = shared.config.endpoints.graph.to_string();
+        if let Err(e) = store.upsert(report.saved_registration(&graph_url, chrono::Utc::now())) {
+            tracing::warn!(error = %e, "checked registration not saved");
+        }
+    }
+
+    pub(super) async fn run(shared: &Shared, client_id: &str) -> Result<Box<Report>, String> {
+        let (graph, tenant_id) = shared.graph().await?;
+        let request = CheckRequest {
+            app_id: client_id.to_string(),
+            profile: None,
+            mode: None,
+        };
+        let report = check::check(
+            &graph,
+            &shared.config.endpoints,
+            &tenant_id,
+            shared.config.store.as_ref(),
+            &request,
+        )
+        .await
+        .map_err(sentence)?;
+        save(shared, &report);
+        Ok(Box::new(report))
+    }
+
+    pub(super) async fn apply(
+        shared: &Shared,
+        report: &Report,
+        fixes: &[FixId],
+    ) -> Result<Box<Applied>, String> {
+        let (graph, _) = shared.graph().await?;
+        let applied = check::apply(&graph, &shared.config.endpoints, report, fixes)
+            .await
+            .map_err(sentence)?;
+        save(shared, &applied.report);
+        Ok(Box::new(applied))
+    }
 }

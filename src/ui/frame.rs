@@ -69,8 +69,12 @@ fn steps_line_fits(area: Rect) -> bool {
     area.height >= 30 && steps_width() + 2 * usize::from(MARGIN) <= usize::from(area.width)
 }
 
-fn position(step: Step) -> usize {
-    Step::ALL.iter().position(|s| *s == step).unwrap_or(0) + 1
+fn position(state: &WizardState) -> usize {
+    Step::steps_of(state.job)
+        .iter()
+        .position(|s| *s == state.step)
+        .unwrap_or(0)
+        + 1
 }
 
 pub fn header(frame: &mut Frame, area: Rect, state: &WizardState) {
@@ -88,8 +92,8 @@ pub fn header(frame: &mut Frame, area: Rect, state: &WizardState) {
         tf(
             "header.step_of",
             &[
-                ("n", &position(state.step).to_string()),
-                ("m", &Step::ALL.len().to_string()),
+                ("n", &position(state).to_string()),
+                ("m", &Step::steps_of(state.job).len().to_string()),
                 ("title", t(state.step.title_key())),
             ],
         )
@@ -132,9 +136,9 @@ pub fn header(frame: &mut Frame, area: Rect, state: &WizardState) {
         right_w,
     );
     if list {
-        let current = position(state.step);
+        let current = position(state);
         let mut spans = Vec::new();
-        for (i, step) in Step::ALL.iter().enumerate() {
+        for (i, step) in Step::steps_of(state.job).iter().enumerate() {
             if i > 0 {
                 spans.push(Span::raw(" ".repeat(STEP_GAP)));
             }

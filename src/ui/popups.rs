@@ -21,6 +21,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &WizardState, popup: Popup) ->
         Popup::Help => help(state, width, usize::from(area.height)),
         Popup::ConfirmQuit => confirm_quit(state, width),
         Popup::ConfirmGrant => confirm_grant(state, width),
+        Popup::ConfirmRemoveOld => confirm_remove_old(state, width),
+        Popup::ConfirmApplyFixes => confirm_apply_fixes(state, width),
     };
     popup::draw(frame, area, &title, lines)
 }
@@ -87,6 +89,11 @@ fn job_running(state: &WizardState) -> bool {
         || state.consent.granting
         || matches!(state.verify, VerifyState::Running)
         || matches!(state.transport.mailbox_check, Check::Running)
+        || matches!(state.rotate.secrets, Check::Running)
+        || state.rotate.creating
+        || state.rotate.removing
+        || matches!(state.check.report, Check::Running)
+        || state.check.applying
 }
 
 fn confirm_quit(state: &WizardState, width: usize) -> (String, Vec<Line<'static>>) {
@@ -145,4 +152,95 @@ fn confirm_grant(state: &WizardState, width: usize) -> (String, Vec<Line<'static
     lines.push(Line::default());
     lines.push(yes_no(state, t("grant.cancel"), t("grant.grant")));
     (t("grant.title").to_string(), lines)
+}
+
+fn confirm_remove_old(state: &WizardState, width: usize) -> (String, Vec<Line<'static>>) {
+    let mut lines = Vec::new();
+    let older = state.rotate.older_secrets();
+    para(
+        &mut lines,
+        &tf("remove_old.question", &[("n", &older.len().to_string())]),
+        theme::warn(),
+        width,
+    );
+    lines.push(Line::default());
+    for s in &older {
+        lines.push(Line::from(vec![
+            Span::raw("  • "),
+            Span::styled(s.label().to_string(), theme::title()),
+            Span::styled(
+                format!("  {}", s.hint.clone().unwrap_or_default()),
+                theme::dim(),
+            ),
+        ]));
+    }
+    lines.push(Line::default());
+    let hint = state
+        .app
+        .as_ref()
+        .and_then(|a| a.secret_hint.clone())
+        .unwrap_or_default();
+    para(
+        &mut lines,
+        &tf("remove_old.which", &[("hint", &hint)]),
+        Style::new(),
+        width,
+    );
+    lines.push(Line::default());
+    lines.push(yes_no(
+        state,
+        t("remove_old.cancel"),
+        t("remove_old.remove"),
+    ));
+    (t("remove_old.title").to_string(), lines)
+}
+
+fn confirm_apply_fixes(state: &WizardState, width: usize) -> (String, Vec<Line<'static>>) {
+    let mut lines = Vec::new();
+    let org = state
+        .tenant
+        .as_ref()
+        .map(|t| t.name.clone())
+        .unwrap_or_default();
+    para(
+        &mut lines,
+        &tf(
+            "apply_fixes.question",
+            &[
+                ("n", &state.check.selected.len().to_string()),
+                ("org", &org),
+            ],
+        ),
+        Style::new(),
+        width,
+    );
+    lines.push(Line::default());
+    if let Check::Done(report) = &state.check.report {
+        for f in report.findings.iter().filter(|f| {
+            f.fix_id
+                .is_some_and(|id| state.check.selected.contains(&id))
+        }) {
+            for (i, row) in wrap(&f.text, width.saturating_sub(4))
+                .into_iter()
+                .enumerate()
+            {
+                let bullet = if i == 0 { "  • " } else { "    " };
+                lines.push(Line::from(vec![Span::raw(bullet), Span::raw(row)]));
+            }
+        }
+        lines.push(Line::default());
+    }
+    para(
+        &mut lines,
+        t("apply_fixes.changes_tenant"),
+        theme::warn(),
+        width,
+    );
+    lines.push(Line::default());
+    lines.push(yes_no(
+        state,
+        t("apply_fixes.cancel"),
+        t("apply_fixes.apply"),
+    ));
+    (t("apply_fixes.title").to_string(), lines)
 }

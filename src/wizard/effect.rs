@@ -2,6 +2,7 @@
 //! tokio task and reports back with a `Msg` carrying the same ticket.
 
 use super::state::{SignInMethod, Ticket};
+use crate::profile::Api;
 use crate::register::{PermissionStatus, RegisterRequest};
 use secrecy::SecretString;
 use std::time::Duration;
@@ -59,6 +60,46 @@ pub enum Effect {
         client_id: String,
         secret: SecretString,
         expected: Vec<PermissionStatus>,
+    },
+    /// Rotate job: read the app with this client ID and its secrets; reports `SecretsLoaded`.
+    LoadSecrets {
+        ticket: Ticket,
+        client_id: String,
+    },
+    /// Rotate job: give the app a new secret lasting `months`, save the registration; reports
+    /// `SecretCreated`.
+    CreateSecret {
+        ticket: Ticket,
+        client_id: String,
+        months: u32,
+    },
+    /// Rotate job: an app-only token per API with the new secret; reports `Verified`.
+    VerifyRotated {
+        ticket: Ticket,
+        tenant_id: String,
+        client_id: String,
+        secret: SecretString,
+        apis: Vec<Api>,
+    },
+    /// Rotate job: remove `key_ids` from the app, never `keep` (the new secret), save the
+    /// registration; reports `OldSecretsRemoved`.
+    RemoveOldSecrets {
+        ticket: Ticket,
+        client_id: String,
+        keep: String,
+        key_ids: Vec<String>,
+    },
+    /// Check job: compare the app with its profile, save the registration; reports `Checked`.
+    RunCheck {
+        ticket: Ticket,
+        client_id: String,
+    },
+    /// Check job: apply the selected fixes of `report`, check again, save; reports
+    /// `FixesApplied`.
+    ApplyFixes {
+        ticket: Ticket,
+        report: Box<crate::check::Report>,
+        fixes: Vec<crate::check::FixId>,
     },
     /// Copy to the clipboard; secrets get `clear_after`.
     Copy {

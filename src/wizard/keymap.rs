@@ -4,7 +4,9 @@
 //! (`text_input_focused`), printable keys type into it and never trigger a shortcut; F1 and
 //! Ctrl+C still work there.
 
-use super::state::{AccountsChoice, AccountsFocus, Popup, SignInPhase, VerifyState, WizardState};
+use super::state::{
+    AccountsChoice, AccountsFocus, Check, Popup, SignInPhase, VerifyState, WizardState,
+};
 use super::step::Step;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -42,6 +44,12 @@ pub enum Action {
     Cancel,
     /// Verify step: continue to Done although the check failed.
     Skip,
+    /// Done (rotate job): remove the older secrets (asks for confirmation first).
+    RemoveOld,
+    /// Findings: select / unselect the highlighted fix.
+    Toggle,
+    /// Findings: select every fix (or none, when all are selected).
+    ToggleAll,
     /// Ctrl+U in a text field: clear it.
     ClearField,
 }
@@ -211,6 +219,29 @@ fn popup_bindings(popup: Popup, out: &mut Vec<Binding>) {
                 "key.stay",
             ));
         }
+        Popup::ConfirmRemoveOld => {
+            // The safe answer is the default: Enter cancels.
+            out.push(bar(
+                vec![ch('n'), plain(KeyCode::Esc), plain(KeyCode::Enter)],
+                Action::Cancel,
+                "key.cancel",
+            ));
+            out.push(bar(vec![ch('y')], Action::Confirm, "key.remove_now"));
+            out.push(help_only(vec![Key::ctrl('c')], Action::Quit, "key.quit"));
+        }
+        Popup::ConfirmApplyFixes => {
+            out.push(bar(
+                vec![ch('y'), plain(KeyCode::Enter)],
+                Action::Confirm,
+                "key.apply_now",
+            ));
+            out.push(bar(
+                vec![ch('n'), plain(KeyCode::Esc)],
+                Action::Cancel,
+                "key.cancel",
+            ));
+            out.push(help_only(vec![Key::ctrl('c')], Action::Quit, "key.quit"));
+        }
         Popup::ConfirmGrant => {
             out.push(bar(
                 vec![ch('y'), plain(KeyCode::Enter)],
@@ -251,6 +282,16 @@ fn enter(out: &mut Vec<Binding>, label_key: &'static str) {
 fn step_bindings(state: &WizardState, out: &mut Vec<Binding>) {
     match state.step {
         Step::Welcome => {
+            out.push(bar(
+                vec![plain(KeyCode::Left)],
+                Action::FocusPrev,
+                "key.choose_job",
+            ));
+            out.push(bar(
+                vec![plain(KeyCode::Right)],
+                Action::FocusNext,
+                "key.choose_job",
+            ));
             up_down(out, "key.choose_profile");
             enter(out, "key.next");
         }
@@ -298,6 +339,37 @@ fn step_bindings(state: &WizardState, out: &mut Vec<Binding>) {
             enter(out, "key.check_and_next");
         }
         Step::Accounts => accounts_bindings(state, out),
+        Step::App => {
+            up_down(out, "key.select_app");
+            enter(out, "key.choose_app");
+        }
+        Step::Findings => match &state.check.report {
+            Check::Done(_) if !state.check.applying && !state.check.fixable().is_empty() => {
+                up_down(out, "key.choose_fix");
+                out.push(bar(vec![ch(' ')], Action::Toggle, "key.toggle_fix"));
+                out.push(bar(vec![ch('a')], Action::ToggleAll, "key.toggle_all"));
+                enter(out, "key.apply_fixes");
+            }
+            Check::Failed(_) => enter(out, "key.retry"),
+            _ => {}
+        },
+        Step::Secrets => match &state.rotate.secrets {
+            Check::Done(_) if !state.rotate.creating => {
+                out.push(bar(
+                    vec![plain(KeyCode::Left), ch('-')],
+                    Action::Decrease,
+                    "key.shorter",
+                ));
+                out.push(bar(
+                    vec![plain(KeyCode::Right), ch('+')],
+                    Action::Increase,
+                    "key.longer",
+                ));
+                enter(out, "key.create_secret");
+            }
+            Check::Failed(_) => enter(out, "key.retry"),
+            _ => {}
+        },
         Step::Review => {
             out.push(bar(
                 vec![plain(KeyCode::Left), plain(KeyCode::BackTab)],
@@ -352,6 +424,9 @@ fn step_bindings(state: &WizardState, out: &mut Vec<Binding>) {
                 "key.reveal"
             };
             out.push(bar(vec![ch('r')], Action::Reveal, reveal));
+            if super::update::can_remove_old(state) {
+                out.push(bar(vec![ch('x')], Action::RemoveOld, "key.remove_old"));
+            }
             enter(out, "key.finish");
         }
     }

@@ -1,7 +1,10 @@
 //! Everything that can happen to the wizard: terminal input and finished background jobs.
 //! Job results carry the ticket of the job that produced them (see `state::Tickets`).
 
-use super::state::{AppSummary, ClipboardVia, RegisteredApp, TenantInfo, Ticket, VerifyReport};
+use super::state::{
+    AppSecrets, AppSummary, ClipboardVia, CreatedSecret, RegisteredApp, RemovedSecrets, TenantInfo,
+    Ticket, VerifyReport,
+};
 use crate::graph::MailboxState;
 use crate::register::{PermissionStatus, RegisterEvent};
 use chrono::{DateTime, Utc};
@@ -70,6 +73,26 @@ pub enum Msg {
     Verified {
         ticket: Ticket,
         result: Result<VerifyReport, String>,
+    },
+    SecretsLoaded {
+        ticket: Ticket,
+        result: Result<AppSecrets, String>,
+    },
+    SecretCreated {
+        ticket: Ticket,
+        result: Result<CreatedSecret, String>,
+    },
+    OldSecretsRemoved {
+        ticket: Ticket,
+        result: Result<RemovedSecrets, String>,
+    },
+    Checked {
+        ticket: Ticket,
+        result: Result<Box<crate::check::Report>, String>,
+    },
+    FixesApplied {
+        ticket: Ticket,
+        result: Result<Box<crate::check::Applied>, String>,
     },
     BrowserOpened {
         result: Result<(), String>,

@@ -24,6 +24,11 @@ pub struct Tickets {
     pub register: Ticket,
     pub consent: Ticket,
     pub verify: Ticket,
+    pub secrets: Ticket,
+    pub create_secret: Ticket,
+    pub remove_old: Ticket,
+    pub check: Ticket,
+    pub apply_fixes: Ticket,
     /// Source of fresh tickets (monotonic across all kinds).
     pub last_issued: Ticket,
 }
@@ -332,11 +337,139 @@ pub enum Popup {
     ConfirmQuit,
     /// Grant admin consent from the tool (changes the tenant).
     ConfirmGrant,
+    /// Rotate job: remove the older secrets (products still using them stop working).
+    ConfirmRemoveOld,
+    /// Check job: apply the selected fixes (changes the tenant).
+    ConfirmApplyFixes,
+}
+
+/// What the wizard does this run (chosen on Welcome).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Job {
+    /// Register a new app (the ten steps of the manuals) — the default.
+    #[default]
+    NewRegistration,
+    /// A new client secret for an existing app (`exowiz rotate`).
+    RotateSecret,
+    /// Compare an existing registration with its profile (`exowiz check`).
+    CheckRegistration,
+}
+
+impl Job {
+    /// All jobs in the order the welcome screen lists them.
+    pub const ALL: [Job; 3] = [
+        Job::NewRegistration,
+        Job::RotateSecret,
+        Job::CheckRegistration,
+    ];
+
+    /// Message-catalogue key of the job's name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Job::NewRegistration => "welcome.job_new",
+            Job::RotateSecret => "welcome.job_rotate",
+            Job::CheckRegistration => "welcome.job_check",
+        }
+    }
+}
+
+/// The rotate job's app and secrets, as the executor read them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppSecrets {
+    pub display_name: String,
+    pub client_id: String,
+    /// The tenant the app is in (the signed-in one).
+    pub tenant_id: String,
+    /// Newest first, due and expired ones marked (`rotate::list_secrets`).
+    pub secrets: Vec<crate::rotate::SecretInfo>,
+    /// The APIs the new secret's token is checked against (`rotate::apis_of`).
+    pub apis: Vec<crate::profile::Api>,
+    /// Lifetime of a new secret: the product's, else 12 months.
+    pub months: u32,
+}
+
+/// A secret the rotate job made. `Debug` hides the value (SecretString).
+#[derive(Debug, Clone)]
+pub struct CreatedSecret {
+    pub key_id: String,
+    pub secret: SecretString,
+    pub hint: Option<String>,
+    pub end: Option<DateTime<Utc>>,
+}
+
+/// The rotate job's own state (the app browser is `accounts.browser`).
+#[derive(Debug, Default)]
+pub struct RotateState {
+    pub secrets: Check<AppSecrets>,
+    /// Lifetime of the new secret in months (1 to 24).
+    pub months: u32,
+    /// Creating the new secret runs.
+    pub creating: bool,
+    /// Why creating failed (Enter tries again).
+    pub error: Option<String>,
+    /// Key ID of the secret this run made.
+    pub new_key_id: Option<String>,
+    /// Removing the older secrets runs (Done, after the confirmation).
+    pub removing: bool,
+    /// Key IDs removed so far (Done offers the removal until every older one is gone).
+    pub removed: Vec<String>,
+}
+
+impl RotateState {
+    /// The app's secrets other than the new one that are not removed yet.
+    pub fn older_secrets(&self) -> Vec<&crate::rotate::SecretInfo> {
+        let Check::Done(app) = &self.secrets else {
+            return Vec::new();
+        };
+        app.secrets
+            .iter()
+            .filter(|s| Some(&s.key_id) != self.new_key_id.as_ref())
+            .filter(|s| !self.removed.contains(&s.key_id))
+            .collect()
+    }
+}
+
+/// The check job's state: the report, which fixes are selected, what applying them did.
+#[derive(Debug, Default)]
+pub struct CheckState {
+    pub report: Check<Box<crate::check::Report>>,
+    /// Index into `fixable()` of the highlighted fix.
+    pub cursor: usize,
+    /// Selected fixes (their numbers).
+    pub selected: Vec<crate::check::FixId>,
+    /// Applying the selected fixes runs.
+    pub applying: bool,
+    /// What the last apply did, one sentence per fix (Ok: done, Err: why not).
+    pub results: Vec<Result<String, String>>,
+}
+
+impl CheckState {
+    /// The findings exowiz can repair (in report order): their numbers.
+    pub fn fixable(&self) -> Vec<crate::check::FixId> {
+        match &self.report {
+            Check::Done(report) => report
+                .findings
+                .iter()
+                .filter(|f| f.fix.as_ref().is_some_and(|fix| fix.is_applicable()))
+                .filter_map(|f| f.fix_id)
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// What removing the older secrets did: the key IDs removed, and why it stopped early.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemovedSecrets {
+    pub removed: Vec<String>,
+    pub error: Option<String>,
 }
 
 #[derive(Debug)]
 pub struct WizardState {
     pub step: Step,
+    /// What this run does (Welcome's first choice).
+    pub job: Job,
     /// Connector profiles in the manuals' order; the welcome list.
     pub profiles: Vec<Profile>,
     /// Selected profile (index into `profiles`).
@@ -357,6 +490,8 @@ pub struct WizardState {
     pub consent: ConsentState,
     pub verify: VerifyState,
     pub done: DoneState,
+    pub rotate: RotateState,
+    pub check: CheckState,
     pub clipboard: Option<ClipboardNotice>,
     pub status: Option<Status>,
     pub popup: Option<Popup>,
@@ -388,6 +523,7 @@ impl WizardState {
             .unwrap_or_default();
         Self {
             step: Step::Welcome,
+            job: Job::default(),
             profiles,
             profile_index: 0,
             browser_available,
@@ -412,6 +548,8 @@ impl WizardState {
             consent: ConsentState::default(),
             verify: VerifyState::default(),
             done: DoneState::default(),
+            rotate: RotateState::default(),
+            check: CheckState::default(),
             clipboard: None,
             status: None,
             popup: None,
@@ -444,7 +582,12 @@ impl WizardState {
                 .iter()
                 .any(|i| i.state == ItemState::Running)
             || self.consent.granting
-            || matches!(self.verify, VerifyState::Running);
+            || matches!(self.verify, VerifyState::Running)
+            || matches!(self.rotate.secrets, Check::Running)
+            || self.rotate.creating
+            || self.rotate.removing
+            || matches!(self.check.report, Check::Running)
+            || self.check.applying;
         let countdown = self
             .clipboard
             .as_ref()

@@ -1,5 +1,7 @@
 //! The steps, in the order of the vendor manuals (DESIGN.md).
 
+use super::state::Job;
+
 /// One screen of the wizard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Step {
@@ -23,6 +25,12 @@ pub enum Step {
     Verify,
     /// Tenant ID, Client ID, secret (masked), expiry, where to paste, Exchange commands.
     Done,
+    /// Rotate job: pick the existing app in the app browser.
+    App,
+    /// Rotate job: the app's secrets (due ones marked) and the new secret's lifetime.
+    Secrets,
+    /// Check job: the findings, the fixable ones to select and apply.
+    Findings,
 }
 
 impl Step {
@@ -40,6 +48,28 @@ impl Step {
         Step::Done,
     ];
 
+    /// The steps of the rotate job, in order.
+    pub const ROTATE: [Step; 6] = [
+        Step::Welcome,
+        Step::SignIn,
+        Step::App,
+        Step::Secrets,
+        Step::Verify,
+        Step::Done,
+    ];
+
+    /// The steps of the check job, in order.
+    pub const CHECK: [Step; 4] = [Step::Welcome, Step::SignIn, Step::App, Step::Findings];
+
+    /// The steps of `job`, in order (before skips).
+    pub fn steps_of(job: Job) -> &'static [Step] {
+        match job {
+            Job::RotateSecret => &Self::ROTATE,
+            Job::CheckRegistration => &Self::CHECK,
+            Job::NewRegistration => &Self::ALL,
+        }
+    }
+
     /// Message-catalogue key of the step's title (see `i18n`).
     pub fn title_key(self) -> &'static str {
         match self {
@@ -53,6 +83,9 @@ impl Step {
             Step::Consent => "step.consent",
             Step::Verify => "step.verify",
             Step::Done => "step.done",
+            Step::App => "step.app",
+            Step::Secrets => "step.secrets",
+            Step::Findings => "step.findings",
         }
     }
 }

@@ -150,9 +150,17 @@ fn lifetime(page: &mut Page, state: &WizardState, label_width: usize) {
     }
 }
 
-fn browser(page: &mut Page, state: &WizardState, room: Room, label_width: usize, box_width: usize) {
+/// The app browser: filter field, app table, the chosen app. Also the rotate job's app step.
+pub(super) fn browser(
+    page: &mut Page,
+    state: &WizardState,
+    room: Room,
+    label_width: usize,
+    box_width: usize,
+) {
     let b = &state.accounts.browser;
-    let focused = state.accounts.focus == AccountsFocus::BrowserFilter;
+    let focused = state.accounts.focus == AccountsFocus::BrowserFilter
+        || state.step == crate::wizard::Step::App;
     let org = state
         .tenant
         .as_ref()

@@ -111,6 +111,15 @@ pub fn build(page: &mut Page, state: &WizardState, room: Room) {
     );
     page.blank();
     warn_line(page, 0, t("done.shown_once"));
+    if crate::wizard::update::can_remove_old(state) {
+        page.text(
+            &tf(
+                "done.older_secrets",
+                &[("n", &state.rotate.older_secrets().len().to_string())],
+            ),
+            theme::dim(),
+        );
+    }
 
     if !app.notes.is_empty() {
         page.blank();

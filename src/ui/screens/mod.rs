@@ -2,11 +2,13 @@
 //! renders it. Helpers shared by several screens live here.
 
 mod accounts;
+mod check;
 mod consent;
 mod done;
 mod install_type;
 mod register;
 mod review;
+mod rotate;
 mod sign_in;
 mod transport;
 mod verify;
@@ -39,6 +41,9 @@ pub fn page(state: &WizardState, width: u16, height: u16) -> Page {
         Step::Consent => consent::build(&mut page, state, room),
         Step::Verify => verify::build(&mut page, state, room),
         Step::Done => done::build(&mut page, state, room),
+        Step::App => rotate::build_app(&mut page, state, room),
+        Step::Secrets => rotate::build_secrets(&mut page, state, room),
+        Step::Findings => check::build(&mut page, state, room),
     }
     page
 }

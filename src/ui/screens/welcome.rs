@@ -10,6 +10,7 @@ use crate::ui::widgets::page::Page;
 use crate::ui::widgets::table::{self, Cell, Table};
 use crate::ui::widgets::text_field::marker;
 use crate::wizard::WizardState;
+use crate::wizard::state::Job;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
@@ -21,8 +22,27 @@ fn applies_label(applies: Applies) -> &'static str {
     }
 }
 
+/// "Job:" and the three jobs on one line, the chosen one marked (←/→ change it).
+fn job_line(page: &mut Page, state: &WizardState) {
+    let mut spans = vec![Span::styled(t("welcome.job"), theme::title())];
+    for job in Job::ALL {
+        let chosen = job == state.job;
+        spans.push(Span::raw(" "));
+        spans.push(marker(chosen));
+        let style = if chosen {
+            theme::selected()
+        } else {
+            Style::new()
+        };
+        spans.push(Span::styled(t(job.label_key()), style));
+    }
+    page.push(Line::from(spans));
+}
+
 pub fn build(page: &mut Page, state: &WizardState, _room: Room) {
     page.text(t("welcome.intro"), Style::new());
+    page.blank();
+    job_line(page, state);
     page.blank();
     heading(page, t("welcome.choose"));
 

@@ -81,6 +81,7 @@ pub(super) fn on_action(state: &mut WizardState, action: Action) -> Vec<Effect> 
             }
             Vec::new()
         }
+        Action::RemoveOld => super::rotate::ask_remove_old(state),
         Action::Next => request_quit(state),
         _ => Vec::new(),
     }

@@ -52,6 +52,7 @@ pub(crate) fn focused_id(state: &WizardState) -> Option<FieldId> {
                 _ => None,
             }
         }
+        Step::App => Some(FieldId::BrowserFilter),
         _ => None,
     }
 }

@@ -7,6 +7,7 @@
 //! * `focus`: which text field has the focus; `notices`: clipboard, browser, tick.
 
 mod accounts;
+mod check;
 mod consent;
 mod done;
 mod focus;
@@ -14,6 +15,7 @@ mod notices;
 mod popup;
 mod register;
 mod review;
+mod rotate;
 mod sign_in;
 mod transport;
 mod verify;
@@ -28,12 +30,15 @@ pub use done::{copy_label, focus_order as done_focus_order};
 pub use focus::{focused_field, highlighted_app};
 pub use register::checklist;
 pub use review::register_request;
+pub use rotate::can_remove_old;
 pub use transport::DEFAULT_MAILBOX_LOCAL_PART;
 
 use super::effect::Effect;
 use super::keymap::{self, Action};
 use super::msg::Msg;
-use super::state::{AccountsChoice, Check, Popup, Status, StatusKind, VerifyState, WizardState};
+use super::state::{
+    AccountsChoice, Check, Job, Popup, Status, StatusKind, VerifyState, WizardState,
+};
 use super::step::Step;
 use super::text_field::TextField;
 use crate::i18n::t;
@@ -69,6 +74,11 @@ pub fn update(state: &mut WizardState, msg: Msg) -> Vec<Effect> {
         Msg::ConsentPolled { ticket, result } => consent::polled(state, ticket, result),
         Msg::ConsentGranted { ticket, result } => consent::granted(state, ticket, result),
         Msg::Verified { ticket, result } => verify::verified(state, ticket, result),
+        Msg::SecretsLoaded { ticket, result } => rotate::secrets_loaded(state, ticket, result),
+        Msg::SecretCreated { ticket, result } => rotate::secret_created(state, ticket, result),
+        Msg::OldSecretsRemoved { ticket, result } => rotate::old_removed(state, ticket, result),
+        Msg::Checked { ticket, result } => check::checked(state, ticket, result),
+        Msg::FixesApplied { ticket, result } => check::applied(state, ticket, result),
         Msg::BrowserOpened { result } => notices::browser_opened(state, result),
         Msg::Copied {
             label,
@@ -103,16 +113,18 @@ pub fn is_skipped(state: &WizardState, step: Step) -> bool {
 
 /// The steps this run shows, in order (for a progress line).
 pub fn visible_steps(state: &WizardState) -> Vec<Step> {
-    Step::ALL
-        .into_iter()
+    Step::steps_of(state.job)
+        .iter()
+        .copied()
         .filter(|s| !is_skipped(state, *s))
         .collect()
 }
 
 /// The step after the current one, honouring the skips; None on Done.
 pub fn next_step(state: &WizardState) -> Option<Step> {
-    Step::ALL
-        .into_iter()
+    Step::steps_of(state.job)
+        .iter()
+        .copied()
         .skip_while(|s| *s != state.step)
         .skip(1)
         .find(|s| !is_skipped(state, *s))
@@ -121,8 +133,9 @@ pub fn next_step(state: &WizardState) -> Option<Step> {
 /// The step before the current one, honouring the skips; None on Welcome. (Where Esc really
 /// goes also depends on what already happened: see `back`.)
 pub fn prev_step(state: &WizardState) -> Option<Step> {
-    Step::ALL
-        .into_iter()
+    Step::steps_of(state.job)
+        .iter()
+        .copied()
         .rev()
         .skip_while(|s| *s != state.step)
         .skip(1)
@@ -152,6 +165,9 @@ pub(crate) fn go_to(state: &mut WizardState, to: Step) -> Vec<Effect> {
             Vec::new()
         }
         Step::Consent => consent::enter(state),
+        Step::App => rotate::enter_app(state),
+        Step::Secrets => rotate::enter_secrets(state),
+        Step::Findings => check::enter(state),
         Step::Verify => verify::enter(state),
         Step::Done => {
             done::enter(state);
@@ -187,7 +203,13 @@ fn back(state: &mut WizardState) -> Vec<Effect> {
             set_info(state, t("status.app_exists_no_back"));
             Vec::new()
         }
+        Step::Verify if state.job == Job::RotateSecret => {
+            set_info(state, t("status.secret_exists_no_back"));
+            Vec::new()
+        }
         Step::Verify => verify::back(state),
+        Step::Secrets => rotate::secrets_back(state),
+        Step::Findings => check::back(state),
         _ => match prev_step(state) {
             Some(step) => go_to(state, step),
             None => Vec::new(),
@@ -209,6 +231,8 @@ pub fn job_running(state: &WizardState) -> bool {
         || register::running(state)
         || state.consent.granting
         || matches!(state.verify, VerifyState::Running)
+        || rotate::running(state)
+        || check::running(state)
 }
 
 /// exowiz made a secret that the admin has neither copied nor revealed.
@@ -350,6 +374,9 @@ fn on_action(state: &mut WizardState, action: Action) -> Vec<Effect> {
         Step::Consent => consent::on_action(state, action),
         Step::Verify => verify::on_action(state, action),
         Step::Done => done::on_action(state, action),
+        Step::App => rotate::app_on_action(state, action),
+        Step::Secrets => rotate::secrets_on_action(state, action),
+        Step::Findings => check::on_action(state, action),
     }
 }
 

@@ -1,6 +1,6 @@
 //! Overlays: the help (any key closes it), and the two confirmations (quit, grant consent).
 
-use super::{consent, quit_now, request_quit};
+use super::{check, consent, quit_now, request_quit, rotate};
 use crate::wizard::effect::Effect;
 use crate::wizard::keymap::{self, Action, Key};
 use crate::wizard::state::{Popup, WizardState};
@@ -21,6 +21,14 @@ pub(super) fn on_key(state: &mut WizardState, popup: Popup, event: &KeyEvent) ->
             Popup::ConfirmGrant => {
                 state.popup = None;
                 consent::grant(state)
+            }
+            Popup::ConfirmRemoveOld => {
+                state.popup = None;
+                rotate::remove_old(state)
+            }
+            Popup::ConfirmApplyFixes => {
+                state.popup = None;
+                check::apply(state)
             }
             Popup::Help => Vec::new(),
         },

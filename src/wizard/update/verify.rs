@@ -6,7 +6,7 @@ use crate::register::{PermissionStatus, exchange_commands, validate};
 use crate::wizard::effect::Effect;
 use crate::wizard::keymap::Action;
 use crate::wizard::state::{
-    AccountsChoice, RegisteredApp, Ticket, VerifyReport, VerifyState, WizardState,
+    AccountsChoice, Job, RegisteredApp, Ticket, VerifyReport, VerifyState, WizardState,
 };
 use crate::wizard::step::Step;
 use secrecy::{ExposeSecret, SecretString};
@@ -25,6 +25,15 @@ fn start(state: &mut WizardState) -> Vec<Effect> {
     };
     let (tenant_id, client_id) = (app.tenant_id.clone(), app.client_id.clone());
     let (secret, expected) = (app.secret.clone(), app.permissions.clone());
+    if state.job == Job::RotateSecret {
+        let ticket = state.tickets.issue();
+        let Some(effect) = super::rotate::verify_effect(state, ticket) else {
+            return Vec::new();
+        };
+        state.tickets.verify = ticket;
+        state.verify = VerifyState::Running;
+        return vec![effect];
+    }
     let ticket = state.tickets.issue();
     state.tickets.verify = ticket;
     state.verify = VerifyState::Running;

@@ -1,9 +1,9 @@
-//! Welcome: choose the connector profile.
+//! Welcome: choose the job (←/→) and the connector profile (↑/↓).
 
 use super::advance;
 use crate::wizard::effect::Effect;
 use crate::wizard::keymap::Action;
-use crate::wizard::state::WizardState;
+use crate::wizard::state::{Job, WizardState};
 
 pub(super) fn on_action(state: &mut WizardState, action: Action) -> Vec<Effect> {
     match action {
@@ -16,7 +16,18 @@ pub(super) fn on_action(state: &mut WizardState, action: Action) -> Vec<Effect> 
             select_profile(state, (state.profile_index + 1).min(last));
             Vec::new()
         }
-        Action::Next if !state.profiles.is_empty() => advance(state),
+        Action::FocusPrev => {
+            state.job = shift_job(state.job, -1);
+            Vec::new()
+        }
+        Action::FocusNext => {
+            state.job = shift_job(state.job, 1);
+            Vec::new()
+        }
+        Action::Next if !state.profiles.is_empty() => match state.job {
+            Job::NewRegistration => advance(state),
+            Job::RotateSecret | Job::CheckRegistration => advance(state),
+        },
         _ => Vec::new(),
     }
 }
@@ -39,4 +50,11 @@ pub(crate) fn select_profile(state: &mut WizardState, index: usize) {
     if accounts.secret_months == old.secret_months {
         accounts.secret_months = new.secret_months;
     }
+}
+
+/// The job before (`by` = -1) or after (`by` = 1) `job`, stopping at the ends.
+fn shift_job(job: Job, by: isize) -> Job {
+    let i = Job::ALL.iter().position(|j| *j == job).unwrap_or(0) as isize;
+    let last = Job::ALL.len() as isize - 1;
+    Job::ALL[(i + by).clamp(0, last) as usize]
 }

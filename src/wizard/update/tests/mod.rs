@@ -9,15 +9,18 @@ macro_rules! assert_same {
 }
 
 mod accounts;
+mod check;
 mod consent;
 mod flow;
 mod keys;
 mod navigation;
 mod notices;
 mod register;
+mod rotate;
 mod sign_in;
 mod transport;
 mod verify_done;
+mod welcome;
 
 pub(super) mod support {
     use crate::graph::MailboxState;
@@ -166,6 +169,12 @@ pub(super) mod support {
                 Effect::PollConsent { .. } => "PollConsent",
                 Effect::GrantConsent { .. } => "GrantConsent",
                 Effect::Verify { .. } => "Verify",
+                Effect::LoadSecrets { .. } => "LoadSecrets",
+                Effect::CreateSecret { .. } => "CreateSecret",
+                Effect::VerifyRotated { .. } => "VerifyRotated",
+                Effect::RemoveOldSecrets { .. } => "RemoveOldSecrets",
+                Effect::RunCheck { .. } => "RunCheck",
+                Effect::ApplyFixes { .. } => "ApplyFixes",
                 Effect::Copy { .. } => "Copy",
                 Effect::SecretShown { .. } => "SecretShown",
                 Effect::Quit => "Quit",
@@ -183,7 +192,13 @@ pub(super) mod support {
             | Effect::Register { ticket, .. }
             | Effect::PollConsent { ticket, .. }
             | Effect::GrantConsent { ticket, .. }
-            | Effect::Verify { ticket, .. } => *ticket,
+            | Effect::Verify { ticket, .. }
+            | Effect::LoadSecrets { ticket, .. }
+            | Effect::CreateSecret { ticket, .. }
+            | Effect::VerifyRotated { ticket, .. }
+            | Effect::RemoveOldSecrets { ticket, .. }
+            | Effect::RunCheck { ticket, .. }
+            | Effect::ApplyFixes { ticket, .. } => *ticket,
             other => panic!("{other:?} carries no ticket"),
         }
     }

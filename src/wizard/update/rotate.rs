@@ -1,0 +1,273 @@
+//! The rotate job (the app step is the check job's too): pick the app (the accounts step's app browser), see its secrets, make a new
+//! one; then the shared Verify and Done steps show and check it. Nothing is removed here.
+
+use super::{accounts, go_to, set_error, set_info};
+use crate::i18n::{t, tf};
+use crate::register::validate;
+use crate::wizard::effect::Effect;
+use crate::wizard::keymap::Action;
+use crate::wizard::state::{
+    AppSecrets, Check, CreatedSecret, Job, Popup, RegisteredApp, RemovedSecrets, Ticket,
+    VerifyState, WizardState,
+};
+use crate::wizard::step::Step;
+
+/// Entering the app step: list the apps unless a list is there.
+pub(super) fn enter_app(state: &mut WizardState) -> Vec<Effect> {
+    match state.accounts.browser.apps {
+        Check::Done(_) | Check::Running => Vec::new(),
+        Check::NotChecked | Check::Failed(_) => accounts::list_apps(state),
+    }
+}
+
+pub(super) fn app_on_action(state: &mut WizardState, action: Action) -> Vec<Effect> {
+    let b = &mut state.accounts.browser;
+    match action {
+        Action::Up => {
+            b.selected = b.selected.saturating_sub(1);
+            Vec::new()
+        }
+        Action::Down => {
+            if let Check::Done(apps) = &b.apps {
+                b.selected = (b.selected + 1).min(apps.len().saturating_sub(1));
+            }
+            Vec::new()
+        }
+        Action::Next => match super::highlighted_app(state).cloned() {
+            Some(app) => {
+                state.accounts.browser.chosen = Some(app);
+                super::advance(state)
+            }
+            None => {
+                set_error(state, t("status.choose_an_app_to_rotate"));
+                Vec::new()
+            }
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// Entering the secrets step: read the chosen app's secrets.
+pub(super) fn enter_secrets(state: &mut WizardState) -> Vec<Effect> {
+    state.rotate.error = None;
+    load(state)
+}
+
+fn load(state: &mut WizardState) -> Vec<Effect> {
+    let Some(app) = &state.accounts.browser.chosen else {
+        return Vec::new();
+    };
+    let client_id = app.client_id.clone();
+    let ticket = state.tickets.issue();
+    state.tickets.secrets = ticket;
+    state.rotate.secrets = Check::Running;
+    vec![Effect::LoadSecrets { ticket, client_id }]
+}
+
+pub(super) fn secrets_loaded(
+    state: &mut WizardState,
+    ticket: Ticket,
+    result: Result<AppSecrets, String>,
+) -> Vec<Effect> {
+    if ticket != state.tickets.secrets || !matches!(state.rotate.secrets, Check::Running) {
+        return Vec::new();
+    }
+    state.rotate.secrets = match result {
+        Ok(secrets) => {
+            state.rotate.months = secrets.months;
+            Check::Done(secrets)
+        }
+        Err(sentence) => Check::Failed(sentence),
+    };
+    Vec::new()
+}
+
+pub(super) fn secrets_on_action(state: &mut WizardState, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Decrease | Action::Increase => {
+            let m = state.rotate.months;
+            let wanted = if action == Action::Increase {
+                m.saturating_add(1)
+            } else {
+                m.saturating_sub(1)
+            };
+            if let Ok(months) = validate::secret_months(wanted) {
+                state.rotate.months = months;
+            }
+            Vec::new()
+        }
+        Action::Next => match &state.rotate.secrets {
+            Check::Failed(_) | Check::NotChecked => load(state),
+            Check::Done(app) if !state.rotate.creating => {
+                let client_id = app.client_id.clone();
+                let ticket = state.tickets.issue();
+                state.tickets.create_secret = ticket;
+                state.rotate.creating = true;
+                state.rotate.error = None;
+                vec![Effect::CreateSecret {
+                    ticket,
+                    client_id,
+                    months: state.rotate.months,
+                }]
+            }
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// Esc on the secrets step: back to the app list, the running read forgotten. While the new
+/// secret is being made, Esc waits (the secret will exist either way).
+pub(super) fn secrets_back(state: &mut WizardState) -> Vec<Effect> {
+    if state.rotate.creating {
+        set_info(state, t("status.secret_being_created"));
+        return Vec::new();
+    }
+    state.tickets.secrets = state.tickets.issue();
+    state.rotate.secrets = Check::NotChecked;
+    state.rotate.error = None;
+    go_to(state, Step::App)
+}
+
+pub(super) fn secret_created(
+    state: &mut WizardState,
+    ticket: Ticket,
+    result: Result<CreatedSecret, String>,
+) -> Vec<Effect> {
+    if ticket != state.tickets.create_secret || !state.rotate.creating {
+        return Vec::new();
+    }
+    state.rotate.creating = false;
+    let created = match result {
+        Ok(created) => created,
+        Err(sentence) => {
+            state.rotate.error = Some(sentence);
+            return Vec::new();
+        }
+    };
+    let Check::Done(app) = &state.rotate.secrets else {
+        return Vec::new();
+    };
+    state.rotate.new_key_id = Some(created.key_id.clone());
+    state.app = Some(RegisteredApp {
+        tenant_id: app.tenant_id.clone(),
+        client_id: app.client_id.clone(),
+        app_object_id: None,
+        service_principal_id: None,
+        app_name: app.display_name.clone(),
+        created_app: false,
+        secret: created.secret,
+        secret_hint: created.hint,
+        secret_end: created.end,
+        consent_url: String::new(),
+        permissions: Vec::new(),
+        exchange_commands: Vec::new(),
+        notes: Vec::new(),
+    });
+    state.verify = VerifyState::NotStarted;
+    state.done = Default::default();
+    go_to(state, Step::Verify)
+}
+
+/// The rotate job's verification: the APIs the app holds application permissions on.
+pub(super) fn verify_effect(state: &WizardState, ticket: Ticket) -> Option<Effect> {
+    let app = state.app.as_ref()?;
+    let apis = match &state.rotate.secrets {
+        Check::Done(secrets) => secrets.apis.clone(),
+        _ => Vec::new(),
+    };
+    Some(Effect::VerifyRotated {
+        ticket,
+        tenant_id: app.tenant_id.clone(),
+        client_id: app.client_id.clone(),
+        secret: app.secret.clone(),
+        apis,
+    })
+}
+
+/// A rotation is running whose result would be lost.
+pub(super) fn running(state: &WizardState) -> bool {
+    matches!(state.rotate.secrets, Check::Running) || state.rotate.creating || state.rotate.removing
+}
+
+/// Done offers removing the older secrets: rotate job, a new secret made, older ones left,
+/// nothing being removed right now.
+pub fn can_remove_old(state: &WizardState) -> bool {
+    state.job == Job::RotateSecret
+        && state.rotate.new_key_id.is_some()
+        && !state.rotate.removing
+        && !state.rotate.older_secrets().is_empty()
+}
+
+/// `x` on Done: asks first (the product must already use the new secret).
+pub(super) fn ask_remove_old(state: &mut WizardState) -> Vec<Effect> {
+    if can_remove_old(state) {
+        state.popup = Some(Popup::ConfirmRemoveOld);
+    }
+    Vec::new()
+}
+
+/// Confirmed: remove every older secret, never the new one.
+pub(super) fn remove_old(state: &mut WizardState) -> Vec<Effect> {
+    if !can_remove_old(state) {
+        return Vec::new();
+    }
+    let key_ids: Vec<String> = state
+        .rotate
+        .older_secrets()
+        .iter()
+        .map(|s| s.key_id.clone())
+        .collect();
+    let (Some(keep), Some(app)) = (state.rotate.new_key_id.clone(), &state.app) else {
+        return Vec::new();
+    };
+    let client_id = app.client_id.clone();
+    let ticket = state.tickets.issue();
+    state.tickets.remove_old = ticket;
+    state.rotate.removing = true;
+    set_info(state, t("status.removing_old"));
+    vec![Effect::RemoveOldSecrets {
+        ticket,
+        client_id,
+        keep,
+        key_ids,
+    }]
+}
+
+pub(super) fn old_removed(
+    state: &mut WizardState,
+    ticket: Ticket,
+    result: Result<RemovedSecrets, String>,
+) -> Vec<Effect> {
+    if ticket != state.tickets.remove_old || !state.rotate.removing {
+        return Vec::new();
+    }
+    state.rotate.removing = false;
+    match result {
+        Ok(done) => {
+            let names: Vec<String> = match &state.rotate.secrets {
+                Check::Done(app) => done
+                    .removed
+                    .iter()
+                    .filter_map(|k| app.secrets.iter().find(|s| &s.key_id == k))
+                    .map(|s| s.label().to_string())
+                    .collect(),
+                _ => Vec::new(),
+            };
+            state.rotate.removed.extend(done.removed.iter().cloned());
+            let sentence = tf(
+                "status.removed_old",
+                &[
+                    ("n", &done.removed.len().to_string()),
+                    ("names", &names.join(", ")),
+                ],
+            );
+            match done.error {
+                Some(error) => set_error(state, format!("{sentence} {error}")),
+                None => set_info(state, sentence),
+            }
+        }
+        Err(sentence) => set_error(state, sentence),
+    }
+    Vec::new()
+}

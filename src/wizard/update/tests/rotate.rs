@@ -1,0 +1,413 @@
+//! The rotate job: app step → secrets step → new secret → Verify (with the app's APIs) → Done.
+
+use super::support::*;
+use crate::profile::Api;
+use crate::rotate::SecretInfo;
+use crate::wizard::effect::Effect;
+use crate::wizard::keymap::{self, Action};
+use crate::wizard::msg::Msg;
+use crate::wizard::state::{
+    AppSecrets, Check, CreatedSecret, Job, Popup, RemovedSecrets, StatusKind, VerifyReport,
+    VerifyState, WizardState,
+};
+use crate::wizard::step::Step;
+use crate::wizard::update::{can_remove_old, update, visible_steps};
+use crossterm::event::KeyCode;
+use secrecy::{ExposeSecret, SecretString};
+
+const KEY_ID: &str = "11111111-2222-4333-8444-555555555555";
+
+fn secret_info(name: &str, days: i64) -> SecretInfo {
+    SecretInfo {
+        key_id: format!("key-{name}"),
+        display_name: Some(name.into()),
+        hint: Some("Ab1".into()),
+        start: None,
+        end: None,
+        days_left: Some(days),
+        expired: days < 0,
+        due: days < 30,
+    }
+}
+
+fn app_secrets() -> AppSecrets {
+    AppSecrets {
+        display_name: "OfficeMaster EWS".into(),
+        client_id: CLIENT_ID.into(),
+        tenant_id: CONTOSO_TENANT_ID.into(),
+        secrets: vec![secret_info("old", 10), secret_info("older", -3)],
+        apis: vec![Api::Exchange, Api::Graph],
+        months: 24,
+    }
+}
+
+/// Signed in with the rotate job chosen; on the app step with the list loaded.
+fn on_app_step() -> (WizardState, Vec<Effect>) {
+    let mut state = wizard("officemaster");
+    press(&mut state, KeyCode::Right);
+    assert_eq!(state.job, Job::RotateSecret);
+    sign_in(&mut state, contoso());
+    let effects = enter(&mut state);
+    (state, effects)
+}
+
+fn list_loaded(state: &mut WizardState, effects: &[Effect]) {
+    let ticket = ticket_of(&effects[0]);
+    update(
+        state,
+        Msg::AppsListed {
+            ticket,
+            result: Ok(vec![
+                app_summary("Other app", "00000000-0000-4000-8000-000000000001"),
+                app_summary("OfficeMaster EWS", CLIENT_ID),
+            ]),
+        },
+    );
+}
+
+/// On the secrets step with the secrets loaded.
+fn on_secrets_step() -> WizardState {
+    let (mut state, effects) = on_app_step();
+    list_loaded(&mut state, &effects);
+    press(&mut state, KeyCode::Down);
+    let effects = enter(&mut state);
+    let ticket = ticket_of(&effects[0]);
+    update(
+        &mut state,
+        Msg::SecretsLoaded {
+            ticket,
+            result: Ok(app_secrets()),
+        },
+    );
+    state
+}
+
+fn created() -> CreatedSecret {
+    CreatedSecret {
+        key_id: KEY_ID.into(),
+        secret: SecretString::from(SECRET),
+        hint: Some("Q~s".into()),
+        end: None,
+    }
+}
+
+#[test]
+fn the_rotate_job_has_its_own_six_steps() {
+    let mut state = wizard("officemaster");
+    state.job = Job::RotateSecret;
+    assert_eq!(
+        visible_steps(&state),
+        [
+            Step::Welcome,
+            Step::SignIn,
+            Step::App,
+            Step::Secrets,
+            Step::Verify,
+            Step::Done
+        ]
+    );
+}
+
+#[test]
+fn after_sign_in_the_app_step_lists_the_apps() {
+    let (state, effects) = on_app_step();
+    assert_eq!(state.step, Step::App);
+    assert_eq!(names(&effects), ["ListApps"]);
+    assert!(matches!(state.accounts.browser.apps, Check::Running));
+}
+
+#[test]
+fn typing_filters_and_enter_chooses_the_highlighted_app() {
+    let (mut state, effects) = on_app_step();
+    list_loaded(&mut state, &effects);
+    let effects = type_text(&mut state, "O");
+    assert_eq!(names(&effects), ["ListApps"]);
+    list_loaded(&mut state, &effects);
+    press(&mut state, KeyCode::Down);
+    let effects = enter(&mut state);
+    assert_eq!(state.step, Step::Secrets);
+    assert_eq!(
+        state.accounts.browser.chosen.as_ref().unwrap().client_id,
+        CLIENT_ID
+    );
+    match &effects[..] {
+        [Effect::LoadSecrets { client_id, .. }] => assert_eq!(client_id, CLIENT_ID),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn enter_without_apps_says_to_choose_one() {
+    let (mut state, _) = on_app_step();
+    assert!(enter(&mut state).is_empty());
+    assert_eq!(state.step, Step::App);
+    assert!(state.status.is_some());
+}
+
+#[test]
+fn loaded_secrets_set_the_lifetime_and_arrows_change_it_within_limits() {
+    let mut state = on_secrets_step();
+    assert!(matches!(state.rotate.secrets, Check::Done(_)));
+    assert_eq!(state.rotate.months, 24);
+    press(&mut state, KeyCode::Right);
+    assert_eq!(state.rotate.months, 24);
+    press(&mut state, KeyCode::Left);
+    assert_eq!(state.rotate.months, 23);
+}
+
+#[test]
+fn stale_secret_lists_are_ignored() {
+    let (mut state, effects) = on_app_step();
+    list_loaded(&mut state, &effects);
+    let effects = enter(&mut state);
+    let old = ticket_of(&effects[0]);
+    esc(&mut state);
+    assert_eq!(state.step, Step::App);
+    let before = snapshot(&state);
+    update(
+        &mut state,
+        Msg::SecretsLoaded {
+            ticket: old,
+            result: Ok(app_secrets()),
+        },
+    );
+    assert_eq!(snapshot(&state), before);
+}
+
+#[test]
+fn a_failed_read_is_shown_and_enter_retries() {
+    let (mut state, effects) = on_app_step();
+    list_loaded(&mut state, &effects);
+    let effects = enter(&mut state);
+    update(
+        &mut state,
+        Msg::SecretsLoaded {
+            ticket: ticket_of(&effects[0]),
+            result: Err("Graph said no.".into()),
+        },
+    );
+    assert!(matches!(state.rotate.secrets, Check::Failed(_)));
+    assert_eq!(names(&enter(&mut state)), ["LoadSecrets"]);
+}
+
+#[test]
+fn enter_creates_the_secret_once_then_verify_checks_the_apps_apis() {
+    let mut state = on_secrets_step();
+    state.rotate.months = 6;
+    let effects = enter(&mut state);
+    match &effects[..] {
+        [
+            Effect::CreateSecret {
+                client_id, months, ..
+            },
+        ] => {
+            assert_eq!(client_id, CLIENT_ID);
+            assert_eq!(*months, 6);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(state.rotate.creating);
+    assert!(
+        enter(&mut state).is_empty(),
+        "no second secret while one is made"
+    );
+    esc(&mut state);
+    assert_eq!(
+        state.step,
+        Step::Secrets,
+        "Esc waits while the secret is made"
+    );
+    let effects = update(
+        &mut state,
+        Msg::SecretCreated {
+            ticket: ticket_of(&effects[0]),
+            result: Ok(created()),
+        },
+    );
+    assert_eq!(state.step, Step::Verify);
+    assert_eq!(state.rotate.new_key_id.as_deref(), Some(KEY_ID));
+    let app = state.app.as_ref().unwrap();
+    assert_eq!(app.client_id, CLIENT_ID);
+    assert_eq!(app.tenant_id, CONTOSO_TENANT_ID);
+    assert_eq!(app.secret.expose_secret(), SECRET);
+    match &effects[..] {
+        [Effect::VerifyRotated { apis, secret, .. }] => {
+            assert_eq!(apis, &[Api::Exchange, Api::Graph]);
+            assert_eq!(secret.expose_secret(), SECRET);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_failed_creation_is_shown_and_stale_results_are_ignored() {
+    let mut state = on_secrets_step();
+    let first = ticket_of(&enter(&mut state)[0]);
+    update(
+        &mut state,
+        Msg::SecretCreated {
+            ticket: first,
+            result: Err("Too many secrets.".into()),
+        },
+    );
+    assert_eq!(state.rotate.error.as_deref(), Some("Too many secrets."));
+    assert!(!state.rotate.creating);
+    let before = snapshot(&state);
+    update(
+        &mut state,
+        Msg::SecretCreated {
+            ticket: first,
+            result: Ok(created()),
+        },
+    );
+    assert_eq!(snapshot(&state), before);
+    assert_eq!(names(&enter(&mut state)), ["CreateSecret"]);
+}
+
+/// Secret made and verified: on Done.
+fn on_done() -> WizardState {
+    let mut state = on_secrets_step();
+    let ticket = ticket_of(&enter(&mut state)[0]);
+    let effects = update(
+        &mut state,
+        Msg::SecretCreated {
+            ticket,
+            result: Ok(created()),
+        },
+    );
+    update(
+        &mut state,
+        Msg::Verified {
+            ticket: ticket_of(&effects[0]),
+            result: Ok(VerifyReport {
+                roles: vec![("Microsoft Graph".into(), vec!["User.Read.All".into()])],
+                missing: Vec::new(),
+            }),
+        },
+    );
+    assert!(matches!(state.verify, VerifyState::Passed(_)));
+    esc(&mut state);
+    assert_eq!(state.step, Step::Verify, "the new secret cannot be undone");
+    enter(&mut state);
+    state
+}
+
+#[test]
+fn verified_goes_to_done_and_quitting_asks_until_the_secret_was_handed_over() {
+    let mut state = on_done();
+    assert_eq!(state.step, Step::Done);
+    enter(&mut state);
+    assert_eq!(state.popup, Some(Popup::ConfirmQuit));
+    press(&mut state, KeyCode::Esc);
+    letter(&mut state, 'r');
+    assert!(state.done.secret_handed_over);
+    assert_eq!(names(&enter(&mut state)), ["Quit"]);
+}
+
+#[test]
+fn x_on_done_asks_first_and_enter_cancels() {
+    let mut state = on_done();
+    assert!(can_remove_old(&state));
+    assert!(letter(&mut state, 'x').is_empty());
+    assert_eq!(state.popup, Some(Popup::ConfirmRemoveOld));
+    assert!(enter(&mut state).is_empty(), "Enter is Cancel");
+    assert_eq!(state.popup, None);
+    letter(&mut state, 'x');
+    assert!(letter(&mut state, 'n').is_empty());
+    assert_eq!(state.popup, None);
+}
+
+#[test]
+fn confirmed_removal_removes_every_older_secret_never_the_new_one() {
+    let mut state = on_done();
+    letter(&mut state, 'x');
+    let effects = letter(&mut state, 'y');
+    match &effects[..] {
+        [
+            Effect::RemoveOldSecrets {
+                client_id,
+                keep,
+                key_ids,
+                ..
+            },
+        ] => {
+            assert_eq!(client_id, CLIENT_ID);
+            assert_eq!(keep, KEY_ID);
+            assert_eq!(key_ids, &["key-old", "key-older"]);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(state.rotate.removing);
+    assert!(!can_remove_old(&state));
+    assert!(
+        !keymap::bindings(&state)
+            .iter()
+            .any(|b| b.action == Action::RemoveOld)
+    );
+    update(
+        &mut state,
+        Msg::OldSecretsRemoved {
+            ticket: ticket_of(&effects[0]),
+            result: Ok(RemovedSecrets {
+                removed: vec!["key-old".into(), "key-older".into()],
+                error: None,
+            }),
+        },
+    );
+    assert!(!state.rotate.removing);
+    let status = state.status.as_ref().unwrap();
+    assert_eq!(status.kind, StatusKind::Info);
+    assert!(status.text.contains("Removed 2"), "{}", status.text);
+    assert!(status.text.contains("old, older"), "{}", status.text);
+    assert!(!can_remove_old(&state), "nothing older is left");
+    assert!(letter(&mut state, 'x').is_empty());
+    assert_eq!(state.popup, None);
+}
+
+#[test]
+fn a_partial_removal_says_what_stopped_it_and_offers_the_rest() {
+    let mut state = on_done();
+    letter(&mut state, 'x');
+    let effects = letter(&mut state, 'y');
+    update(
+        &mut state,
+        Msg::OldSecretsRemoved {
+            ticket: ticket_of(&effects[0]),
+            result: Ok(RemovedSecrets {
+                removed: vec!["key-old".into()],
+                error: Some("Graph timed out.".into()),
+            }),
+        },
+    );
+    let status = state.status.as_ref().unwrap();
+    assert_eq!(status.kind, StatusKind::Error);
+    assert!(status.text.contains("Graph timed out."));
+    assert!(can_remove_old(&state));
+    assert_eq!(state.rotate.older_secrets().len(), 1);
+}
+
+#[test]
+fn stale_removal_results_are_ignored() {
+    let mut state = on_done();
+    let before = snapshot(&state);
+    update(
+        &mut state,
+        Msg::OldSecretsRemoved {
+            ticket: 999,
+            result: Ok(RemovedSecrets {
+                removed: vec!["key-old".into()],
+                error: None,
+            }),
+        },
+    );
+    assert_eq!(snapshot(&state), before);
+}
+
+#[test]
+fn the_new_registration_job_never_offers_removal() {
+    let mut state = wizard("officemaster");
+    state.step = Step::Done;
+    state.rotate.new_key_id = Some(KEY_ID.into());
+    state.rotate.secrets = Check::Done(app_secrets());
+    assert!(!can_remove_old(&state));
+}
