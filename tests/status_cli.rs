@@ -88,3 +88,15 @@ fn exit_codes_follow_the_worst_secret() {
     assert_eq!(json["registrations"].as_array().unwrap().len(), 3);
     assert_eq!(json["registrations"][0]["app_name"], "Gone App");
 }
+
+#[test]
+fn an_unreadable_store_is_unknown_not_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("registrations.json"), b"{not json").unwrap();
+    let (code, text) = status(dir.path(), &[]);
+    assert_eq!(code, 3, "{text}");
+    assert!(
+        text.starts_with("UNKNOWN - the saved registrations cannot be read"),
+        "{text}"
+    );
+}

@@ -1,8 +1,10 @@
 //! `exowiz status`: secret expiry of the saved registrations, offline. The first line is in the
 //! form monitoring plugins use ("OK - …", "WARNING - …", "CRITICAL - …"); the exit code is
-//! 0 when all is well, 1 when a secret expires within --warn-days, 2 when one has expired.
+//! 0 when all is well, 1 when a secret expires within --warn-days, 2 when one has expired, and
+//! 3 ("UNKNOWN - …", as monitoring plugins say) when the saved registrations cannot be read —
+//! never 1, which a monitor would take for an expiring secret.
 
-use super::{Exit, Failure};
+use super::Failure;
 use exowiz::store::Store;
 use exowiz::store::expiry::{self, Health, RegistrationHealth};
 
@@ -16,12 +18,26 @@ pub struct StatusArgs {
     pub json: bool,
 }
 
-/// Returns the exit code to end with (0, 1 or 2).
+/// Exit code when the saved registrations cannot be read (Nagios/Icinga UNKNOWN).
+const UNKNOWN: u8 = 3;
+
+/// Returns the exit code to end with (0, 1, 2, or 3 when nothing could be read).
 pub fn run(args: StatusArgs) -> Result<u8, Failure> {
-    let store = Store::open_default().map_err(|e| Failure::new(Exit::Other, e.to_string()))?;
-    let registrations = store
-        .load()
-        .map_err(|e| Failure::new(Exit::Other, e.to_string()))?;
+    let loaded = Store::open_default().and_then(|store| store.load().map(|regs| (store, regs)));
+    let (store, registrations) = match loaded {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            if args.json {
+                println!(
+                    "{:#}",
+                    serde_json::json!({ "status": "unknown", "error": e.to_string() })
+                );
+            } else {
+                println!("UNKNOWN - the saved registrations cannot be read: {e}");
+            }
+            return Ok(UNKNOWN);
+        }
+    };
     let items = expiry::evaluate(&registrations, chrono::Utc::now(), args.warn_days);
     let health = expiry::overall(&items);
     if args.json {
