@@ -207,10 +207,16 @@ async fn abort_after_then_resume(step: &str) {
     let first_key = journal["secrets"][0]["key_id"].as_str().map(str::to_string);
 
     let second = exowiz(&emu, data.path(), Some(&token), ARGS).await;
+    let stderr = String::from_utf8_lossy(&second.stderr).to_string();
+    assert!(second.status.success(), "{step}: {stderr}");
+    // Said before it acts: which run, which app, what continuing does.
+    let announced = stderr
+        .lines()
+        .find(|l| l.starts_with("An interrupted run of "))
+        .unwrap_or_else(|| panic!("{step}: not announced: {stderr}"));
     assert!(
-        second.status.success(),
-        "{step}: {}",
-        String::from_utf8_lossy(&second.stderr)
+        announced.contains(&first_client_id) && announced.contains("This run continues it"),
+        "{step}: {announced}"
     );
     let second = stdout_json(&second);
     assert_eq!(

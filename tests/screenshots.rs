@@ -111,9 +111,12 @@ fn every_step_of_the_demo_can_be_pictured() {
     enter_until(&mut pty, "sign_in.how", 10);
     enter_until(&mut pty, "sign_in.account", 60);
     enter_until(&mut pty, "rotate.app_intro", 10);
-    pty.send_text("OfficeMaster");
-    let _ = pty.wait_for_text("OfficeMaster EWS", Duration::from_secs(20));
-    cam.shoot(&pty, "rotate-app", "Rotate: pick the app");
+    wait(&pty, "accounts.group_saved", 20);
+    cam.shoot(
+        &pty,
+        "rotate-app",
+        "Rotate: pick the app (saved registrations first)",
+    );
     enter_until(&mut pty, "rotate.lifetime", 20);
     cam.shoot(
         &pty,
@@ -150,5 +153,54 @@ fn every_step_of_the_demo_can_be_pictured() {
     pty.send_key(Key::CtrlC);
     let _ = pty.wait_exit(Duration::from_secs(10));
 
-    assert!(cam.taken.len() >= 20, "{:?}", cam.taken);
+    // An interrupted registration (myfactory, killed right after its secret was made), then
+    // the next run's offer to continue it.
+    let mut pty = Pty::exowiz_with_env(
+        &["demo"],
+        data.path(),
+        &[("EXOWIZ_TEST_ABORT_AFTER", "secret")],
+    );
+    wait(&pty, "welcome.choose", 60);
+    pty.send_key(Key::Down);
+    enter_until(&mut pty, "sign_in.how", 10);
+    enter_until_review(&mut pty);
+    pty.send_key(Key::Enter);
+    let _ = pty.wait_exit(Duration::from_secs(60));
+
+    let mut pty = Pty::exowiz(&["demo"], data.path());
+    wait(&pty, "welcome.choose", 60);
+    pty.send_key(Key::Down);
+    enter_until(&mut pty, "sign_in.how", 10);
+    pty.send_key(Key::Enter);
+    wait(&pty, "resume.title", 60);
+    cam.shoot(
+        &pty,
+        "resume-offer",
+        "An interrupted run: continue it before anything changes",
+    );
+    pty.send_key(Key::Enter);
+    enter_until_review(&mut pty);
+    cam.shoot(
+        &pty,
+        "review-continuing",
+        "Review: the interrupted run's app is completed",
+    );
+    pty.send_key(Key::CtrlC);
+    pty.send_key(Key::CtrlC);
+    let _ = pty.wait_exit(Duration::from_secs(10));
+
+    assert!(cam.taken.len() >= 22, "{:?}", cam.taken);
+}
+
+/// Presses Enter (one step at a time, each given time for its checks) until Review shows.
+fn enter_until_review(pty: &mut Pty) {
+    let review = marker("review.intro");
+    for _ in 0..10 {
+        if pty.screen_text().contains(&review) {
+            return;
+        }
+        pty.send_key(Key::Enter);
+        let _ = pty.wait_for_text(&review, Duration::from_secs(4));
+    }
+    wait(pty, "review.intro", 1);
 }

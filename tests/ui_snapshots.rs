@@ -10,6 +10,7 @@ use exowiz::graph::MailboxState;
 use exowiz::profile::{self, Api, PermissionType};
 use exowiz::register::PermissionStatus;
 use exowiz::register::exchange_commands;
+use exowiz::store::journal::InterruptedRun;
 use exowiz::ui;
 use exowiz::wizard::state::{
     AccountsChoice, AccountsFocus, AppSummary, Check, ChecklistItem, ClipboardNotice, ClipboardVia,
@@ -387,6 +388,7 @@ fn apps() -> Vec<AppSummary> {
         client_id: id.into(),
         object_id: format!("obj-{id}"),
         secret_expires: expires,
+        saved_for: None,
     };
     vec![
         app("OfficeMaster EWS", CLIENT_ID, Some(at(2026, 12, 3, 0, 0))),
@@ -416,23 +418,39 @@ fn accounts_reuse_with_a_list() {
     both_sizes("05_accounts_reuse", &s);
 }
 
+/// Thirty apps; the first `saved` are saved registrations (listed first, under a title).
+fn many_apps(saved: u32) -> Vec<AppSummary> {
+    (1..=30)
+        .map(|i| AppSummary {
+            display_name: format!("Connector app {i:02}"),
+            client_id: format!("00000000-0000-4000-8000-0000000000{i:02}"),
+            object_id: format!("obj-{i}"),
+            secret_expires: Some(at(2027, 1, i.min(28), 0, 0)),
+            saved_for: (i <= saved).then(|| "officemaster".to_string()),
+        })
+        .collect()
+}
+
 #[test]
 fn accounts_reuse_with_a_long_list_scrolls_with_the_selection() {
     let mut s = state_at(Step::Accounts);
     s.accounts.choice = AccountsChoice::Reuse;
     s.accounts.focus = AccountsFocus::BrowserFilter;
-    s.accounts.browser.apps = Check::Done(
-        (1..=30)
-            .map(|i| AppSummary {
-                display_name: format!("Connector app {i:02}"),
-                client_id: format!("00000000-0000-4000-8000-0000000000{i:02}"),
-                object_id: format!("obj-{i}"),
-                secret_expires: Some(at(2027, 1, i.min(28), 0, 0)),
-            })
-            .collect(),
-    );
+    s.accounts.browser.apps = Check::Done(many_apps(0));
     s.accounts.browser.selected = 19;
     one_size("05_accounts_reuse_long", &s, 80, 24);
+}
+
+/// With saved registrations the list has two titled groups; scrolled past the saved ones, the
+/// other group's title stays on top of the window.
+#[test]
+fn app_list_with_saved_registrations_keeps_its_group_titles_when_scrolling() {
+    let mut s = rotate_state(Step::App);
+    s.accounts.browser.apps = Check::Done(many_apps(3));
+    s.accounts.browser.selected = 1;
+    one_size("r1_rotate_app_saved_top", &s, 80, 24);
+    s.accounts.browser.selected = 19;
+    one_size("r1_rotate_app_saved_scrolled", &s, 80, 24);
 }
 
 #[test]
@@ -546,6 +564,38 @@ fn confirm_grant_popup() {
     let mut s = state_at(Step::Consent);
     s.popup = Some(Popup::ConfirmGrant);
     one_size("popup_confirm_grant", &s, 80, 24);
+}
+
+/// What the journal of an interrupted OfficeMaster run says (one secret nobody saw).
+fn interrupted_run() -> InterruptedRun {
+    InterruptedRun {
+        run_id: "2c9d7e14-5a3b-4f80-9e61-b7a2c4d8f013".into(),
+        started: at(2026, 11, 26, 15, 40),
+        profile: "officemaster".into(),
+        app_name: "OfficeMaster EWS".into(),
+        client_id: Some(CLIENT_ID.into()),
+        created_app: true,
+        unseen_secrets: 1,
+        completed: false,
+    }
+}
+
+#[test]
+fn resume_offer_popup() {
+    let mut s = state_at(Step::SignIn);
+    s.resume.profile = "officemaster".into();
+    s.resume.found = Check::Done(Some(interrupted_run()));
+    s.popup = Some(Popup::ResumeOffer);
+    both_sizes("popup_resume_offer", &s);
+}
+
+#[test]
+fn review_continuing_an_interrupted_run() {
+    let mut s = state_at(Step::Review);
+    s.resume.profile = "officemaster".into();
+    s.resume.found = Check::Done(Some(interrupted_run()));
+    s.resume.accepted = Some(interrupted_run().run_id);
+    both_sizes("06_review_continuing", &s);
 }
 
 #[test]
@@ -689,7 +739,10 @@ fn rotate_secrets() -> exowiz::wizard::state::AppSecrets {
 #[test]
 fn rotate_app_step() {
     let mut s = rotate_state(Step::App);
-    s.accounts.browser.apps = Check::Done(apps());
+    // The app exowiz registered is listed first, under its own title.
+    let mut listed = apps();
+    listed[0].saved_for = Some("officemaster".into());
+    s.accounts.browser.apps = Check::Done(listed);
     both_sizes("r1_rotate_app", &s);
 }
 

@@ -70,9 +70,18 @@ fn rotate_a_secret_from_welcome_to_done_and_remove_the_old_one() {
     enter_until(&mut pty, "sign_in.how", 10);
     enter_until(&mut pty, "sign_in.account", 60);
     enter_until(&mut pty, "rotate.app_intro", 10);
-    pty.send_text("OfficeMaster");
-    pty.wait_for_text("OfficeMaster EWS", Duration::from_secs(20))
-        .unwrap_or_else(|s| panic!("the app is listed: {s}"));
+    // No filter typed: the registration saved by the first run heads the list (the demo
+    // tenant's other apps follow), so Enter picks it.
+    wait(&pty, "accounts.group_saved", 20);
+    let screen = pty.screen_text();
+    let saved_at = screen.find(&marker("accounts.group_saved")).unwrap();
+    let app_at = screen
+        .find("OfficeMaster EWS")
+        .expect("the saved app is listed");
+    let others_at = screen
+        .find(&marker("accounts.group_other"))
+        .expect("the tenant's other apps follow");
+    assert!(saved_at < app_at && app_at < others_at, "{screen}");
     enter_until(&mut pty, "rotate.lifetime", 20);
     assert!(pty.screen_text().contains(&marker("rotate.secrets_of")));
     enter_until(&mut pty, "verify.title", 30);
@@ -166,4 +175,75 @@ fn check_finds_the_missing_service_principal_and_fixes_it() {
     pty.send_text("q");
     let status = pty.wait_exit(Duration::from_secs(15)).expect("quits");
     assert_eq!(status.exit_code(), 0);
+}
+
+/// The journal files in the data directory (one per interrupted registration).
+fn journals(data: &Path) -> Vec<String> {
+    std::fs::read_dir(data)
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.starts_with("journal-") && n.ends_with(".json"))
+        .collect()
+}
+
+/// A wizard registration killed right after its secret was made (nobody saw it); the next
+/// wizard run asks whether to continue before it changes anything, then completes the same
+/// app: one app, one secret (the one shown), no journal left.
+#[test]
+fn an_interrupted_registration_is_offered_and_continued_into_one_app_with_one_secret() {
+    let data = tempfile::tempdir().unwrap();
+    let mut pty = Pty::exowiz_with_env(
+        &["demo", "--reset"],
+        data.path(),
+        &[("EXOWIZ_TEST_ABORT_AFTER", "secret")],
+    );
+    wait(&pty, "welcome.choose", 60);
+    enter_until(&mut pty, "sign_in.how", 10);
+    enter_until(&mut pty, "sign_in.account", 60);
+    enter_until(&mut pty, "install_type.cloud_only_explain", 10);
+    enter_until(&mut pty, "transport.mailbox_hint", 10);
+    enter_until(&mut pty, "accounts.question", 20);
+    enter_until(&mut pty, "review.intro", 10);
+    pty.send_key(Key::Enter);
+    let status = pty.wait_exit(Duration::from_secs(60)).expect("aborted");
+    assert!(!status.success(), "the first run was killed");
+    assert_eq!(journals(data.path()).len(), 1, "it left a journal");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    assert_eq!(rt.block_on(secret_key_ids(data.path())).len(), 1);
+
+    let mut pty = Pty::exowiz(&["demo"], data.path());
+    wait(&pty, "welcome.choose", 60);
+    enter_until(&mut pty, "sign_in.how", 10);
+    // One Enter signs in; the offer comes before anything else.
+    pty.send_key(Key::Enter);
+    wait(&pty, "resume.title", 60);
+    let screen = pty.screen_text();
+    assert!(
+        screen.contains("OfficeMaster EWS") && screen.contains(&marker("resume.continues")),
+        "{screen}"
+    );
+    pty.send_key(Key::Enter);
+    wait(&pty, "status.resume_accepted", 10);
+    enter_until(&mut pty, "install_type.cloud_only_explain", 10);
+    enter_until(&mut pty, "transport.mailbox_hint", 10);
+    enter_until(&mut pty, "accounts.question", 20);
+    enter_until(&mut pty, "review.intro", 10);
+    assert!(
+        pty.screen_text().contains(&marker("review.cleanup")),
+        "Review says the unseen secret goes:\n{}",
+        pty.screen_text()
+    );
+    enter_until(&mut pty, "consent.intro", 60);
+    enter_until(&mut pty, "verify.title", 10);
+    wait(&pty, "verify.continue", 120);
+    enter_until(&mut pty, "done.shown_once", 10);
+    pty.send_text("r");
+    pty.send_text("q");
+    let status = pty.wait_exit(Duration::from_secs(15)).expect("quits");
+    assert_eq!(status.exit_code(), 0);
+
+    // secret_key_ids asserts exactly one OfficeMaster app.
+    let keys = rt.block_on(secret_key_ids(data.path()));
+    assert_eq!(keys.len(), 1, "the unseen secret was removed: {keys:?}");
+    assert!(journals(data.path()).is_empty(), "the run is complete");
 }

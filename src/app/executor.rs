@@ -13,6 +13,7 @@ use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
+use super::app_list;
 use crate::auth::{self, AuthError, BrowserSignIn, DeviceCodeFlow, SignInConfig, Tokens};
 use crate::clipboard::Clipboard;
 use crate::endpoints::Endpoints;
@@ -20,7 +21,7 @@ use crate::graph::{GraphClient, GraphError};
 use crate::profile::PermissionType;
 use crate::register::{self, PermissionStatus, RegisterError, RegisterEvent, RegisterRequest};
 use crate::store::Store;
-use crate::store::journal::Journal;
+use crate::store::journal::{self, Journal};
 use crate::verify::{self, ApiRoles};
 use crate::wizard::msg::SignInPrompt;
 use crate::wizard::state::{
@@ -303,6 +304,17 @@ impl Executor {
                     let _ = tx.send(Msg::FixesApplied { ticket, result });
                 });
             }
+            Effect::FindInterruptedRun { ticket, profile } => {
+                let (shared, tx) = (self.shared.clone(), self.tx.clone());
+                self.spawn(async move {
+                    let result = interrupted_run(&shared, &profile).await;
+                    let _ = tx.send(Msg::InterruptedRunFound {
+                        ticket,
+                        profile,
+                        result,
+                    });
+                });
+            }
             Effect::Copy {
                 label,
                 value,
@@ -566,33 +578,46 @@ async fn sign_in(
     Ok(info)
 }
 
-/// App registrations whose name starts with `filter`, newest secret expiry included, by name.
+/// App registrations whose name starts with `filter`, newest secret expiry included; the ones
+/// saved for this tenant first (`app_list`). An unreadable store only loses the marks.
 async fn list_apps(shared: &Shared, filter: &str) -> Result<Vec<AppSummary>, String> {
-    let (graph, _) = shared.graph().await?;
+    let (graph, tenant_id) = shared.graph().await?;
     let apps = graph
         .search_applications(filter)
         .await
         .map_err(graph_sentence)?;
-    let mut out: Vec<AppSummary> = apps
-        .into_iter()
-        .map(|a| AppSummary {
-            secret_expires: a
-                .password_credentials
-                .iter()
-                .filter_map(|c| c.end_date_time)
-                .max(),
-            display_name: a.display_name.clone().unwrap_or_else(|| a.app_id.clone()),
-            client_id: a.app_id,
-            object_id: a.id,
-        })
-        .collect();
-    out.sort_by(|a, b| {
-        a.display_name
-            .to_lowercase()
-            .cmp(&b.display_name.to_lowercase())
-            .then_with(|| a.client_id.cmp(&b.client_id))
-    });
-    Ok(out)
+    let saved = match &shared.config.store {
+        Some(store) => store.load().unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "saved registrations not readable");
+            Vec::new()
+        }),
+        None => Vec::new(),
+    };
+    Ok(app_list::saved_first(
+        apps.into_iter().map(app_list::summary).collect(),
+        &saved,
+        &tenant_id,
+        shared.config.endpoints.graph.as_str(),
+    ))
+}
+
+/// What an interrupted registration left for `profile` in the signed-in tenant (none without
+/// a store: then nothing was journalled either).
+async fn interrupted_run(
+    shared: &Shared,
+    profile: &str,
+) -> Result<Option<journal::InterruptedRun>, String> {
+    let Some(store) = &shared.config.store else {
+        return Ok(None);
+    };
+    let (_, tenant_id) = shared.graph().await?;
+    let (dir, profile) = (store.dir().to_path_buf(), profile.to_string());
+    let graph_url = shared.config.endpoints.graph.to_string();
+    tokio::task::spawn_blocking(move || {
+        journal::interrupted(&dir, &tenant_id, &profile, &graph_url).map_err(|e| e.to_string())
+    })
+    .await
+    .unwrap_or_else(|e| Err(e.to_string()))
 }
 
 async fn run_register(

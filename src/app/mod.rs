@@ -10,6 +10,7 @@
 //!        └──────────────────── Msg (with the effect's ticket) <── tokio task ───┘
 //! ```
 
+pub mod app_list;
 pub mod executor;
 pub mod runtime;
 pub mod terminal;

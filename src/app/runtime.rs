@@ -175,6 +175,7 @@ fn msg_kind(msg: &Msg) -> &'static str {
         Msg::OldSecretsRemoved { .. } => "OldSecretsRemoved",
         Msg::Checked { .. } => "Checked",
         Msg::FixesApplied { .. } => "FixesApplied",
+        Msg::InterruptedRunFound { .. } => "InterruptedRunFound",
         Msg::BrowserOpened { .. } => "BrowserOpened",
         Msg::Copied { .. } => "Copied",
         Msg::ClipboardCleared { .. } => "ClipboardCleared",

@@ -62,6 +62,21 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
     let (tokens, tenant_id) = sign_in::graph_token(connection, &endpoints, demo.is_some()).await?;
     let graph = GraphClient::new(&endpoints, tokens.access_token.clone());
     let store = Store::open_default().ok();
+    // Before anything changes: say that this run continues an interrupted one (stderr, also
+    // with --json, where the notes tell it again). A script cannot answer a question, and
+    // continuing is the only safe course: a fresh start would leave a second app.
+    if let Some(store) = &store {
+        match journal::interrupted(
+            store.dir(),
+            &tenant_id,
+            &request.profile.id,
+            endpoints.graph.as_str(),
+        ) {
+            Ok(Some(run)) => eprintln!("{}", run.describe()),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "journal not readable"),
+        }
+    }
     let quiet = args.json;
     let on_event = move |event: RegisterEvent| {
         if !quiet {

@@ -97,6 +97,81 @@ impl JournalEntry {
     }
 }
 
+/// What an interrupted run left, as the next run offers to continue it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InterruptedRun {
+    pub run_id: String,
+    /// When the interrupted run started (the first of the runs it continued, if any).
+    pub started: DateTime<Utc>,
+    pub profile: String,
+    pub app_name: String,
+    /// The app it created or found, if it got that far.
+    pub client_id: Option<String>,
+    /// It created that app (rather than finding one).
+    pub created_app: bool,
+    /// Secrets nobody has seen (recorded, or sent but unanswered): the next run removes them.
+    pub unseen_secrets: usize,
+    /// It got to its end and only the handing over of the secret is missing.
+    pub completed: bool,
+}
+
+impl InterruptedRun {
+    pub fn from_entry(e: &JournalEntry) -> Self {
+        Self {
+            run_id: e.run_id.clone(),
+            started: e.continues.first().copied().unwrap_or(e.started),
+            profile: e.profile.clone(),
+            app_name: e.app_name.clone(),
+            client_id: e.app.as_ref().map(|a| a.client_id.clone()),
+            created_app: e.app.as_ref().is_some_and(|a| a.created_by_this_run),
+            unseen_secrets: e.unshown_secrets().count() + e.pending_secrets.len(),
+            completed: e.completed,
+        }
+    }
+
+    /// One sentence for the command line: what the run left and what continuing does.
+    pub fn describe(&self) -> String {
+        let started = self.started.format("%Y-%m-%d %H:%M UTC");
+        let app = match &self.client_id {
+            Some(id) if self.created_app => {
+                format!("created the app '{}' (client ID {id})", self.app_name)
+            }
+            Some(id) => format!("worked on the app '{}' (client ID {id})", self.app_name),
+            None => format!("began registering '{}'", self.app_name),
+        };
+        let secrets = match self.unseen_secrets {
+            0 => String::new(),
+            1 => " and removes the secret nobody has seen".to_string(),
+            n => format!(" and removes the {n} secrets nobody has seen"),
+        };
+        format!(
+            "An interrupted run of {started} {app}. This run continues it: it completes what is missing in the same app{secrets}."
+        )
+    }
+}
+
+/// The run an earlier, interrupted exowiz left for this tenant, profile and Graph URL, to be
+/// offered for continuing. Not one: a journal of this very process (its own registration,
+/// whose secret is not handed over yet), one of another exowiz that still runs (that one is
+/// busy, and `register` says so), and one that recorded nothing.
+pub fn interrupted(
+    dir: &Path,
+    tenant_id: &str,
+    profile: &str,
+    graph_url: &str,
+) -> io::Result<Option<InterruptedRun>> {
+    let entry = match load(dir, tenant_id, profile, graph_url) {
+        Ok(entry) => entry,
+        // `begin` sets a damaged journal aside; there is nothing to offer.
+        Err(e) if e.kind() == io::ErrorKind::InvalidData => None,
+        Err(e) => return Err(e),
+    };
+    Ok(entry
+        .filter(|e| !e.is_empty())
+        .filter(|e| e.pid != std::process::id() && !another_exowiz_runs(e.pid))
+        .map(|e| InterruptedRun::from_entry(&e)))
+}
+
 /// Why a journal could not be started.
 #[derive(Debug, thiserror::Error)]
 pub enum BeginError {
@@ -124,26 +199,11 @@ pub fn path_for(dir: &Path, tenant_id: &str, profile: &str, graph_url: &str) -> 
         "{}\n{}\n{}",
         tenant_id.trim().to_ascii_lowercase(),
         profile,
-        cloud_of(graph_url)
+        super::cloud_of(graph_url)
     );
     let digest = Sha256::digest(key.as_bytes());
     let hash: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
     dir.join(format!("journal-{hash}.json"))
-}
-
-/// The Graph URL as far as it names a cloud: without the port of a loopback host.
-fn cloud_of(graph_url: &str) -> String {
-    match url::Url::parse(graph_url) {
-        Ok(mut url)
-            if url
-                .host_str()
-                .is_some_and(|h| h == "localhost" || h == "127.0.0.1" || h == "[::1]") =>
-        {
-            let _ = url.set_port(None);
-            url.to_string()
-        }
-        _ => graph_url.to_string(),
-    }
 }
 
 /// The journal an earlier run left for this tenant, profile and Graph URL, if any.
@@ -590,6 +650,45 @@ mod tests {
         entry.pid = u32::MAX - 1;
         write_atomically(j.path(), &serde_json::to_vec(&entry).unwrap()).unwrap();
         assert!(begin(dir.path()).1.is_some());
+    }
+
+    #[test]
+    fn an_interrupted_run_is_offered_unless_it_is_this_process_or_recorded_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let offered = || interrupted(dir.path(), "t1", "officemaster", URL).unwrap();
+        assert_eq!(offered(), None, "no journal");
+        let (mut j, _) = begin(dir.path());
+        let end = Utc::now();
+        j.record_app("obj-1", "client-1", true).unwrap();
+        j.record_secret("key-1", end).unwrap();
+        j.record_secret_pending("x (exowiz)", end + chrono::Duration::days(1))
+            .unwrap();
+        assert_eq!(offered(), None, "this process's own run is not interrupted");
+
+        let mut entry = load(dir.path(), "t1", "officemaster", URL)
+            .unwrap()
+            .unwrap();
+        entry.pid = u32::MAX - 1;
+        write_atomically(j.path(), &serde_json::to_vec(&entry).unwrap()).unwrap();
+        let run = offered().expect("a dead process's run is offered");
+        assert_eq!(run.run_id, entry.run_id);
+        assert_eq!(run.client_id.as_deref(), Some("client-1"));
+        assert!(run.created_app && !run.completed);
+        assert_eq!(run.unseen_secrets, 2, "the recorded and the pending one");
+        let sentence = run.describe();
+        assert!(
+            sentence.contains("created the app 'OfficeMaster EWS' (client ID client-1)")
+                && sentence.contains("removes the 2 secrets nobody has seen"),
+            "{sentence}"
+        );
+        assert_eq!(
+            interrupted(dir.path(), "t1", "moveit", URL).unwrap(),
+            None,
+            "another profile's journal"
+        );
+
+        std::fs::write(j.path(), b"{half").unwrap();
+        assert_eq!(offered(), None, "a damaged journal offers nothing");
     }
 
     /// Sleeps when started by `a_journal_of_another_running_exowiz_is_busy` (a second process

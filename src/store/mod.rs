@@ -135,6 +135,26 @@ impl Store {
     }
 }
 
+/// The Graph URL as far as it names a cloud: without the port of a loopback host.
+pub fn cloud_of(graph_url: &str) -> String {
+    match url::Url::parse(graph_url) {
+        Ok(mut url)
+            if url
+                .host_str()
+                .is_some_and(|h| h == "localhost" || h == "127.0.0.1" || h == "[::1]") =>
+        {
+            let _ = url.set_port(None);
+            url.to_string()
+        }
+        _ => graph_url.to_string(),
+    }
+}
+
+/// The two Graph URLs name the same cloud (the demo tenant's port changes with every run).
+pub fn same_cloud(a: &str, b: &str) -> bool {
+    cloud_of(a) == cloud_of(b)
+}
+
 /// Writes via a temporary file and rename, so an interrupted run never leaves half a file.
 /// The file is private to the user: it names the tenant's apps.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {

@@ -1,8 +1,9 @@
-//! The overlays: help (every binding), confirm quit, confirm granting consent. The highlighted
-//! button is always the safe one.
+//! The overlays: help (every binding), the confirmations (quit, grant consent, remove old
+//! secrets, apply fixes) and the offer to continue an interrupted run. The highlighted button
+//! is always the safe one.
 
 use crate::i18n::{t, tf};
-use crate::ui::format::wrap;
+use crate::ui::format::{date, time, wrap};
 use crate::ui::theme;
 use crate::ui::widgets::key_bar::{help_lines, key_for};
 use crate::ui::widgets::popup::{self, Button};
@@ -23,6 +24,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &WizardState, popup: Popup) ->
         Popup::ConfirmGrant => confirm_grant(state, width),
         Popup::ConfirmRemoveOld => confirm_remove_old(state, width),
         Popup::ConfirmApplyFixes => confirm_apply_fixes(state, width),
+        Popup::ResumeOffer => resume_offer(state, width),
     };
     popup::draw(frame, area, &title, lines)
 }
@@ -243,4 +245,70 @@ fn confirm_apply_fixes(state: &WizardState, width: usize) -> (String, Vec<Line<'
         t("apply_fixes.apply"),
     ));
     (t("apply_fixes.title").to_string(), lines)
+}
+
+/// Continue the interrupted run (the default: no second app, unseen secrets removed) or not
+/// now (back to Welcome).
+fn resume_offer(state: &WizardState, width: usize) -> (String, Vec<Line<'static>>) {
+    let mut lines = Vec::new();
+    let profile = state.profile().id.clone();
+    let Some(run) = state.resume.unanswered(&profile) else {
+        return (t("resume.title").to_string(), lines);
+    };
+    let org = state
+        .tenant
+        .as_ref()
+        .map(|t| t.name.clone())
+        .unwrap_or_default();
+    let (day, at) = (date(run.started), time(run.started));
+    let mut args = vec![
+        ("date", day.as_str()),
+        ("time", at.as_str()),
+        ("app", run.app_name.as_str()),
+        ("org", org.as_str()),
+    ];
+    let key = match &run.client_id {
+        Some(id) => {
+            args.push(("client_id", id.as_str()));
+            if run.created_app {
+                "resume.left_app"
+            } else {
+                "resume.left_app_found"
+            }
+        }
+        None => "resume.left_nothing",
+    };
+    para(&mut lines, &tf(key, &args), Style::new(), width);
+    lines.push(Line::default());
+    para(&mut lines, t("resume.continues"), Style::new(), width);
+    if run.unseen_secrets > 0 {
+        para(
+            &mut lines,
+            &tf(
+                "resume.removes_secrets",
+                &[("n", &run.unseen_secrets.to_string())],
+            ),
+            Style::new(),
+            width,
+        );
+    }
+    lines.push(Line::default());
+    para(&mut lines, t("resume.not_now"), theme::dim(), width);
+    lines.push(Line::default());
+    let bindings = keymap::bindings(state);
+    let label = |action, text: &str| match key_for(&bindings, action) {
+        Some(key) => format!("{key}  {text}"),
+        None => text.to_string(),
+    };
+    lines.push(popup::buttons(&[
+        Button {
+            text: label(Action::Cancel, t("resume.back")),
+            default: false,
+        },
+        Button {
+            text: label(Action::Confirm, t("resume.continue")),
+            default: true,
+        },
+    ]));
+    (t("resume.title").to_string(), lines)
 }

@@ -101,6 +101,12 @@ pub enum Effect {
         report: Box<crate::check::Report>,
         fixes: Vec<crate::check::FixId>,
     },
+    /// New registration: read the journal an interrupted run left for `profile` in the
+    /// signed-in tenant; reports `InterruptedRunFound`.
+    FindInterruptedRun {
+        ticket: Ticket,
+        profile: String,
+    },
     /// Copy to the clipboard; secrets get `clear_after`.
     Copy {
         label: String,

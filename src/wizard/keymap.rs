@@ -242,6 +242,20 @@ fn popup_bindings(popup: Popup, out: &mut Vec<Binding>) {
             ));
             out.push(help_only(vec![Key::ctrl('c')], Action::Quit, "key.quit"));
         }
+        Popup::ResumeOffer => {
+            // Continuing is the safe answer: it makes no second app and cleans up.
+            out.push(bar(
+                vec![ch('c'), ch('y'), plain(KeyCode::Enter)],
+                Action::Confirm,
+                "key.continue_run",
+            ));
+            out.push(bar(
+                vec![ch('n'), plain(KeyCode::Esc)],
+                Action::Cancel,
+                "key.not_now",
+            ));
+            out.push(help_only(vec![Key::ctrl('c')], Action::Quit, "key.quit"));
+        }
         Popup::ConfirmGrant => {
             out.push(bar(
                 vec![ch('y'), plain(KeyCode::Enter)],

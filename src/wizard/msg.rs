@@ -94,6 +94,12 @@ pub enum Msg {
         ticket: Ticket,
         result: Result<Box<crate::check::Applied>, String>,
     },
+    /// What an interrupted run left for the profile (None: nothing to continue).
+    InterruptedRunFound {
+        ticket: Ticket,
+        profile: String,
+        result: Result<Option<crate::store::journal::InterruptedRun>, String>,
+    },
     BrowserOpened {
         result: Result<(), String>,
     },

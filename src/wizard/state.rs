@@ -29,6 +29,7 @@ pub struct Tickets {
     pub remove_old: Ticket,
     pub check: Ticket,
     pub apply_fixes: Ticket,
+    pub interrupted: Ticket,
     /// Source of fresh tickets (monotonic across all kinds).
     pub last_issued: Ticket,
 }
@@ -151,6 +152,9 @@ pub struct AppSummary {
     pub object_id: String,
     /// Latest secret expiry, if the app has secrets.
     pub secret_expires: Option<DateTime<Utc>>,
+    /// The profile it is saved with, when exowiz registered (or checked or rotated) it in
+    /// this tenant before: such apps are listed first.
+    pub saved_for: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -341,6 +345,9 @@ pub enum Popup {
     ConfirmRemoveOld,
     /// Check job: apply the selected fixes (changes the tenant).
     ConfirmApplyFixes,
+    /// New registration: an interrupted run left an app (and maybe unseen secrets) for this
+    /// profile in this tenant; continue it, or go back to Welcome.
+    ResumeOffer,
 }
 
 /// What the wizard does this run (chosen on Welcome).
@@ -458,6 +465,44 @@ impl CheckState {
     }
 }
 
+/// An interrupted run of the new-registration job for the selected profile, as the journal
+/// tells (`store::journal::interrupted`), and whether the admin chose to continue it.
+#[derive(Debug, Default)]
+pub struct ResumeState {
+    /// What the journal said, for `profile` in the signed-in tenant.
+    pub found: Check<Option<crate::store::journal::InterruptedRun>>,
+    /// The profile id `found` belongs to (the admin may pick another on Welcome).
+    pub profile: String,
+    /// Run ID of the interrupted run the admin chose to continue.
+    pub accepted: Option<String>,
+}
+
+impl ResumeState {
+    /// The interrupted run of `profile` that waits for an answer (found, not accepted).
+    pub fn unanswered(&self, profile: &str) -> Option<&crate::store::journal::InterruptedRun> {
+        match &self.found {
+            Check::Done(Some(run))
+                if self.profile == profile && self.accepted.as_ref() != Some(&run.run_id) =>
+            {
+                Some(run)
+            }
+            _ => None,
+        }
+    }
+
+    /// The interrupted run of `profile` this registration continues.
+    pub fn continued(&self, profile: &str) -> Option<&crate::store::journal::InterruptedRun> {
+        match &self.found {
+            Check::Done(Some(run))
+                if self.profile == profile && self.accepted.as_ref() == Some(&run.run_id) =>
+            {
+                Some(run)
+            }
+            _ => None,
+        }
+    }
+}
+
 /// What removing the older secrets did: the key IDs removed, and why it stopped early.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RemovedSecrets {
@@ -492,6 +537,7 @@ pub struct WizardState {
     pub done: DoneState,
     pub rotate: RotateState,
     pub check: CheckState,
+    pub resume: ResumeState,
     pub clipboard: Option<ClipboardNotice>,
     pub status: Option<Status>,
     pub popup: Option<Popup>,
@@ -550,6 +596,7 @@ impl WizardState {
             done: DoneState::default(),
             rotate: RotateState::default(),
             check: CheckState::default(),
+            resume: ResumeState::default(),
             clipboard: None,
             status: None,
             popup: None,

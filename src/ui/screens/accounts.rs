@@ -150,6 +150,25 @@ fn lifetime(page: &mut Page, state: &WizardState, label_width: usize) {
     }
 }
 
+/// Titles of the saved and the other apps, for the rows `first..last` of a list whose first
+/// `saved` apps are saved registrations (none when nothing is saved: one plain list).
+fn group_titles(saved: usize, total: usize, first: usize, last: usize) -> Vec<(usize, String)> {
+    let mut groups = Vec::new();
+    if saved == 0 {
+        return groups;
+    }
+    if first < saved {
+        groups.push((0, t("accounts.group_saved").to_string()));
+    }
+    if saved < total && saved < last {
+        groups.push((
+            saved.max(first) - first,
+            t("accounts.group_other").to_string(),
+        ));
+    }
+    groups
+}
+
 /// The app browser: filter field, app table, the chosen app. Also the rotate job's app step.
 pub(super) fn browser(
     page: &mut Page,
@@ -192,7 +211,12 @@ pub(super) fn browser(
             // "chosen" note (blank + two lines) stay visible; a longer list scrolls with the
             // selection and says which rows it shows.
             let chosen_lines = if b.chosen.is_some() { 3 } else { 0 };
-            let avail = usize::from(room.height).saturating_sub(page.len() + 1 + chosen_lines);
+            // Saved registrations come first (`app_list`); with any, the two groups get a
+            // title line each.
+            let saved = apps.iter().take_while(|a| a.saved_for.is_some()).count();
+            let group_lines = if saved > 0 { 2 } else { 0 };
+            let avail = usize::from(room.height)
+                .saturating_sub(page.len() + 1 + chosen_lines + group_lines);
             let rows = if apps.len() <= avail {
                 apps.len()
             } else {
@@ -251,7 +275,7 @@ pub(super) fn browser(
                     selected: focused.then_some(selected - first),
                     indent: 2,
                     marker: true,
-                    groups: Vec::new(),
+                    groups: group_titles(saved, apps.len(), first, last),
                     max_last_lines: 0,
                 },
             );

@@ -3,7 +3,7 @@
 
 use super::{PermissionRow, Room, heading, pairs, permission_table};
 use crate::i18n::{t, tf};
-use crate::ui::format::months;
+use crate::ui::format::{date, months};
 use crate::ui::theme;
 use crate::ui::widgets::page::Page;
 use crate::ui::widgets::popup::{Button, buttons};
@@ -46,11 +46,23 @@ pub fn build(page: &mut Page, state: &WizardState, room: Room) {
             value(format!("{} ({})", tenant.name, tenant.tenant_id)),
         ));
     }
+    let continued = state.resume.continued(&profile.id);
     let app = match accounts.choice {
-        AccountsChoice::Automatic => tf(
-            "review.app_automatic",
-            &[("app", accounts.app_name.value())],
-        ),
+        AccountsChoice::Automatic => match continued.and_then(|r| Some((r, r.client_id.as_ref()?)))
+        {
+            Some((run, client_id)) => tf(
+                "review.app_continued",
+                &[
+                    ("app", accounts.app_name.value()),
+                    ("client_id", client_id),
+                    ("date", &date(run.started)),
+                ],
+            ),
+            None => tf(
+                "review.app_automatic",
+                &[("app", accounts.app_name.value())],
+            ),
+        },
         AccountsChoice::Reuse => match &accounts.browser.chosen {
             Some(c) => tf(
                 "review.app_reuse",
@@ -64,6 +76,17 @@ pub fn build(page: &mut Page, state: &WizardState, room: Room) {
         ),
     };
     rows.push((t("review.app").to_string(), value(app)));
+    if let Some(run) = continued.filter(|r| r.unseen_secrets > 0)
+        && accounts.choice == AccountsChoice::Automatic
+    {
+        rows.push((
+            t("review.cleanup").to_string(),
+            value(tf(
+                "review.cleanup_secrets",
+                &[("n", &run.unseen_secrets.to_string())],
+            )),
+        ));
+    }
     if !manual {
         rows.push((
             t("review.secret").to_string(),

@@ -14,6 +14,7 @@ mod focus;
 mod notices;
 mod popup;
 mod register;
+mod resume;
 mod review;
 mod rotate;
 mod sign_in;
@@ -79,6 +80,11 @@ pub fn update(state: &mut WizardState, msg: Msg) -> Vec<Effect> {
         Msg::OldSecretsRemoved { ticket, result } => rotate::old_removed(state, ticket, result),
         Msg::Checked { ticket, result } => check::checked(state, ticket, result),
         Msg::FixesApplied { ticket, result } => check::applied(state, ticket, result),
+        Msg::InterruptedRunFound {
+            ticket,
+            profile,
+            result,
+        } => resume::found(state, ticket, &profile, result),
         Msg::BrowserOpened { result } => notices::browser_opened(state, result),
         Msg::Copied {
             label,
@@ -152,6 +158,7 @@ pub(crate) fn go_to(state: &mut WizardState, to: Step) -> Vec<Effect> {
     }
     state.step = to;
     match to {
+        Step::SignIn => resume::look(state),
         Step::Transport => {
             transport::enter(state);
             Vec::new()

@@ -1,6 +1,6 @@
 //! Overlays: the help (any key closes it), and the two confirmations (quit, grant consent).
 
-use super::{check, consent, quit_now, request_quit, rotate};
+use super::{check, consent, quit_now, request_quit, resume, rotate};
 use crate::wizard::effect::Effect;
 use crate::wizard::keymap::{self, Action, Key};
 use crate::wizard::state::{Popup, WizardState};
@@ -30,8 +30,10 @@ pub(super) fn on_key(state: &mut WizardState, popup: Popup, event: &KeyEvent) ->
                 state.popup = None;
                 check::apply(state)
             }
+            Popup::ResumeOffer => resume::accept(state),
             Popup::Help => Vec::new(),
         },
+        Some(Action::Cancel) if popup == Popup::ResumeOffer => resume::decline(state),
         Some(Action::Cancel) => {
             state.popup = None;
             Vec::new()

@@ -30,7 +30,13 @@ pub(super) fn on_action(state: &mut WizardState, action: Action) -> Vec<Effect> 
             Proceed if state.accounts.choice == AccountsChoice::Manual => {
                 verify::start_manual(state)
             }
-            Proceed => register::start(state),
+            Proceed => {
+                // The registration would continue an interrupted run: asked first.
+                if super::resume::offer_if_due(state) {
+                    return Vec::new();
+                }
+                register::start(state)
+            }
             Edit => go_to(state, Step::Accounts),
             Cancel => {
                 state.popup = Some(Popup::ConfirmQuit);

@@ -59,7 +59,13 @@ pub(super) fn on_action(state: &mut WizardState, action: Action) -> Vec<Effect> 
             let url = verification_uri.clone();
             notices::open_link(state, url)
         }
-        (SignInPhase::SignedIn, Action::Next) => advance(state),
+        (SignInPhase::SignedIn, Action::Next) => {
+            // An interrupted run of this profile is answered before anything else.
+            if super::resume::offer_if_due(state) {
+                return Vec::new();
+            }
+            advance(state)
+        }
         _ => Vec::new(),
     }
 }
@@ -132,8 +138,13 @@ pub(super) fn signed_in(
             state.tenant = Some(tenant);
             state.sign_in = SignInPhase::SignedIn;
             transport::prepare(state);
+            // A new sign-in may be another tenant: its journal is read afresh.
+            state.resume = Default::default();
+            super::resume::look(state)
         }
-        Err(sentence) => state.sign_in = SignInPhase::Failed(sentence),
+        Err(sentence) => {
+            state.sign_in = SignInPhase::Failed(sentence);
+            Vec::new()
+        }
     }
-    Vec::new()
 }

@@ -40,16 +40,28 @@ fn enter_through_sign_in(profile: &str, expect_install_type: bool) -> WizardStat
         state.sign_in,
         SignInPhase::WaitingForBrowser { .. }
     ));
-    assert!(
-        update(
-            &mut state,
-            Msg::SignedIn {
-                ticket,
-                result: Ok(contoso()),
-            },
-        )
-        .is_empty()
+    // Signed in: the journal of an interrupted run is read; there is none.
+    let effects = update(
+        &mut state,
+        Msg::SignedIn {
+            ticket,
+            result: Ok(contoso()),
+        },
     );
+    let Some(Effect::FindInterruptedRun { ticket, profile }) = effects.first() else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(effects.len(), 1);
+    let (ticket, profile) = (*ticket, profile.clone());
+    let answered = update(
+        &mut state,
+        Msg::InterruptedRunFound {
+            ticket,
+            profile,
+            result: Ok(None),
+        },
+    );
+    assert!(answered.is_empty() && state.popup.is_none());
     assert_eq!(state.sign_in, SignInPhase::SignedIn);
     assert!(enter(&mut state).is_empty());
 

@@ -16,6 +16,7 @@ mod keys;
 mod navigation;
 mod notices;
 mod register;
+mod resume;
 mod rotate;
 mod sign_in;
 mod transport;
@@ -113,6 +114,7 @@ pub(super) mod support {
             client_id: client_id.into(),
             object_id: format!("obj-{client_id}"),
             secret_expires: None,
+            saved_for: None,
         }
     }
 
@@ -175,6 +177,7 @@ pub(super) mod support {
                 Effect::RemoveOldSecrets { .. } => "RemoveOldSecrets",
                 Effect::RunCheck { .. } => "RunCheck",
                 Effect::ApplyFixes { .. } => "ApplyFixes",
+                Effect::FindInterruptedRun { .. } => "FindInterruptedRun",
                 Effect::Copy { .. } => "Copy",
                 Effect::SecretShown { .. } => "SecretShown",
                 Effect::Quit => "Quit",
@@ -198,7 +201,8 @@ pub(super) mod support {
             | Effect::VerifyRotated { ticket, .. }
             | Effect::RemoveOldSecrets { ticket, .. }
             | Effect::RunCheck { ticket, .. }
-            | Effect::ApplyFixes { ticket, .. } => *ticket,
+            | Effect::ApplyFixes { ticket, .. }
+            | Effect::FindInterruptedRun { ticket, .. } => *ticket,
             other => panic!("{other:?} carries no ticket"),
         }
     }
@@ -224,7 +228,7 @@ pub(super) mod support {
                 },
             },
         );
-        update(
+        let effects = update(
             state,
             Msg::SignedIn {
                 ticket,
@@ -232,6 +236,19 @@ pub(super) mod support {
             },
         );
         assert_eq!(state.sign_in, SignInPhase::SignedIn);
+        // The executor answers the journal read: no interrupted run.
+        for effect in effects {
+            if let Effect::FindInterruptedRun { ticket, profile } = effect {
+                update(
+                    state,
+                    Msg::InterruptedRunFound {
+                        ticket,
+                        profile,
+                        result: Ok(None),
+                    },
+                );
+            }
+        }
     }
 
     /// A wizard for `profile_id`, signed in to Contoso and standing on `step` (entered the
