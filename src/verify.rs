@@ -1,6 +1,7 @@
 //! Proves that a client secret works: an app-only token (client credentials) per API the app
-//! has application permissions on, with the roles the token carries. Shared by the wizard's
-//! Verify step (`app::executor`) and `exowiz rotate`.
+//! has application permissions on, with the roles the token carries, and which expected
+//! application permissions those roles lack ([`missing_roles`]). Shared by the wizard's Verify
+//! step after a registration and after a rotation (`app::executor`) and `exowiz rotate`.
 //!
 //! A new secret (or a new app, or its service principal) is not usable at once: Entra answers
 //! "unknown application" (AADSTS700016), "invalid secret" (AADSTS7000215) or "no service
@@ -15,7 +16,8 @@ use serde::Serialize;
 
 use crate::auth::{self, AuthError, Tokens};
 use crate::endpoints::Endpoints;
-use crate::profile::Api;
+use crate::profile::{Api, PermissionType};
+use crate::register::PermissionStatus;
 
 /// AADSTS codes a client-credentials request gets while a new app, its service principal or its
 /// secret are still replicating: unknown application, invalid secret, no service principal.
@@ -40,6 +42,28 @@ pub fn apis_to_check(application_apis: impl IntoIterator<Item = Api>) -> BTreeSe
         apis.insert(Api::Graph);
     }
     apis
+}
+
+/// The application permissions of `expected` that the tokens in `checked` do not carry, by
+/// name, in the order of `expected`. Delegated permissions are never in an app-only token and
+/// are skipped. A permission whose API got no token counts as missing: nothing shows that it
+/// is granted (callers get a token for every API of `expected`, so this only happens when
+/// they did not).
+pub fn missing_roles(expected: &[PermissionStatus], checked: &[ApiRoles]) -> Vec<String> {
+    let mut missing: Vec<String> = Vec::new();
+    for p in expected
+        .iter()
+        .filter(|p| p.kind == PermissionType::Application)
+    {
+        let carried = checked
+            .iter()
+            .filter(|c| c.api == p.api)
+            .any(|c| c.roles.iter().any(|r| r.eq_ignore_ascii_case(&p.name)));
+        if !carried && !missing.contains(&p.name) {
+            missing.push(p.name.clone());
+        }
+    }
+    missing
 }
 
 /// The scope of an app-only token for `api` (`.default` of the resource).
@@ -140,6 +164,102 @@ mod tests {
         assert_eq!(
             apis_to_check([Api::Exchange, Api::Exchange]),
             BTreeSet::from([Api::Exchange])
+        );
+    }
+
+    fn permission(api: Api, name: &str, kind: PermissionType) -> PermissionStatus {
+        PermissionStatus {
+            api,
+            name: name.into(),
+            kind,
+            id: format!("id-{name}"),
+            description: String::new(),
+            granted: false,
+        }
+    }
+
+    fn roles(api: Api, roles: &[&str]) -> ApiRoles {
+        ApiRoles {
+            api,
+            roles: roles.iter().map(|r| r.to_string()).collect(),
+        }
+    }
+
+    fn officemaster() -> Vec<PermissionStatus> {
+        vec![
+            permission(
+                Api::Exchange,
+                "full_access_as_app",
+                PermissionType::Application,
+            ),
+            permission(Api::Graph, "People.Read.All", PermissionType::Application),
+            permission(Api::Graph, "User.Read.All", PermissionType::Application),
+            permission(Api::Graph, "User.Read", PermissionType::Delegated),
+        ]
+    }
+
+    #[test]
+    fn nothing_is_missing_when_every_application_permission_is_in_its_token() {
+        let checked = [
+            roles(Api::Exchange, &["full_access_as_app"]),
+            roles(
+                Api::Graph,
+                &["User.Read.All", "People.Read.All", "Mail.Send"],
+            ),
+        ];
+        assert!(missing_roles(&officemaster(), &checked).is_empty());
+        assert!(missing_roles(&[], &checked).is_empty(), "nothing expected");
+    }
+
+    #[test]
+    fn a_role_missing_from_its_token_is_reported_in_the_order_expected() {
+        let checked = [
+            roles(Api::Exchange, &[]),
+            roles(Api::Graph, &["People.Read.All"]),
+        ];
+        assert_eq!(
+            missing_roles(&officemaster(), &checked),
+            ["full_access_as_app", "User.Read.All"]
+        );
+    }
+
+    #[test]
+    fn a_role_in_the_token_of_another_api_does_not_count() {
+        let checked = [
+            roles(Api::Exchange, &["User.Read.All", "People.Read.All"]),
+            roles(Api::Graph, &["full_access_as_app"]),
+        ];
+        assert_eq!(
+            missing_roles(&officemaster(), &checked),
+            ["full_access_as_app", "People.Read.All", "User.Read.All"]
+        );
+    }
+
+    #[test]
+    fn an_api_without_a_token_counts_as_missing_not_as_skipped() {
+        let checked = [roles(Api::Graph, &["People.Read.All", "User.Read.All"])];
+        assert_eq!(
+            missing_roles(&officemaster(), &checked),
+            ["full_access_as_app"]
+        );
+        assert_eq!(
+            missing_roles(&officemaster(), &[]),
+            ["full_access_as_app", "People.Read.All", "User.Read.All"]
+        );
+    }
+
+    #[test]
+    fn delegated_permissions_and_the_case_of_role_names_are_not_compared() {
+        let expected = [
+            permission(Api::Graph, "User.Read", PermissionType::Delegated),
+            permission(Api::Graph, "Mail.Send", PermissionType::Application),
+            permission(Api::Graph, "Mail.Send", PermissionType::Application),
+        ];
+        assert!(missing_roles(&expected, &[roles(Api::Graph, &["mail.send"])]).is_empty());
+        assert_eq!(
+            missing_roles(&expected, &[roles(Api::Graph, &[])]),
+            ["Mail.Send"],
+            "named once"
         );
     }
 

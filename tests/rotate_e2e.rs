@@ -51,6 +51,53 @@ async fn token_roles(
         .unwrap_or_default())
 }
 
+/// PATCH or DELETE as the admin on a Graph path of the demo tenant; returns the status code.
+async fn graph_send(
+    emu: &exowiz::emulator::Emulator,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> u16 {
+    let url = format!("{}v1.0/{}", emu.base_url(), path);
+    let mut req = reqwest::Client::new()
+        .request(method, url)
+        .bearer_auth(admin_token(emu));
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    req.send()
+        .await
+        .expect("demo tenant answers")
+        .status()
+        .as_u16()
+}
+
+/// Takes back the admin consent for the app role `role_id`, as an admin in the portal would.
+async fn revoke(emu: &exowiz::emulator::Emulator, client_id: &str, role_id: &str) {
+    let sp = graph_get(emu, &format!("servicePrincipals(appId='{client_id}')")).await;
+    let sp_id = sp["id"].as_str().unwrap();
+    let roles = graph_get(
+        emu,
+        &format!("servicePrincipals/{sp_id}/appRoleAssignments"),
+    )
+    .await;
+    let assignment = roles["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["appRoleId"] == role_id)
+        .unwrap_or_else(|| panic!("{role_id} is granted: {roles}"));
+    let path = format!(
+        "servicePrincipals/{}/appRoleAssignedTo/{}",
+        assignment["resourceId"].as_str().unwrap(),
+        assignment["id"].as_str().unwrap()
+    );
+    assert_eq!(
+        graph_send(emu, reqwest::Method::DELETE, &path, None).await,
+        204
+    );
+}
+
 /// POST as the admin to a Graph path of the demo tenant.
 async fn graph_post(emu: &exowiz::emulator::Emulator, path: &str, body: Value) -> Value {
     let url = format!("{}v1.0/{}", emu.base_url(), path);
@@ -171,6 +218,13 @@ async fn rotate_keeps_the_old_secret_and_a_later_run_removes_only_it() {
     assert_eq!(json["verified"], true);
     assert_eq!(json["removed"], serde_json::json!([]));
     assert_eq!(json["profile"], "bueroware");
+    assert_eq!(json["compared_with"]["profile"], "bueroware");
+    assert_eq!(
+        json["missing_roles"],
+        serde_json::json!([]),
+        "consent granted: nothing missing"
+    );
+    assert_eq!(json["check_command"], Value::Null);
     assert_eq!(
         json["product_fields"]["client_secret"],
         "Geheimer Schlüssel"
@@ -302,6 +356,110 @@ async fn rotate_keeps_the_old_secret_and_a_later_run_removes_only_it() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_rotation_names_the_profiles_role_whose_consent_is_missing_and_still_succeeds() {
+    const FULL_ACCESS_AS_APP: &str = "dc890d15-9560-4a4c-9b7f-a736ec74ec40";
+    let emu = emulator(quick_config()).await;
+    let data = tempfile::tempdir().unwrap();
+    let token = admin_token(&emu);
+    let (client_id, _, _) = register_bueroware(&emu, data.path(), &token).await;
+    revoke(&emu, &client_id, FULL_ACCESS_AS_APP).await;
+
+    // The secret works, so the rotation succeeds (exit 0); the missing consent is named.
+    let out = exowiz(
+        &emu,
+        data.path(),
+        Some(&token),
+        &["rotate", "--app-id", &client_id, "--json"],
+    )
+    .await;
+    let json = ok(&out);
+    assert_eq!(json["verified"], true);
+    assert_eq!(json["profile"], "bueroware");
+    assert_eq!(json["compared_with"]["profile"], "bueroware");
+    assert_eq!(
+        json["compared_with"]["permissions"],
+        serde_json::json!([{"api": "exchange", "name": "full_access_as_app"}])
+    );
+    assert_eq!(
+        json["missing_roles"],
+        serde_json::json!(["full_access_as_app"])
+    );
+    let fix = format!("exowiz check --app-id {client_id} --fix all");
+    assert_eq!(json["check_command"], fix.as_str());
+
+    // As text: a warning after the roles that names the profile and the fix.
+    let out = exowiz(
+        &emu,
+        data.path(),
+        Some(&token),
+        &["rotate", "--app-id", &client_id],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let warning = text
+        .lines()
+        .find(|l| l.starts_with("Warning: the token lacks full_access_as_app"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(warning.contains("BüroWARE"), "{warning}");
+    assert!(text.contains(&fix), "{text}");
+
+    // The app no longer even requests an Exchange permission: the profile's role is still
+    // checked (an Exchange token is asked for) and reported missing, not skipped.
+    let app = graph_get(&emu, &format!("applications(appId='{client_id}')")).await;
+    let status = graph_send(
+        &emu,
+        reqwest::Method::PATCH,
+        &format!("applications/{}", app["id"].as_str().unwrap()),
+        Some(serde_json::json!({"requiredResourceAccess": []})),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let out = exowiz(
+        &emu,
+        data.path(),
+        Some(&token),
+        &["rotate", "--app-id", &client_id, "--json"],
+    )
+    .await;
+    let json = ok(&out);
+    let apis: Vec<&str> = json["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["api"].as_str().unwrap())
+        .collect();
+    assert!(apis.contains(&"exchange"), "{json}");
+    assert_eq!(
+        json["missing_roles"],
+        serde_json::json!(["full_access_as_app"])
+    );
+
+    // The suggested fix repairs it: the next rotation finds nothing missing.
+    let fixed = exowiz(
+        &emu,
+        data.path(),
+        Some(&token),
+        &["check", "--app-id", &client_id, "--fix", "all", "--json"],
+    )
+    .await;
+    assert_eq!(
+        fixed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&fixed.stderr)
+    );
+    let out = exowiz(
+        &emu,
+        data.path(),
+        Some(&token),
+        &["rotate", "--app-id", &client_id, "--json"],
+    )
+    .await;
+    assert_eq!(ok(&out)["missing_roles"], serde_json::json!([]));
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn remove_old_at_once_removes_the_older_secrets_after_verification() {
     let emu = emulator(quick_config()).await;
     let data = tempfile::tempdir().unwrap();
@@ -382,6 +540,10 @@ async fn an_unsaved_app_with_an_expiring_secret_is_marked_due_and_adopted() {
     assert_eq!(json["verified"], true);
     assert_eq!(json["removed"], serde_json::json!([]));
     assert_eq!(json["profile"], "adopted");
+    // No profile fits: the token is compared with the app's own application permissions.
+    assert_eq!(json["compared_with"]["profile"], "custom");
+    assert_eq!(json["compared_with"]["custom"], true);
+    assert_eq!(json["missing_roles"], serde_json::json!([]));
     let roles = token_roles(&emu, &client_id, &new_secret).await.unwrap();
     assert!(roles.iter().any(|r| r == "IMAP.AccessAsApp"), "{roles:?}");
     // Not saved before: now it is, with both secrets, as an adopted app (not "custom").
@@ -425,6 +587,10 @@ async fn an_unsaved_app_with_an_expiring_secret_is_marked_due_and_adopted() {
     assert_eq!(text.matches(value).count(), 1, "shown once");
     assert_not_kept(data.path(), &out, value);
     assert!(text.contains("--remove-old --keep"), "{text}");
+    assert!(
+        text.contains("All 2 application permissions the app requests are in the token."),
+        "{text}"
+    );
     assert_eq!(
         key_ids_in_tenant(&emu, &client_id).await.len(),
         3,

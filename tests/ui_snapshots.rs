@@ -14,8 +14,8 @@ use exowiz::store::journal::InterruptedRun;
 use exowiz::ui;
 use exowiz::wizard::state::{
     AccountsChoice, AccountsFocus, AppSummary, Check, ChecklistItem, ClipboardNotice, ClipboardVia,
-    DomainField, DoneFocus, ItemState, Popup, RegisteredApp, ReviewChoice, SignInPhase, Status,
-    StatusKind, TenantInfo, VerifyReport, VerifyState,
+    ComparedWith, DomainField, DoneFocus, ItemState, Popup, RegisteredApp, ReviewChoice,
+    SignInPhase, Status, StatusKind, TenantInfo, VerifyReport, VerifyState,
 };
 use exowiz::wizard::text_field::TextField;
 use exowiz::wizard::{Step, WizardState};
@@ -179,6 +179,8 @@ fn state_at(step: Step) -> WizardState {
                 ),
             ],
             missing: Vec::new(),
+            compared_with: ComparedWith::Profile(s.profile().product.clone()),
+            expected_count: 3,
         });
     }
     s
@@ -733,6 +735,8 @@ fn rotate_secrets() -> exowiz::wizard::state::AppSecrets {
         ],
         apis: vec![Api::Exchange, Api::Graph],
         months: 24,
+        expected: Vec::new(),
+        compared_with: ComparedWith::Profile("OfficeMaster connector for Office 365".into()),
     }
 }
 
@@ -766,6 +770,42 @@ fn rotate_secrets_creating_and_failed() {
     one_size("r2_rotate_secrets_error", &s, 80, 24);
     s.rotate.secrets = Check::Failed("There is no app registration with this client ID.".into());
     one_size("r2_rotate_secrets_failed", &s, 80, 24);
+}
+
+/// Verify after a rotation whose app lacks consent for one of the profile's roles: the
+/// warning says what to do.
+#[test]
+fn rotate_verify_missing_consent() {
+    let mut s = rotate_state(Step::Verify);
+    s.rotate.secrets = Check::Done(rotate_secrets());
+    s.verify = VerifyState::Passed(VerifyReport {
+        roles: vec![
+            (
+                "Office 365 Exchange Online".into(),
+                vec!["full_access_as_app".into()],
+            ),
+            ("Microsoft Graph".into(), vec!["People.Read.All".into()]),
+        ],
+        missing: vec!["User.Read.All".into()],
+        compared_with: ComparedWith::Profile("OfficeMaster connector for Office 365".into()),
+        expected_count: 3,
+    });
+    both_sizes("r2_rotate_verify_missing", &s);
+}
+
+/// Verify after a rotation whose profile could not be worked out: the roles, and why they
+/// were not compared.
+#[test]
+fn rotate_verify_not_compared() {
+    let mut s = rotate_state(Step::Verify);
+    s.rotate.secrets = Check::Done(rotate_secrets());
+    s.verify = VerifyState::Passed(VerifyReport {
+        roles: vec![("Microsoft Graph".into(), vec!["User.Read.All".into()])],
+        missing: Vec::new(),
+        compared_with: ComparedWith::Nothing("Microsoft Graph did not answer in time.".into()),
+        expected_count: 0,
+    });
+    one_size("r2_rotate_verify_not_compared", &s, 80, 24);
 }
 
 /// Done after a rotation: the new secret, the older ones still there.

@@ -10,7 +10,9 @@ use exowiz::profile::{self, InstallMode, PermissionType};
 use exowiz::register::{PermissionStatus, RegisterEvent, RegisterRequest};
 use exowiz::store::Store;
 use exowiz::wizard::msg::SignInPrompt;
-use exowiz::wizard::state::{RegisteredApp, SignInMethod, TenantInfo, VerifyReport};
+use exowiz::wizard::state::{
+    AppSecrets, ComparedWith, RegisteredApp, SignInMethod, TenantInfo, VerifyReport,
+};
 use exowiz::wizard::{Effect, Msg};
 use secrecy::{ExposeSecret, SecretString};
 use std::io::{self, Write};
@@ -181,11 +183,98 @@ impl Harness {
             client_id: app.client_id.clone(),
             secret: app.secret.clone(),
             expected: app.permissions.clone(),
+            compared_with: ComparedWith::Profile("the test profile".into()),
         });
         match self.next().await {
             Msg::Verified { ticket: 31, result } => result,
             other => panic!("expected Verified, got {other:?}"),
         }
+    }
+
+    /// The rotate job's effects in order: read the app, make a secret, verify it.
+    async fn rotate(&mut self, client_id: &str) -> (AppSecrets, VerifyReport) {
+        self.run(Effect::LoadSecrets {
+            ticket: 41,
+            client_id: client_id.into(),
+        });
+        let secrets = match self.next().await {
+            Msg::SecretsLoaded {
+                ticket: 41,
+                result: Ok(secrets),
+            } => secrets,
+            other => panic!("expected SecretsLoaded, got {other:?}"),
+        };
+        self.run(Effect::CreateSecret {
+            ticket: 42,
+            client_id: client_id.into(),
+            months: 1,
+        });
+        let created = match self.next().await {
+            Msg::SecretCreated {
+                ticket: 42,
+                result: Ok(created),
+            } => created,
+            other => panic!("expected SecretCreated, got {other:?}"),
+        };
+        self.run(Effect::VerifyRotated {
+            ticket: 43,
+            tenant_id: secrets.tenant_id.clone(),
+            client_id: client_id.into(),
+            secret: created.secret,
+            apis: secrets.apis.clone(),
+            expected: secrets.expected.clone(),
+            compared_with: secrets.compared_with.clone(),
+        });
+        match self.next().await {
+            Msg::Verified {
+                ticket: 43,
+                result: Ok(report),
+            } => (secrets, report),
+            other => panic!("expected a verified rotation, got {other:?}"),
+        }
+    }
+
+    /// Takes back the admin consent for one application permission, as an admin in the portal
+    /// would (DELETE …/appRoleAssignedTo/{id}).
+    async fn revoke(&self, service_principal_id: &str, role_id: &str) {
+        let base = self.emulator.base_url();
+        let token = self.emulator.issue_token(
+            "admin@contoso.com",
+            &[
+                "Application.ReadWrite.All",
+                "AppRoleAssignment.ReadWrite.All",
+            ],
+        );
+        let http = reqwest::Client::new();
+        let list: serde_json::Value = http
+            .get(format!(
+                "{base}v1.0/servicePrincipals/{service_principal_id}/appRoleAssignments"
+            ))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let assignment = list["value"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["appRoleId"] == role_id)
+            .unwrap_or_else(|| panic!("{role_id} is granted: {list}"));
+        let status = http
+            .delete(format!(
+                "{base}v1.0/servicePrincipals/{}/appRoleAssignedTo/{}",
+                assignment["resourceId"].as_str().unwrap(),
+                assignment["id"].as_str().unwrap()
+            ))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status.as_u16(), 204);
     }
 }
 
@@ -461,6 +550,7 @@ async fn checks_lookups_registration_consent_and_verification() {
         client_id: app.client_id.clone(),
         secret: SecretString::from("wrong~secret"),
         expected: app.permissions.clone(),
+        compared_with: ComparedWith::Profile("the test profile".into()),
     });
     let started = std::time::Instant::now();
     match h.next().await {
@@ -477,6 +567,50 @@ async fn checks_lookups_registration_consent_and_verification() {
         started.elapsed() < Duration::from_secs(20),
         "gave up after the configured patience"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rotated_secret_is_compared_with_the_profile_and_revoked_consent_is_named() {
+    const USER_READ_ALL_ROLE: &str = "df021288-bdef-4463-88db-98f22de89214";
+    let mut h = harness().await;
+    h.sign_in(SignInMethod::DeviceCode).await;
+    let mut req = request("officemaster", Some("fax-transfer@contoso.com"));
+    req.grant_consent = true;
+    let (_, app) = h.register(req).await;
+
+    // Everything granted: the new secret's tokens carry all three roles.
+    let (secrets, report) = h.rotate(&app.client_id).await;
+    let product = profile::by_id("officemaster").unwrap().product;
+    assert_eq!(
+        secrets.compared_with,
+        ComparedWith::Profile(product.clone())
+    );
+    let mut expected: Vec<&str> = secrets.expected.iter().map(|p| p.name.as_str()).collect();
+    expected.sort();
+    assert_eq!(
+        expected,
+        ["People.Read.All", "User.Read.All", "full_access_as_app"]
+    );
+    assert!(
+        secrets
+            .expected
+            .iter()
+            .all(|p| p.kind == PermissionType::Application)
+    );
+    assert!(report.missing.is_empty(), "{report:?}");
+    assert_eq!(report.expected_count, 3);
+    assert_eq!(report.compared_with, ComparedWith::Profile(product.clone()));
+
+    // The admin takes back User.Read.All: the next rotation still works and names it.
+    h.revoke(
+        app.service_principal_id.as_deref().unwrap(),
+        USER_READ_ALL_ROLE,
+    )
+    .await;
+    let (_, report) = h.rotate(&app.client_id).await;
+    assert_eq!(report.missing, ["User.Read.All"], "{report:?}");
+    assert_eq!(report.expected_count, 3);
+    assert_eq!(report.compared_with, ComparedWith::Profile(product));
 }
 
 #[tokio::test(flavor = "multi_thread")]

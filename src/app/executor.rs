@@ -25,7 +25,7 @@ use crate::store::journal::{self, Journal};
 use crate::verify::{self, ApiRoles};
 use crate::wizard::msg::SignInPrompt;
 use crate::wizard::state::{
-    AppSummary, RegisteredApp, SignInMethod, TenantInfo, Ticket, VerifyReport,
+    AppSummary, ComparedWith, RegisteredApp, SignInMethod, TenantInfo, Ticket, VerifyReport,
 };
 use crate::wizard::{Effect, Msg};
 
@@ -233,10 +233,19 @@ impl Executor {
                 client_id,
                 secret,
                 expected,
+                compared_with,
             } => {
                 let (shared, tx) = (self.shared.clone(), self.tx.clone());
                 self.spawn(async move {
-                    let result = verify(&shared, &tenant_id, &client_id, &secret, &expected).await;
+                    let result = verify(
+                        &shared,
+                        &tenant_id,
+                        &client_id,
+                        &secret,
+                        &expected,
+                        compared_with,
+                    )
+                    .await;
                     let _ = tx.send(Msg::Verified { ticket, result });
                 });
             }
@@ -264,12 +273,21 @@ impl Executor {
                 client_id,
                 secret,
                 apis,
+                expected,
+                compared_with,
             } => {
                 let (shared, tx) = (self.shared.clone(), self.tx.clone());
                 self.spawn(async move {
-                    let result =
-                        rotate_jobs::verify_rotated(&shared, &tenant_id, &client_id, &secret, apis)
-                            .await;
+                    let result = rotate_jobs::verify_rotated(
+                        &shared,
+                        &tenant_id,
+                        &client_id,
+                        &secret,
+                        apis,
+                        &expected,
+                        compared_with,
+                    )
+                    .await;
                     let _ = tx.send(Msg::Verified { ticket, result });
                 });
             }
@@ -693,12 +711,14 @@ async fn verify(
     client_id: &str,
     secret: &SecretString,
     expected: &[PermissionStatus],
+    compared_with: ComparedWith,
 ) -> Result<VerifyReport, String> {
-    let application: Vec<&PermissionStatus> = expected
-        .iter()
-        .filter(|p| p.kind == PermissionType::Application)
-        .collect();
-    let apis = verify::apis_to_check(application.iter().map(|p| p.api));
+    let apis = verify::apis_to_check(
+        expected
+            .iter()
+            .filter(|p| p.kind == PermissionType::Application)
+            .map(|p| p.api),
+    );
     let checked = verify::verify_secret(
         &shared.http,
         &shared.config.endpoints,
@@ -709,31 +729,45 @@ async fn verify(
         shared.config.verify_patience,
     )
     .await?;
-    let mut report = VerifyReport {
-        roles: Vec::new(),
-        missing: Vec::new(),
-    };
-    for ApiRoles { api, roles } in checked {
-        for p in application.iter().filter(|p| p.api == api) {
-            if !roles.iter().any(|r| r == &p.name) {
-                report.missing.push(p.name.clone());
-            }
-        }
-        report.roles.push((api.display_name().to_string(), roles));
+    Ok(verify_report(checked, expected, compared_with))
+}
+
+/// The Verify screen's report: the tokens' roles and, by [`verify::missing_roles`], the
+/// expected application permissions they lack.
+fn verify_report(
+    checked: Vec<ApiRoles>,
+    expected: &[PermissionStatus],
+    compared_with: ComparedWith,
+) -> VerifyReport {
+    let missing = verify::missing_roles(expected, &checked);
+    tracing::info!(missing = missing.len(), "verified the new secret");
+    VerifyReport {
+        roles: checked
+            .into_iter()
+            .map(|ApiRoles { api, roles }| (api.display_name().to_string(), roles))
+            .collect(),
+        missing,
+        compared_with,
+        expected_count: expected
+            .iter()
+            .filter(|p| p.kind == PermissionType::Application)
+            .count(),
     }
-    tracing::info!(missing = report.missing.len(), "verified the new secret");
-    Ok(report)
 }
 
 /// The rotate job's effects, driven like `exowiz rotate` drives the rotate module.
 mod rotate_jobs {
-    use super::{Shared, graph_sentence};
+    use super::{Shared, graph_sentence, verify_report};
+    use crate::check::{self, CheckError};
     use crate::graph::{Application, GraphClient};
     use crate::profile::{self, Api};
+    use crate::register::PermissionStatus;
     use crate::rotate::{self, RotateError, SaveContext};
     use crate::store::SavedRegistration;
-    use crate::verify::{self, ApiRoles};
-    use crate::wizard::state::{AppSecrets, CreatedSecret, RemovedSecrets, VerifyReport};
+    use crate::verify;
+    use crate::wizard::state::{
+        AppSecrets, ComparedWith, CreatedSecret, RemovedSecrets, VerifyReport,
+    };
     use chrono::Utc;
     use secrecy::SecretString;
 
@@ -778,10 +812,11 @@ mod rotate_jobs {
         shared: &Shared,
         client_id: &str,
     ) -> Result<AppSecrets, String> {
-        let (_, tenant_id, app, saved) = find(shared, client_id).await?;
+        let (graph, tenant_id, app, saved) = find(shared, client_id).await?;
         let profile = profile_of(&app, saved.as_ref());
         let months =
             rotate::secret_months(None, profile.as_ref()).unwrap_or(rotate::DEFAULT_MONTHS);
+        let (expected, compared_with) = expectation(shared, &graph, &tenant_id, &app).await;
         Ok(AppSecrets {
             display_name: app
                 .display_name
@@ -790,9 +825,40 @@ mod rotate_jobs {
             client_id: app.app_id.clone(),
             tenant_id,
             secrets: rotate::list_secrets(&app, Utc::now(), WARN_DAYS),
-            apis: rotate::apis_of(&app).into_iter().collect(),
+            apis: rotate::apis_for(&app, &expected).into_iter().collect(),
             months,
+            expected,
+            compared_with,
         })
+    }
+
+    /// The application permissions the new secret's token should carry and whose they are.
+    /// A failure only costs the comparison, never the rotation: it is logged and said.
+    async fn expectation(
+        shared: &Shared,
+        graph: &GraphClient,
+        tenant_id: &str,
+        app: &Application,
+    ) -> (Vec<PermissionStatus>, ComparedWith) {
+        let store = shared.config.store.as_ref();
+        match check::expected_permissions(graph, tenant_id, store, app).await {
+            Ok(expected) => {
+                let with = if expected.custom {
+                    ComparedWith::AppPermissions
+                } else {
+                    ComparedWith::Profile(expected.product)
+                };
+                (expected.permissions, with)
+            }
+            Err(e) => {
+                let why = match e {
+                    CheckError::Input(text) => text,
+                    CheckError::Graph(e) => graph_sentence(e),
+                };
+                tracing::warn!(%why, "the rotated secret's roles will not be compared");
+                (Vec::new(), ComparedWith::Nothing(why))
+            }
+        }
     }
 
     /// Makes the secret and saves the registration (a failed save is only logged: it serves
@@ -865,12 +931,15 @@ mod rotate_jobs {
         })
     }
 
+    /// A token per API of `apis` with the new secret, its roles compared with `expected`.
     pub(super) async fn verify_rotated(
         shared: &Shared,
         tenant_id: &str,
         client_id: &str,
         secret: &SecretString,
         apis: Vec<Api>,
+        expected: &[PermissionStatus],
+        compared_with: ComparedWith,
     ) -> Result<VerifyReport, String> {
         let apis = verify::apis_to_check(apis);
         let checked = verify::verify_secret(
@@ -883,13 +952,7 @@ mod rotate_jobs {
             shared.config.verify_patience,
         )
         .await?;
-        Ok(VerifyReport {
-            roles: checked
-                .into_iter()
-                .map(|ApiRoles { api, roles }| (api.display_name().to_string(), roles))
-                .collect(),
-            missing: Vec::new(),
-        })
+        Ok(verify_report(checked, expected, compared_with))
     }
 }
 

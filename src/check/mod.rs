@@ -13,7 +13,7 @@ pub mod repair;
 
 use crate::endpoints::Endpoints;
 use crate::graph::{Application, GraphClient, GraphError, ServicePrincipal};
-use crate::profile::{self, Api, InstallMode, Profile};
+use crate::profile::{self, Api, InstallMode, PermissionType, Profile};
 use crate::register::{self, PermissionStatus};
 use crate::store::{SavedRegistration, SavedSecret, Store};
 use chrono::{DateTime, Utc};
@@ -371,11 +371,10 @@ async fn run_check(
     now: DateTime<Utc>,
 ) -> Result<Report, CheckError> {
     // Round trip 1: everything is keyed by the client ID, so all at once.
-    let (org, app, graph_sp, exchange_sp, app_sp) = tokio::join!(
+    let (org, app, resources, app_sp) = tokio::join!(
         graph.organization(),
         graph.find_application_by_app_id(app_id),
-        graph.find_service_principal_by_app_id(Api::Graph.app_id()),
-        graph.find_service_principal_by_app_id(Api::Exchange.app_id()),
+        read_resources(graph),
         graph.find_service_principal_by_app_id(app_id),
     );
     let org = org?;
@@ -388,13 +387,7 @@ async fn run_check(
             "There is no app with the client ID {app_id} in {tenant_name}. Check the ID (Entra admin center > App registrations > Application (client) ID)."
         )));
     };
-    let mut resources = BTreeMap::new();
-    if let Some(sp) = graph_sp? {
-        resources.insert(Api::Graph, sp);
-    }
-    if let Some(sp) = exchange_sp? {
-        resources.insert(Api::Exchange, sp);
-    }
+    let resources = resources?;
     let service_principal = app_sp?;
 
     let (profile, source, reason, mode) = match choice {
@@ -455,6 +448,81 @@ async fn run_check(
         permissions,
         findings,
         app,
+    })
+}
+
+/// The service principals of the resources the profiles use (Microsoft Graph, Exchange
+/// Online), read at once: their app roles and scopes name the permissions' GUIDs. A resource
+/// the tenant does not have is left out.
+async fn read_resources(
+    graph: &GraphClient,
+) -> Result<BTreeMap<Api, ServicePrincipal>, GraphError> {
+    let (graph_sp, exchange_sp) = tokio::join!(
+        graph.find_service_principal_by_app_id(Api::Graph.app_id()),
+        graph.find_service_principal_by_app_id(Api::Exchange.app_id()),
+    );
+    let mut resources = BTreeMap::new();
+    if let Some(sp) = graph_sp? {
+        resources.insert(Api::Graph, sp);
+    }
+    if let Some(sp) = exchange_sp? {
+        resources.insert(Api::Exchange, sp);
+    }
+    Ok(resources)
+}
+
+/// The application permissions an app's app-only token should carry, and whose they are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expected {
+    pub profile_id: String,
+    /// The profile's product name ("OfficeMaster connector for Office 365").
+    pub product: String,
+    pub mode: InstallMode,
+    /// `custom`: the expected permissions are the ones the app itself requests.
+    pub custom: bool,
+    /// Application permissions only, with their GUIDs (`granted` is meaningless here).
+    pub permissions: Vec<PermissionStatus>,
+}
+
+/// Which application permissions `app`'s token should carry, as `check` would decide: the
+/// saved registration's profile (from `store`), else a guess from the app's name and
+/// permissions, else `custom` (the app's own permissions); the installation type inferred from
+/// the app. Used after a secret rotation to compare the new token's roles with the profile.
+pub async fn expected_permissions(
+    graph: &GraphClient,
+    tenant_id: &str,
+    store: Option<&Store>,
+    app: &Application,
+) -> Result<Expected, CheckError> {
+    let resources = read_resources(graph).await?;
+    expected_of(store, tenant_id, app, &resources)
+}
+
+/// [`expected_permissions`] once the resources are read.
+fn expected_of(
+    store: Option<&Store>,
+    tenant_id: &str,
+    app: &Application,
+    resources: &BTreeMap<Api, ServicePrincipal>,
+) -> Result<Expected, CheckError> {
+    let (profile, _, _, mode) = decide(store, tenant_id, app, resources, None, None)?;
+    let expectation =
+        compare::expectation(&profile, mode, app, resources).map_err(CheckError::Input)?;
+    let custom = expectation.custom;
+    let permissions = expectation
+        .permissions
+        .into_iter()
+        .filter(|p| p.kind == PermissionType::Application)
+        // A custom app's role the resource does not name stays a GUID, which no token carries
+        // (tokens name roles by value): comparing it would report it missing for ever.
+        .filter(|p| !(custom && p.name.eq_ignore_ascii_case(&p.id)))
+        .collect();
+    Ok(Expected {
+        profile_id: profile.id,
+        product: profile.product,
+        mode,
+        custom,
+        permissions,
     })
 }
 

@@ -691,3 +691,81 @@ fn the_saved_registration_holds_key_ids_and_dates_only() {
     assert_eq!(saved.secrets[0].key_id, "k-1");
     assert_eq!(report.severity(), Severity::Ok);
 }
+
+fn names(expected: &Expected) -> Vec<(Api, &str)> {
+    expected
+        .permissions
+        .iter()
+        .map(|p| (p.api, p.name.as_str()))
+        .collect()
+}
+
+#[test]
+fn the_expected_roles_are_the_guessed_profiles_application_permissions() {
+    let expected = expected_of(None, "tenant-1", &app(json!({})), &resources()).unwrap();
+    assert_eq!(expected.profile_id, "officemaster");
+    assert_eq!(expected.product, "OfficeMaster connector for Office 365");
+    assert_eq!(expected.mode, InstallMode::CloudOnly);
+    assert!(!expected.custom);
+    assert_eq!(
+        names(&expected),
+        [
+            (Api::Exchange, "full_access_as_app"),
+            (Api::Graph, "People.Read.All"),
+            (Api::Graph, "User.Read.All"),
+        ],
+        "User.Read is delegated: never in an app-only token"
+    );
+    assert!(
+        expected
+            .permissions
+            .iter()
+            .all(|p| p.kind == PermissionType::Application)
+    );
+}
+
+#[test]
+fn the_saved_registration_names_the_profile_of_the_expected_roles() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path());
+    let app = app(json!({}));
+    store
+        .upsert(SavedRegistration {
+            tenant_id: "TENANT-1".into(),
+            tenant_name: None,
+            profile: "bueroware".into(),
+            app_name: "OfficeMaster EWS".into(),
+            client_id: app.app_id.clone(),
+            app_object_id: app.id.clone(),
+            service_principal_id: None,
+            secrets: Vec::new(),
+            graph_url: "https://graph.example/".into(),
+            updated: now(),
+            adopted: false,
+        })
+        .unwrap();
+    let expected = expected_of(Some(&store), "tenant-1", &app, &resources()).unwrap();
+    assert_eq!(expected.profile_id, "bueroware");
+    assert_eq!(names(&expected), [(Api::Exchange, "full_access_as_app")]);
+}
+
+#[test]
+fn a_custom_app_expects_its_own_roles_that_have_a_name() {
+    let unknown_role = "0a1b2c3d-1234-5678-9abc-def012345678";
+    let app = app(json!({
+        "displayName": "Scanner relay",
+        "requiredResourceAccess": [{"resourceAppId": GRAPH, "resourceAccess": [
+            {"id": USER_READ_ALL, "type": "Role"},
+            {"id": unknown_role, "type": "Role"},
+            {"id": USER_READ, "type": "Scope"},
+        ]}],
+    }));
+    let expected = expected_of(None, "tenant-1", &app, &resources()).unwrap();
+    assert_eq!(expected.profile_id, "custom");
+    assert!(expected.custom);
+    assert_eq!(
+        names(&expected),
+        [(Api::Graph, "User.Read.All")],
+        "a role the resource does not name cannot be found in a token"
+    );
+}

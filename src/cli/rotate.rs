@@ -16,12 +16,14 @@ use std::time::Duration;
 
 use super::{Connection, Exit, Failure, demo, sign_in};
 use chrono::{DateTime, SecondsFormat, Utc};
+use exowiz::check::{self, CheckError, Expected};
 use exowiz::endpoints::Cloud;
 use exowiz::graph::{Application, GraphClient, GraphError, NewSecret};
 use exowiz::profile::{self, ProductFields, Profile};
 use exowiz::register::validate;
 use exowiz::rotate::{self, ApiRoles, RotateError, SaveContext, SecretInfo};
 use exowiz::store::Store;
+use exowiz::verify;
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 
@@ -68,6 +70,13 @@ struct Report {
     secret: Option<NewSecret>,
     /// `Some(Ok(roles))` verified, `Some(Err(sentence))` failed, `None` not tried.
     verified: Option<Result<Vec<ApiRoles>, String>>,
+    /// The application permissions the new secret's token should carry (run 1 only; `None`
+    /// when they could not be worked out, which a note says).
+    expected: Option<Expected>,
+    /// The expected application permissions the verified token lacks.
+    missing_roles: Option<Vec<String>>,
+    /// `exowiz check … --fix all` for this app, with the flags of this run.
+    check_command: String,
     removed: Vec<String>,
     remove_command: Option<String>,
     notes: Vec<String>,
@@ -136,6 +145,9 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
         previous,
         secret: None,
         verified: None,
+        expected: None,
+        missing_roles: None,
+        check_command: check_command(connection, &args, &app),
         removed: Vec::new(),
         remove_command: None,
         notes: Vec::new(),
@@ -179,6 +191,7 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
         }
         None => {
             // Run 1 (or both at once with --remove-old).
+            expect(&graph, store.as_ref(), &mut report).await;
             let months = rotate::secret_months(args.secret_months, report.profile.as_ref())
                 .map_err(input)?;
             let description = args
@@ -206,11 +219,17 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
             let http = exowiz::auth::http_client().map_err(|e| {
                 Failure::new(Exit::Other, format!("No HTTP client could be set up: {e}"))
             })?;
+            let expected = report
+                .expected
+                .as_ref()
+                .map(|e| e.permissions.clone())
+                .unwrap_or_default();
             let verified = rotate::verify_app_secret(
                 &http,
                 &endpoints,
                 &tenant_id,
                 &app,
+                &expected,
                 &secret.secret_text,
                 Duration::from_secs(args.verify_timeout),
             )
@@ -227,8 +246,12 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
                     ));
                 }
             };
+            if report.expected.is_some() {
+                report.missing_roles = Some(verify::missing_roles(&expected, &roles));
+            }
             if !args.json {
                 print_roles(&roles);
+                print_comparison(&report);
             }
             let older: Vec<String> = report.previous.iter().map(|s| s.key_id.clone()).collect();
             if args.remove_old && !older.is_empty() {
@@ -248,6 +271,26 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
                 finish(&args, &report);
                 Ok(())
             }
+        }
+    }
+}
+
+/// Works out which application permissions the new secret's token should carry (as `exowiz
+/// check` decides the profile). A failure costs only the comparison: a note says why.
+async fn expect(graph: &GraphClient, store: Option<&Store>, report: &mut Report) {
+    match check::expected_permissions(graph, &report.tenant_id, store, &report.app).await {
+        Ok(expected) => report.expected = Some(expected),
+        Err(e) => {
+            let why = match e {
+                CheckError::Input(text) => text,
+                CheckError::Graph(e) => {
+                    tracing::debug!(detail = %e.detail(), "reading the resources failed");
+                    e.to_string()
+                }
+            };
+            report.notes.push(format!(
+                "The new token's roles were not compared with a profile: {why}"
+            ));
         }
     }
 }
@@ -362,10 +405,21 @@ fn remove_command(
     app: &Application,
     key_id: &str,
 ) -> String {
-    let mut cmd = format!(
+    let cmd = format!(
         "exowiz rotate --app-id {} --remove-old --keep {key_id}",
         app.app_id
     );
+    with_connection_flags(cmd, connection, args)
+}
+
+/// The command that grants missing consent again (and repairs the rest of the app).
+fn check_command(connection: &Connection, args: &RotateArgs, app: &Application) -> String {
+    let cmd = format!("exowiz check --app-id {} --fix all", app.app_id);
+    with_connection_flags(cmd, connection, args)
+}
+
+/// `cmd` with the flags that chose the tenant and cloud of this run.
+fn with_connection_flags(mut cmd: String, connection: &Connection, args: &RotateArgs) -> String {
     if args.demo {
         cmd.push_str(" --demo");
     }
@@ -480,6 +534,47 @@ fn print_roles(roles: &[ApiRoles]) {
     }
 }
 
+/// Whose application permissions the token was compared with, as the end of a sentence.
+fn whose(expected: &Expected) -> String {
+    if expected.custom {
+        "the app requests".to_string()
+    } else {
+        format!("the {} needs", expected.product)
+    }
+}
+
+/// After the roles: the expected application permissions the token lacks (with the fix), or
+/// that all of them are there. Missing consent does not fail the rotation: the secret works.
+fn print_comparison(r: &Report) {
+    let (Some(expected), Some(missing)) = (&r.expected, &r.missing_roles) else {
+        return;
+    };
+    let n = expected.permissions.len();
+    if !missing.is_empty() {
+        println!(
+            "\nWarning: the token lacks {}, which {}: admin consent is missing. The new secret works; to grant consent again, run:\n  {}",
+            missing.join(", "),
+            whose(expected),
+            r.check_command
+        );
+    } else if n == 0 {
+        println!(
+            "Nothing to compare: {} no application permissions.",
+            whose(expected)
+        );
+    } else if n == 1 {
+        println!(
+            "The one application permission {} is in the token.",
+            whose(expected)
+        );
+    } else {
+        println!(
+            "All {n} application permissions {} are in the token.",
+            whose(expected)
+        );
+    }
+}
+
 /// The end of a run: JSON, or the text about the older secrets and the notes.
 fn finish(args: &RotateArgs, r: &Report) {
     if args.json {
@@ -559,6 +654,18 @@ fn to_json(r: &Report) -> Value {
             "resource": a.api.display_name(),
             "roles": a.roles,
         })).collect::<Vec<_>>(),
+        "compared_with": r.expected.as_ref().map(|e| json!({
+            "profile": e.profile_id,
+            "product": e.product,
+            "mode": e.mode,
+            "custom": e.custom,
+            "permissions": e.permissions.iter().map(|p| json!({
+                "api": p.api,
+                "name": p.name,
+            })).collect::<Vec<_>>(),
+        })),
+        "missing_roles": r.missing_roles,
+        "check_command": r.missing_roles.as_ref().filter(|m| !m.is_empty()).map(|_| &r.check_command),
         "remove_command": r.remove_command,
         "product_fields": {
             "tenant_id": fields.tenant_id,

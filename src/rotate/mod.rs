@@ -6,7 +6,9 @@
 //!   ([`SecretInfo`], [`list_secrets`]), the lifetime and description of a new secret, which
 //!   secrets may be removed (never the new one), the saved registration afterwards.
 //! * `steps`: what talks to Microsoft — [`find_app`], [`create_secret`],
-//!   [`verify_app_secret`] (built on the shared [`crate::verify::verify_secret`]),
+//!   [`verify_app_secret`] (built on the shared [`crate::verify::verify_secret`]; the tokens
+//!   of [`apis_for`], whose roles callers compare with
+//!   [`crate::check::expected_permissions`] by [`crate::verify::missing_roles`]),
 //!   [`remove_secrets`], [`save`].
 //!
 //! A rotation in order: `find_app` → `list_secrets` → `create_secret` → `save` (the new
@@ -25,7 +27,8 @@ pub use plan::{
     secret_months,
 };
 pub use steps::{
-    Removal, apis_of, create_secret, find_app, remove_secrets, save, tenant_name, verify_app_secret,
+    Removal, apis_for, apis_of, create_secret, find_app, remove_secrets, save, tenant_name,
+    verify_app_secret,
 };
 
 use crate::graph::GraphError;

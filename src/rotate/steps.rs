@@ -11,7 +11,8 @@ use super::RotateError;
 use super::plan::{self, SaveContext};
 use crate::endpoints::Endpoints;
 use crate::graph::{Application, ErrorKind, GraphClient, GraphError, NewSecret, PermissionType};
-use crate::profile::Api;
+use crate::profile::{self, Api};
+use crate::register::PermissionStatus;
 use crate::store::{SavedRegistration, Store};
 use crate::verify::{self, ApiRoles};
 
@@ -85,10 +86,9 @@ pub async fn create_secret(
     Ok(secret)
 }
 
-/// The APIs the app holds application permissions on (Microsoft Graph, Exchange Online), or
-/// Graph alone: the tokens [`verify_app_secret`] gets.
-pub fn apis_of(app: &Application) -> BTreeSet<Api> {
-    verify::apis_to_check(app.required_resource_access.iter().filter_map(|r| {
+/// The APIs (Microsoft Graph, Exchange Online) the app requests application permissions on.
+fn application_apis(app: &Application) -> impl Iterator<Item = Api> + '_ {
+    app.required_resource_access.iter().filter_map(|r| {
         let api = [Api::Graph, Api::Exchange]
             .into_iter()
             .find(|a| a.app_id().eq_ignore_ascii_case(&r.resource_app_id))?;
@@ -96,16 +96,34 @@ pub fn apis_of(app: &Application) -> BTreeSet<Api> {
             .iter()
             .any(|a| a.kind == PermissionType::Role)
             .then_some(api)
-    }))
+    })
 }
 
-/// Proves that `secret` works for `app`: an app-only token per API of [`apis_of`], retried for
-/// up to `patience` while the new secret replicates. The roles per API, or a sentence.
+/// The APIs the app holds application permissions on (Microsoft Graph, Exchange Online), or
+/// Graph alone.
+pub fn apis_of(app: &Application) -> BTreeSet<Api> {
+    verify::apis_to_check(application_apis(app))
+}
+
+/// The tokens [`verify_app_secret`] gets: the APIs of [`apis_of`] and those of the `expected`
+/// application permissions — a profile permission on an API the app does not request at all
+/// still needs its token, or it could not be reported missing.
+pub fn apis_for(app: &Application, expected: &[PermissionStatus]) -> BTreeSet<Api> {
+    let wanted = expected
+        .iter()
+        .filter(|p| p.kind == profile::PermissionType::Application)
+        .map(|p| p.api);
+    verify::apis_to_check(application_apis(app).chain(wanted))
+}
+
+/// Proves that `secret` works for `app`: an app-only token per API of [`apis_for`], retried
+/// for up to `patience` while the new secret replicates. The roles per API, or a sentence.
 pub async fn verify_app_secret(
     http: &reqwest::Client,
     endpoints: &Endpoints,
     tenant_id: &str,
     app: &Application,
+    expected: &[PermissionStatus],
     secret: &SecretString,
     patience: Duration,
 ) -> Result<Vec<ApiRoles>, String> {
@@ -115,7 +133,7 @@ pub async fn verify_app_secret(
         tenant_id,
         &app.app_id,
         secret,
-        &apis_of(app),
+        &apis_for(app, expected),
         patience,
     )
     .await
@@ -181,4 +199,54 @@ pub fn save(
         )
     })?;
     Ok(record)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn app(required: serde_json::Value) -> Application {
+        serde_json::from_value(serde_json::json!({
+            "id": "obj-1",
+            "appId": "11111111-2222-3333-4444-555555555555",
+            "requiredResourceAccess": required,
+        }))
+        .unwrap()
+    }
+
+    fn expected(api: Api, kind: profile::PermissionType) -> PermissionStatus {
+        PermissionStatus {
+            api,
+            name: "full_access_as_app".into(),
+            kind,
+            id: "dc890d15-9560-4a4c-9b7f-a736ec74ec40".into(),
+            description: String::new(),
+            granted: false,
+        }
+    }
+
+    #[test]
+    fn an_expected_permission_adds_the_token_of_an_api_the_app_does_not_request() {
+        let graph_only = app(serde_json::json!([{
+            "resourceAppId": Api::Graph.app_id(),
+            "resourceAccess": [{"id": "df021288-bdef-4463-88db-98f22de89214", "type": "Role"}],
+        }]));
+        assert_eq!(apis_of(&graph_only), BTreeSet::from([Api::Graph]));
+        let application = expected(Api::Exchange, profile::PermissionType::Application);
+        assert_eq!(
+            apis_for(&graph_only, &[application]),
+            BTreeSet::from([Api::Graph, Api::Exchange])
+        );
+        let delegated = expected(Api::Exchange, profile::PermissionType::Delegated);
+        assert_eq!(
+            apis_for(&graph_only, &[delegated]),
+            BTreeSet::from([Api::Graph]),
+            "delegated permissions are not in app-only tokens"
+        );
+        assert_eq!(
+            apis_for(&app(serde_json::json!([])), &[]),
+            BTreeSet::from([Api::Graph]),
+            "Graph alone proves the secret"
+        );
+    }
 }

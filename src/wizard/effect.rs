@@ -1,7 +1,7 @@
 //! What the wizard asks the outside world to do. The runtime's executor runs each effect on a
 //! tokio task and reports back with a `Msg` carrying the same ticket.
 
-use super::state::{SignInMethod, Ticket};
+use super::state::{ComparedWith, SignInMethod, Ticket};
 use crate::profile::Api;
 use crate::register::{PermissionStatus, RegisterRequest};
 use secrecy::SecretString;
@@ -53,13 +53,14 @@ pub enum Effect {
         permissions: Vec<PermissionStatus>,
     },
     /// Get an app-only token with the secret and compare its roles with `expected`
-    /// (application permissions, per API); reports `Verified`.
+    /// (application permissions, per API; `compared_with` says whose); reports `Verified`.
     Verify {
         ticket: Ticket,
         tenant_id: String,
         client_id: String,
         secret: SecretString,
         expected: Vec<PermissionStatus>,
+        compared_with: ComparedWith,
     },
     /// Rotate job: read the app with this client ID and its secrets; reports `SecretsLoaded`.
     LoadSecrets {
@@ -73,13 +74,16 @@ pub enum Effect {
         client_id: String,
         months: u32,
     },
-    /// Rotate job: an app-only token per API with the new secret; reports `Verified`.
+    /// Rotate job: an app-only token per API with the new secret, its roles compared with
+    /// `expected` (the application permissions of `compared_with`); reports `Verified`.
     VerifyRotated {
         ticket: Ticket,
         tenant_id: String,
         client_id: String,
         secret: SecretString,
         apis: Vec<Api>,
+        expected: Vec<PermissionStatus>,
+        compared_with: ComparedWith,
     },
     /// Rotate job: remove `key_ids` from the app, never `keep` (the new secret), save the
     /// registration; reports `OldSecretsRemoved`.

@@ -263,6 +263,17 @@ pub struct ConsentState {
     pub error: Option<String>,
 }
 
+/// What the token's roles are compared with (the Verify screen says so).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ComparedWith {
+    /// The application permissions the profile of this product needs (its product name).
+    Profile(String),
+    /// The application permissions the app itself requests (the `custom` profile).
+    AppPermissions,
+    /// Not compared: what the app should have could not be worked out (a sentence why).
+    Nothing(String),
+}
+
 /// Result of checking the new secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifyReport {
@@ -270,6 +281,9 @@ pub struct VerifyReport {
     pub roles: Vec<(String, Vec<String>)>,
     /// Application permissions the profile needs that the token lacks.
     pub missing: Vec<String>,
+    pub compared_with: ComparedWith,
+    /// How many application permissions were expected in the tokens.
+    pub expected_count: usize,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -389,10 +403,16 @@ pub struct AppSecrets {
     pub tenant_id: String,
     /// Newest first, due and expired ones marked (`rotate::list_secrets`).
     pub secrets: Vec<crate::rotate::SecretInfo>,
-    /// The APIs the new secret's token is checked against (`rotate::apis_of`).
+    /// The APIs the new secret's token is checked against (`rotate::apis_for`: the app's and
+    /// those of `expected`).
     pub apis: Vec<crate::profile::Api>,
     /// Lifetime of a new secret: the product's, else 12 months.
     pub months: u32,
+    /// The application permissions the new secret's token should carry
+    /// (`check::expected_permissions`); empty when that could not be worked out.
+    pub expected: Vec<PermissionStatus>,
+    /// Whose permissions `expected` are, or why there are none.
+    pub compared_with: ComparedWith,
 }
 
 /// A secret the rotate job made. `Debug` hides the value (SecretString).

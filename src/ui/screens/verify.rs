@@ -1,4 +1,5 @@
-//! Step 9: a token from the new secret; which roles it carries, what is missing.
+//! Step 9: a token from the new secret; which roles it carries, what is missing — compared
+//! with the profile's application permissions (after a rotation too).
 
 use super::{Room, error_line, heading, key, ok_line, spinner_line, warn_line};
 use crate::i18n::{t, tf};
@@ -6,7 +7,7 @@ use crate::ui::theme;
 use crate::ui::widgets::page::Page;
 use crate::wizard::WizardState;
 use crate::wizard::keymap::Action;
-use crate::wizard::state::VerifyState;
+use crate::wizard::state::{ComparedWith, Job, VerifyReport, VerifyState};
 use ratatui::style::Style;
 use ratatui::text::Span;
 
@@ -35,17 +36,8 @@ pub fn build(page: &mut Page, state: &WizardState, _room: Room) {
                     theme::accent(),
                 );
             }
-            if !report.missing.is_empty() {
-                page.blank();
-                warn_line(
-                    page,
-                    0,
-                    &tf(
-                        "verify.missing",
-                        &[("permissions", &report.missing.join(", "))],
-                    ),
-                );
-            }
+            page.blank();
+            comparison(page, state, report);
             page.blank();
             if let Some(k) = key(state, Action::Next) {
                 page.text(&tf("verify.continue", &[("key", &k)]), theme::dim());
@@ -61,4 +53,68 @@ pub fn build(page: &mut Page, state: &WizardState, _room: Room) {
             }
         }
     }
+}
+
+/// One line on what the roles were compared with: the missing ones as a warning (after a
+/// rotation with what to do, since consent does not come by waiting), else that all are there.
+fn comparison(page: &mut Page, state: &WizardState, report: &VerifyReport) {
+    if !report.missing.is_empty() {
+        warn_line(page, 0, &missing_sentence(state, report));
+        return;
+    }
+    let (product, key) = match &report.compared_with {
+        ComparedWith::Nothing(why) => {
+            page.text(&tf("verify.not_compared", &[("why", why)]), theme::dim());
+            return;
+        }
+        ComparedWith::Profile(product) => (
+            product.as_str(),
+            match report.expected_count {
+                0 => "verify.compared_none",
+                1 => "verify.compared_one",
+                _ => "verify.compared_all",
+            },
+        ),
+        ComparedWith::AppPermissions => (
+            "",
+            match report.expected_count {
+                0 => "verify.compared_none_app",
+                1 => "verify.compared_one_app",
+                _ => "verify.compared_all_app",
+            },
+        ),
+    };
+    let n = report.expected_count.to_string();
+    let text = tf(key, &[("n", &n), ("product", product)]);
+    if report.expected_count == 0 {
+        page.text(&text, theme::dim());
+    } else {
+        ok_line(page, 0, &text);
+    }
+}
+
+fn missing_sentence(state: &WizardState, report: &VerifyReport) -> String {
+    let permissions = report.missing.join(", ");
+    if state.job != Job::RotateSecret {
+        return tf("verify.missing", &[("permissions", &permissions)]);
+    }
+    let client_id = state
+        .app
+        .as_ref()
+        .map(|a| a.client_id.as_str())
+        .unwrap_or_default();
+    let (key, product) = match &report.compared_with {
+        ComparedWith::Profile(product) => ("verify.missing_rotated", product.as_str()),
+        ComparedWith::AppPermissions | ComparedWith::Nothing(_) => {
+            ("verify.missing_rotated_app", "")
+        }
+    };
+    tf(
+        key,
+        &[
+            ("permissions", &permissions),
+            ("product", product),
+            ("client_id", client_id),
+        ],
+    )
 }

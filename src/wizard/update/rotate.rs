@@ -169,19 +169,22 @@ pub(super) fn secret_created(
     go_to(state, Step::Verify)
 }
 
-/// The rotate job's verification: the APIs the app holds application permissions on.
+/// The rotate job's verification: a token per API the app (or its profile) has application
+/// permissions on, its roles compared with the profile's application permissions.
 pub(super) fn verify_effect(state: &WizardState, ticket: Ticket) -> Option<Effect> {
     let app = state.app.as_ref()?;
-    let apis = match &state.rotate.secrets {
-        Check::Done(secrets) => secrets.apis.clone(),
-        _ => Vec::new(),
+    // Always there: a secret is only made once the app's secrets were read.
+    let Check::Done(secrets) = &state.rotate.secrets else {
+        return None;
     };
     Some(Effect::VerifyRotated {
         ticket,
         tenant_id: app.tenant_id.clone(),
         client_id: app.client_id.clone(),
         secret: app.secret.clone(),
-        apis,
+        apis: secrets.apis.clone(),
+        expected: secrets.expected.clone(),
+        compared_with: secrets.compared_with.clone(),
     })
 }
 

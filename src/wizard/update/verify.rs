@@ -6,7 +6,8 @@ use crate::register::{PermissionStatus, exchange_commands, validate};
 use crate::wizard::effect::Effect;
 use crate::wizard::keymap::Action;
 use crate::wizard::state::{
-    AccountsChoice, Job, RegisteredApp, Ticket, VerifyReport, VerifyState, WizardState,
+    AccountsChoice, ComparedWith, Job, RegisteredApp, Ticket, VerifyReport, VerifyState,
+    WizardState,
 };
 use crate::wizard::step::Step;
 use secrecy::{ExposeSecret, SecretString};
@@ -43,7 +44,19 @@ fn start(state: &mut WizardState) -> Vec<Effect> {
         client_id,
         secret,
         expected,
+        compared_with: compared_with(state),
     }]
+}
+
+/// Whose permissions a registration's token is compared with: the chosen profile's; for
+/// `custom` the ones the admin gave the app.
+fn compared_with(state: &WizardState) -> ComparedWith {
+    let profile = state.profile();
+    if profile.id == "custom" {
+        ComparedWith::AppPermissions
+    } else {
+        ComparedWith::Profile(profile.product.clone())
+    }
 }
 
 pub(super) fn on_action(state: &mut WizardState, action: Action) -> Vec<Effect> {

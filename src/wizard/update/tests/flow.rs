@@ -6,7 +6,8 @@ use crate::register::RegisterEvent;
 use crate::wizard::effect::Effect;
 use crate::wizard::msg::{Msg, SignInPrompt};
 use crate::wizard::state::{
-    DoneFocus, ItemState, SignInMethod, SignInPhase, VerifyReport, VerifyState, WizardState,
+    ComparedWith, DoneFocus, ItemState, SignInMethod, SignInPhase, VerifyReport, VerifyState,
+    WizardState,
 };
 use crate::wizard::step::Step;
 use crate::wizard::update::update;
@@ -130,6 +131,8 @@ fn enter_from_accounts_to_done(mut state: WizardState, events: Vec<RegisterEvent
     let report = VerifyReport {
         roles: vec![],
         missing: vec![],
+        compared_with: ComparedWith::Profile("OfficeMaster".into()),
+        expected_count: 0,
     };
     assert!(
         update(

@@ -1,14 +1,15 @@
 //! The rotate job: app step → secrets step → new secret → Verify (with the app's APIs) → Done.
 
 use super::support::*;
-use crate::profile::Api;
+use crate::profile::{Api, PermissionType};
+use crate::register::PermissionStatus;
 use crate::rotate::SecretInfo;
 use crate::wizard::effect::Effect;
 use crate::wizard::keymap::{self, Action};
 use crate::wizard::msg::Msg;
 use crate::wizard::state::{
-    AppSecrets, Check, CreatedSecret, Job, Popup, RemovedSecrets, StatusKind, VerifyReport,
-    VerifyState, WizardState,
+    AppSecrets, Check, ComparedWith, CreatedSecret, Job, Popup, RemovedSecrets, StatusKind,
+    VerifyReport, VerifyState, WizardState,
 };
 use crate::wizard::step::Step;
 use crate::wizard::update::{can_remove_old, update, visible_steps};
@@ -38,6 +39,23 @@ fn app_secrets() -> AppSecrets {
         secrets: vec![secret_info("old", 10), secret_info("older", -3)],
         apis: vec![Api::Exchange, Api::Graph],
         months: 24,
+        expected: vec![
+            role(Api::Exchange, "full_access_as_app"),
+            role(Api::Graph, "People.Read.All"),
+            role(Api::Graph, "User.Read.All"),
+        ],
+        compared_with: ComparedWith::Profile("OfficeMaster connector for Office 365".into()),
+    }
+}
+
+fn role(api: Api, name: &str) -> PermissionStatus {
+    PermissionStatus {
+        api,
+        name: name.into(),
+        kind: PermissionType::Application,
+        id: format!("id-{name}"),
+        description: String::new(),
+        granted: false,
     }
 }
 
@@ -231,12 +249,96 @@ fn enter_creates_the_secret_once_then_verify_checks_the_apps_apis() {
     assert_eq!(app.tenant_id, CONTOSO_TENANT_ID);
     assert_eq!(app.secret.expose_secret(), SECRET);
     match &effects[..] {
-        [Effect::VerifyRotated { apis, secret, .. }] => {
+        [
+            Effect::VerifyRotated {
+                apis,
+                secret,
+                expected,
+                compared_with,
+                ..
+            },
+        ] => {
             assert_eq!(apis, &[Api::Exchange, Api::Graph]);
             assert_eq!(secret.expose_secret(), SECRET);
+            assert_eq!(expected, &app_secrets().expected, "the profile's roles");
+            assert_eq!(compared_with, &app_secrets().compared_with);
         }
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn a_rotation_without_an_expectation_still_verifies() {
+    let (mut state, effects) = on_app_step();
+    list_loaded(&mut state, &effects);
+    press(&mut state, KeyCode::Down);
+    let effects = enter(&mut state);
+    let why = "Microsoft Graph is not reachable.".to_string();
+    update(
+        &mut state,
+        Msg::SecretsLoaded {
+            ticket: ticket_of(&effects[0]),
+            result: Ok(AppSecrets {
+                expected: Vec::new(),
+                compared_with: ComparedWith::Nothing(why.clone()),
+                ..app_secrets()
+            }),
+        },
+    );
+    let ticket = ticket_of(&enter(&mut state)[0]);
+    let effects = update(
+        &mut state,
+        Msg::SecretCreated {
+            ticket,
+            result: Ok(created()),
+        },
+    );
+    match &effects[..] {
+        [
+            Effect::VerifyRotated {
+                expected,
+                compared_with,
+                ..
+            },
+        ] => {
+            assert!(expected.is_empty());
+            assert_eq!(compared_with, &ComparedWith::Nothing(why));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_rotation_with_missing_consent_is_verified_and_goes_on_to_done() {
+    let mut state = on_secrets_step();
+    let ticket = ticket_of(&enter(&mut state)[0]);
+    let effects = update(
+        &mut state,
+        Msg::SecretCreated {
+            ticket,
+            result: Ok(created()),
+        },
+    );
+    let report = VerifyReport {
+        roles: vec![("Microsoft Graph".into(), vec!["People.Read.All".into()])],
+        missing: vec!["full_access_as_app".into(), "User.Read.All".into()],
+        compared_with: app_secrets().compared_with,
+        expected_count: 3,
+    };
+    update(
+        &mut state,
+        Msg::Verified {
+            ticket: ticket_of(&effects[0]),
+            result: Ok(report.clone()),
+        },
+    );
+    assert!(matches!(&state.verify, VerifyState::Passed(r) if *r == report));
+    enter(&mut state);
+    assert_eq!(
+        state.step,
+        Step::Done,
+        "the secret works: missing consent does not stop it"
+    );
 }
 
 #[test]
@@ -282,6 +384,8 @@ fn on_done() -> WizardState {
             result: Ok(VerifyReport {
                 roles: vec![("Microsoft Graph".into(), vec!["User.Read.All".into()])],
                 missing: Vec::new(),
+                compared_with: ComparedWith::Profile("OfficeMaster".into()),
+                expected_count: 1,
             }),
         },
     );

@@ -4,8 +4,8 @@ use super::support::*;
 use crate::wizard::effect::Effect;
 use crate::wizard::msg::Msg;
 use crate::wizard::state::{
-    AccountsChoice, ClipboardVia, DoneFocus, Popup, SECRET_CLEAR_AFTER, VerifyReport, VerifyState,
-    WizardState,
+    AccountsChoice, ClipboardVia, ComparedWith, DoneFocus, Popup, SECRET_CLEAR_AFTER, VerifyReport,
+    VerifyState, WizardState,
 };
 use crate::wizard::step::Step;
 use crate::wizard::update::{go_to, update};
@@ -20,6 +20,8 @@ fn report() -> VerifyReport {
             vec!["full_access_as_app".into()],
         )],
         missing: vec![],
+        compared_with: ComparedWith::Profile("BüroWARE/WEBWARE Exchange sync".into()),
+        expected_count: 1,
     }
 }
 
@@ -35,6 +37,7 @@ fn on_verify(profile: &str) -> (WizardState, u64) {
             client_id,
             secret,
             expected,
+            compared_with,
         },
     ] = &effects[..]
     else {
@@ -44,7 +47,35 @@ fn on_verify(profile: &str) -> (WizardState, u64) {
     assert_eq!(client_id, CLIENT_ID);
     assert_eq!(secret.expose_secret(), SECRET);
     assert_eq!(*expected, state.app.as_ref().unwrap().permissions);
+    assert_eq!(
+        *compared_with,
+        ComparedWith::Profile(state.profile().product.clone()),
+        "the chosen profile's permissions"
+    );
     (state, *ticket)
+}
+
+#[test]
+fn a_custom_registration_is_compared_with_the_apps_own_permissions() {
+    let (mut state, _) = registered("custom");
+    let effects = enter(&mut state);
+    match &effects[..] {
+        [Effect::Verify { compared_with, .. }] => {
+            assert_eq!(*compared_with, ComparedWith::AppPermissions);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn missing_roles_stay_in_the_passed_report() {
+    let (mut state, ticket) = on_verify("officemaster");
+    let report = VerifyReport {
+        missing: vec!["full_access_as_app".into()],
+        ..report()
+    };
+    verified(&mut state, ticket, Ok(report.clone()));
+    assert_same!(state.verify, VerifyState::Passed(report));
 }
 
 fn verified(state: &mut WizardState, ticket: u64, result: Result<VerifyReport, String>) {
