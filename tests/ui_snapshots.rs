@@ -719,7 +719,7 @@ fn rotate_secrets() -> exowiz::wizard::state::AppSecrets {
         key_id: format!("key-{name}"),
         display_name: Some(name.into()),
         hint: Some(hint.into()),
-        start: None,
+        start: Some(end - chrono::Duration::days(730)),
         end: Some(end),
         days_left: Some(days),
         expired: days < 0,
@@ -824,6 +824,14 @@ fn rotate_done() -> WizardState {
 #[test]
 fn rotate_done_offers_removing_the_older_secrets() {
     both_sizes("r3_rotate_done", &rotate_done());
+}
+
+/// The admin went on although the new secret gave no token: no removal is offered.
+#[test]
+fn rotate_done_unverified_keeps_the_older_secrets() {
+    let mut s = rotate_done();
+    s.verify = VerifyState::Failed("Entra ID does not accept the secret (AADSTS7000215).".into());
+    one_size("r3_rotate_done_unverified", &s, 80, 24);
 }
 
 #[test]

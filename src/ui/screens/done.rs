@@ -119,6 +119,8 @@ pub fn build(page: &mut Page, state: &WizardState, room: Room) {
             ),
             theme::dim(),
         );
+    } else if crate::wizard::update::removal_withheld(state) {
+        warn_line(page, 0, t("done.older_kept_unverified"));
     }
 
     if !app.notes.is_empty() {

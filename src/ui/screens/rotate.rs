@@ -67,6 +67,7 @@ pub fn build_secrets(page: &mut Page, state: &WizardState, _room: Room) {
                 vec![
                     Cell::new(s.label().to_string()),
                     Cell::styled(s.hint.clone().unwrap_or_default(), theme::dim()),
+                    Cell::styled(s.start.map(date).unwrap_or_default(), theme::dim()),
                     Cell::new(s.end.map(date).unwrap_or_default()),
                     Cell::styled(left, style),
                 ]
@@ -78,6 +79,7 @@ pub fn build_secrets(page: &mut Page, state: &WizardState, _room: Room) {
                 header: vec![
                     t("table.description").to_string(),
                     t("rotate.hint").to_string(),
+                    t("rotate.start").to_string(),
                     t("rotate.end").to_string(),
                     t("rotate.left").to_string(),
                 ],

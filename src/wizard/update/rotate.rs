@@ -193,12 +193,23 @@ pub(super) fn running(state: &WizardState) -> bool {
     matches!(state.rotate.secrets, Check::Running) || state.rotate.creating || state.rotate.removing
 }
 
-/// Done offers removing the older secrets: rotate job, a new secret made, older ones left,
-/// nothing being removed right now.
+/// Done offers removing the older secrets: rotate job, a new secret made and proven to give a
+/// token (an unverified one may not work, and the old ones are then all the product has),
+/// older ones left, nothing being removed right now.
 pub fn can_remove_old(state: &WizardState) -> bool {
     state.job == Job::RotateSecret
         && state.rotate.new_key_id.is_some()
+        && matches!(state.verify, VerifyState::Passed(_))
         && !state.rotate.removing
+        && !state.rotate.older_secrets().is_empty()
+}
+
+/// Done after a rotation whose new secret gave no token: the older secrets stay, and Done
+/// says why there is no `x`.
+pub fn removal_withheld(state: &WizardState) -> bool {
+    state.job == Job::RotateSecret
+        && state.rotate.new_key_id.is_some()
+        && !matches!(state.verify, VerifyState::Passed(_))
         && !state.rotate.older_secrets().is_empty()
 }
 

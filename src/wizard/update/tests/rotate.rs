@@ -421,6 +421,40 @@ fn x_on_done_asks_first_and_enter_cancels() {
     assert_eq!(state.popup, None);
 }
 
+/// A new secret that gave no token (the admin went on with "continue anyway") is not proven:
+/// the older secrets may be all the product can use, so Done does not offer to remove them.
+#[test]
+fn an_unverified_new_secret_never_leads_to_removing_the_older_ones() {
+    let mut state = on_secrets_step();
+    let ticket = ticket_of(&enter(&mut state)[0]);
+    let effects = update(
+        &mut state,
+        Msg::SecretCreated {
+            ticket,
+            result: Ok(created()),
+        },
+    );
+    update(
+        &mut state,
+        Msg::Verified {
+            ticket: ticket_of(&effects[0]),
+            result: Err("Entra ID does not accept the secret (AADSTS7000215).".into()),
+        },
+    );
+    assert!(matches!(state.verify, VerifyState::Failed(_)));
+    letter(&mut state, 's');
+    assert_eq!(state.step, Step::Done);
+    assert!(!can_remove_old(&state));
+    assert!(crate::wizard::update::removal_withheld(&state));
+    assert!(letter(&mut state, 'x').is_empty());
+    assert_eq!(state.popup, None);
+    assert!(
+        !keymap::bindings(&state)
+            .iter()
+            .any(|b| b.action == Action::RemoveOld)
+    );
+}
+
 #[test]
 fn confirmed_removal_removes_every_older_secret_never_the_new_one() {
     let mut state = on_done();
