@@ -100,3 +100,42 @@ fn an_unreadable_store_is_unknown_not_a_warning() {
         "{text}"
     );
 }
+
+/// A registration cut off half-way (its journal in the data directory) is listed as UNFINISHED,
+/// in text and JSON, and leaves the exit code to the secrets.
+#[test]
+fn an_interrupted_registration_is_listed_without_changing_the_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    save(dir.path(), "Fine App", 400);
+    let (mut journal, _) = exowiz::store::journal::Journal::begin(
+        dir.path(),
+        "6f1d3c2a-8b4e-4d7a-9c5f-2e8b7a1d4c90",
+        "moveit",
+        "https://graph.microsoft.com/",
+        "MOVEit Transfer",
+    )
+    .unwrap();
+    journal
+        .record_app("obj-m", "5d3f9a27-1c4e-4b8d-a6f2-8e0b3c7d1a95", true)
+        .unwrap();
+
+    let (code, text) = status(dir.path(), &[]);
+    assert_eq!(code, 0, "{text}");
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("UNFINISHED"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        line.contains("MOVEit Transfer (client 5d3f9a27-1c4e-4b8d-a6f2-8e0b3c7d1a95)")
+            && line.contains("exowiz register --profile moveit"),
+        "{line}"
+    );
+
+    let (code, text) = status(dir.path(), &["--json"]);
+    assert_eq!(code, 0);
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let runs = json["interrupted_runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1, "{json}");
+    assert_eq!(runs[0]["profile"], "moveit");
+    assert_eq!(runs[0]["client_id"], "5d3f9a27-1c4e-4b8d-a6f2-8e0b3c7d1a95");
+}

@@ -571,6 +571,7 @@ fn confirm_grant_popup() {
 /// What the journal of an interrupted OfficeMaster run says (one secret nobody saw).
 fn interrupted_run() -> InterruptedRun {
     InterruptedRun {
+        tenant_id: TENANT_ID.into(),
         run_id: "2c9d7e14-5a3b-4f80-9e61-b7a2c4d8f013".into(),
         started: at(2026, 11, 26, 15, 40),
         profile: "officemaster".into(),

@@ -2,11 +2,13 @@
 //! form monitoring plugins use ("OK - …", "WARNING - …", "CRITICAL - …"); the exit code is
 //! 0 when all is well, 1 when a secret expires within --warn-days, 2 when one has expired, and
 //! 3 ("UNKNOWN - …", as monitoring plugins say) when the saved registrations cannot be read —
-//! never 1, which a monitor would take for an expiring secret.
+//! never 1, which a monitor would take for an expiring secret. Registrations that were cut off
+//! half-way (the journal, `store::journal`) are listed as UNFINISHED without changing the code.
 
 use super::Failure;
 use exowiz::store::Store;
 use exowiz::store::expiry::{self, Health, RegistrationHealth};
+use exowiz::store::journal::{self, InterruptedRun};
 
 #[derive(Debug, clap::Args)]
 pub struct StatusArgs {
@@ -40,13 +42,28 @@ pub fn run(args: StatusArgs) -> Result<u8, Failure> {
     };
     let items = expiry::evaluate(&registrations, chrono::Utc::now(), args.warn_days);
     let health = expiry::overall(&items);
+    // Half-made registrations are reported, but do not change the exit code: it answers
+    // "will a connector stop signing in?", and an unfinished app serves no connector yet.
+    let interrupted = journal::all_interrupted(store.dir()).unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "journals not readable");
+        Vec::new()
+    });
     if args.json {
-        let json = serde_json::json!({ "status": health, "warn_days": args.warn_days, "registrations": items });
+        let runs: Vec<serde_json::Value> = interrupted.iter().map(run_json).collect();
+        let json = serde_json::json!({
+            "status": health,
+            "warn_days": args.warn_days,
+            "registrations": items,
+            "interrupted_runs": runs,
+        });
         println!("{json:#}");
     } else {
         println!("{} - {}", health.plugin_word(), summary(&items, health));
         for item in &items {
             println!("{}", line(item));
+        }
+        for run in &interrupted {
+            println!("{}", interrupted_line(run));
         }
         if items.is_empty() {
             println!(
@@ -93,4 +110,31 @@ fn line(item: &RegistrationHealth) -> String {
         item.profile,
         item.client_id
     )
+}
+
+fn interrupted_line(run: &InterruptedRun) -> String {
+    let app = match &run.client_id {
+        Some(id) => format!("{} (client {id})", run.app_name),
+        None => run.app_name.clone(),
+    };
+    format!(
+        "  {:<9} registration of {app} [{}] in tenant {}, started {}, was interrupted; run `exowiz register --profile {}` or the wizard to complete it",
+        "UNFINISHED",
+        run.profile,
+        run.tenant_id,
+        run.started.format("%Y-%m-%d %H:%M UTC"),
+        run.profile
+    )
+}
+
+fn run_json(run: &InterruptedRun) -> serde_json::Value {
+    serde_json::json!({
+        "tenant_id": run.tenant_id,
+        "profile": run.profile,
+        "app_name": run.app_name,
+        "client_id": run.client_id,
+        "started": run.started,
+        "unseen_secrets": run.unseen_secrets,
+        "completed": run.completed,
+    })
 }

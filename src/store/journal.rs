@@ -101,6 +101,7 @@ impl JournalEntry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InterruptedRun {
     pub run_id: String,
+    pub tenant_id: String,
     /// When the interrupted run started (the first of the runs it continued, if any).
     pub started: DateTime<Utc>,
     pub profile: String,
@@ -119,6 +120,7 @@ impl InterruptedRun {
     pub fn from_entry(e: &JournalEntry) -> Self {
         Self {
             run_id: e.run_id.clone(),
+            tenant_id: e.tenant_id.clone(),
             started: e.continues.first().copied().unwrap_or(e.started),
             profile: e.profile.clone(),
             app_name: e.app_name.clone(),
@@ -148,6 +150,31 @@ impl InterruptedRun {
             "An interrupted run of {started} {app}. This run continues it: it completes what is missing in the same app{secrets}."
         )
     }
+}
+
+/// Every interrupted run in the data directory (any tenant, profile and cloud), oldest first:
+/// what `exowiz status` reports. Unreadable files and runs of an exowiz still running are
+/// left out (the latter are in progress, not interrupted).
+pub fn all_interrupted(dir: &Path) -> io::Result<Vec<InterruptedRun>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut runs: Vec<InterruptedRun> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("journal-") && n.ends_with(".json"))
+        })
+        .filter_map(|p| read(&p).ok().flatten())
+        .filter(|e| !e.is_empty() && !another_exowiz_runs(e.pid))
+        .map(|e| InterruptedRun::from_entry(&e))
+        .collect();
+    runs.sort_by_key(|r| r.started);
+    Ok(runs)
 }
 
 /// The run an earlier, interrupted exowiz left for this tenant, profile and Graph URL, to be
@@ -689,6 +716,28 @@ mod tests {
 
         std::fs::write(j.path(), b"{half").unwrap();
         assert_eq!(offered(), None, "a damaged journal offers nothing");
+    }
+
+    #[test]
+    fn every_interrupted_run_of_the_directory_is_listed_oldest_first() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(all_interrupted(dir.path()).unwrap().is_empty());
+        assert!(
+            all_interrupted(&dir.path().join("missing"))
+                .unwrap()
+                .is_empty(),
+            "no data directory yet"
+        );
+        let (mut a, _) = Journal::begin(dir.path(), "t1", "moveit", URL, "MOVEit").unwrap();
+        a.record_app("obj-a", "client-a", true).unwrap();
+        let (mut b, _) = begin(dir.path());
+        b.record_app("obj-b", "client-b", true).unwrap();
+        std::fs::write(dir.path().join("journal-damaged.json"), b"{half").unwrap();
+        std::fs::write(dir.path().join("registrations.json"), b"{}").unwrap();
+        let runs = all_interrupted(dir.path()).unwrap();
+        let profiles: Vec<&str> = runs.iter().map(|r| r.profile.as_str()).collect();
+        assert_eq!(profiles, ["moveit", "officemaster"]);
+        assert_eq!(runs[0].tenant_id, "t1");
     }
 
     /// Sleeps when started by `a_journal_of_another_running_exowiz_is_busy` (a second process

@@ -13,6 +13,7 @@ use crossterm::event::KeyCode;
 
 fn run(profile: &str) -> InterruptedRun {
     InterruptedRun {
+        tenant_id: CONTOSO_TENANT_ID.into(),
         run_id: "run-1".into(),
         started: Utc.with_ymd_and_hms(2026, 11, 26, 16, 40, 0).unwrap(),
         profile: profile.into(),
