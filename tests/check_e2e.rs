@@ -568,3 +568,25 @@ async fn bad_input_ends_with_exit_code_2_and_changes_nothing() {
     let after = graph_get(&emu, &format!("applications(appId='{client_id}')")).await;
     assert_eq!(before, after);
 }
+
+/// A check reads each resource API's service principal once (the grants are read with the
+/// ones it already has): Microsoft Graph's and Exchange Online's are asked for one time each.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_check_reads_each_resource_service_principal_once() {
+    let emu = emulator(quick_config()).await;
+    let data = tempfile::tempdir().unwrap();
+    let registered = register_officemaster(&emu, data.path()).await;
+    let client_id = registered["client_id"].as_str().unwrap();
+    emu.clear_requests();
+    let out = check(&emu, data.path(), client_id, &["--json"]).await;
+    assert_eq!(code(&out), 0, "{}", explain(&out));
+    let log = emu.requests();
+    for resource in [GRAPH, EXO] {
+        let reads = log
+            .iter()
+            .filter(|r| r.path_and_query.contains("servicePrincipals"))
+            .filter(|r| r.path_and_query.contains(resource))
+            .count();
+        assert_eq!(reads, 1, "{resource}: {reads} reads");
+    }
+}

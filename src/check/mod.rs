@@ -408,9 +408,9 @@ async fn run_check(
 
     // Round trip 2: the grants.
     let grants = match &service_principal {
-        Some(sp) if !expectation.permissions.is_empty() => {
-            Some(register::read_grants(graph, &sp.id, &expectation.permissions).await?)
-        }
+        Some(sp) if !expectation.permissions.is_empty() => Some(
+            register::read_grants_with(graph, &sp.id, &expectation.permissions, &resources).await?,
+        ),
         Some(_) => Some(Vec::new()),
         None => None,
     };

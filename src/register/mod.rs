@@ -7,7 +7,9 @@ pub mod exchange_commands;
 pub mod resolve;
 pub mod validate;
 
-pub use engine::{RegisterError, RegisterEvent, grant_consent, read_grants, register};
+pub use engine::{
+    RegisterError, RegisterEvent, grant_consent, read_grants, read_grants_with, register,
+};
 
 use crate::graph::NewSecret;
 use crate::profile::{Api, InstallMode, PermissionType, Profile};
