@@ -580,6 +580,7 @@ fn interrupted_run() -> InterruptedRun {
         created_app: true,
         unseen_secrets: 1,
         completed: false,
+        rotation: false,
     }
 }
 
@@ -738,6 +739,7 @@ fn rotate_secrets() -> exowiz::wizard::state::AppSecrets {
         months: 24,
         expected: Vec::new(),
         compared_with: ComparedWith::Profile("OfficeMaster connector for Office 365".into()),
+        cleaned_up: None,
     }
 }
 
@@ -757,6 +759,21 @@ fn rotate_secrets_step() {
     s.rotate.secrets = Check::Done(rotate_secrets());
     s.rotate.months = 24;
     both_sizes("r2_rotate_secrets", &s);
+}
+
+/// The secrets step after exowiz removed a secret an interrupted rotation had made.
+#[test]
+fn rotate_secrets_after_cleaning_up_an_interrupted_rotation() {
+    let mut s = rotate_state(Step::Secrets);
+    s.rotate.secrets = Check::Done(exowiz::wizard::state::AppSecrets {
+        cleaned_up: Some(
+            "An interrupted rotation of 2026-11-26 15:40 UTC had made 1 secret(s) whose value nobody saw; removed: 8c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f."
+                .into(),
+        ),
+        ..rotate_secrets()
+    });
+    s.rotate.months = 24;
+    one_size("r2_rotate_secrets_cleaned_up", &s, 80, 24);
 }
 
 #[test]

@@ -613,6 +613,83 @@ async fn a_rotated_secret_is_compared_with_the_profile_and_revoked_consent_is_na
     assert_eq!(report.compared_with, ComparedWith::Profile(product));
 }
 
+/// A rotation whose new secret was never revealed or copied (the wizard was left without it)
+/// leaves it to the next rotation of the app, which removes it before listing; a secret that
+/// was handed over (`SecretShown`) stays.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rotated_secret_nobody_saw_is_removed_by_the_next_rotation() {
+    let mut h = harness().await;
+    h.sign_in(SignInMethod::DeviceCode).await;
+    let mut req = request("bueroware", None);
+    req.grant_consent = true;
+    let (_, app) = h.register(req).await;
+    h.run(Effect::SecretShown {
+        client_id: app.client_id.clone(),
+    });
+
+    let load = |h: &mut Harness, ticket| {
+        h.run(Effect::LoadSecrets {
+            ticket,
+            client_id: app.client_id.clone(),
+        })
+    };
+    let create = |h: &mut Harness, ticket| {
+        h.run(Effect::CreateSecret {
+            ticket,
+            client_id: app.client_id.clone(),
+            months: 1,
+        })
+    };
+    create(&mut h, 50);
+    let unseen = match h.next().await {
+        Msg::SecretCreated {
+            ticket: 50,
+            result: Ok(created),
+        } => created.key_id,
+        other => panic!("expected SecretCreated, got {other:?}"),
+    };
+
+    load(&mut h, 51);
+    let listed = match h.next().await {
+        Msg::SecretsLoaded {
+            ticket: 51,
+            result: Ok(secrets),
+        } => secrets,
+        other => panic!("expected SecretsLoaded, got {other:?}"),
+    };
+    let note = listed.cleaned_up.clone().expect("the cleanup is said");
+    assert!(note.contains(&unseen), "{note}");
+    assert!(
+        listed.secrets.iter().all(|s| s.key_id != unseen),
+        "not listed: {listed:?}"
+    );
+    assert_eq!(listed.secrets.len(), 1, "the registration's secret stays");
+
+    create(&mut h, 52);
+    let shown = match h.next().await {
+        Msg::SecretCreated {
+            ticket: 52,
+            result: Ok(created),
+        } => created.key_id,
+        other => panic!("expected SecretCreated, got {other:?}"),
+    };
+    h.run(Effect::SecretShown {
+        client_id: app.client_id.clone(),
+    });
+    load(&mut h, 53);
+    match h.next().await {
+        Msg::SecretsLoaded {
+            ticket: 53,
+            result: Ok(secrets),
+        } => {
+            assert_eq!(secrets.cleaned_up, None);
+            assert!(secrets.secrets.iter().any(|s| s.key_id == shown));
+            assert_eq!(secrets.secrets.len(), 2);
+        }
+        other => panic!("expected SecretsLoaded, got {other:?}"),
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn delegated_only_profiles_verify_with_a_graph_token() {
     let mut h = harness().await;

@@ -102,7 +102,8 @@ struct Shared {
     http: reqwest::Client,
     session: tokio::sync::Mutex<Option<Session>>,
     pending_clears: Mutex<Vec<PendingClear>>,
-    /// The journal of the last registration, until its secret is shown (`SecretShown`).
+    /// The journal of the last registration or rotation, until its secret is shown
+    /// (`SecretShown`).
     journal: Mutex<Option<(Journal, String)>>,
 }
 
@@ -764,6 +765,7 @@ mod rotate_jobs {
     use crate::register::PermissionStatus;
     use crate::rotate::{self, RotateError, SaveContext};
     use crate::store::SavedRegistration;
+    use crate::store::journal::RunJournal;
     use crate::verify;
     use crate::wizard::state::{
         AppSecrets, ComparedWith, CreatedSecret, RemovedSecrets, VerifyReport,
@@ -808,11 +810,34 @@ mod rotate_jobs {
         profile::by_id(&id).ok()
     }
 
+    /// The app's rotation journal, after the secrets an interrupted rotation made and nobody
+    /// saw were removed (from the tenant and from `app`); with the sentence saying so.
+    async fn begin_journal(
+        shared: &Shared,
+        graph: &GraphClient,
+        tenant_id: &str,
+        app: &mut Application,
+    ) -> Result<(RunJournal, Option<String>), String> {
+        let (mut journal, previous) = RunJournal::begin_rotation(
+            shared.config.store.as_ref(),
+            tenant_id,
+            &app.id,
+            &app.app_id,
+            shared.config.endpoints.graph.as_str(),
+            app.display_name.as_deref().unwrap_or_default(),
+        )?;
+        let cleanup =
+            rotate::clean_up_interrupted(graph, app, &mut journal, previous.as_ref()).await;
+        Ok((journal, cleanup.note()))
+    }
+
     pub(super) async fn load_secrets(
         shared: &Shared,
         client_id: &str,
     ) -> Result<AppSecrets, String> {
-        let (graph, tenant_id, app, saved) = find(shared, client_id).await?;
+        let (graph, tenant_id, mut app, saved) = find(shared, client_id).await?;
+        let (journal, cleaned_up) = begin_journal(shared, &graph, &tenant_id, &mut app).await?;
+        journal.close();
         let profile = profile_of(&app, saved.as_ref());
         let months =
             rotate::secret_months(None, profile.as_ref()).unwrap_or(rotate::DEFAULT_MONTHS);
@@ -829,6 +854,7 @@ mod rotate_jobs {
             months,
             expected,
             compared_with,
+            cleaned_up,
         })
     }
 
@@ -868,13 +894,24 @@ mod rotate_jobs {
         client_id: &str,
         months: u32,
     ) -> Result<CreatedSecret, String> {
-        let (graph, tenant_id, app, saved) = find(shared, client_id).await?;
+        let (graph, tenant_id, mut app, saved) = find(shared, client_id).await?;
+        let (mut journal, cleaned_up) = begin_journal(shared, &graph, &tenant_id, &mut app).await?;
+        if let Some(note) = cleaned_up {
+            tracing::info!(%note, "cleaned up after an interrupted rotation");
+        }
         let profile = profile_of(&app, saved.as_ref());
         let description = rotate::default_description(profile.as_ref(), &app, Utc::now());
-        let secret = rotate::create_secret(&graph, &app, months, &description)
+        let secret = rotate::create_secret(&graph, &app, months, &description, &mut journal)
             .await
             .map_err(sentence)?;
         tracing::info!(key_id = %secret.key_id, "created a new client secret");
+        // Kept until the value is revealed or copied (`SecretShown`); a wizard closed before
+        // leaves the secret to be removed by the next rotation.
+        journal.record(|j| j.record_completed());
+        if let Some(j) = journal.into_inner() {
+            *shared.journal.lock().unwrap_or_else(|p| p.into_inner()) =
+                Some((j, secret.key_id.clone()));
+        }
         if let Some(store) = &shared.config.store {
             let tenant_name = rotate::tenant_name(&graph, saved.as_ref()).await;
             let graph_url = shared.config.endpoints.graph.to_string();

@@ -23,6 +23,7 @@ use exowiz::profile::{self, ProductFields, Profile};
 use exowiz::register::validate;
 use exowiz::rotate::{self, ApiRoles, RotateError, SaveContext, SecretInfo};
 use exowiz::store::Store;
+use exowiz::store::journal::RunJournal;
 use exowiz::verify;
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
@@ -126,10 +127,27 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
     };
 
     say("Reading the app…");
-    let (app, saved) =
+    let (mut app, saved) =
         rotate::find_app(&graph, &endpoints, store.as_ref(), &tenant_id, &args.app_id)
             .await
             .map_err(rotate_failure)?;
+    // The journal of this rotation; first, the secrets an interrupted one made and nobody saw
+    // go (before they are listed, counted or offered for removal).
+    let (mut journal, interrupted) = RunJournal::begin_rotation(
+        store.as_ref(),
+        &tenant_id,
+        &app.id,
+        &app.app_id,
+        endpoints.graph.as_str(),
+        app.display_name.as_deref().unwrap_or_default(),
+    )
+    .map_err(input)?;
+    let cleanup =
+        rotate::clean_up_interrupted(&graph, &mut app, &mut journal, interrupted.as_ref()).await;
+    let cleanup_note = cleanup.note();
+    if let Some(note) = &cleanup_note {
+        say(note);
+    }
     let profile_id = saved
         .as_ref()
         .map(|s| s.profile.clone())
@@ -150,7 +168,7 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
         check_command: check_command(connection, &args, &app),
         removed: Vec::new(),
         remove_command: None,
-        notes: Vec::new(),
+        notes: cleanup_note.into_iter().collect(),
     };
     if !args.json {
         print_secrets(&report, args.warn_days);
@@ -175,7 +193,7 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
         }
     };
 
-    match args.keep.as_deref().map(str::trim) {
+    let result = match args.keep.as_deref().map(str::trim) {
         Some(keep) => {
             // Run 2: no new secret; keep one, remove the rest.
             rotate::check_keep(&report.previous, keep, &app.app_id).map_err(input)?;
@@ -198,7 +216,7 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
                 .description
                 .clone()
                 .unwrap_or_else(|| rotate::default_description(report.profile.as_ref(), &app, now));
-            let secret = rotate::create_secret(&graph, &app, months, &description)
+            let secret = rotate::create_secret(&graph, &app, months, &description, &mut journal)
                 .await
                 .map_err(rotate_failure)?;
             say(&format!(
@@ -212,6 +230,7 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
             }
             if !args.json {
                 print_secret(&report, &secret);
+                hand_over(&mut journal, &key_id);
             }
             say(
                 "Checking that the new secret works (a token from Entra ID; a new secret can take a minute)…",
@@ -240,6 +259,10 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
                 Ok(roles) => roles,
                 Err(sentence) => {
                     finish(&args, &report);
+                    if args.json {
+                        hand_over(&mut journal, &key_id);
+                    }
+                    journal.close();
                     return Err(Failure::new(
                         Exit::Verify,
                         verify_failed(&report, &key_id, &sentence),
@@ -266,12 +289,28 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
                 }
                 report.removed = removed;
                 finish(&args, &report);
+                if args.json {
+                    hand_over(&mut journal, &key_id);
+                }
                 removal_failure(result, older.len(), report.remove_command.as_deref())
             } else {
                 finish(&args, &report);
+                if args.json {
+                    hand_over(&mut journal, &key_id);
+                }
                 Ok(())
             }
         }
+    };
+    journal.close();
+    result
+}
+
+/// The new secret's value is on stdout: once that is flushed, the next run must not remove the
+/// secret (a run killed before this leaves it to be removed, since nobody has it).
+fn hand_over(journal: &mut RunJournal, key_id: &str) {
+    if std::io::Write::flush(&mut std::io::stdout()).is_ok() {
+        journal.record(|j| j.mark_shown(key_id).map(|_| ()));
     }
 }
 

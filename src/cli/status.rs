@@ -113,6 +113,17 @@ fn line(item: &RegistrationHealth) -> String {
 }
 
 fn interrupted_line(run: &InterruptedRun) -> String {
+    if run.rotation {
+        let client_id = run.client_id.as_deref().unwrap_or_default();
+        return format!(
+            "  {:<9} rotation of {} (client {client_id}) in tenant {}, started {}, left {} secret(s) nobody has seen; the next `exowiz rotate --app-id {client_id}` removes them",
+            "UNFINISHED",
+            run.app_name,
+            run.tenant_id,
+            run.started.format("%Y-%m-%d %H:%M UTC"),
+            run.unseen_secrets,
+        );
+    }
     let app = match &run.client_id {
         Some(id) => format!("{} (client {id})", run.app_name),
         None => run.app_name.clone(),
@@ -136,5 +147,6 @@ fn run_json(run: &InterruptedRun) -> serde_json::Value {
         "started": run.started,
         "unseen_secrets": run.unseen_secrets,
         "completed": run.completed,
+        "kind": if run.rotation { "rotation" } else { "registration" },
     })
 }

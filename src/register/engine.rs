@@ -18,7 +18,7 @@ use crate::graph::{
     OAuth2PermissionGrant, RedirectUris, RequiredResourceAccess, ResourceAccess, ServicePrincipal,
 };
 use crate::profile::{Api, PermissionType};
-use crate::store::journal::{self, Journal, JournalApp, JournalEntry};
+use crate::store::journal::{self, JournalApp, JournalEntry, RunJournal};
 use crate::store::{SavedRegistration, SavedSecret, Store};
 use chrono::{Months, SubsecRound, Utc};
 use std::collections::{BTreeMap, BTreeSet};
@@ -103,7 +103,8 @@ pub async fn register(
         None => None,
     };
     let (mut journal, previous) =
-        RunJournal::begin(store, tenant_id, &profile.id, &graph_url, req)?;
+        RunJournal::begin(store, tenant_id, &profile.id, &graph_url, &req.app_name)
+            .map_err(RegisterError::Input)?;
     let resume = Resume::new(previous, req);
     let wanted_app_id = req
         .app_id
@@ -414,7 +415,7 @@ pub async fn register(
         notes.push("Some permission IDs came from exowiz's built-in table because the tenant did not publish them.".into());
     }
     journal.record(|j| j.record_completed());
-    if let Some(trouble) = &journal.trouble {
+    if let Some(trouble) = journal.trouble() {
         notes.push(format!(
             "exowiz could not keep its journal of this run ({trouble}); had the run been interrupted, the next one could not have cleaned up after it."
         ));
@@ -446,65 +447,8 @@ pub async fn register(
         transfer_domains,
         exchange_commands,
         notes,
-        journal: journal.inner,
+        journal: journal.into_inner(),
     })
-}
-
-/// This run's journal, if it could be started. A failed write does not stop the
-/// registration: it is logged and reported once in the notes.
-struct RunJournal {
-    inner: Option<Journal>,
-    trouble: Option<String>,
-}
-
-impl RunJournal {
-    /// Starts the journal in the store's directory and returns what an interrupted run left.
-    fn begin(
-        store: Option<&Store>,
-        tenant_id: &str,
-        profile: &str,
-        graph_url: &str,
-        req: &RegisterRequest,
-    ) -> Result<(Self, Option<JournalEntry>), RegisterError> {
-        let Some(store) = store else {
-            return Ok((
-                Self {
-                    inner: None,
-                    trouble: None,
-                },
-                None,
-            ));
-        };
-        match Journal::begin(store.dir(), tenant_id, profile, graph_url, &req.app_name) {
-            Ok((journal, previous)) => Ok((
-                Self {
-                    inner: Some(journal),
-                    trouble: None,
-                },
-                previous,
-            )),
-            Err(e @ journal::BeginError::Busy { .. }) => Err(RegisterError::Input(e.to_string())),
-            Err(journal::BeginError::Io(e)) => {
-                tracing::warn!(error = %e, "no journal for this run");
-                Ok((
-                    Self {
-                        inner: None,
-                        trouble: Some(e.to_string()),
-                    },
-                    None,
-                ))
-            }
-        }
-    }
-
-    fn record(&mut self, what: impl FnOnce(&mut Journal) -> std::io::Result<()>) {
-        if let Some(j) = &mut self.inner
-            && let Err(e) = what(j)
-        {
-            tracing::warn!(error = %e, "the journal could not be written");
-            self.trouble.get_or_insert_with(|| e.to_string());
-        }
-    }
 }
 
 /// What an interrupted run left, as far as this run continues it.
@@ -556,23 +500,21 @@ impl Resume {
         let Some(object_id) = previous.app.as_ref().map(|a| a.object_id.clone()) else {
             return Vec::new();
         };
-        let known: BTreeSet<&str> = previous.secrets.iter().map(|s| s.key_id.as_str()).collect();
         let mut keys: Vec<String> = previous
             .unshown_secrets()
             .map(|s| s.key_id.clone())
             .collect();
         if let Some(app) = resumed_app {
-            for pending in &previous.pending_secrets {
-                for c in &app.password_credentials {
-                    let same_end = c.end_date_time.map(|e| e.trunc_subsecs(0)) == Some(pending.end);
-                    if same_end
-                        && c.display_name.as_deref() == Some(pending.display_name.as_str())
-                        && !known.contains(c.key_id.as_str())
-                        && !keys.contains(&c.key_id)
-                    {
-                        journal.record(|j| j.record_secret(&c.key_id, pending.end));
-                        keys.push(c.key_id.clone());
-                    }
+            for key_id in journal::pending_secret_keys(previous, &app.password_credentials) {
+                let end = app
+                    .password_credentials
+                    .iter()
+                    .find(|c| c.key_id == key_id)
+                    .and_then(|c| c.end_date_time)
+                    .unwrap_or_else(Utc::now);
+                journal.record(|j| j.record_secret(&key_id, end));
+                if !keys.contains(&key_id) {
+                    keys.push(key_id);
                 }
             }
         }

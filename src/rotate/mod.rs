@@ -11,7 +11,8 @@
 //!   [`crate::check::expected_permissions`] by [`crate::verify::missing_roles`]),
 //!   [`remove_secrets`], [`save`].
 //!
-//! A rotation in order: `find_app` → `list_secrets` → `create_secret` → `save` (the new
+//! A rotation in order: `find_app` → `clean_up_interrupted` (secrets an interrupted rotation
+//! made and nobody saw) → `list_secrets` → `create_secret` → `save` (the new
 //! secret is known to `exowiz status` at once) → show the secret once → `verify_app_secret` →
 //! only if that succeeded and removal was asked for: `remove_secrets` → `save`. A later run
 //! removes the older secrets without making another one: [`check_keep`] →
@@ -27,8 +28,8 @@ pub use plan::{
     secret_months,
 };
 pub use steps::{
-    Removal, apis_for, apis_of, create_secret, find_app, remove_secrets, save, tenant_name,
-    verify_app_secret,
+    Cleanup, Removal, apis_for, apis_of, clean_up_interrupted, create_secret, find_app,
+    remove_secrets, save, tenant_name, verify_app_secret,
 };
 
 use crate::graph::GraphError;

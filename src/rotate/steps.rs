@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, SubsecRound, Utc};
 use secrecy::SecretString;
 
 use super::RotateError;
@@ -13,6 +13,7 @@ use crate::endpoints::Endpoints;
 use crate::graph::{Application, ErrorKind, GraphClient, GraphError, NewSecret, PermissionType};
 use crate::profile::{self, Api};
 use crate::register::PermissionStatus;
+use crate::store::journal::{self, JournalEntry, RunJournal};
 use crate::store::{SavedRegistration, Store};
 use crate::verify::{self, ApiRoles};
 
@@ -64,11 +65,17 @@ pub async fn find_app(
 
 /// Adds a client secret that lasts `months` (1 to 24) months. The answer holds the only copy
 /// of the secret value; its end is filled in if Graph left it out.
+///
+/// The journal learns of the `addPassword` before it is sent (description and end, to the
+/// second) and of its key ID once answered; the caller marks it shown once the value is out.
+/// A run killed before that leaves a secret nobody has, which the next rotation of the app
+/// removes ([`clean_up_interrupted`]).
 pub async fn create_secret(
     graph: &GraphClient,
     app: &Application,
     months: u32,
     description: &str,
+    journal: &mut RunJournal,
 ) -> Result<NewSecret, RotateError> {
     let months = crate::register::validate::secret_months(months).map_err(RotateError::Input)?;
     let description = description.trim();
@@ -77,8 +84,13 @@ pub async fn create_secret(
             "The new secret needs a description.".into(),
         ));
     }
-    let end = plan::end_of(Utc::now(), months);
+    let end = plan::end_of(Utc::now().trunc_subsecs(0), months);
+    journal.record(|j| j.record_secret_pending(description, end));
+    // On an error the pending entry stays: a timeout may still have made the secret.
     let mut secret = graph.add_password(&app.id, description, end).await?;
+    journal::test_abort_point("rotate_secret_unrecorded");
+    journal.record(|j| j.record_secret(&secret.key_id, end));
+    journal::test_abort_point("rotate_secret");
     secret.end.get_or_insert(end);
     if secret.display_name.is_none() {
         secret.display_name = Some(description.to_string());
@@ -172,6 +184,107 @@ pub async fn remove_secrets(
     Ok(removal)
 }
 
+/// What cleaning up after an interrupted rotation did.
+#[derive(Debug, Default)]
+pub struct Cleanup {
+    /// When the interrupted rotation started (None: there was none).
+    pub started: Option<DateTime<Utc>>,
+    /// Key IDs of the secrets nobody had seen, now removed (or found gone).
+    pub removed: Vec<String>,
+    /// The ones Graph would not remove, with its sentence; the journal keeps them for the
+    /// next run.
+    pub failed: Vec<(String, String)>,
+}
+
+impl Cleanup {
+    /// One sentence for the notes, when there was something to clean up.
+    pub fn note(&self) -> Option<String> {
+        let started = self.started?;
+        if self.removed.is_empty() && self.failed.is_empty() {
+            return None;
+        }
+        let mut text = format!(
+            "An interrupted rotation of {} had made {} secret(s) whose value nobody saw",
+            started.format("%Y-%m-%d %H:%M UTC"),
+            self.removed.len() + self.failed.len()
+        );
+        if !self.removed.is_empty() {
+            text.push_str(&format!("; removed: {}", self.removed.join(", ")));
+        }
+        for (key_id, why) in &self.failed {
+            text.push_str(&format!(
+                "; {key_id} could not be removed ({why}), the next run tries again"
+            ));
+        }
+        text.push('.');
+        Some(text)
+    }
+}
+
+/// Removes the secrets an interrupted rotation of `app` made and nobody saw: those its journal
+/// recorded unshown (carried over into this run's `journal` by `RunJournal::begin_rotation`)
+/// and those of an `addPassword` whose answer never arrived, found by description and end.
+/// `app` loses them from its list, so that nothing later offers or counts them.
+pub async fn clean_up_interrupted(
+    graph: &GraphClient,
+    app: &mut Application,
+    journal: &mut RunJournal,
+    previous: Option<&JournalEntry>,
+) -> Cleanup {
+    let Some(previous) = previous else {
+        return Cleanup::default();
+    };
+    let mut keys: Vec<String> = previous
+        .unshown_secrets()
+        .map(|s| s.key_id.clone())
+        .collect();
+    for key_id in journal::pending_secret_keys(previous, &app.password_credentials) {
+        let end = app
+            .password_credentials
+            .iter()
+            .find(|c| c.key_id == key_id)
+            .and_then(|c| c.end_date_time)
+            .unwrap_or_else(Utc::now);
+        // Known by key ID from here on, so a failed removal is tried again next time.
+        journal.record(|j| j.record_secret(&key_id, end));
+        if !keys.contains(&key_id) {
+            keys.push(key_id);
+        }
+    }
+    journal.record(|j| j.clear_pending());
+    let mut cleanup = Cleanup {
+        started: Some(
+            previous
+                .continues
+                .first()
+                .copied()
+                .unwrap_or(previous.started),
+        ),
+        ..Cleanup::default()
+    };
+    for key_id in keys {
+        let on_app = app.password_credentials.iter().any(|c| c.key_id == key_id);
+        let result = if on_app {
+            graph.remove_password(&app.id, &key_id).await
+        } else {
+            Ok(())
+        };
+        match result {
+            Ok(()) => {}
+            Err(e) if e.kind() == ErrorKind::NotFound => {}
+            Err(e) => {
+                tracing::warn!(detail = %e.detail(), %key_id, "an unseen secret was not removed");
+                cleanup.failed.push((key_id, e.to_string()));
+                continue;
+            }
+        }
+        journal.record(|j| j.record_secret_removed(&key_id));
+        app.password_credentials.retain(|c| c.key_id != key_id);
+        cleanup.removed.push(key_id);
+    }
+    cleanup
+}
+
 /// The tenant's name for a saved record made from scratch (as the register engine's records
 /// have it): the earlier record's, else the organisation's; `None` when Graph does not say.
 pub async fn tenant_name(graph: &GraphClient, saved: Option<&SavedRegistration>) -> Option<String> {
@@ -203,6 +316,27 @@ pub fn save(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_cleanup_note_names_what_was_removed_and_what_was_not() {
+        use chrono::TimeZone;
+        assert_eq!(Cleanup::default().note(), None, "no interrupted rotation");
+        let started = Utc.with_ymd_and_hms(2026, 11, 26, 15, 40, 0).unwrap();
+        let nothing = Cleanup {
+            started: Some(started),
+            ..Cleanup::default()
+        };
+        assert_eq!(nothing.note(), None, "it had made no secret");
+        let cleanup = Cleanup {
+            started: Some(started),
+            removed: vec!["key-1".into()],
+            failed: vec![("key-2".into(), "Graph timed out.".into())],
+        };
+        assert_eq!(
+            cleanup.note().unwrap(),
+            "An interrupted rotation of 2026-11-26 15:40 UTC had made 2 secret(s) whose value nobody saw; removed: key-1; key-2 could not be removed (Graph timed out.), the next run tries again."
+        );
+    }
+
     use super::*;
 
     fn app(required: serde_json::Value) -> Application {

@@ -80,6 +80,10 @@ pub struct JournalEntry {
     pub grants_done: bool,
     /// The engine got to its end (everything created, grants done or read).
     pub completed: bool,
+    /// A rotation's journal (`exowiz rotate`, the wizard's rotate job): keyed by the app, not
+    /// the profile; only its secrets matter.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rotation: bool,
 }
 
 impl JournalEntry {
@@ -88,8 +92,12 @@ impl JournalEntry {
         self.secrets.iter().filter(|s| !s.shown)
     }
 
-    /// The run created or cleaned up nothing that a later run would need to know of.
+    /// The run created or cleaned up nothing that a later run would need to know of. (A
+    /// rotation creates nothing but secrets: its app alone is nothing to continue.)
     pub fn is_empty(&self) -> bool {
+        if self.rotation {
+            return self.secrets.is_empty() && self.pending_secrets.is_empty();
+        }
         self.app.is_none()
             && self.service_principal_id.is_none()
             && self.secrets.is_empty()
@@ -114,6 +122,8 @@ pub struct InterruptedRun {
     pub unseen_secrets: usize,
     /// It got to its end and only the handing over of the secret is missing.
     pub completed: bool,
+    /// A rotation (of the app `client_id`), not a registration.
+    pub rotation: bool,
 }
 
 impl InterruptedRun {
@@ -128,6 +138,7 @@ impl InterruptedRun {
             created_app: e.app.as_ref().is_some_and(|a| a.created_by_this_run),
             unseen_secrets: e.unshown_secrets().count() + e.pending_secrets.len(),
             completed: e.completed,
+            rotation: e.rotation,
         }
     }
 
@@ -194,7 +205,7 @@ pub fn interrupted(
         Err(e) => return Err(e),
     };
     Ok(entry
-        .filter(|e| !e.is_empty())
+        .filter(|e| !e.is_empty() && !e.rotation)
         .filter(|e| e.pid != std::process::id() && !another_exowiz_runs(e.pid))
         .map(|e| InterruptedRun::from_entry(&e)))
 }
@@ -204,7 +215,7 @@ pub fn interrupted(
 pub enum BeginError {
     /// Another exowiz process is registering the same profile in the same tenant right now.
     #[error(
-        "Another exowiz (process {pid}) is registering this profile in this tenant right now. Let it finish (or close it), then run this again."
+        "Another exowiz (process {pid}) is working on this registration in this tenant right now. Let it finish (or close it), then run this again."
     )]
     Busy { pid: u32 },
     #[error("{0}")]
@@ -307,6 +318,7 @@ impl Journal {
             pending_secrets: Vec::new(),
             grants_done: false,
             completed: false,
+            rotation: false,
         };
         let previous = previous.filter(|p| !p.is_empty());
         if let Some(p) = &previous {
@@ -469,6 +481,141 @@ impl Journal {
         }
         let text = serde_json::to_vec_pretty(&self.entry).map_err(io::Error::other)?;
         write_atomically(&self.path, &text)
+    }
+}
+
+/// The journal key of a rotation of the app `client_id` (in place of a profile).
+pub fn rotation_subject(client_id: &str) -> String {
+    format!("rotate:{}", client_id.trim().to_ascii_lowercase())
+}
+
+/// Key IDs among `credentials` (the app's secrets, as Graph lists them) that belong to a
+/// pending `addPassword` of `entry` — same display name, same end to the second — and that
+/// the journal does not know yet: secrets whose answer never arrived, so nobody has them.
+pub fn pending_secret_keys(
+    entry: &JournalEntry,
+    credentials: &[crate::graph::PasswordCredential],
+) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    for pending in &entry.pending_secrets {
+        for c in credentials {
+            let same_end = c.end_date_time.map(|e| e.trunc_subsecs(0)) == Some(pending.end);
+            if same_end
+                && c.display_name.as_deref() == Some(pending.display_name.as_str())
+                && !entry.secrets.iter().any(|s| s.key_id == c.key_id)
+                && !keys.contains(&c.key_id)
+            {
+                keys.push(c.key_id.clone());
+            }
+        }
+    }
+    keys
+}
+
+/// A run's journal, if it could be started: a journal that cannot be written does not stop
+/// the run (it is logged, and reported once through `trouble`).
+#[derive(Debug, Default)]
+pub struct RunJournal {
+    inner: Option<Journal>,
+    trouble: Option<String>,
+}
+
+impl RunJournal {
+    /// Starts the journal for `subject` (a profile, or [`rotation_subject`]) in the store's
+    /// directory and returns what an interrupted run left. Without a store there is no
+    /// journal. `Err` is the sentence for another exowiz working on the same thing right now.
+    pub fn begin(
+        store: Option<&super::Store>,
+        tenant_id: &str,
+        subject: &str,
+        graph_url: &str,
+        app_name: &str,
+    ) -> Result<(Self, Option<JournalEntry>), String> {
+        let Some(store) = store else {
+            return Ok((Self::default(), None));
+        };
+        match Journal::begin(store.dir(), tenant_id, subject, graph_url, app_name) {
+            Ok((journal, previous)) => Ok((
+                Self {
+                    inner: Some(journal),
+                    trouble: None,
+                },
+                previous,
+            )),
+            Err(e @ BeginError::Busy { .. }) => Err(e.to_string()),
+            Err(BeginError::Io(e)) => {
+                tracing::warn!(error = %e, "no journal for this run");
+                Ok((
+                    Self {
+                        inner: None,
+                        trouble: Some(e.to_string()),
+                    },
+                    None,
+                ))
+            }
+        }
+    }
+
+    /// A rotation's journal for the app `client_id` (object ID `object_id`), recorded at once
+    /// so that `SecretShown` and the next run know the app.
+    pub fn begin_rotation(
+        store: Option<&super::Store>,
+        tenant_id: &str,
+        object_id: &str,
+        client_id: &str,
+        graph_url: &str,
+        app_name: &str,
+    ) -> Result<(Self, Option<JournalEntry>), String> {
+        let subject = rotation_subject(client_id);
+        let (mut journal, previous) = Self::begin(store, tenant_id, &subject, graph_url, app_name)?;
+        if let Some(j) = &mut journal.inner {
+            // In memory only: the file appears with the first secret (a rotation that makes
+            // none leaves nothing behind).
+            j.entry.rotation = true;
+            let recorded = j.entry.app.as_ref().map_or_else(Utc::now, |a| a.recorded);
+            j.entry.app = Some(JournalApp {
+                object_id: object_id.to_string(),
+                client_id: client_id.to_string(),
+                created_by_this_run: false,
+                recorded,
+            });
+        }
+        Ok((journal, previous))
+    }
+
+    /// Applies a record; a failure is logged and remembered, never returned.
+    pub fn record(&mut self, what: impl FnOnce(&mut Journal) -> io::Result<()>) {
+        if let Some(j) = &mut self.inner
+            && let Err(e) = what(j)
+        {
+            tracing::warn!(error = %e, "the journal could not be written");
+            self.trouble.get_or_insert_with(|| e.to_string());
+        }
+    }
+
+    /// The journal's entry as far as it was kept.
+    pub fn entry(&self) -> Option<&JournalEntry> {
+        self.inner.as_ref().map(Journal::entry)
+    }
+
+    /// Why the journal could not be kept, if it could not.
+    pub fn trouble(&self) -> Option<&str> {
+        self.trouble.as_deref()
+    }
+
+    pub fn into_inner(self) -> Option<Journal> {
+        self.inner
+    }
+
+    /// The run is over: its journal is deleted unless it still names a secret nobody saw (the
+    /// next run then removes that one). Failures are only logged.
+    pub fn close(mut self) {
+        self.record(|j| j.record_completed());
+        if let Some(j) = self.inner
+            && let Err(e) = j.finish()
+        {
+            tracing::warn!(error = %e, "the journal could not be closed");
+        }
     }
 }
 
@@ -738,6 +885,92 @@ mod tests {
         let profiles: Vec<&str> = runs.iter().map(|r| r.profile.as_str()).collect();
         assert_eq!(profiles, ["moveit", "officemaster"]);
         assert_eq!(runs[0].tenant_id, "t1");
+    }
+
+    #[test]
+    fn a_rotation_journal_is_keyed_by_the_app_and_written_with_its_first_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = super::super::Store::new(dir.path());
+        let begin = || {
+            RunJournal::begin_rotation(Some(&store), "t1", "obj-1", "CLIENT-1", URL, "Fax").unwrap()
+        };
+        let (mut j, previous) = begin();
+        assert!(previous.is_none());
+        assert!(j.entry().unwrap().rotation);
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "nothing on disk before a secret"
+        );
+        let end = Utc::now().trunc_subsecs(0);
+        j.record(|j| j.record_secret_pending("Fax (exowiz 2026-11-27)", end));
+        j.record(|j| j.record_secret("key-1", end));
+        assert!(j.trouble().is_none());
+        // Another app's rotation and the profile's registration are other journals.
+        assert!(
+            load(dir.path(), "t1", &rotation_subject("client-1"), URL)
+                .unwrap()
+                .is_some(),
+            "the client ID's case does not matter"
+        );
+        assert!(load(dir.path(), "t1", "bueroware", URL).unwrap().is_none());
+        assert_eq!(
+            interrupted(dir.path(), "t1", &rotation_subject("client-1"), URL).unwrap(),
+            None,
+            "this process's own"
+        );
+
+        // The next rotation takes the unseen secret over; without secrets there is nothing to
+        // continue, and closing deletes the file.
+        let mut entry = load(dir.path(), "t1", &rotation_subject("client-1"), URL)
+            .unwrap()
+            .unwrap();
+        entry.pid = u32::MAX - 1;
+        let path = path_for(dir.path(), "t1", &rotation_subject("client-1"), URL);
+        write_atomically(&path, &serde_json::to_vec(&entry).unwrap()).unwrap();
+        let runs = all_interrupted(dir.path()).unwrap();
+        assert_eq!(runs.len(), 1);
+        assert!(runs[0].rotation && runs[0].unseen_secrets == 1);
+        let (mut next, previous) = begin();
+        let previous = previous.expect("the interrupted rotation");
+        assert_eq!(previous.unshown_secrets().count(), 1);
+        next.record(|j| j.record_secret_removed("key-1"));
+        assert!(next.entry().unwrap().is_empty(), "only the app is left");
+        next.close();
+        assert!(!path.exists());
+    }
+
+    #[test]
+    fn a_pending_add_password_is_found_by_description_and_end_to_the_second() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut j, _) = begin(dir.path());
+        let end = Utc::now().trunc_subsecs(0);
+        j.record_secret_pending("Fax (exowiz)", end).unwrap();
+        j.record_secret("known", end).unwrap();
+        j.record_secret_pending("Fax (exowiz)", end + chrono::Duration::days(1))
+            .unwrap();
+        let cred = |key: &str, name: &str, at: DateTime<Utc>| crate::graph::PasswordCredential {
+            key_id: key.into(),
+            display_name: Some(name.into()),
+            hint: None,
+            start_date_time: None,
+            end_date_time: Some(at + chrono::Duration::milliseconds(400)),
+        };
+        let later = end + chrono::Duration::days(1);
+        let found = pending_secret_keys(
+            j.entry(),
+            &[
+                cred("known", "Fax (exowiz)", end),
+                cred("other-name", "Something else", later),
+                cred(
+                    "other-end",
+                    "Fax (exowiz)",
+                    later + chrono::Duration::seconds(1),
+                ),
+                cred("lost", "Fax (exowiz)", later),
+            ],
+        );
+        assert_eq!(found, ["lost"]);
     }
 
     /// Sleeps when started by `a_journal_of_another_running_exowiz_is_busy` (a second process

@@ -413,6 +413,9 @@ pub struct AppSecrets {
     pub expected: Vec<PermissionStatus>,
     /// Whose permissions `expected` are, or why there are none.
     pub compared_with: ComparedWith,
+    /// What cleaning up after an interrupted rotation removed (secrets nobody had seen), as a
+    /// sentence.
+    pub cleaned_up: Option<String>,
 }
 
 /// A secret the rotate job made. `Debug` hides the value (SecretString).

@@ -95,6 +95,9 @@ pub fn build_secrets(page: &mut Page, state: &WizardState, _room: Room) {
             warn_line(page, 2, t("rotate.some_due"));
         }
     }
+    if let Some(note) = &app.cleaned_up {
+        page.text_indented(2, note, theme::dim());
+    }
     page.blank();
     let line = page.len();
     page.text_after(

@@ -22,6 +22,7 @@ fn run(profile: &str) -> InterruptedRun {
         created_app: true,
         unseen_secrets: 1,
         completed: false,
+        rotation: false,
     }
 }
 

@@ -45,6 +45,7 @@ fn app_secrets() -> AppSecrets {
             role(Api::Graph, "User.Read.All"),
         ],
         compared_with: ComparedWith::Profile("OfficeMaster connector for Office 365".into()),
+        cleaned_up: None,
     }
 }
 
