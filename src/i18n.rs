@@ -1,10 +1,16 @@
 //! Every visible word goes through this catalogue, so that a translation needs no screen
-//! rewrite. The English catalogue is `assets/i18n/en/*.toml` (split by who owns the words:
-//! screens, key help, status sentences), compiled in; keys are `section.name`.
-//! `{name}` placeholders are filled by `tf`.
+//! rewrite. There is an English and a German catalogue, `assets/i18n/{en,de}/*.toml` (split by
+//! who owns the words: screens, key help, status sentences), compiled in; keys are
+//! `section.name`. `{name}` placeholders are filled by `tf`.
+//!
+//! The language is chosen once per process: the wizard calls `set_language` at startup (the
+//! `--lang` flag, else the system locale, see `detect`). Nobody else does, so everything else —
+//! the command-line subcommands, unit and snapshot tests — gets English whatever the machine's
+//! locale is.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 const EN: &[(&str, &str)] = &[
     ("ui.toml", include_str!("../assets/i18n/en/ui.toml")),
@@ -12,9 +18,98 @@ const EN: &[(&str, &str)] = &[
     ("status.toml", include_str!("../assets/i18n/en/status.toml")),
 ];
 
-fn catalogue() -> &'static HashMap<String, String> {
+const DE: &[(&str, &str)] = &[
+    ("ui.toml", include_str!("../assets/i18n/de/ui.toml")),
+    ("keys.toml", include_str!("../assets/i18n/de/keys.toml")),
+    ("status.toml", include_str!("../assets/i18n/de/status.toml")),
+];
+
+/// A language of the screens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Language {
+    #[default]
+    English,
+    German,
+}
+
+/// The process-wide language; English until `set_language` says otherwise.
+static LANGUAGE: AtomicU8 = AtomicU8::new(0);
+
+/// Chooses the language of every text from now on. Called once at startup, before anything is
+/// drawn.
+pub fn set_language(language: Language) {
+    let code = match language {
+        Language::English => 0,
+        Language::German => 1,
+    };
+    LANGUAGE.store(code, Ordering::Relaxed);
+}
+
+/// The language `t` and `tf` use now.
+pub fn language() -> Language {
+    match LANGUAGE.load(Ordering::Relaxed) {
+        1 => Language::German,
+        _ => Language::English,
+    }
+}
+
+/// The language for the wizard: the `--lang` flag when given, else the locale. `env` reads an
+/// environment variable; `system` asks the operating system, and is only asked when none of
+/// the POSIX variables is set (as on Windows and usually macOS).
+///
+/// POSIX order: the first non-empty of `LC_ALL`, `LC_MESSAGES`, `LANG` decides, so
+/// `LC_ALL=C` means English even with `LANG=de_DE.UTF-8`.
+pub fn detect(
+    flag: Option<Language>,
+    env: impl Fn(&str) -> Option<String>,
+    system: impl FnOnce() -> Option<String>,
+) -> Language {
+    if let Some(language) = flag {
+        return language;
+    }
+    let posix = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .into_iter()
+        .filter_map(&env)
+        .find(|value| !value.trim().is_empty());
+    match posix {
+        Some(locale) => from_locale(&locale),
+        None => system().map_or(Language::English, |locale| from_locale(&locale)),
+    }
+}
+
+/// `detect` with this process's environment and the system's locale.
+pub fn detect_from_system(flag: Option<Language>) -> Language {
+    detect(
+        flag,
+        |name| std::env::var(name).ok(),
+        sys_locale::get_locale,
+    )
+}
+
+/// The language of a locale name: POSIX (`de_DE.UTF-8`, `de_CH@euro`, `C`) or BCP 47 (`de-AT`,
+/// what Windows and macOS report). German for any German locale, English for everything else.
+pub fn from_locale(locale: &str) -> Language {
+    let language = locale
+        .trim()
+        .split(['_', '-', '.', '@'])
+        .next()
+        .unwrap_or_default();
+    if language.eq_ignore_ascii_case("de") {
+        Language::German
+    } else {
+        Language::English
+    }
+}
+
+fn english() -> &'static HashMap<String, String> {
     static CATALOGUE: OnceLock<HashMap<String, String>> = OnceLock::new();
     CATALOGUE.get_or_init(|| load(EN).unwrap_or_default())
+}
+
+fn german() -> &'static HashMap<String, String> {
+    static CATALOGUE: OnceLock<HashMap<String, String>> = OnceLock::new();
+    // A broken German file (the tests catch that) leaves every text English, not raw keys.
+    CATALOGUE.get_or_init(|| load(DE).unwrap_or_default())
 }
 
 /// Flattens `[section] name = "text"` files into `section.name → text`; a key defined twice is
@@ -56,9 +151,32 @@ fn flatten(
     }
 }
 
+/// `key` in `translation`, else in `english`, else the key itself (so a gap in a translation
+/// shows English, never a raw key).
+fn lookup<'a>(
+    translation: Option<&'a HashMap<String, String>>,
+    english: &'a HashMap<String, String>,
+    key: &'a str,
+) -> &'a str {
+    translation
+        .and_then(|map| map.get(key))
+        .or_else(|| english.get(key))
+        .map_or(key, String::as_str)
+}
+
+/// The text for `key` in `language`, whatever the process-wide language is (tests that look
+/// for German on a real terminal use this).
+pub fn text(language: Language, key: &str) -> &str {
+    let translation = match language {
+        Language::English => None,
+        Language::German => Some(german()),
+    };
+    lookup(translation, english(), key)
+}
+
 /// The text for `key`; an unknown key shows itself (and `every_key_used_in_src_exists` fails).
 pub fn t(key: &str) -> &str {
-    catalogue().get(key).map(String::as_str).unwrap_or(key)
+    text(language(), key)
 }
 
 /// The text for `key` with `{name}` placeholders replaced.
@@ -80,16 +198,192 @@ mod tests {
     }
 
     #[test]
+    fn the_german_catalogue_loads_without_duplicates() {
+        load(DE).unwrap();
+    }
+
+    #[test]
     fn placeholders_are_filled() {
         let map = load(&[("x", "[a]\nb = \"Hello {name}!\"")]).unwrap();
         assert_eq!(map["a.b"], "Hello {name}!");
         assert!(load(&[("x", "[a]\nb = \"1\""), ("y", "[a]\nb = \"2\"")]).is_err());
     }
 
+    fn sorted_keys(map: &HashMap<String, String>) -> Vec<&str> {
+        let mut keys: Vec<&str> = map.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        keys
+    }
+
+    #[test]
+    fn german_has_exactly_the_english_keys() {
+        let en = load(EN).unwrap();
+        let de = load(DE).unwrap();
+        let missing: Vec<&str> = sorted_keys(&en)
+            .into_iter()
+            .filter(|k| !de.contains_key(*k))
+            .collect();
+        let extra: Vec<&str> = sorted_keys(&de)
+            .into_iter()
+            .filter(|k| !en.contains_key(*k))
+            .collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "missing from assets/i18n/de: {missing:?}; not in assets/i18n/en: {extra:?}"
+        );
+    }
+
+    /// The `{name}` placeholders of a text, sorted.
+    fn placeholders(text: &str) -> Vec<&str> {
+        let mut names = Vec::new();
+        let mut rest = text;
+        while let Some(open) = rest.find('{') {
+            rest = &rest[open + 1..];
+            let Some(close) = rest.find('}') else { break };
+            names.push(&rest[..close]);
+            rest = &rest[close + 1..];
+        }
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
+    #[test]
+    fn german_texts_have_the_english_placeholders() {
+        let en = load(EN).unwrap();
+        let de = load(DE).unwrap();
+        let mut wrong = Vec::new();
+        for key in sorted_keys(&en) {
+            if let Some(german) = de.get(key)
+                && placeholders(german) != placeholders(&en[key])
+            {
+                wrong.push(format!(
+                    "{key}: {:?} ≠ {:?}",
+                    placeholders(german),
+                    placeholders(&en[key])
+                ));
+            }
+        }
+        assert!(
+            wrong.is_empty(),
+            "placeholders differ:\n{}",
+            wrong.join("\n")
+        );
+    }
+
+    /// Ten step titles side by side at 120 columns (`ui::frame`): German must fit where
+    /// English does.
+    #[test]
+    fn the_german_step_titles_fit_on_the_english_line() {
+        let width = |language| {
+            crate::wizard::Step::ALL
+                .iter()
+                .map(|s| text(language, s.title_key()).chars().count())
+                .sum::<usize>()
+        };
+        assert!(width(Language::German) <= width(Language::English));
+    }
+
+    #[test]
+    fn a_key_missing_from_the_translation_falls_back_to_english() {
+        let en = load(&[("en", "[a]\nb = \"English\"\nc = \"Only English\"")]).unwrap();
+        let de = load(&[("de", "[a]\nb = \"Deutsch\"")]).unwrap();
+        assert_eq!(lookup(Some(&de), &en, "a.b"), "Deutsch");
+        assert_eq!(lookup(Some(&de), &en, "a.c"), "Only English");
+        assert_eq!(lookup(None, &en, "a.b"), "English");
+        assert_eq!(lookup(Some(&de), &en, "a.unknown"), "a.unknown");
+    }
+
+    #[test]
+    fn the_real_catalogues_answer_in_their_language() {
+        assert_eq!(text(Language::English, "quit.stay"), "Stay");
+        assert_eq!(text(Language::German, "quit.stay"), "Bleiben");
+        assert_eq!(text(Language::German, "no.such_key"), "no.such_key");
+        // Nobody set a language in this process: English.
+        assert_eq!(language(), Language::English);
+        assert_eq!(t("quit.stay"), "Stay");
+    }
+
+    /// `detect` with these environment variables and this system locale.
+    fn detected(flag: Option<Language>, vars: &[(&str, &str)], system: Option<&str>) -> Language {
+        let env = |name: &str| {
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+        };
+        detect(flag, env, || system.map(str::to_string))
+    }
+
+    #[test]
+    fn the_flag_beats_the_locale() {
+        use Language::{English, German};
+        let german_env = [("LANG", "de_DE.UTF-8")];
+        assert_eq!(detected(Some(English), &german_env, None), English);
+        assert_eq!(detected(Some(German), &[("LANG", "C")], None), German);
+        assert_eq!(detected(Some(German), &[], Some("en-US")), German);
+    }
+
+    #[test]
+    fn the_first_non_empty_posix_variable_decides() {
+        use Language::{English, German};
+        assert_eq!(detected(None, &[("LANG", "de_DE.UTF-8")], None), German);
+        assert_eq!(
+            detected(None, &[("LC_ALL", "C"), ("LANG", "de_DE.UTF-8")], None),
+            English
+        );
+        assert_eq!(
+            detected(
+                None,
+                &[("LC_ALL", ""), ("LC_MESSAGES", "de_AT"), ("LANG", "C")],
+                None
+            ),
+            German
+        );
+        assert_eq!(
+            detected(None, &[("LC_MESSAGES", "POSIX"), ("LANG", "de_DE")], None),
+            English
+        );
+        // A set variable is never overruled by the system's locale.
+        assert_eq!(
+            detected(None, &[("LANG", "C.UTF-8")], Some("de-DE")),
+            English
+        );
+    }
+
+    #[test]
+    fn without_posix_variables_the_system_locale_decides() {
+        use Language::{English, German};
+        assert_eq!(detected(None, &[], Some("de-DE")), German);
+        assert_eq!(detected(None, &[("LANG", " ")], Some("de-CH")), German);
+        assert_eq!(detected(None, &[], Some("fr-FR")), English);
+        assert_eq!(detected(None, &[], None), English);
+    }
+
+    #[test]
+    fn locale_names() {
+        use Language::{English, German};
+        for german in ["de", "de_DE.UTF-8", "de_AT", "de_CH@euro", "de-DE", "DE_de"] {
+            assert_eq!(from_locale(german), German, "{german}");
+        }
+        for english in [
+            "C",
+            "POSIX",
+            "C.UTF-8",
+            "en_US.UTF-8",
+            "en-GB",
+            "fr_FR",
+            "dea",
+            "",
+            "deutsch",
+        ] {
+            assert_eq!(from_locale(english), English, "{english}");
+        }
+    }
+
     /// Every `t("…")`, `tf("…"` and `…_key: "…"` in the sources names a catalogue entry.
     #[test]
     fn every_key_used_in_src_exists() {
-        let catalogue = load(EN).unwrap();
+        let catalogues = [("en", load(EN).unwrap()), ("de", load(DE).unwrap())];
         let mut missing = Vec::new();
         let mut stack = vec![std::path::PathBuf::from(concat!(
             env!("CARGO_MANIFEST_DIR"),
@@ -107,15 +401,17 @@ mod tests {
                 }
                 let text = std::fs::read_to_string(&path).unwrap();
                 for key in keys_in(&text) {
-                    if !catalogue.contains_key(&key) {
-                        missing.push(format!("{}: {key}", path.display()));
+                    for (language, catalogue) in &catalogues {
+                        if !catalogue.contains_key(&key) {
+                            missing.push(format!("{}: {key} ({language})", path.display()));
+                        }
                     }
                 }
             }
         }
         assert!(
             missing.is_empty(),
-            "keys missing from assets/i18n/en:\n{}",
+            "keys missing from assets/i18n:\n{}",
             missing.join("\n")
         );
     }

@@ -7,6 +7,7 @@ use super::{Connection, Exit, Failure};
 use exowiz::app::{self, ExecutorConfig, RuntimeOptions};
 use exowiz::auth::SignInConfig;
 use exowiz::clipboard::{Clipboard, ClipboardEnv, TerminalOut};
+use exowiz::i18n::{self, Language};
 use exowiz::store::Store;
 use exowiz::wizard::WizardState;
 use exowiz::wizard::state::SignInMethod;
@@ -22,6 +23,15 @@ pub enum Lang {
     De,
 }
 
+impl Lang {
+    fn language(self) -> Language {
+        match self {
+            Lang::En => Language::English,
+            Lang::De => Language::German,
+        }
+    }
+}
+
 /// Options of the wizard (also accepted without a subcommand).
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct WizardArgs {
@@ -29,8 +39,8 @@ pub struct WizardArgs {
     /// 0 = never. Default 90.
     #[arg(long, value_name = "SECONDS")]
     pub clear_clipboard_after: Option<u64>,
-    /// Language of the screens (default: English). German is not translated yet and shows
-    /// English.
+    /// Language of the screens. Default: the system locale (LC_ALL, LC_MESSAGES, LANG):
+    /// German for a German locale, else English.
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
 }
@@ -77,9 +87,10 @@ pub async fn run(
     if let Some(why) = app::not_a_terminal() {
         return Err(Failure::new(Exit::Input, why));
     }
-    if args.lang == Some(Lang::De) {
-        tracing::info!("--lang de: no German catalogue yet, showing English");
-    }
+    // Before anything is drawn; the subcommands without screens stay English (scripts read them).
+    let language = i18n::detect_from_system(args.lang.map(Lang::language));
+    i18n::set_language(language);
+    tracing::info!(?language, flag = ?args.lang, "language of the screens");
     let demo_tenant = match &demo {
         Some(d) => Some(
             demo::start_with(DemoOptions {

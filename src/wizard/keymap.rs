@@ -8,6 +8,7 @@ use super::state::{
     AccountsChoice, AccountsFocus, Check, Popup, SignInPhase, VerifyState, WizardState,
 };
 use super::step::Step;
+use crate::i18n::{t, tf};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// What a key does, independent of which key it is.
@@ -88,24 +89,25 @@ impl Key {
         }
     }
 
-    /// How the key is written in the help bar, e.g. "Enter", "Esc", "Ctrl+L", "c".
+    /// How the key is written in the help bar, e.g. "Enter", "Esc", "Ctrl+L", "c". Named keys
+    /// come from the catalogue, as the keyboard of the language labels them ("Strg+L").
     pub fn label(&self) -> String {
         let base = match self.code {
-            KeyCode::Enter => "Enter".to_string(),
-            KeyCode::Esc => "Esc".to_string(),
-            KeyCode::Tab => "Tab".to_string(),
-            KeyCode::BackTab => "Shift+Tab".to_string(),
+            KeyCode::Enter => t("key_name.enter").to_string(),
+            KeyCode::Esc => t("key_name.esc").to_string(),
+            KeyCode::Tab => t("key_name.tab").to_string(),
+            KeyCode::BackTab => t("key_name.shift_tab").to_string(),
             KeyCode::Up => "↑".to_string(),
             KeyCode::Down => "↓".to_string(),
             KeyCode::Left => "←".to_string(),
             KeyCode::Right => "→".to_string(),
-            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(' ') => t("key_name.space").to_string(),
             KeyCode::Char(c) => c.to_string(),
             KeyCode::F(n) => format!("F{n}"),
             other => format!("{other:?}"),
         };
         if self.modifiers.contains(KeyModifiers::CONTROL) {
-            format!("Ctrl+{}", base.to_uppercase())
+            tf("key_name.ctrl", &[("key", &base.to_uppercase())])
         } else {
             base
         }

@@ -167,7 +167,9 @@ impl Pty {
         Self::exowiz_with_env(args, data_dir, &[])
     }
 
-    /// Same, with more environment variables.
+    /// Same, with more environment variables (given later, so they win over the defaults:
+    /// `("LANG", "de_DE.UTF-8")` replaces `LANG=C.UTF-8`). The machine's `LC_ALL` and
+    /// `LC_MESSAGES` are removed, so the screens are English whatever the machine's locale.
     pub fn exowiz_with_env(args: &[&str], data_dir: &Path, env: &[(&str, &str)]) -> Pty {
         let dir = data_dir.to_str().expect("a UTF-8 temp path");
         let mut all = vec![
@@ -192,6 +194,8 @@ impl Pty {
                 "EXOWIZ_LOG",
                 "EXOWIZ_CLIPBOARD",
                 "EXOWIZ_DEBUG_PANIC",
+                "LC_ALL",
+                "LC_MESSAGES",
             ],
             data_dir,
             ROWS,
