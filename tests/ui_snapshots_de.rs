@@ -299,6 +299,8 @@ fn de_resume_offer_popup() {
         created_app: true,
         unseen_secrets: 1,
         completed: false,
+        rotation: false,
+        tenant_id: TENANT_ID.into(),
     }));
     s.popup = Some(Popup::ResumeOffer);
     one_size("de_popup_resume_offer", &s, 80, 24);
@@ -321,7 +323,7 @@ fn rotate_secrets() -> exowiz::wizard::state::AppSecrets {
         key_id: format!("key-{name}"),
         display_name: Some(name.into()),
         hint: Some(hint.into()),
-        start: None,
+        start: Some(end - chrono::Duration::days(730)),
         end: Some(end),
         days_left: Some(days),
         expired: days < 0,
@@ -339,6 +341,7 @@ fn rotate_secrets() -> exowiz::wizard::state::AppSecrets {
         months: 24,
         expected: Vec::new(),
         compared_with: ComparedWith::Profile("OfficeMaster connector for Office 365".into()),
+        cleaned_up: None,
     }
 }
 

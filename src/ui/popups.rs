@@ -69,7 +69,7 @@ fn help(state: &WizardState, width: usize, height: usize) -> (String, Vec<Line<'
     let rows = height.saturating_sub(intro.len() + typing.len() + 4);
     let mut lines = intro;
     lines.push(Line::default());
-    lines.extend(help_lines(&keymap::bindings(state), rows));
+    lines.extend(help_lines(&keymap::help_bindings(state), rows));
     lines.push(Line::default());
     lines.extend(typing);
     (t("help.title").to_string(), lines)
