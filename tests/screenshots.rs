@@ -189,7 +189,22 @@ fn every_step_of_the_demo_can_be_pictured() {
     pty.send_key(Key::CtrlC);
     let _ = pty.wait_exit(Duration::from_secs(10));
 
-    assert!(cam.taken.len() >= 22, "{:?}", cam.taken);
+    // The same program under a German locale.
+    let mut pty = Pty::exowiz_with_env(&["demo"], data.path(), &[("LANG", "de_DE.UTF-8")]);
+    let german = exowiz::i18n::text(exowiz::i18n::Language::German, "welcome.choose");
+    let german: String = german.chars().take(30).collect();
+    if let Err(screen) = pty.wait_for_text(&german, Duration::from_secs(60)) {
+        panic!("German welcome: {screen}");
+    }
+    cam.shoot(
+        &pty,
+        "welcome-de",
+        "Welcome under a German locale (--lang de)",
+    );
+    pty.send_key(Key::CtrlC);
+    let _ = pty.wait_exit(Duration::from_secs(10));
+
+    assert!(cam.taken.len() >= 24, "{:?}", cam.taken);
 }
 
 /// Presses Enter (one step at a time, each given time for its checks) until Review shows.
