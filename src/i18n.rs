@@ -8,6 +8,7 @@
 //! the command-line subcommands, unit and snapshot tests — gets English whatever the machine's
 //! locale is.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -16,12 +17,14 @@ const EN: &[(&str, &str)] = &[
     ("ui.toml", include_str!("../assets/i18n/en/ui.toml")),
     ("keys.toml", include_str!("../assets/i18n/en/keys.toml")),
     ("status.toml", include_str!("../assets/i18n/en/status.toml")),
+    ("engine.toml", include_str!("../assets/i18n/en/engine.toml")),
 ];
 
 const DE: &[(&str, &str)] = &[
     ("ui.toml", include_str!("../assets/i18n/de/ui.toml")),
     ("keys.toml", include_str!("../assets/i18n/de/keys.toml")),
     ("status.toml", include_str!("../assets/i18n/de/status.toml")),
+    ("engine.toml", include_str!("../assets/i18n/de/engine.toml")),
 ];
 
 /// A language of the screens.
@@ -45,8 +48,30 @@ pub fn set_language(language: Language) {
     LANGUAGE.store(code, Ordering::Relaxed);
 }
 
+thread_local! {
+    /// `with_language`'s choice for this thread, if it is running.
+    static OVERRIDE: Cell<Option<Language>> = const { Cell::new(None) };
+}
+
+/// Runs `f` with `t` and `tf` answering in `language` on this thread only, whatever the
+/// process-wide language is: log texts that must stay English (`AuthError::detail`), and unit
+/// tests that render German while other test threads render English.
+pub fn with_language<R>(language: Language, f: impl FnOnce() -> R) -> R {
+    struct Restore(Option<Language>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            OVERRIDE.set(self.0);
+        }
+    }
+    let _restore = Restore(OVERRIDE.replace(Some(language)));
+    f()
+}
+
 /// The language `t` and `tf` use now.
 pub fn language() -> Language {
+    if let Some(language) = OVERRIDE.get() {
+        return language;
+    }
     match LANGUAGE.load(Ordering::Relaxed) {
         1 => Language::German,
         _ => Language::English,
@@ -302,6 +327,23 @@ mod tests {
         // Nobody set a language in this process: English.
         assert_eq!(language(), Language::English);
         assert_eq!(t("quit.stay"), "Stay");
+    }
+
+    #[test]
+    fn with_language_holds_for_this_thread_and_the_closure_only() {
+        let german = with_language(Language::German, || t("quit.stay").to_string());
+        assert_eq!(german, "Bleiben");
+        let nested = with_language(Language::German, || {
+            with_language(Language::English, || t("quit.stay").to_string()) + t("quit.stay")
+        });
+        assert_eq!(nested, "StayBleiben");
+        assert_eq!(t("quit.stay"), "Stay");
+        let other_thread = with_language(Language::German, || {
+            std::thread::spawn(|| t("quit.stay").to_string())
+                .join()
+                .unwrap()
+        });
+        assert_eq!(other_thread, "Stay");
     }
 
     /// `detect` with these environment variables and this system locale.

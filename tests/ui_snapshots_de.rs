@@ -417,3 +417,20 @@ fn check_state() -> WizardState {
 fn de_check_findings() {
     both_sizes("de_c1_check_findings", &check_state());
 }
+
+// ---- Engine sentences in German ---------------------------------------------------------------
+
+/// The field checks' sentences (`register::validate`) under the fields, in German.
+#[test]
+fn de_transport_invalid_input() {
+    use exowiz::register::validate;
+    i18n::set_language(Language::German);
+    let mut s = state_at(Step::Transport);
+    s.transport.focus = 0;
+    s.transport.mailbox = TextField::new("fax-transfer@contoso");
+    s.transport.mailbox_check = Check::NotChecked;
+    s.transport.mailbox_error = validate::mailbox(s.transport.mailbox.value()).err();
+    s.transport.domains[1].field = TextField::new("sms_contoso.com");
+    s.transport.domains[1].error = validate::domain_name("sms_contoso.com").err();
+    one_size("de_04_transport_invalid_input", &s, 80, 24);
+}
