@@ -434,3 +434,22 @@ fn de_transport_invalid_input() {
     s.transport.domains[1].error = validate::domain_name("sms_contoso.com").err();
     one_size("de_04_transport_invalid_input", &s, 80, 24);
 }
+
+/// A sign-in error (`auth::AuthError`, an AADSTS code) as the Sign-in step shows it.
+#[test]
+fn de_sign_in_failed() {
+    use exowiz::auth::{AuthError, EntraError};
+    i18n::set_language(Language::German);
+    let mut s = state_at(Step::SignIn);
+    s.tenant = None;
+    let error = AuthError::from(EntraError {
+        status: 400,
+        host: "login.microsoftonline.com".into(),
+        error: "invalid_grant".into(),
+        error_codes: vec![53003],
+        trace_id: Some("0000aaaa-11bb-cccc-dd22-eeeeee333333".into()),
+        ..Default::default()
+    });
+    s.sign_in = SignInPhase::Failed(error.to_string());
+    one_size("de_02_sign_in_failed", &s, 80, 24);
+}
