@@ -354,8 +354,15 @@ fn de_rotate_secrets() {
     one_size("de_r2_rotate_secrets", &s, 80, 24);
 }
 
-/// Findings come from the engine and stay English; the frame around them is German.
+/// Findings come from the engine's catalogue (`[check]`), in German like the frame around them.
 fn check_state() -> WizardState {
+    i18n::set_language(Language::German);
+    let permission = |api: &str, name: &str| {
+        i18n::tf(
+            "check.permission_application",
+            &[("api", api), ("name", name)],
+        )
+    };
     use exowiz::check::{Finding, FindingKind, Fix, FixId, ProfileSource, Report, Severity};
     let finding = |severity, text: &str, fix: Option<(usize, Fix)>| Finding {
         kind: FindingKind::Permission,
@@ -385,12 +392,24 @@ fn check_state() -> WizardState {
         findings: vec![
             finding(
                 Severity::Ok,
-                "Office 365 Exchange Online full_access_as_app (Application) is requested.",
+                &i18n::tf(
+                    "check.requested",
+                    &[(
+                        "permission",
+                        &permission("Office 365 Exchange Online", "full_access_as_app"),
+                    )],
+                ),
                 None,
             ),
             finding(
                 Severity::Problem,
-                "Microsoft Graph User.Read.All (Application) is missing from the API permissions.",
+                &i18n::tf(
+                    "check.not_requested",
+                    &[(
+                        "permission",
+                        &permission("Microsoft Graph", "User.Read.All"),
+                    )],
+                ),
                 Some((
                     1,
                     Fix::AddPermissions {
@@ -400,7 +419,7 @@ fn check_state() -> WizardState {
             ),
             finding(
                 Severity::Warning,
-                "Allow public client flows is off; the connector's delegated sign-in needs it.",
+                i18n::t("check.public_client_off"),
                 Some((2, Fix::SetPublicClient { enabled: true })),
             ),
         ],
