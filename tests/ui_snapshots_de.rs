@@ -117,7 +117,7 @@ fn registered_app(state: &WizardState, granted: [bool; 4]) -> RegisteredApp {
             "OfficeMaster EWS",
             Some(MAILBOX),
         ),
-        // Notes come from the engine and stay English (README); none here.
+        // Notes come from the engine's catalogue (German here too); none in these states.
         notes: Vec::new(),
     }
 }
@@ -142,6 +142,8 @@ fn checklist() -> Vec<ChecklistItem> {
 /// OfficeMaster, signed in to Contoso Ltd, transport filled in, at `step`; later steps carry
 /// what the earlier ones produced.
 fn state_at(step: Step) -> WizardState {
+    // The engine's sentences made below (the Exchange commands' purposes) are German too.
+    i18n::set_language(Language::German);
     let mut s = WizardState::new(profile::all().unwrap(), true, false);
     s.step = step;
     if step == Step::Welcome {
