@@ -1,7 +1,7 @@
 //! Every visible word goes through this catalogue, so that a translation needs no screen
 //! rewrite. There is an English and a German catalogue, `assets/i18n/{en,de}/*.toml` (split by
-//! who owns the words: screens, key help, status sentences), compiled in; keys are
-//! `section.name`. `{name}` placeholders are filled by `tf`.
+//! who owns the words: screens, key help, status sentences, the engine's sentences), compiled in;
+//! keys are `section.name`. `{name}` placeholders are filled by `tf`.
 //!
 //! The language is chosen once per process: the wizard calls `set_language` at startup (the
 //! `--lang` flag, else the system locale, see `detect`). Nobody else does, so everything else —
