@@ -206,11 +206,35 @@ pub fn t(key: &str) -> &str {
 
 /// The text for `key` with `{name}` placeholders replaced.
 pub fn tf(key: &str, args: &[(&str, &str)]) -> String {
-    let mut text = t(key).to_string();
-    for (name, value) in args {
-        text = text.replace(&format!("{{{name}}}"), value);
+    fill(t(key), args)
+}
+
+/// Replaces each `{name}` of `text` that `args` names, in one pass: a value is never searched
+/// for placeholders itself (a typed mailbox or Entra's message may hold braces).
+fn fill(text: &str, args: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            let (_, value) = args.iter().find(|(n, _)| *n == name)?;
+            Some((value, close))
+        });
+        match value {
+            Some((value, close)) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
-    text
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -327,6 +351,20 @@ mod tests {
         // Nobody set a language in this process: English.
         assert_eq!(language(), Language::English);
         assert_eq!(t("quit.stay"), "Stay");
+    }
+
+    #[test]
+    fn placeholders_are_filled_once_and_values_are_left_alone() {
+        assert_eq!(
+            fill(
+                "'{mailbox}' is wrong: {error}",
+                &[("mailbox", "{error}@x"), ("error", "E")]
+            ),
+            "'{error}@x' is wrong: E"
+        );
+        assert_eq!(fill("{a} {unknown} {a", &[("a", "1")]), "1 {unknown} {a");
+        assert_eq!(fill("no placeholders", &[("a", "1")]), "no placeholders");
+        assert_eq!(fill("{a}{b}", &[("a", "}"), ("b", "{")]), "}{");
     }
 
     #[test]
