@@ -34,6 +34,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use base64::Engine;
+
+use crate::i18n::tf;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
@@ -227,12 +229,11 @@ impl Clipboard {
             Err(e) => {
                 tracing::warn!(error = %e, "OSC 52 could not be written");
                 Err(match system_error {
-                    Some(sys) => format!(
-                        "Nothing was copied: the system clipboard failed ({sys}) and the terminal could not be written to ({e}). Select the value with the mouse instead."
+                    Some(sys) => tf(
+                        "clipboard.nothing_copied_both",
+                        &[("system", &sys.to_string()), ("error", &e.to_string())],
                     ),
-                    None => format!(
-                        "Nothing was copied: the terminal could not be written to ({e}). Select the value with the mouse instead."
-                    ),
+                    None => tf("clipboard.nothing_copied", &[("error", &e.to_string())]),
                 })
             }
         }
@@ -298,11 +299,16 @@ impl Clipboard {
         };
         let result = match via {
             ClipboardVia::System => clear_system(&mut state)
-                .map_err(|e| format!("The system clipboard could not be cleared ({e}).")),
+                .map_err(|e| tf("clipboard.system_not_cleared", &[("error", &e.to_string())])),
             ClipboardVia::Osc52 => self
                 .terminal
                 .write_all(OSC52_CLEAR.as_bytes())
-                .map_err(|e| format!("The terminal's clipboard could not be cleared ({e}).")),
+                .map_err(|e| {
+                    tf(
+                        "clipboard.terminal_not_cleared",
+                        &[("error", &e.to_string())],
+                    )
+                }),
         };
         if result.is_ok() {
             state.last = None;

@@ -1,13 +1,14 @@
 //! Every visible word goes through this catalogue, so that a translation needs no screen
 //! rewrite. There is an English and a German catalogue, `assets/i18n/{en,de}/*.toml` (split by
-//! who owns the words: screens, key help, status sentences), compiled in; keys are
-//! `section.name`. `{name}` placeholders are filled by `tf`.
+//! who owns the words: screens, key help, status sentences, the engine's sentences), compiled in;
+//! keys are `section.name`. `{name}` placeholders are filled by `tf`.
 //!
 //! The language is chosen once per process: the wizard calls `set_language` at startup (the
 //! `--lang` flag, else the system locale, see `detect`). Nobody else does, so everything else —
 //! the command-line subcommands, unit and snapshot tests — gets English whatever the machine's
 //! locale is.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -16,12 +17,14 @@ const EN: &[(&str, &str)] = &[
     ("ui.toml", include_str!("../assets/i18n/en/ui.toml")),
     ("keys.toml", include_str!("../assets/i18n/en/keys.toml")),
     ("status.toml", include_str!("../assets/i18n/en/status.toml")),
+    ("engine.toml", include_str!("../assets/i18n/en/engine.toml")),
 ];
 
 const DE: &[(&str, &str)] = &[
     ("ui.toml", include_str!("../assets/i18n/de/ui.toml")),
     ("keys.toml", include_str!("../assets/i18n/de/keys.toml")),
     ("status.toml", include_str!("../assets/i18n/de/status.toml")),
+    ("engine.toml", include_str!("../assets/i18n/de/engine.toml")),
 ];
 
 /// A language of the screens.
@@ -45,8 +48,30 @@ pub fn set_language(language: Language) {
     LANGUAGE.store(code, Ordering::Relaxed);
 }
 
+thread_local! {
+    /// `with_language`'s choice for this thread, if it is running.
+    static OVERRIDE: Cell<Option<Language>> = const { Cell::new(None) };
+}
+
+/// Runs `f` with `t` and `tf` answering in `language` on this thread only, whatever the
+/// process-wide language is: log texts that must stay English (`AuthError::detail`), and unit
+/// tests that render German while other test threads render English.
+pub fn with_language<R>(language: Language, f: impl FnOnce() -> R) -> R {
+    struct Restore(Option<Language>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            OVERRIDE.set(self.0);
+        }
+    }
+    let _restore = Restore(OVERRIDE.replace(Some(language)));
+    f()
+}
+
 /// The language `t` and `tf` use now.
 pub fn language() -> Language {
+    if let Some(language) = OVERRIDE.get() {
+        return language;
+    }
     match LANGUAGE.load(Ordering::Relaxed) {
         1 => Language::German,
         _ => Language::English,
@@ -181,11 +206,35 @@ pub fn t(key: &str) -> &str {
 
 /// The text for `key` with `{name}` placeholders replaced.
 pub fn tf(key: &str, args: &[(&str, &str)]) -> String {
-    let mut text = t(key).to_string();
-    for (name, value) in args {
-        text = text.replace(&format!("{{{name}}}"), value);
+    fill(t(key), args)
+}
+
+/// Replaces each `{name}` of `text` that `args` names, in one pass: a value is never searched
+/// for placeholders itself (a typed mailbox or Entra's message may hold braces).
+fn fill(text: &str, args: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            let (_, value) = args.iter().find(|(n, _)| *n == name)?;
+            Some((value, close))
+        });
+        match value {
+            Some((value, close)) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
-    text
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -302,6 +351,37 @@ mod tests {
         // Nobody set a language in this process: English.
         assert_eq!(language(), Language::English);
         assert_eq!(t("quit.stay"), "Stay");
+    }
+
+    #[test]
+    fn placeholders_are_filled_once_and_values_are_left_alone() {
+        assert_eq!(
+            fill(
+                "'{mailbox}' is wrong: {error}",
+                &[("mailbox", "{error}@x"), ("error", "E")]
+            ),
+            "'{error}@x' is wrong: E"
+        );
+        assert_eq!(fill("{a} {unknown} {a", &[("a", "1")]), "1 {unknown} {a");
+        assert_eq!(fill("no placeholders", &[("a", "1")]), "no placeholders");
+        assert_eq!(fill("{a}{b}", &[("a", "}"), ("b", "{")]), "}{");
+    }
+
+    #[test]
+    fn with_language_holds_for_this_thread_and_the_closure_only() {
+        let german = with_language(Language::German, || t("quit.stay").to_string());
+        assert_eq!(german, "Bleiben");
+        let nested = with_language(Language::German, || {
+            with_language(Language::English, || t("quit.stay").to_string()) + t("quit.stay")
+        });
+        assert_eq!(nested, "StayBleiben");
+        assert_eq!(t("quit.stay"), "Stay");
+        let other_thread = with_language(Language::German, || {
+            std::thread::spawn(|| t("quit.stay").to_string())
+                .join()
+                .unwrap()
+        });
+        assert_eq!(other_thread, "Stay");
     }
 
     /// `detect` with these environment variables and this system locale.

@@ -117,7 +117,7 @@ fn registered_app(state: &WizardState, granted: [bool; 4]) -> RegisteredApp {
             "OfficeMaster EWS",
             Some(MAILBOX),
         ),
-        // Notes come from the engine and stay English (README); none here.
+        // Notes come from the engine's catalogue (German here too); none in these states.
         notes: Vec::new(),
     }
 }
@@ -142,6 +142,8 @@ fn checklist() -> Vec<ChecklistItem> {
 /// OfficeMaster, signed in to Contoso Ltd, transport filled in, at `step`; later steps carry
 /// what the earlier ones produced.
 fn state_at(step: Step) -> WizardState {
+    // The engine's sentences made below (the Exchange commands' purposes) are German too.
+    i18n::set_language(Language::German);
     let mut s = WizardState::new(profile::all().unwrap(), true, false);
     s.step = step;
     if step == Step::Welcome {
@@ -354,8 +356,15 @@ fn de_rotate_secrets() {
     one_size("de_r2_rotate_secrets", &s, 80, 24);
 }
 
-/// Findings come from the engine and stay English; the frame around them is German.
+/// Findings come from the engine's catalogue (`[check]`), in German like the frame around them.
 fn check_state() -> WizardState {
+    i18n::set_language(Language::German);
+    let permission = |api: &str, name: &str| {
+        i18n::tf(
+            "check.permission_application",
+            &[("api", api), ("name", name)],
+        )
+    };
     use exowiz::check::{Finding, FindingKind, Fix, FixId, ProfileSource, Report, Severity};
     let finding = |severity, text: &str, fix: Option<(usize, Fix)>| Finding {
         kind: FindingKind::Permission,
@@ -385,12 +394,24 @@ fn check_state() -> WizardState {
         findings: vec![
             finding(
                 Severity::Ok,
-                "Office 365 Exchange Online full_access_as_app (Application) is requested.",
+                &i18n::tf(
+                    "check.requested",
+                    &[(
+                        "permission",
+                        &permission("Office 365 Exchange Online", "full_access_as_app"),
+                    )],
+                ),
                 None,
             ),
             finding(
                 Severity::Problem,
-                "Microsoft Graph User.Read.All (Application) is missing from the API permissions.",
+                &i18n::tf(
+                    "check.not_requested",
+                    &[(
+                        "permission",
+                        &permission("Microsoft Graph", "User.Read.All"),
+                    )],
+                ),
                 Some((
                     1,
                     Fix::AddPermissions {
@@ -400,7 +421,7 @@ fn check_state() -> WizardState {
             ),
             finding(
                 Severity::Warning,
-                "Allow public client flows is off; the connector's delegated sign-in needs it.",
+                i18n::t("check.public_client_off"),
                 Some((2, Fix::SetPublicClient { enabled: true })),
             ),
         ],
@@ -416,4 +437,40 @@ fn check_state() -> WizardState {
 #[test]
 fn de_check_findings() {
     both_sizes("de_c1_check_findings", &check_state());
+}
+
+// ---- Engine sentences in German ---------------------------------------------------------------
+
+/// The field checks' sentences (`register::validate`) under the fields, in German.
+#[test]
+fn de_transport_invalid_input() {
+    use exowiz::register::validate;
+    i18n::set_language(Language::German);
+    let mut s = state_at(Step::Transport);
+    s.transport.focus = 0;
+    s.transport.mailbox = TextField::new("fax-transfer@contoso");
+    s.transport.mailbox_check = Check::NotChecked;
+    s.transport.mailbox_error = validate::mailbox(s.transport.mailbox.value()).err();
+    s.transport.domains[1].field = TextField::new("sms_contoso.com");
+    s.transport.domains[1].error = validate::domain_name("sms_contoso.com").err();
+    one_size("de_04_transport_invalid_input", &s, 80, 24);
+}
+
+/// A sign-in error (`auth::AuthError`, an AADSTS code) as the Sign-in step shows it.
+#[test]
+fn de_sign_in_failed() {
+    use exowiz::auth::{AuthError, EntraError};
+    i18n::set_language(Language::German);
+    let mut s = state_at(Step::SignIn);
+    s.tenant = None;
+    let error = AuthError::from(EntraError {
+        status: 400,
+        host: "login.microsoftonline.com".into(),
+        error: "invalid_grant".into(),
+        error_codes: vec![53003],
+        trace_id: Some("0000aaaa-11bb-cccc-dd22-eeeeee333333".into()),
+        ..Default::default()
+    });
+    s.sign_in = SignInPhase::Failed(error.to_string());
+    one_size("de_02_sign_in_failed", &s, 80, 24);
 }

@@ -18,6 +18,7 @@ use crate::auth::{self, AuthError, BrowserSignIn, DeviceCodeFlow, SignInConfig, 
 use crate::clipboard::Clipboard;
 use crate::endpoints::Endpoints;
 use crate::graph::{GraphClient, GraphError};
+use crate::i18n;
 use crate::profile::PermissionType;
 use crate::register::{self, PermissionStatus, RegisterError, RegisterEvent, RegisterRequest};
 use crate::store::Store;
@@ -374,7 +375,12 @@ impl Executor {
             let result =
                 tokio::task::spawn_blocking(move || clipboard.copy(copied.expose_secret()))
                     .await
-                    .unwrap_or_else(|e| Err(format!("Copying stopped unexpectedly ({e}).")));
+                    .unwrap_or_else(|e| {
+                        Err(i18n::tf(
+                            "executor.copy_stopped",
+                            &[("error", &e.to_string())],
+                        ))
+                    });
             let clear_after = clear_after.filter(|_| result.is_ok());
             // Known before the wizard hears of the copy, so a quit right after still clears.
             if clear_after.is_some() {
@@ -460,10 +466,7 @@ impl Shared {
     async fn graph(&self) -> Result<(GraphClient, String), String> {
         let mut guard = self.session.lock().await;
         let Some(session) = guard.as_mut() else {
-            return Err(
-                "You are not signed in (any more). Go back to the sign-in step and sign in again."
-                    .into(),
-            );
+            return Err(i18n::t("executor.not_signed_in").to_string());
         };
         if session.tokens.expires_within(REFRESH_MARGIN) && session.tokens.refresh_token.is_some() {
             match auth::refresh(&self.http, &self.config.sign_in, &session.tokens).await {
@@ -493,7 +496,12 @@ async fn open_browser(shared: &Shared, url: String) -> Result<(), String> {
     let opener = shared.config.open_browser.clone();
     tokio::task::spawn_blocking(move || opener(&url))
         .await
-        .unwrap_or_else(|e| Err(format!("The browser could not be opened ({e}).")))
+        .unwrap_or_else(|e| {
+            Err(i18n::tf(
+                "executor.browser_not_opened",
+                &[("error", &e.to_string())],
+            ))
+        })
 }
 
 /// Signs in, reports the prompt on the way, then reads the organisation.
@@ -509,7 +517,7 @@ async fn sign_in(
             let tokens = Tokens::from_access_token(token.clone()).map_err(auth_sentence)?;
             let claims = tokens.claims().map_err(auth_sentence)?;
             if !claims.is_for_graph(&config.endpoints) {
-                return Err("EXOWIZ_ACCESS_TOKEN is not a Microsoft Graph token for this cloud. Get one with: az account get-access-token --resource-type ms-graph".into());
+                return Err(i18n::t("executor.token_not_for_graph").to_string());
             }
             tokens
         }
@@ -555,11 +563,12 @@ async fn sign_in(
     let tenant_id = claims
         .tid
         .clone()
-        .ok_or("The sign-in names no tenant (the token has no tid claim). Sign in again.")?;
+        .ok_or_else(|| i18n::t("executor.no_tenant_claim").to_string())?;
     let wanted = config.sign_in.tenant.trim();
     if uuid::Uuid::parse_str(wanted).is_ok() && !wanted.eq_ignore_ascii_case(&tenant_id) {
-        return Err(format!(
-            "The sign-in belongs to tenant {tenant_id}, not to {wanted}. Sign in with an account of {wanted}."
+        return Err(i18n::tf(
+            "executor.other_tenant",
+            &[("tenant_id", &tenant_id), ("wanted", wanted)],
         ));
     }
     let user = claims.username().unwrap_or_default().to_string();

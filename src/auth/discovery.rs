@@ -7,6 +7,7 @@ use url::Url;
 use super::error::AuthError;
 use super::transport::{Ctx, get_json, host_of};
 use crate::endpoints::Endpoints;
+use crate::i18n::{t, tf};
 
 /// The parts of the discovery document sign-in uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,16 +53,14 @@ pub fn normalize_domain(input: &str) -> Result<String, AuthError> {
     let raw = input.trim();
     let shown = raw.to_string();
     let invalid = |why: &str| {
-        AuthError::InvalidTenantInput(format!(
-            "“{shown}” is not a valid domain name: {why}. Enter a domain of the organisation such as \
-             contoso.com or contoso.onmicrosoft.com, or its tenant ID."
+        AuthError::InvalidTenantInput(tf(
+            "tenant_input.invalid",
+            &[("domain", &shown), ("why", why)],
         ))
     };
     if raw.is_empty() {
         return Err(AuthError::InvalidTenantInput(
-            "Enter a domain of the organisation such as contoso.com or contoso.onmicrosoft.com, or \
-             its tenant ID."
-                .into(),
+            t("tenant_input.empty").to_string(),
         ));
     }
     let domain = match raw.rsplit_once('@') {
@@ -70,46 +69,40 @@ pub fn normalize_domain(input: &str) -> Result<String, AuthError> {
     };
     let domain = domain.strip_suffix('.').unwrap_or(domain);
     if domain.chars().any(char::is_whitespace) {
-        return Err(invalid("it contains a space"));
+        return Err(invalid(t("tenant_input.invalid_space")));
     }
     if domain.contains(['/', '\\', ':', '?', '#', '%']) {
-        return Err(invalid(
-            "enter just the domain, without http://, slashes or a port",
-        ));
+        return Err(invalid(t("tenant_input.invalid_url")));
     }
     if !domain.contains('.') {
-        return Err(invalid(
-            "it has no dot; a domain has at least two parts, like contoso.com",
-        ));
+        return Err(invalid(t("tenant_input.invalid_no_dot")));
     }
     let ascii = match url::Host::parse(domain) {
         Ok(url::Host::Domain(d)) => d,
-        Ok(_) => return Err(invalid("that is an IP address, not a domain")),
-        Err(_) => return Err(invalid("it contains characters a domain cannot have")),
+        Ok(_) => return Err(invalid(t("tenant_input.invalid_ip"))),
+        Err(_) => return Err(invalid(t("tenant_input.invalid_characters"))),
     };
     if ascii.len() > 253 {
-        return Err(invalid("it is longer than 253 characters"));
+        return Err(invalid(t("tenant_input.invalid_too_long")));
     }
     let labels: Vec<&str> = ascii.split('.').collect();
     for label in &labels {
         if label.is_empty() {
-            return Err(invalid("it has two dots in a row or starts with a dot"));
+            return Err(invalid(t("tenant_input.invalid_empty_part")));
         }
         if label.len() > 63 {
-            return Err(invalid("one part is longer than 63 characters"));
+            return Err(invalid(t("tenant_input.invalid_long_part")));
         }
         if !label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            return Err(invalid(
-                "only letters, digits and hyphens are allowed between the dots",
-            ));
+            return Err(invalid(t("tenant_input.invalid_part_characters")));
         }
         if label.starts_with('-') || label.ends_with('-') {
-            return Err(invalid("a part cannot start or end with a hyphen"));
+            return Err(invalid(t("tenant_input.invalid_hyphen")));
         }
     }
     let tld = labels.last().copied().unwrap_or_default();
     if tld.chars().all(|c| c.is_ascii_digit()) {
-        return Err(invalid("the last part cannot be a number"));
+        return Err(invalid(t("tenant_input.invalid_numeric_end")));
     }
     Ok(ascii)
 }
@@ -155,7 +148,9 @@ pub async fn discover(
         "{}/.well-known/openid-configuration",
         authority.as_str().trim_end_matches('/')
     ))
-    .map_err(|_| AuthError::InvalidTenantInput(format!("“{tenant}” cannot be used in a URL.")))?;
+    .map_err(|_| {
+        AuthError::InvalidTenantInput(tf("tenant_input.not_in_url", &[("tenant", &tenant)]))
+    })?;
     let raw: RawOidc = get_json(
         http,
         &doc_url,
@@ -217,6 +212,30 @@ pub async fn lookup_tenant_id(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The Accounts step's tenant lookup shows these in German.
+    #[test]
+    fn domain_sentences_in_english_and_german() {
+        use crate::i18n::{Language, with_language};
+        let english = normalize_domain("contoso").unwrap_err().to_string();
+        assert_eq!(
+            english,
+            "“contoso” is not a valid domain name: it has no dot; a domain has at least two parts, \
+             like contoso.com. Enter a domain of the organisation such as contoso.com or \
+             contoso.onmicrosoft.com, or its tenant ID."
+        );
+        let german = with_language(Language::German, || {
+            normalize_domain("https://contoso.com/")
+                .unwrap_err()
+                .to_string()
+        });
+        assert_eq!(
+            german,
+            "„https://contoso.com/“ ist kein gültiger Domänenname: Geben Sie nur die Domäne ein, \
+             ohne http://, Schrägstriche oder Port. Geben Sie eine Domäne der Organisation ein, \
+             z. B. contoso.com oder contoso.onmicrosoft.com, oder ihre Mandanten-ID."
+        );
+    }
 
     #[test]
     fn domains() {

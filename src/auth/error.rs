@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::i18n::{self, Language, t, tf};
+
 /// Everything that can go wrong while signing in or checking a credential.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum AuthError {
@@ -47,79 +49,59 @@ pub enum AuthError {
     Entra(Box<EntraError>),
 
     /// The browser came back with a `state` that is not the one exowiz sent.
-    #[error(
-        "The answer that reached exowiz's sign-in page does not belong to the sign-in exowiz started, \
-         so it was rejected. Start the sign-in again."
-    )]
+    #[error("{}", t("auth.state_mismatch"))]
     StateMismatch,
 
     /// No answer from the browser within the allowed time.
-    #[error(
-        "No sign-in arrived from the browser within {}. Start the sign-in again, or use the device-code \
-         sign-in (--device-code) if the browser runs on another computer.",
-        human_duration(*waited)
-    )]
+    #[error("{}", tf("auth.browser_timeout", &[("waited", &human_duration(*waited))]))]
     BrowserTimeout { waited: Duration },
 
     /// The callback that opens the browser failed.
-    #[error(
-        "Could not open a web browser ({0}). Open the sign-in link yourself, or use the device-code \
-         sign-in (--device-code)."
-    )]
+    #[error("{}", tf("auth.browser_open", &[("error", .0)]))]
     BrowserOpen(String),
 
     /// The local port for the browser's answer could not be opened.
-    #[error(
-        "Could not open a local port for the browser's answer ({0}). Use the device-code sign-in \
-         (--device-code) instead."
-    )]
+    #[error("{}", tf("auth.listener", &[("error", .0)]))]
     Listener(String),
 
     /// Device code: the user pressed "No"/"Cancel".
-    #[error("The sign-in was declined on the device-code page. Start again if that was a mistake.")]
+    #[error("{}", t("auth.device_code_declined"))]
     DeviceCodeDeclined,
 
     /// Device code: the code ran out before the sign-in finished.
-    #[error("The code expired before sign-in finished. Start again.")]
+    #[error("{}", t("auth.device_code_expired"))]
     DeviceCodeExpired,
 
     /// Device code: Entra did not recognise the device code.
-    #[error("The sign-in service did not recognise the device code. Start the sign-in again.")]
+    #[error("{}", t("auth.device_code_invalid"))]
     DeviceCodeInvalid,
 
     /// The discovery document has no device authorization endpoint.
-    #[error(
-        "The sign-in service at {host} does not offer the device-code sign-in. Use the browser \
-         sign-in instead."
-    )]
+    #[error("{}", tf("auth.device_code_unsupported", &[("host", host)]))]
     DeviceCodeUnsupported { host: String },
 
     /// `refresh` was asked for, but the sign-in gave no refresh token.
-    #[error(
-        "The sign-in did not include a refresh token (offline_access), so it cannot be renewed. \
-         Sign in again."
-    )]
+    #[error("{}", t("auth.no_refresh_token"))]
     NoRefreshToken,
 
     /// A token that is not a readable JSON Web Token, or lacks what exowiz needs.
-    #[error(
-        "The access token cannot be used: {0}. Copy the whole token (three parts separated by dots), \
-         without quotes or a \"Bearer\" prefix."
-    )]
+    #[error("{}", tf("auth.malformed_token", &[("reason", .0)]))]
     MalformedToken(String),
 
     /// A supplied access token is already expired.
     #[error(
-        "The access token expired at {} UTC. Get a fresh one (for example with \
-         `az account get-access-token --resource-type ms-graph`) and try again.",
-        expired_at.format("%Y-%m-%d %H:%M")
+        "{}",
+        tf(
+            "auth.token_expired",
+            &[("time", &expired_at.format("%Y-%m-%d %H:%M").to_string())]
+        )
     )]
     TokenExpired {
         expired_at: chrono::DateTime<chrono::Utc>,
     },
 
     /// The HTTP client could not be built (TLS backend).
-    #[error("Could not prepare a secure connection ({0}).")]
+    #[error("{}", tf("auth.http_setup", &[("error", .0)]))]
     HttpSetup(String),
 }
 
@@ -142,9 +124,13 @@ impl AuthError {
         }
     }
 
-    /// The sentence plus the technical details for a log file: HTTP status, OAuth error,
+    /// The sentence (in English, whatever the screens' language) plus the technical details for a log file: HTTP status, OAuth error,
     /// AADSTS code, Entra's own description, trace and correlation IDs. Still free of secrets.
     pub fn detail(&self) -> String {
+        i18n::with_language(Language::English, || self.english_detail())
+    }
+
+    fn english_detail(&self) -> String {
         match self {
             AuthError::Entra(e) => format!("{self} [{}]", e.technical()),
             AuthError::UnknownTenant {
@@ -388,48 +374,30 @@ fn looks_like_guid(s: &str) -> bool {
 
 fn unknown_tenant_sentence(tenant: &str) -> String {
     if tenant.is_empty() {
-        "The Microsoft 365 tenant was not found. Check the tenant ID or domain.".to_string()
+        t("auth.unknown_tenant").to_string()
     } else if looks_like_guid(tenant) {
-        format!(
-            "No Microsoft 365 tenant has the ID {tenant}. Check the tenant ID, or enter one of the \
-             organisation's domains instead."
-        )
+        tf("auth.unknown_tenant_id", &[("tenant", tenant)])
     } else {
-        format!(
-            "No Microsoft 365 tenant uses the domain {tenant}. Check the spelling, or use the \
-             organisation's onmicrosoft.com domain or its tenant ID."
-        )
+        tf("auth.unknown_tenant_domain", &[("tenant", tenant)])
     }
 }
 
 fn network_sentence(host: &str, timed_out: bool) -> String {
     if timed_out {
-        format!(
-            "The Microsoft sign-in service at {host} did not answer in time. Check the internet \
-             connection and any proxy, then try again."
-        )
+        tf("auth.network_timeout", &[("host", host)])
     } else {
-        format!(
-            "Could not reach the Microsoft sign-in service at {host}. Check the internet connection, \
-             proxy and firewall, then try again."
-        )
+        tf("auth.network", &[("host", host)])
     }
 }
 
 fn bad_response_sentence(host: &str, status: u16, what: &str) -> String {
     match status {
-        500..=599 => format!(
-            "The Microsoft sign-in service at {host} has a temporary problem (HTTP {status}). Try \
-             again in a few minutes."
+        500..=599 => tf(
+            "auth.server_problem",
+            &[("host", host), ("status", &status.to_string())],
         ),
-        404 => format!(
-            "The sign-in address at {host} was not found (HTTP 404). Check the sign-in URL or the \
-             cloud setting."
-        ),
-        _ => format!(
-            "The sign-in service at {host} sent an answer exowiz could not understand ({what}). Try \
-             again; if it keeps happening, check for a proxy that changes web traffic."
-        ),
+        404 => tf("auth.not_found", &[("host", host)]),
+        _ => tf("auth.bad_response", &[("host", host), ("what", what)]),
     }
 }
 
@@ -437,9 +405,19 @@ fn human_duration(d: Duration) -> String {
     let s = d.as_secs();
     if s >= 60 && s.is_multiple_of(60) {
         let m = s / 60;
-        format!("{m} minute{}", if m == 1 { "" } else { "s" })
+        let n = m.to_string();
+        if m == 1 {
+            tf("auth.minute", &[("n", &n)])
+        } else {
+            tf("auth.minutes", &[("n", &n)])
+        }
     } else if s >= 1 {
-        format!("{s} second{}", if s == 1 { "" } else { "s" })
+        let n = s.to_string();
+        if s == 1 {
+            tf("auth.second", &[("n", &n)])
+        } else {
+            tf("auth.seconds", &[("n", &n)])
+        }
     } else {
         format!("{} ms", d.as_millis())
     }
@@ -447,9 +425,37 @@ fn human_duration(d: Duration) -> String {
 
 fn client_phrase(e: &EntraError) -> String {
     match &e.client_id {
-        Some(id) => format!("The app with client ID {id}"),
-        None => "The app".to_string(),
+        Some(id) => tf("auth.app_with_client_id", &[("client_id", id)]),
+        None => t("auth.app").to_string(),
     }
+}
+
+/// The catalogue key of the sentence for a known AADSTS code.
+fn aadsts_key(code: u32) -> Option<&'static str> {
+    Some(match code {
+        50076 => "auth.aadsts_50076",
+        50079 => "auth.aadsts_50079",
+        53003 => "auth.aadsts_53003",
+        530003 => "auth.aadsts_530003",
+        50105 => "auth.aadsts_50105",
+        65001 | 90094 | 90008 => "auth.aadsts_65001",
+        65004 => "auth.aadsts_65004",
+        700016 => "auth.aadsts_700016",
+        7000215 => "auth.aadsts_7000215",
+        7000222 => "auth.aadsts_7000222",
+        7000218 => "auth.aadsts_7000218",
+        50011 => "auth.aadsts_50011",
+        50126 => "auth.aadsts_50126",
+        50053 => "auth.aadsts_50053",
+        50055 => "auth.aadsts_50055",
+        50057 => "auth.aadsts_50057",
+        70000 | 70008 | 54005 => "auth.aadsts_70000",
+        700082 => "auth.aadsts_700082",
+        50020 | 50034 => "auth.aadsts_50020",
+        90072 => "auth.aadsts_90072",
+        50058 => "auth.aadsts_50058",
+        _ => return None,
+    })
 }
 
 /// The plain sentence for an Entra error: known AADSTS codes first, then the OAuth error code,
@@ -457,112 +463,9 @@ fn client_phrase(e: &EntraError) -> String {
 fn entra_sentence(e: &EntraError) -> String {
     let code = e.aadsts();
     let known = match code {
-        Some(50076) => Some(
-            "Your organisation requires multi-factor authentication (MFA) for this sign-in. Use the \
-             browser sign-in and complete the MFA prompt, then try again."
-                .to_string(),
-        ),
-        Some(50079) => Some(
-            "Your organisation requires multi-factor authentication (MFA), and this account has not \
-             set it up yet. Use the browser sign-in and complete the MFA registration (or set it up at \
-             https://aka.ms/mfasetup), then try again."
-                .to_string(),
-        ),
-        Some(53003) => Some(
-            "A Conditional Access policy blocked this sign-in. Ask your admin to allow this app \
-             (see the sign-in logs in the Entra admin center), or sign in from a compliant device or \
-             an allowed network."
-                .to_string(),
-        ),
-        Some(530003) => Some(
-            "A Conditional Access policy requires a managed (compliant or hybrid-joined) device for \
-             this sign-in. Sign in from such a device, or ask your admin to allow this sign-in."
-                .to_string(),
-        ),
-        Some(50105) => Some(
-            "Your account is not assigned to this app in your organisation. Ask an admin to assign \
-             you to it (Enterprise applications → Users and groups), or sign in with an account that \
-             is assigned."
-                .to_string(),
-        ),
-        Some(65001) | Some(90094) | Some(90008) => Some(
-            "The app has not been granted the permissions this sign-in asks for, and this account \
-             cannot grant them. Sign in as a Global Administrator or Privileged Role Administrator, or \
-             ask one to grant admin consent first."
-                .to_string(),
-        ),
-        Some(65004) => Some(
-            "The permissions were not accepted on the consent page, so the sign-in stopped. Start \
-             again and accept them, or ask an admin to grant consent."
-                .to_string(),
-        ),
-        Some(700016) => Some(format!(
-            "{} was not found in this tenant. If you created it just now, wait a minute and try \
-             again; otherwise check the client ID (--client-id), or leave --client-id out to sign in \
-             with Microsoft Graph Command Line Tools.",
-            client_phrase(e)
-        )),
-        Some(7000215) => Some(
-            "The client secret is wrong. Use the secret's Value (shown once when it was created), not \
-             its Secret ID. If the secret was created just now, wait a minute and try again."
-                .to_string(),
-        ),
-        Some(7000222) => Some(
-            "The client secret has expired. Create a new secret for the app and use that one."
-                .to_string(),
-        ),
-        Some(7000218) => Some(format!(
-            "{} does not allow sign-in without a secret (public client flows). Turn on \"Allow \
-             public client flows\" in the app's Authentication settings, or leave --client-id out to \
-             use Microsoft Graph Command Line Tools.",
-            client_phrase(e)
-        )),
-        Some(50011) => Some(format!(
-            "{} does not have http://localhost registered as a redirect URI for mobile and desktop \
-             applications. Add it in the app's Authentication settings, or use the device-code \
-             sign-in.",
-            client_phrase(e)
-        )),
-        Some(50126) => Some(
-            "The user name or password is wrong. Check them and sign in again.".to_string(),
-        ),
-        Some(50053) => Some(
-            "The account is locked after too many failed sign-ins. Wait a while, or ask an admin to \
-             unlock it."
-                .to_string(),
-        ),
-        Some(50055) => Some(
-            "The account's password has expired. Change it (for example at https://myaccount.microsoft.com) \
-             and sign in again."
-                .to_string(),
-        ),
-        Some(50057) => Some(
-            "The account is disabled. Sign in with another account, or ask an admin to enable it."
-                .to_string(),
-        ),
-        Some(70000) | Some(70008) | Some(54005) => Some(
-            "The sign-in has expired or was already used. Sign in again.".to_string(),
-        ),
-        Some(700082) => Some(
-            "The saved sign-in has expired because it was not used for a long time. Sign in again."
-                .to_string(),
-        ),
-        Some(50020) | Some(50034) => Some(
-            "The account you signed in with does not belong to this organisation's tenant. Sign in \
-             with an account of the organisation (for example admin@yourcompany.onmicrosoft.com)."
-                .to_string(),
-        ),
-        Some(90072) => Some(
-            "The account you signed in with is from another organisation and is not a guest in this \
-             tenant. Sign in with an account of this tenant, or have the account invited as a guest \
-             first."
-                .to_string(),
-        ),
-        Some(50058) => Some(
-            "No one is signed in for this request. Sign in again interactively.".to_string(),
-        ),
         Some(90002) => Some(unknown_tenant_sentence(e.tenant.as_deref().unwrap_or(""))),
-        _ => None,
+        Some(c) => aadsts_key(c).map(|key| tf(key, &[("app", &client_phrase(e))])),
+        None => None,
     };
     if let Some(s) = known {
         return match code {
@@ -571,25 +474,14 @@ fn entra_sentence(e: &EntraError) -> String {
         };
     }
     let by_error = match e.error.as_str() {
-        "access_denied" => Some(
-            "The sign-in was cancelled or access was denied in the browser. Start the sign-in again \
-             if that was a mistake."
-                .to_string(),
-        ),
-        "consent_required" => Some(
-            "Consent is needed for the permissions this sign-in asks for. Sign in as an admin who can \
-             grant consent, or ask one to grant it."
-                .to_string(),
-        ),
-        "interaction_required" | "login_required" => Some(
-            "Your organisation needs you to sign in interactively (for example to complete MFA). Use \
-             the browser sign-in."
-                .to_string(),
-        ),
-        "temporarily_unavailable" | "server_error" => Some(format!(
-            "The Microsoft sign-in service at {} has a temporary problem. Try again in a few minutes.",
-            e.host
-        )),
+        "access_denied" => Some(t("auth.access_denied").to_string()),
+        "consent_required" => Some(t("auth.consent_required").to_string()),
+        "interaction_required" | "login_required" => {
+            Some(t("auth.interaction_required").to_string())
+        }
+        "temporarily_unavailable" | "server_error" => {
+            Some(tf("auth.temporarily_unavailable", &[("host", &e.host)]))
+        }
         "authorization_declined" => Some(AuthError::DeviceCodeDeclined.to_string()),
         "expired_token" => Some(AuthError::DeviceCodeExpired.to_string()),
         "bad_verification_code" => Some(AuthError::DeviceCodeInvalid.to_string()),
@@ -598,15 +490,18 @@ fn entra_sentence(e: &EntraError) -> String {
     let mut s = match by_error {
         Some(s) => s,
         None => {
-            let mut s = String::from("Microsoft sign-in refused the request");
-            match code {
-                Some(c) => s.push_str(&format!(" with error AADSTS{c}")),
-                None => s.push_str(&format!(" ({})", e.error)),
-            }
-            match e.message() {
-                Some(m) => s.push_str(&format!(": {m}")),
-                None => s.push('.'),
-            }
+            let code_text = code.map(|c| c.to_string()).unwrap_or_default();
+            let args = [
+                ("code", code_text.as_str()),
+                ("error", e.error.as_str()),
+                ("message", ""),
+            ];
+            let mut s = match (code, e.message()) {
+                (Some(_), Some(m)) => tf("auth.refused_code_message", &[args[0], ("message", &m)]),
+                (Some(_), None) => tf("auth.refused_code", &args),
+                (None, Some(m)) => tf("auth.refused_error_message", &[args[1], ("message", &m)]),
+                (None, None) => tf("auth.refused_error", &args),
+            };
             if !s.ends_with('.') && !s.ends_with('…') {
                 s.push('.');
             }
@@ -616,8 +511,9 @@ fn entra_sentence(e: &EntraError) -> String {
     if by_error_has_code(code, &s) {
         s.push_str(&format!(" (AADSTS{})", code.unwrap_or_default()));
     }
-    if let Some(t) = &e.trace_id {
-        s.push_str(&format!(" Trace ID: {t}."));
+    if let Some(trace_id) = &e.trace_id {
+        s.push(' ');
+        s.push_str(&tf("auth.trace_id", &[("trace_id", trace_id)]));
     }
     s
 }
@@ -693,6 +589,62 @@ mod tests {
         }
         .scrub(&["0.AAAAsecretcode"]);
         assert!(!format!("{:?}", e).contains("0.AAAAsecretcode"));
+    }
+
+    /// The wizard's Sign-in step shows these in German; the log line (`detail`) stays English.
+    #[test]
+    fn sentences_in_german_and_the_log_in_english() {
+        use crate::i18n::{Language, with_language};
+        let mfa = AuthError::from(EntraError {
+            status: 400,
+            host: "login.example".into(),
+            error: "invalid_grant".into(),
+            error_codes: vec![50076],
+            trace_id: Some("0000aaaa-11bb-cccc-dd22-eeeeee333333".into()),
+            ..Default::default()
+        });
+        let english = mfa.to_string();
+        assert!(english.starts_with("Your organisation requires multi-factor"));
+        with_language(Language::German, || {
+            assert_eq!(
+                mfa.to_string(),
+                "Ihre Organisation verlangt für diese Anmeldung die mehrstufige Authentifizierung \
+                 (MFA). Verwenden Sie die Anmeldung im Browser, schließen Sie die MFA-Abfrage ab \
+                 und versuchen Sie es dann erneut. (AADSTS50076)"
+            );
+            assert!(mfa.detail().starts_with(&english), "{}", mfa.detail());
+            let unknown_app = AuthError::from(EntraError {
+                error: "unauthorized_client".into(),
+                error_codes: vec![700016],
+                client_id: Some("0a7c4e12".into()),
+                ..Default::default()
+            });
+            assert!(
+                unknown_app
+                    .to_string()
+                    .starts_with("Die App mit der Client-ID 0a7c4e12 wurde in diesem Mandanten"),
+                "{unknown_app}"
+            );
+            let refused = AuthError::from(EntraError {
+                error: "invalid_request".into(),
+                description: Some("AADSTS900144: The request body must contain client_id.".into()),
+                trace_id: Some("t-1".into()),
+                ..Default::default()
+            });
+            assert_eq!(
+                refused.to_string(),
+                "Die Microsoft-Anmeldung hat die Anfrage mit dem Fehler AADSTS900144 abgelehnt: \
+                 The request body must contain client_id. Trace-ID: t-1."
+            );
+            let waited = AuthError::BrowserTimeout {
+                waited: Duration::from_secs(300),
+            };
+            assert!(
+                waited
+                    .to_string()
+                    .starts_with("Innerhalb von 5 Minuten kam keine Anmeldung")
+            );
+        });
     }
 
     #[test]

@@ -8,6 +8,7 @@
 
 use super::{Finding, FindingKind, Fix, Severity};
 use crate::graph::{self, Application, ServicePrincipal, SignInAudience};
+use crate::i18n::{t, tf};
 use crate::profile::{Api, InstallMode, PermissionType, Profile};
 use crate::register::PermissionStatus;
 use crate::register::resolve::resolve;
@@ -71,7 +72,11 @@ fn requested_key(p: &PermissionStatus) -> Requested {
 
 /// "Microsoft Graph User.Read.All (application)".
 pub fn describe(p: &PermissionStatus) -> String {
-    format!("{} {} ({})", p.api.display_name(), p.name, p.kind.as_str())
+    let args = [("api", p.api.display_name()), ("name", p.name.as_str())];
+    match p.kind {
+        PermissionType::Application => tf("check.permission_application", &args),
+        PermissionType::Delegated => tf("check.permission_delegated", &args),
+    }
 }
 
 fn api_of(resource_app_id: &str) -> Option<Api> {
@@ -193,9 +198,9 @@ pub fn guess_profile(
     {
         return (
             p.id.clone(),
-            Guess::Name(format!(
-                "the app's name \"{name}\" is the one exowiz gives the {}",
-                p.product
+            Guess::Name(tf(
+                "check.guess_default_name",
+                &[("name", &name), ("product", &p.product)],
             )),
         );
     }
@@ -206,7 +211,10 @@ pub fn guess_profile(
     {
         return (
             p.id.clone(),
-            Guess::Name(format!("the app's name \"{name}\" names the {}", p.product)),
+            Guess::Name(tf(
+                "check.guess_name",
+                &[("name", &name), ("product", &p.product)],
+            )),
         );
     }
 
@@ -241,24 +249,19 @@ pub fn guess_profile(
     match winners.as_slice() {
         [p] => (
             p.id.clone(),
-            Guess::Permissions(format!(
-                "the app requests every permission the {} needs",
-                p.product
-            )),
+            Guess::Permissions(tf("check.guess_permissions", &[("product", &p.product)])),
         ),
         [] => (
             "custom".into(),
-            Guess::Nothing(
-                "no profile matches the app's name or permissions, so the app's own permissions are taken as what it needs (choose a profile with --profile)".into(),
-            ),
+            Guess::Nothing(t("check.guess_nothing").to_string()),
         ),
         several => {
             let ids: Vec<&str> = several.iter().map(|p| p.id.as_str()).collect();
             (
                 "custom".into(),
-                Guess::Nothing(format!(
-                    "the app's permissions fit the profiles {} equally well, so its own permissions are taken as what it needs (choose one with --profile)",
-                    ids.join(" and ")
+                Guess::Nothing(tf(
+                    "check.guess_several",
+                    &[("profiles", &ids.join(t("check.and")))],
                 )),
             )
         }
@@ -292,18 +295,15 @@ pub fn infer_mode(
     match cloud_only.iter().find(|p| have.contains(&requested_key(p))) {
         Some(p) => (
             InstallMode::CloudOnly,
-            Some(format!(
-                "cloud-only because the app requests {}, which only cloud-only installations need",
-                p.name
-            )),
+            Some(tf("check.mode_cloud_only", &[("permission", &p.name)])),
         ),
         None => {
             let names: Vec<&str> = cloud_only.iter().map(|p| p.name.as_str()).collect();
             (
                 InstallMode::Hybrid,
-                Some(format!(
-                    "hybrid because the app requests none of {} (pass --mode cloud-only if the users live in Entra ID)",
-                    names.join(", ")
+                Some(tf(
+                    "check.mode_hybrid",
+                    &[("permissions", &names.join(", "))],
                 )),
             )
         }
@@ -353,7 +353,7 @@ fn permissions(o: &Observed, out: &mut Vec<Finding>) {
         out.push(finding(
             FindingKind::Permission,
             Severity::Warning,
-            "The app requests no Microsoft Graph or Exchange Online permissions, so a connector can do nothing with it.".into(),
+            t("check.no_permissions").to_string(),
             None,
         ));
     }
@@ -362,17 +362,14 @@ fn permissions(o: &Observed, out: &mut Vec<Finding>) {
             out.push(finding(
                 FindingKind::Permission,
                 Severity::Ok,
-                format!("The app requests {}.", describe(p)),
+                tf("check.requested", &[("permission", &describe(p))]),
                 None,
             ));
         } else {
             out.push(finding(
                 FindingKind::Permission,
                 Severity::Warning,
-                format!(
-                    "{} is missing from the app's API permissions, so the consent link would not grant it.",
-                    describe(p)
-                ),
+                tf("check.not_requested", &[("permission", &describe(p))]),
                 Some(Fix::AddPermissions {
                     permissions: vec![p.clone()],
                 }),
@@ -384,36 +381,36 @@ fn permissions(o: &Observed, out: &mut Vec<Finding>) {
     let mut other_apis = BTreeSet::new();
     for r in have.iter().filter(|r| !wanted.contains(r)) {
         match api_of(&r.resource) {
-            Some(api) => extra.push(format!(
-                "{} {} ({})",
-                api.display_name(),
-                name_of(o.resources, api, r),
-                r.kind.as_str()
-            )),
+            Some(api) => {
+                let name = name_of(o.resources, api, r);
+                let args = [("api", api.display_name()), ("name", name.as_str())];
+                extra.push(match r.kind {
+                    PermissionType::Application => tf("check.permission_application", &args),
+                    PermissionType::Delegated => tf("check.permission_delegated", &args),
+                })
+            }
             None => {
                 other_apis.insert(r.resource.clone());
             }
         }
     }
     for resource in other_apis {
-        extra.push(format!("permissions of the API {resource}"));
+        extra.push(tf("check.extra_other_api", &[("resource", &resource)]));
     }
     if !extra.is_empty() {
         out.push(finding(
             FindingKind::ExtraPermissions,
             Severity::Ok,
-            if want.custom {
-                format!(
-                    "The app also requests {}, which exowiz does not check.",
-                    extra.join(", ")
-                )
-            } else {
-                format!(
-                    "The app also requests {}, which the profile does not need; exowiz leaves {} as {}.",
-                    extra.join(", "),
-                    if extra.len() == 1 { "it" } else { "them" },
-                    if extra.len() == 1 { "it is" } else { "they are" }
-                )
+            {
+                let joined = extra.join(", ");
+                let args = [("permissions", joined.as_str())];
+                if want.custom {
+                    tf("check.extra_unchecked", &args)
+                } else if extra.len() == 1 {
+                    tf("check.extra_one", &args)
+                } else {
+                    tf("check.extra_many", &args)
+                }
             },
             None,
         ));
@@ -423,14 +420,13 @@ fn permissions(o: &Observed, out: &mut Vec<Finding>) {
 fn redirect_uris(o: &Observed, out: &mut Vec<Finding>) {
     let platforms = [
         (
-            "mobile and desktop",
             &o.expectation.public_client_uris,
             o.app.public_client.as_ref(),
             true,
         ),
-        ("web", &o.expectation.web_uris, o.app.web.as_ref(), false),
+        (&o.expectation.web_uris, o.app.web.as_ref(), false),
     ];
-    for (platform, wanted, have, public) in platforms {
+    for (wanted, have, public) in platforms {
         let have: Vec<&String> = have
             .map(|h| h.redirect_uris.iter().collect())
             .unwrap_or_default();
@@ -439,7 +435,11 @@ fn redirect_uris(o: &Observed, out: &mut Vec<Finding>) {
                 out.push(finding(
                     FindingKind::RedirectUri,
                     Severity::Ok,
-                    format!("The app has the {platform} redirect URI {uri}."),
+                    if public {
+                        tf("check.redirect_public", &[("uri", uri)])
+                    } else {
+                        tf("check.redirect_web", &[("uri", uri)])
+                    },
                     None,
                 ));
             } else {
@@ -451,9 +451,11 @@ fn redirect_uris(o: &Observed, out: &mut Vec<Finding>) {
                 out.push(finding(
                     FindingKind::RedirectUri,
                     Severity::Problem,
-                    format!(
-                        "The {platform} redirect URI {uri} is missing, so sign-in through the product fails (AADSTS50011)."
-                    ),
+                    if public {
+                        tf("check.redirect_public_missing", &[("uri", uri)])
+                    } else {
+                        tf("check.redirect_web_missing", &[("uri", uri)])
+                    },
                     Some(Fix::AddRedirectUris { public_client, web }),
                 ));
             }
@@ -467,22 +469,23 @@ fn flags(o: &Observed, out: &mut Vec<Finding>) {
         Some(want) if want == app_flows => out.push(finding(
             FindingKind::PublicClient,
             Severity::Ok,
-            format!(
-                "Public client flows are {}, as the profile wants.",
-                on_off(app_flows)
-            ),
+            if app_flows {
+                t("check.public_client_on_as_wanted").to_string()
+            } else {
+                t("check.public_client_off_as_wanted").to_string()
+            },
             None,
         )),
         Some(true) => out.push(finding(
             FindingKind::PublicClient,
             Severity::Problem,
-            "Public client flows are off, so the product's sign-in without a secret fails (AADSTS7000218).".into(),
+            t("check.public_client_off").to_string(),
             Some(Fix::SetPublicClient { enabled: true }),
         )),
         Some(false) => out.push(finding(
             FindingKind::PublicClient,
             Severity::Warning,
-            "Public client flows are on although the product does not use them, so anyone with the client ID can try to sign in without a secret.".into(),
+            t("check.public_client_on").to_string(),
             Some(Fix::SetPublicClient { enabled: false }),
         )),
         None => {}
@@ -497,16 +500,26 @@ fn flags(o: &Observed, out: &mut Vec<Finding>) {
             out.push(finding(
                 FindingKind::SignInAudience,
                 Severity::Ok,
-                format!("The app's sign-in audience is {audience}, as the profile wants."),
+                tf("check.audience_as_wanted", &[("audience", &audience)]),
                 None,
             ));
         } else {
             out.push(finding(
                 FindingKind::SignInAudience,
                 Severity::Warning,
-                format!(
-                    "The app's sign-in audience is {}, not {want_text}: change \"Supported account types\" under Authentication in the Entra admin center, as exowiz does not change it.",
-                    if audience.is_empty() { "not set" } else { &audience }
+                tf(
+                    "check.audience_wrong",
+                    &[
+                        (
+                            "audience",
+                            if audience.is_empty() {
+                                t("check.audience_not_set")
+                            } else {
+                                &audience
+                            },
+                        ),
+                        ("wanted", &want_text),
+                    ],
                 ),
                 None,
             ));
@@ -514,28 +527,24 @@ fn flags(o: &Observed, out: &mut Vec<Finding>) {
     }
 }
 
-fn on_off(on: bool) -> &'static str {
-    if on { "on" } else { "off" }
-}
-
 fn service_principal(o: &Observed, out: &mut Vec<Finding>) {
     match o.service_principal {
         None => out.push(finding(
             FindingKind::ServicePrincipal,
             Severity::Problem,
-            "The app has no service principal (enterprise app) in the tenant, so it cannot sign in or hold consent.".into(),
+            t("check.no_service_principal").to_string(),
             Some(Fix::CreateServicePrincipal),
         )),
         Some(sp) if sp.account_enabled == Some(false) => out.push(finding(
             FindingKind::ServicePrincipal,
             Severity::Problem,
-            "The app's service principal (enterprise app) is disabled: turn \"Enabled for users to sign in\" back on under Enterprise applications > Properties.".into(),
+            t("check.service_principal_disabled").to_string(),
             None,
         )),
         Some(_) => out.push(finding(
             FindingKind::ServicePrincipal,
             Severity::Ok,
-            "The app has its service principal (enterprise app).".into(),
+            t("check.service_principal_ok").to_string(),
             None,
         )),
     }
@@ -551,17 +560,16 @@ fn consent(o: &Observed, out: &mut Vec<Finding>) {
             out.push(finding(
                 FindingKind::Consent,
                 Severity::Ok,
-                format!("{} is granted.", describe(p)),
+                tf("check.granted", &[("permission", &describe(p))]),
                 None,
             ));
         } else if !o.resources.contains_key(&p.api) {
             out.push(finding(
                 FindingKind::Consent,
                 Severity::Problem,
-                format!(
-                    "{} cannot be granted: the tenant has no {} service principal (often: no Exchange Online licence yet).",
-                    describe(p),
-                    p.api.display_name()
+                tf(
+                    "check.no_resource",
+                    &[("permission", &describe(p)), ("api", p.api.display_name())],
                 ),
                 None,
             ));
@@ -570,12 +578,12 @@ fn consent(o: &Observed, out: &mut Vec<Finding>) {
                 FindingKind::Consent,
                 Severity::Problem,
                 if o.grants.is_none() {
-                    format!(
-                        "Admin consent for {} is missing (there is no service principal to hold it).",
-                        describe(p)
+                    tf(
+                        "check.consent_missing_no_sp",
+                        &[("permission", &describe(p))],
                     )
                 } else {
-                    format!("Admin consent for {} is missing.", describe(p))
+                    tf("check.consent_missing", &[("permission", &describe(p))])
                 },
                 Some(Fix::GrantConsent {
                     permissions: vec![p.clone()],
@@ -600,52 +608,62 @@ fn secrets(o: &Observed, out: &mut Vec<Finding>) {
             out.push(finding(
                 FindingKind::Secret,
                 Severity::Problem,
-                "The app has no client secret, so the connector cannot sign in with one.".into(),
+                t("check.no_secret").to_string(),
                 Some(rotate),
             ));
         } else {
             out.push(finding(
                 FindingKind::Secret,
                 Severity::Ok,
-                format!(
-                    "The app has no client secret but {} certificate(s), which exowiz does not check.",
-                    o.app.key_credentials.len()
+                tf(
+                    "check.certificates_only",
+                    &[("count", &o.app.key_credentials.len().to_string())],
                 ),
                 None,
             ));
         }
         return;
     };
-    let name = newest
-        .display_name
-        .as_deref()
-        .map(|n| format!(" \"{n}\""))
-        .unwrap_or_default();
-    let date = end.format("%Y-%m-%d");
+    let name = newest.display_name.as_deref();
+    let date = end.format("%Y-%m-%d").to_string();
+    let days = (end - o.now).num_days().to_string();
+    let args = [
+        ("name", name.unwrap_or_default()),
+        ("date", date.as_str()),
+        ("days", days.as_str()),
+    ];
     let days = (end - o.now).num_days();
     if end <= o.now {
         out.push(finding(
             FindingKind::Secret,
             Severity::Problem,
-            format!(
-                "The newest client secret{name} expired on {date}, so the connector can no longer sign in."
-            ),
+            if name.is_some() {
+                tf("check.secret_expired_named", &args)
+            } else {
+                tf("check.secret_expired", &args)
+            },
             Some(rotate),
         ));
     } else if days < EXPIRY_WARN_DAYS {
         out.push(finding(
             FindingKind::Secret,
             Severity::Warning,
-            format!(
-                "The newest client secret{name} expires on {date} (in {days} days): make a new one and enter it in the product before then."
-            ),
+            if name.is_some() {
+                tf("check.secret_expiring_named", &args)
+            } else {
+                tf("check.secret_expiring", &args)
+            },
             Some(rotate),
         ));
     } else {
         out.push(finding(
             FindingKind::Secret,
             Severity::Ok,
-            format!("The newest client secret{name} is valid until {date} (in {days} days)."),
+            if name.is_some() {
+                tf("check.secret_valid_named", &args)
+            } else {
+                tf("check.secret_valid", &args)
+            },
             None,
         ));
         let expired = dated.iter().filter(|(e, _)| *e <= o.now).count();
@@ -653,9 +671,7 @@ fn secrets(o: &Observed, out: &mut Vec<Finding>) {
             out.push(finding(
                 FindingKind::Secret,
                 Severity::Ok,
-                format!(
-                    "{expired} expired secret(s) are still listed; they do no harm and can be deleted under Certificates & secrets."
-                ),
+                tf("check.expired_listed", &[("count", &expired.to_string())]),
                 None,
             ));
         }

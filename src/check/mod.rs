@@ -13,6 +13,7 @@ pub mod repair;
 
 use crate::endpoints::Endpoints;
 use crate::graph::{Application, GraphClient, GraphError, ServicePrincipal};
+use crate::i18n;
 use crate::profile::{self, Api, InstallMode, PermissionType, Profile};
 use crate::register::{self, PermissionStatus};
 use crate::store::{SavedRegistration, SavedSecret, Store};
@@ -381,10 +382,11 @@ async fn run_check(
     let tenant_name = org
         .display_name
         .clone()
-        .unwrap_or_else(|| "the tenant".to_string());
+        .unwrap_or_else(|| i18n::t("check.the_tenant").to_string());
     let Some(app) = app? else {
-        return Err(CheckError::Input(format!(
-            "There is no app with the client ID {app_id} in {tenant_name}. Check the ID (Entra admin center > App registrations > Application (client) ID)."
+        return Err(CheckError::Input(i18n::tf(
+            "check.no_such_app",
+            &[("app_id", app_id), ("tenant", &tenant_name)],
         )));
     };
     let resources = resources?;
@@ -418,9 +420,13 @@ async fn run_check(
     let mut findings = vec![Finding {
         kind: FindingKind::Profile,
         severity: Severity::Ok,
-        text: format!(
-            "Checked against the {} profile ({}): {reason}.",
-            profile.id, profile.product
+        text: i18n::tf(
+            "check.checked_against",
+            &[
+                ("profile", &profile.id),
+                ("product", &profile.product),
+                ("reason", &reason),
+            ],
         ),
         fix_id: None,
         fix: None,
@@ -549,17 +555,18 @@ fn decide(
     let saved_profile = saved.as_ref().and_then(|s| profile::by_id(&s.profile).ok());
     let (profile, source, mut reason) = match (given, saved_profile) {
         (Some(p), Some(s)) if s.id != p.id => {
-            let why = format!(
-                "given with --profile (the saved registration says {})",
-                s.id
-            );
+            let why = i18n::tf("check.reason_given_not_saved", &[("saved", &s.id)]);
             (p, ProfileSource::Given, why)
         }
-        (Some(p), _) => (p, ProfileSource::Given, "given with --profile".to_string()),
+        (Some(p), _) => (
+            p,
+            ProfileSource::Given,
+            i18n::t("check.reason_given").to_string(),
+        ),
         (None, Some(s)) => (
             s,
             ProfileSource::Saved,
-            "the saved registration of an earlier exowiz run names it".to_string(),
+            i18n::t("check.reason_saved").to_string(),
         ),
         (None, None) => {
             let all = profile::all().map_err(|e| CheckError::Input(e.to_string()))?;
@@ -631,8 +638,9 @@ pub async fn apply(
         match all.iter().find(|(known, _)| known == id) {
             Some(pair) => selected.push(*pair),
             None => {
-                return Err(CheckError::Input(format!(
-                    "There is no fix {id} in this check."
+                return Err(CheckError::Input(i18n::tf(
+                    "check.no_fix",
+                    &[("id", &id.to_string())],
                 )));
             }
         }
@@ -681,7 +689,13 @@ pub async fn apply(
         Err(e) => {
             tracing::debug!(detail = %e.detail(), "patching the app failed");
             for (id, _) in &app_fixes {
-                results.insert(*id, Err(format!("The app was not changed: {e}")));
+                results.insert(
+                    *id,
+                    Err(i18n::tf(
+                        "check.app_not_changed",
+                        &[("error", &e.to_string())],
+                    )),
+                );
             }
         }
     }
@@ -690,16 +704,16 @@ pub async fn apply(
         match created {
             Ok(sp) => {
                 sp_id = Some(sp.id.clone());
-                results.insert(
-                    id,
-                    Ok("Created the service principal (enterprise app).".into()),
-                );
+                results.insert(id, Ok(i18n::t("check.sp_created").to_string()));
             }
             Err(e) => {
                 tracing::debug!(detail = %e.detail(), "creating the service principal failed");
                 results.insert(
                     id,
-                    Err(format!("The service principal was not created: {e}")),
+                    Err(i18n::tf(
+                        "check.sp_not_created",
+                        &[("error", &e.to_string())],
+                    )),
                 );
             }
         }
@@ -724,18 +738,17 @@ pub async fn apply(
         }
         match &sp_id {
             None => {
-                let hint = all
+                let sentence = match all
                     .iter()
                     .find(|(_, f)| matches!(f, Fix::CreateServicePrincipal))
-                    .map(|(id, _)| format!(" (fix {id} creates it)"))
-                    .unwrap_or_default();
+                {
+                    Some((id, _)) => {
+                        i18n::tf("check.consent_needs_sp_fix", &[("id", &id.to_string())])
+                    }
+                    None => i18n::t("check.consent_needs_sp").to_string(),
+                };
                 for (id, _) in &grant_fixes {
-                    results.insert(
-                        *id,
-                        Err(format!(
-                            "Consent needs the app's service principal, which does not exist{hint}."
-                        )),
-                    );
+                    results.insert(*id, Err(sentence.clone()));
                 }
             }
             Some(sp_id) => match register::grant_consent(graph, sp_id, &wanted).await {
@@ -752,14 +765,18 @@ pub async fn apply(
                             .collect();
                         let names: Vec<String> = perms.iter().map(compare::describe).collect();
                         let outcome = if missing.is_empty() {
-                            Ok(format!("Granted {}.", names.join(", ")))
+                            Ok(i18n::tf(
+                                "check.granted_these",
+                                &[("permissions", &names.join(", "))],
+                            ))
                         } else {
-                            let why = notes.first().cloned().unwrap_or_else(|| {
-                                "Open the consent link as an administrator who may grant it.".into()
-                            });
-                            Err(format!(
-                                "{} is still not granted. {why}",
-                                missing.join(", ")
+                            let why = notes
+                                .first()
+                                .cloned()
+                                .unwrap_or_else(|| i18n::t("check.open_consent_link").to_string());
+                            Err(i18n::tf(
+                                "check.still_not_granted",
+                                &[("permissions", &missing.join(", ")), ("why", &why)],
                             ))
                         };
                         results.insert(*id, outcome);
@@ -768,7 +785,13 @@ pub async fn apply(
                 Err(e) => {
                     tracing::debug!(detail = %e.detail(), "granting consent failed");
                     for (id, _) in &grant_fixes {
-                        results.insert(*id, Err(format!("Consent was not granted: {e}")));
+                        results.insert(
+                            *id,
+                            Err(i18n::tf(
+                                "check.consent_failed",
+                                &[("error", &e.to_string())],
+                            )),
+                        );
                     }
                 }
             },

@@ -8,6 +8,7 @@ use super::compare::describe;
 use crate::graph::{
     Application, ApplicationPatch, RedirectUris, RequiredResourceAccess, ResourceAccess,
 };
+use crate::i18n::{t, tf};
 
 /// True for the fixes that change the app registration itself.
 pub fn changes_app(fix: &Fix) -> bool {
@@ -80,14 +81,16 @@ fn add_all(have: &mut Vec<String>, add: &[String]) {
 
 /// What an applied app fix did, in one sentence (`changed`: the PATCH was sent).
 pub fn done_sentence(fix: &Fix, changed: bool) -> String {
-    let already = if changed { "" } else { " (it was already so)" };
     match fix {
         Fix::AddPermissions { permissions } => {
             let names: Vec<String> = permissions.iter().map(describe).collect();
-            format!(
-                "Added {} to the app's API permissions{already}.",
-                names.join(", ")
-            )
+            let names = names.join(", ");
+            let args = [("permissions", names.as_str())];
+            if changed {
+                tf("check.added_permissions", &args)
+            } else {
+                tf("check.added_permissions_already", &args)
+            }
         }
         Fix::AddRedirectUris { public_client, web } => {
             let all: Vec<&str> = public_client
@@ -95,14 +98,21 @@ pub fn done_sentence(fix: &Fix, changed: bool) -> String {
                 .chain(web)
                 .map(String::as_str)
                 .collect();
-            format!("Added the redirect URI {}{already}.", all.join(", "))
+            let uris = all.join(", ");
+            if changed {
+                tf("check.added_redirect_uri", &[("uris", &uris)])
+            } else {
+                tf("check.added_redirect_uri_already", &[("uris", &uris)])
+            }
         }
-        Fix::SetPublicClient { enabled } => format!(
-            "Turned public client flows {}{already}.",
-            if *enabled { "on" } else { "off" }
-        ),
-        Fix::CreateServicePrincipal => "Created the service principal (enterprise app).".into(),
-        Fix::GrantConsent { .. } => "Granted consent.".into(),
-        Fix::RotateSecret { command } => format!("Not done here: run {command}."),
+        Fix::SetPublicClient { enabled } => match (enabled, changed) {
+            (true, true) => t("check.turned_public_client_on").to_string(),
+            (true, false) => t("check.turned_public_client_on_already").to_string(),
+            (false, true) => t("check.turned_public_client_off").to_string(),
+            (false, false) => t("check.turned_public_client_off_already").to_string(),
+        },
+        Fix::CreateServicePrincipal => t("check.sp_created").to_string(),
+        Fix::GrantConsent { .. } => t("check.granted_consent").to_string(),
+        Fix::RotateSecret { command } => tf("check.not_done_here", &[("command", command)]),
     }
 }

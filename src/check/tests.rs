@@ -769,3 +769,50 @@ fn a_custom_app_expects_its_own_roles_that_have_a_name() {
         "a role the resource does not name cannot be found in a token"
     );
 }
+
+/// The Findings step shows these in German: every finding of a drifted app has its German
+/// sentence (none falls back to English), and the fix results too.
+#[test]
+fn findings_and_fix_results_in_german() {
+    use crate::i18n::{Language, with_language};
+    let app = app(json!({
+        "isFallbackPublicClient": true,
+        "publicClient": {"redirectUris": []},
+        "passwordCredentials": [secret(29, "soon")],
+        "requiredResourceAccess": [{"resourceAppId": GRAPH, "resourceAccess": [
+            {"id": PEOPLE_READ_ALL, "type": "Role"},
+            {"id": USER_READ_ALL, "type": "Role"},
+            {"id": USER_READ, "type": "Scope"},
+        ]}],
+    }));
+    let english = findings_of("officemaster", &app, Some(&sp()), None);
+    let german = with_language(Language::German, || {
+        findings_of("officemaster", &app, Some(&sp()), None)
+    });
+    assert_eq!(english.len(), german.len());
+    for (en, de) in english.iter().zip(&german) {
+        assert_ne!(en.text, de.text, "not translated: {}", en.text);
+        assert!(de.text.ends_with('.'), "{}", de.text);
+    }
+    let texts: Vec<&str> = german.iter().map(|f| f.text.as_str()).collect();
+    assert!(
+        texts.contains(
+            &"Öffentliche Clientflows sind zugelassen, obwohl das Produkt sie nicht nutzt; so \
+              kann jeder mit der Client-ID versuchen, sich ohne Schlüssel anzumelden."
+        ),
+        "{texts:#?}"
+    );
+    assert!(
+        texts.contains(
+            &"Der neueste Clientschlüssel „soon“ läuft am 2026-12-01 ab (in 29 Tagen): Erstellen \
+              Sie vorher einen neuen und tragen Sie ihn im Produkt ein."
+        ),
+        "{texts:#?}"
+    );
+    with_language(Language::German, || {
+        assert_eq!(
+            repair::done_sentence(&Fix::SetPublicClient { enabled: false }, true),
+            "Öffentliche Clientflows nicht mehr zugelassen."
+        );
+    });
+}

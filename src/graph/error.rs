@@ -9,6 +9,8 @@ use std::fmt;
 
 use serde::Deserialize;
 
+use crate::i18n::{t, tf};
+
 /// The Graph call that failed; it decides the wording of the sentence (which role is needed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -78,25 +80,56 @@ impl Operation {
         }
     }
 
-    /// The object the call is about, for "not found" sentences.
-    fn subject(self) -> &'static str {
+    /// The catalogue key of `description` in the screens' language, as it reads after "while"
+    /// in a sentence (German: "beim …"); the English text equals `description`.
+    fn phrase_key(self) -> &'static str {
         use Operation::*;
         match self {
-            ReadOrganization => "The organization",
-            ListDomains => "The domain list",
-            ReadUser | CheckMailbox => "The user",
+            ReadOrganization => "graph.op_read_organization",
+            ListDomains => "graph.op_list_domains",
+            ReadUser => "graph.op_read_user",
+            CheckMailbox => "graph.op_check_mailbox",
+            CreateApplication => "graph.op_create_application",
+            ReadApplication => "graph.op_read_application",
+            FindApplication => "graph.op_find_application",
+            ListApplications => "graph.op_list_applications",
+            UpdateApplication => "graph.op_update_application",
+            DeleteApplication => "graph.op_delete_application",
+            AddSecret => "graph.op_add_secret",
+            RemoveSecret => "graph.op_remove_secret",
+            CreateServicePrincipal => "graph.op_create_service_principal",
+            ReadServicePrincipal => "graph.op_read_service_principal",
+            FindServicePrincipal => "graph.op_find_service_principal",
+            ListServicePrincipals => "graph.op_list_service_principals",
+            AssignAppRole => "graph.op_assign_app_role",
+            ListAppRoleAssignments => "graph.op_list_app_role_assignments",
+            RemoveAppRoleAssignment => "graph.op_remove_app_role_assignment",
+            CreateDelegatedGrant => "graph.op_create_delegated_grant",
+            UpdateDelegatedGrant => "graph.op_update_delegated_grant",
+            ListDelegatedGrants => "graph.op_list_delegated_grants",
+            DeleteDelegatedGrant => "graph.op_delete_delegated_grant",
+        }
+    }
+
+    /// The object the call is about, for "not found" sentences.
+    fn subject_key(self) -> &'static str {
+        use Operation::*;
+        match self {
+            ReadOrganization => "graph.subject_organization",
+            ListDomains => "graph.subject_domains",
+            ReadUser | CheckMailbox => "graph.subject_user",
             CreateApplication | ReadApplication | FindApplication | ListApplications
-            | UpdateApplication | DeleteApplication => "The app registration",
-            AddSecret | RemoveSecret => "The app registration or its secret",
+            | UpdateApplication | DeleteApplication => "graph.subject_application",
+            AddSecret | RemoveSecret => "graph.subject_secret",
             CreateServicePrincipal
             | ReadServicePrincipal
             | FindServicePrincipal
             | ListServicePrincipals
-            | ListAppRoleAssignments => "The service principal",
-            AssignAppRole => "The service principal or the permission",
-            RemoveAppRoleAssignment => "The permission assignment",
+            | ListAppRoleAssignments => "graph.subject_service_principal",
+            AssignAppRole => "graph.subject_app_role",
+            RemoveAppRoleAssignment => "graph.subject_app_role_assignment",
             CreateDelegatedGrant | UpdateDelegatedGrant | ListDelegatedGrants
-            | DeleteDelegatedGrant => "The delegated permission grant",
+            | DeleteDelegatedGrant => "graph.subject_delegated_grant",
         }
     }
 
@@ -350,92 +383,45 @@ impl GraphError {
 
     fn sentence(&self) -> String {
         let op = self.0.operation;
-        let what = op.description();
+        let what = t(op.phrase_key());
         match self.0.kind {
-            ErrorKind::Unauthorized => {
-                "The sign-in has expired or was not accepted by Microsoft Graph. Sign in again."
-                    .into()
-            }
+            ErrorKind::Unauthorized => t("graph.unauthorized").to_string(),
             ErrorKind::Forbidden => match op.area() {
-                Area::AppWrite => "Your account may not create or change app registrations. \
-                     Sign in as a Global Administrator, Application Administrator or Cloud \
-                     Application Administrator."
-                    .into(),
-                Area::AppRoleGrant => "Only a Privileged Role Administrator or Global \
-                     Administrator can grant Microsoft Graph application permissions. Sign in \
-                     with one of these roles, or ask one to grant admin consent for the app."
-                    .into(),
-                Area::DelegatedGrant => "Granting delegated permissions for all users needs a \
-                     Global Administrator, Privileged Role Administrator, Application \
-                     Administrator or Cloud Application Administrator. Sign in with one of \
-                     these roles."
-                    .into(),
-                Area::Read => format!(
-                    "Microsoft Graph refused access while {what}. Sign in with an \
-                     administrator account of this tenant."
-                ),
+                Area::AppWrite => t("graph.forbidden_app_write").to_string(),
+                Area::AppRoleGrant => t("graph.forbidden_app_role_grant").to_string(),
+                Area::DelegatedGrant => t("graph.forbidden_delegated_grant").to_string(),
+                Area::Read => tf("graph.forbidden_read", &[("what", what)]),
             },
-            ErrorKind::NotFound => format!(
-                "{} was not found while {what}; it may have been deleted. Refresh and try again.",
-                op.subject()
+            ErrorKind::NotFound => tf(
+                "graph.not_found",
+                &[("subject", t(op.subject_key())), ("what", what)],
             ),
             ErrorKind::Conflict => match op {
-                Operation::AssignAppRole => {
-                    "This application permission is already granted to the app.".into()
-                }
-                Operation::CreateDelegatedGrant => "The app already has a delegated permission \
-                     grant for this API; update that grant instead of creating a new one."
-                    .into(),
-                _ => format!(
-                    "An object with the same name or identifier already exists ({what}). Use \
-                     the existing one or choose a different name."
-                ),
+                Operation::AssignAppRole => t("graph.conflict_app_role").to_string(),
+                Operation::CreateDelegatedGrant => t("graph.conflict_delegated_grant").to_string(),
+                _ => tf("graph.conflict", &[("what", what)]),
             },
-            ErrorKind::Throttled => {
-                "Microsoft Graph is throttling requests. Wait a few minutes and try again.".into()
-            }
+            ErrorKind::Throttled => t("graph.throttled").to_string(),
             ErrorKind::Validation => {
                 if self.is_lifetime_policy() {
-                    "The tenant's app management policy does not allow a secret that lasts this \
-                     long. Choose a shorter lifetime."
-                        .into()
+                    t("graph.lifetime_policy").to_string()
                 } else if self.has_code(NO_BACKING_APP) {
-                    "Microsoft Graph has not finished setting up the new app registration yet. \
-                     Wait a minute and try again."
-                        .into()
+                    t("graph.no_backing_app").to_string()
                 } else if self.has_code(QUOTA_EXCEEDED) {
-                    "The directory has reached its object limit, so nothing new can be created. \
-                     Delete unused app registrations (also under Deleted applications) and try \
-                     again."
-                        .into()
+                    t("graph.quota_exceeded").to_string()
                 } else {
-                    format!(
-                        "Microsoft Graph did not accept the request while {what}. The log has \
-                         Graph's explanation."
-                    )
+                    tf("graph.validation", &[("what", what)])
                 }
             }
             ErrorKind::Server => {
                 if self.0.status == Some(503) {
-                    "Microsoft Graph is temporarily unavailable. Wait a few minutes and try \
-                     again."
-                        .into()
+                    t("graph.unavailable").to_string()
                 } else {
-                    format!(
-                        "Microsoft Graph had an internal error while {what}. Try again in a few \
-                         minutes."
-                    )
+                    tf("graph.server", &[("what", what)])
                 }
             }
-            ErrorKind::Network => format!(
-                "Could not reach Microsoft Graph at {}. Check the network connection and proxy \
-                 settings.",
-                self.0.host
-            ),
-            ErrorKind::Decode => format!(
-                "Microsoft Graph sent an answer exowiz could not read while {what}. Try again; \
-                 if it keeps happening, report it together with the log."
-            ),
+            ErrorKind::Network => tf("graph.network", &[("host", &self.0.host)]),
+            ErrorKind::Decode => tf("graph.decode", &[("what", what)]),
         }
     }
 }
@@ -736,6 +722,86 @@ mod tests {
             "expected value at line 1 column 1".into(),
         );
         assert_eq!(dec.kind(), ErrorKind::Decode);
+    }
+
+    const ALL_OPERATIONS: [Operation; 23] = {
+        use Operation::*;
+        [
+            ReadOrganization,
+            ListDomains,
+            ReadUser,
+            CheckMailbox,
+            CreateApplication,
+            ReadApplication,
+            FindApplication,
+            ListApplications,
+            UpdateApplication,
+            DeleteApplication,
+            AddSecret,
+            RemoveSecret,
+            CreateServicePrincipal,
+            ReadServicePrincipal,
+            FindServicePrincipal,
+            ListServicePrincipals,
+            AssignAppRole,
+            ListAppRoleAssignments,
+            RemoveAppRoleAssignment,
+            CreateDelegatedGrant,
+            UpdateDelegatedGrant,
+            ListDelegatedGrants,
+            DeleteDelegatedGrant,
+        ]
+    };
+
+    /// The sentences' phrase for each operation is its English log description, and German has
+    /// its own for each (the keys are chosen in `phrase_key`/`subject_key`).
+    #[test]
+    fn every_operation_has_its_phrase_and_subject_in_both_languages() {
+        use crate::i18n::{Language, text};
+        for op in ALL_OPERATIONS {
+            assert_eq!(text(Language::English, op.phrase_key()), op.description());
+            for key in [op.phrase_key(), op.subject_key()] {
+                let german = text(Language::German, key);
+                assert!(
+                    german != key && german != text(Language::English, key),
+                    "{key}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn sentences_in_german() {
+        use crate::i18n::{Language, with_language};
+        with_language(Language::German, || {
+            let e = err(
+                Operation::ReadApplication,
+                404,
+                "Request_ResourceNotFound",
+                "x",
+            );
+            assert_eq!(
+                e.to_string(),
+                "Die App-Registrierung wurde beim Lesen der App-Registrierung nicht gefunden; \
+                 möglicherweise wurde das Objekt gelöscht. Aktualisieren Sie die Anzeige und \
+                 versuchen Sie es erneut."
+            );
+            let e = err(
+                Operation::AddSecret,
+                400,
+                "Request_BadRequest",
+                "Credential lifetime exceeds the max value allowed as per assigned policy.",
+            );
+            assert!(
+                e.to_string()
+                    .starts_with("Microsoft Graph hat die Anfrage beim Erstellen")
+            );
+            // The log keeps English.
+            assert!(
+                e.detail()
+                    .starts_with("creating the client secret: HTTP 400")
+            );
+        });
     }
 
     #[test]

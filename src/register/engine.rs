@@ -17,6 +17,7 @@ use crate::graph::{
     Application, ApplicationPatch, GraphClient, GraphError, MailboxState, NewApplication,
     OAuth2PermissionGrant, RedirectUris, RequiredResourceAccess, ResourceAccess, ServicePrincipal,
 };
+use crate::i18n::{t, tf};
 use crate::profile::{Api, PermissionType};
 use crate::store::journal::{self, JournalApp, JournalEntry, RunJournal};
 use crate::store::{SavedRegistration, SavedSecret, Store};
@@ -53,25 +54,25 @@ impl RegisterRequest {
         if let Some(m) = &self.mailbox {
             validate::mailbox(m)?;
         } else if self.profile.needs_transfer_mailbox {
-            return Err(format!(
-                "The {} needs a mailbox of its own (e.g. a shared mailbox such as fax-transfer@yourdomain). Pass it with --mailbox.",
-                self.profile.product
+            return Err(tf(
+                "register.needs_mailbox",
+                &[("product", &self.profile.product)],
             ));
         }
         for (kind, name) in &self.transfer_domains {
             if !self.profile.transfer_domain_types.iter().any(|t| t == kind) {
-                return Err(format!(
-                    "The {} uses no {kind} transfer domain.",
-                    self.profile.product
+                return Err(tf(
+                    "register.no_such_domain_type",
+                    &[("product", &self.profile.product), ("kind", kind)],
                 ));
             }
             validate::domain_name(name)?;
         }
         let permissions = self.profile.permissions_for(self.mode);
         if permissions.is_empty() {
-            return Err(format!(
-                "The profile '{}' requests no permissions. Add some with --permission API:NAME:TYPE, e.g. graph:Mail.Send:application.",
-                self.profile.id
+            return Err(tf(
+                "register.no_permissions",
+                &[("profile", &self.profile.id)],
             ));
         }
         Ok(())
@@ -181,10 +182,12 @@ pub async fn register(
     let to_remove = resume.secrets_to_remove(&mut journal, resumed_app.as_ref());
 
     if existing_apps.is_empty() && req.app_id.is_some() {
-        return Err(RegisterError::Input(format!(
-            "There is no app with the client ID {} in {}. Check the ID, or leave out --app-id to create a new app.",
-            req.app_id.as_deref().unwrap_or_default(),
-            org_name
+        return Err(RegisterError::Input(tf(
+            "register.no_such_app",
+            &[
+                ("client_id", req.app_id.as_deref().unwrap_or_default()),
+                ("org", &org_name),
+            ],
         )));
     }
     if existing_apps.is_empty() && wanted_app_id.is_some() {
@@ -193,12 +196,14 @@ pub async fn register(
     }
     if existing_apps.len() > 1 {
         let ids: Vec<String> = existing_apps.iter().map(|a| a.app_id.clone()).collect();
-        return Err(RegisterError::Input(format!(
-            "{} apps in {} are named '{}' (client IDs {}). Choose one with --app-id, or give a new name with --app-name.",
-            existing_apps.len(),
-            org_name,
-            req.app_name,
-            ids.join(", ")
+        return Err(RegisterError::Input(tf(
+            "register.several_apps",
+            &[
+                ("count", &existing_apps.len().to_string()),
+                ("org", &org_name),
+                ("name", &req.app_name),
+                ("client_ids", &ids.join(", ")),
+            ],
         )));
     }
 
@@ -210,10 +215,9 @@ pub async fn register(
     let mut notes = Vec::new();
     for api in &apis {
         if sp_for(*api).is_none() {
-            notes.push(format!(
-                "{} has no {} service principal (often: no Exchange Online licence yet). The permissions were added from exowiz's built-in list but cannot be granted until it exists.",
-                org_name,
-                api.display_name()
+            notes.push(tf(
+                "register.no_resource_added",
+                &[("org", &org_name), ("api", api.display_name())],
             ));
         }
     }
@@ -359,9 +363,12 @@ pub async fn register(
             adopted: false,
         };
         if let Err(e) = store.upsert(record) {
-            notes.push(format!(
-                "The registration could not be saved in {} ({e}); exowiz status will not know it.",
-                store.path().display()
+            notes.push(tf(
+                "register.not_saved",
+                &[
+                    ("path", &store.path().display().to_string()),
+                    ("error", &e.to_string()),
+                ],
             ));
         }
     }
@@ -405,20 +412,23 @@ pub async fn register(
         notes.insert(0, note);
     }
     if profile.uses_ews {
-        notes.push(format!(
-            "The {} uses EWS. Microsoft is switching EWS off in Exchange Online (phased since 1 October 2026, for good on {}): add the app to the EWS allow list with the command below, and ask the vendor for a Graph-based connector.",
-            profile.product,
-            exchange_commands::EWS_SHUTDOWN
+        notes.push(tf(
+            "register.uses_ews",
+            &[
+                ("product", &profile.product),
+                (
+                    "date",
+                    &crate::ui::format::written_date(exchange_commands::EWS_SHUTDOWN),
+                ),
+            ],
         ));
     }
     if resolved.iter().any(|r| r.from_fallback) {
-        notes.push("Some permission IDs came from exowiz's built-in table because the tenant did not publish them.".into());
+        notes.push(t("register.fallback_ids").to_string());
     }
     journal.record(|j| j.record_completed());
     if let Some(trouble) = journal.trouble() {
-        notes.push(format!(
-            "exowiz could not keep its journal of this run ({trouble}); had the run been interrupted, the next one could not have cleaned up after it."
-        ));
+        notes.push(tf("register.journal_trouble", &[("trouble", trouble)]));
     }
     let app_name = app
         .display_name
@@ -531,45 +541,53 @@ impl Resume {
         not_removed: &[(String, String)],
     ) -> Option<String> {
         let previous = self.previous.as_ref()?;
-        let when = previous.started.format("%Y-%m-%d %H:%M UTC");
+        let when = previous.started.format("%Y-%m-%d %H:%M UTC").to_string();
         let mut parts = Vec::new();
         match (&previous.app, &self.app) {
             (Some(a), Some(_)) if resumed_app_found && a.object_id == app.id => {
-                parts.push(format!(
-                    "the app {} ({}) it {} was completed",
-                    app.display_name.as_deref().unwrap_or(&previous.app_name),
-                    app.app_id,
-                    if a.created_by_this_run { "created" } else { "found" }
-                ));
+                let args = [
+                    (
+                        "name",
+                        app.display_name.as_deref().unwrap_or(&previous.app_name),
+                    ),
+                    ("client_id", app.app_id.as_str()),
+                ];
+                parts.push(if a.created_by_this_run {
+                    tf("register.resume_created_completed", &args)
+                } else {
+                    tf("register.resume_found_completed", &args)
+                });
             }
-            (Some(a), Some(_)) => parts.push(format!(
-                "the app {} it recorded no longer exists, so this run used {}",
-                a.client_id, app.app_id
+            (Some(a), Some(_)) => parts.push(tf(
+                "register.resume_app_gone",
+                &[("old_client_id", &a.client_id), ("client_id", &app.app_id)],
             )),
-            (Some(a), None) => parts.push(format!(
-                "it was for the app '{}' ({}), which was left as it is (delete it in the Entra portal if nobody uses it)",
-                previous.app_name, a.client_id
+            (Some(a), None) => parts.push(tf(
+                "register.resume_app_left",
+                &[("name", &previous.app_name), ("client_id", &a.client_id)],
             )),
             (None, _) => {}
         }
         match removed {
             0 => {}
-            1 => parts.push("1 secret whose value was never shown was removed".into()),
-            n => parts.push(format!(
-                "{n} secrets whose value was never shown were removed"
+            1 => parts.push(t("register.resume_removed_one").to_string()),
+            n => parts.push(tf(
+                "register.resume_removed_many",
+                &[("count", &n.to_string())],
             )),
         }
         for (key_id, why) in not_removed {
-            parts.push(format!(
-                "the unused secret {key_id} could not be removed ({why}); the next run tries again, or remove it under Certificates & secrets"
+            parts.push(tf(
+                "register.resume_not_removed",
+                &[("key_id", key_id), ("why", why)],
             ));
         }
         if parts.is_empty() {
-            parts.push("nothing it made was left to clean up".into());
+            parts.push(t("register.resume_nothing").to_string());
         }
-        Some(format!(
-            "An interrupted run of {when} was continued: {}.",
-            parts.join("; ")
+        Some(tf(
+            "register.resume_note",
+            &[("when", &when), ("parts", &parts.join("; "))],
         ))
     }
 }
@@ -591,11 +609,13 @@ fn check_mailbox(
     };
     match state {
         None | Some(MailboxState::Exists) => Ok(()),
-        Some(MailboxState::NoSuchUser) => Err(RegisterError::Input(format!(
-            "There is no mailbox {mailbox} in {org_name}. Create it first (a shared mailbox is enough) or check the spelling."
+        Some(MailboxState::NoSuchUser) => Err(RegisterError::Input(tf(
+            "register.no_mailbox_user",
+            &[("mailbox", mailbox), ("org", org_name)],
         ))),
-        Some(MailboxState::NoMailbox) => Err(RegisterError::Input(format!(
-            "{mailbox} exists in {org_name} but has no Exchange Online mailbox (no licence, or it is still on-premises). Use a cloud mailbox, e.g. a shared mailbox."
+        Some(MailboxState::NoMailbox) => Err(RegisterError::Input(tf(
+            "register.no_mailbox",
+            &[("mailbox", mailbox), ("org", org_name)],
         ))),
     }
 }
@@ -625,9 +645,18 @@ fn transfer_domains(
             .iter()
             .any(|d| d.name.eq_ignore_ascii_case(&name))
         {
-            return Err(RegisterError::Input(format!(
-                "{name} is one of {}'s own mail domains; a transfer domain must be a name of its own (e.g. {kind}.{name}), or mail to real users would be diverted.",
-                org.display_name.as_deref().unwrap_or("the tenant")
+            return Err(RegisterError::Input(tf(
+                "register.own_domain",
+                &[
+                    ("domain", &name),
+                    (
+                        "org",
+                        org.display_name
+                            .as_deref()
+                            .unwrap_or(t("register.the_tenant")),
+                    ),
+                    ("kind", kind),
+                ],
             )));
         }
         out.push((kind.clone(), name));
@@ -827,10 +856,7 @@ pub async fn grant_consent(
     let apis: BTreeSet<Api> = permissions.iter().map(|p| p.api).collect();
     for api in apis {
         if sp_for(api).is_none() {
-            notes.push(format!(
-                "The tenant has no {} service principal (often: no Exchange Online licence yet), so its permissions cannot be granted yet.",
-                api.display_name()
-            ));
+            notes.push(tf("register.no_resource", &[("api", api.display_name())]));
         }
     }
     Ok((with_granted(permissions, &granted), notes))
@@ -1042,7 +1068,7 @@ async fn grant_missing(
         tracing::warn!(detail = %e.detail(), "a grant failed");
         let text = e.to_string();
         if seen.insert(text.clone()) {
-            notes.push(format!("Consent was not granted: {text} Open the consent link as an administrator who may grant it."));
+            notes.push(tf("register.consent_not_granted", &[("error", &text)]));
         }
     }
 }
@@ -1081,6 +1107,32 @@ mod tests {
             "isFallbackPublicClient": false
         }))
         .unwrap()
+    }
+
+    /// Input errors the wizard shows (Review/Register steps), in English and German.
+    #[test]
+    fn mailbox_sentences_in_english_and_german() {
+        use crate::i18n::{Language, with_language};
+        let req = request("officemaster");
+        let english = check_mailbox(&req, "Contoso Ltd", Some(MailboxState::NoSuchUser))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            english,
+            "There is no mailbox fax-transfer@contoso.com in Contoso Ltd. Create it first (a \
+             shared mailbox is enough) or check the spelling."
+        );
+        let german = with_language(Language::German, || {
+            check_mailbox(&req, "Contoso Ltd", Some(MailboxState::NoMailbox))
+                .unwrap_err()
+                .to_string()
+        });
+        assert_eq!(
+            german,
+            "fax-transfer@contoso.com existiert in Contoso Ltd, hat aber kein \
+             Exchange-Online-Postfach (keine Lizenz, oder es liegt noch lokal). Verwenden Sie ein \
+             Cloud-Postfach, z. B. ein freigegebenes Postfach."
+        );
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Exchange Online PowerShell commands the admin runs after the registration: the Graph API
 //! cannot set these, so exowiz hands them over ready to copy.
 
+use crate::i18n::{t, tf};
 use crate::profile::Profile;
+use crate::ui::format::written_date;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -25,8 +27,9 @@ pub fn for_profile(
     let mut out = Vec::new();
     if profile.uses_ews {
         out.push(ExchangeCommand {
-            purpose: format!(
-                "EWS is being switched off in Exchange Online (for good on {EWS_SHUTDOWN}); until then only apps on the tenant's EWS allow list may use it. This adds the new app to the list, keeping the IDs already there. It can take up to 24 hours to apply."
+            purpose: tf(
+                "exchange.ews_allow_list",
+                &[("date", &written_date(EWS_SHUTDOWN))],
             ),
             command: format!(
                 "Set-OrganizationConfig -EwsEnabled $true -EwsAllowedAppIDs (@((Get-OrganizationConfig).EwsAllowedAppIDs) + '{client_id}' | Where-Object {{ $_ }} | Select-Object -Unique)"
@@ -36,21 +39,19 @@ pub fn for_profile(
     if profile.limit_to_mailbox {
         let mbx = mailbox.unwrap_or("<mailbox>");
         out.push(ExchangeCommand {
-            purpose: format!(
-                "Limit the app to the mailbox {mbx} (the vendor strongly recommends it). Application access policies take effect within about an hour."
-            ),
+            purpose: tf("exchange.limit_to_mailbox", &[("mailbox", mbx)]),
             command: format!(
                 "New-ApplicationAccessPolicy -AppId {client_id} -PolicyScopeGroupId {mbx} -AccessRight RestrictAccess -Description \"{app_name}: only {mbx}\""
             ),
         });
         out.push(ExchangeCommand {
-            purpose: "Check the limit: the answer must be Granted for this mailbox and Denied for any other.".into(),
+            purpose: t("exchange.test_limit").to_string(),
             command: format!("Test-ApplicationAccessPolicy -Identity {mbx} -AppId {client_id}"),
         });
     }
     if profile.needs_smtp_auth {
         out.push(ExchangeCommand {
-            purpose: "The product sends mail over SMTP AUTH, which Exchange Online switches off by default. Turn it on for the mailboxes that send (or org-wide with Set-TransportConfig -SmtpClientAuthenticationDisabled $false).".into(),
+            purpose: t("exchange.smtp_auth").to_string(),
             command: format!(
                 "Set-CASMailbox -Identity {} -SmtpClientAuthenticationDisabled $false",
                 mailbox.unwrap_or("<mailbox>")
@@ -62,8 +63,10 @@ pub fn for_profile(
         service_principal_id,
     ) {
         out.push(ExchangeCommand {
-            purpose: "Optional: register the app's service principal in Exchange Online, needed if you later scope it with RBAC for Applications.".into(),
-            command: format!("New-ServicePrincipal -AppId {client_id} -ObjectId {sp} -DisplayName \"{app_name}\""),
+            purpose: t("exchange.service_principal").to_string(),
+            command: format!(
+                "New-ServicePrincipal -AppId {client_id} -ObjectId {sp} -DisplayName \"{app_name}\""
+            ),
         });
     }
     out
@@ -85,6 +88,36 @@ mod tests {
                 .contains("(Get-OrganizationConfig).EwsAllowedAppIDs")
         );
         assert!(cmds[0].command.contains("'app-1'"));
+    }
+
+    /// The Done step shows what each command is for in German; the commands stay as they are.
+    #[test]
+    fn purposes_in_english_and_german() {
+        use crate::i18n::{Language, with_language};
+        let p = profile::by_id("bueroware").unwrap();
+        let english = for_profile(&p, "app-1", None, "SoftENGINE Mailserver", None);
+        assert!(english[0].purpose.starts_with(
+            "EWS is being switched off in Exchange Online (for good on 1 April 2027)"
+        ));
+        let german = with_language(Language::German, || {
+            for_profile(&p, "app-1", None, "SoftENGINE Mailserver", None)
+        });
+        assert!(
+            german[0]
+                .purpose
+                .starts_with("EWS wird in Exchange Online abgeschaltet (endgültig am 01.04.2027)"),
+            "{}",
+            german[0].purpose
+        );
+        assert_eq!(german[0].command, english[0].command);
+        let m = profile::by_id("moveit").unwrap();
+        let german = with_language(Language::German, || {
+            for_profile(&m, "app-2", None, "moveIT", Some("orders@contoso.com"))
+        });
+        assert!(german.iter().any(|c| c.purpose
+            == "Beschränken Sie die App auf das Postfach orders@contoso.com (der Hersteller \
+                empfiehlt das dringend). Anwendungszugriffsrichtlinien wirken nach etwa einer \
+                Stunde."));
     }
 
     #[test]

@@ -1,5 +1,9 @@
 //! Checks of what the admin typed, before anything is sent to Microsoft. Each error is a
-//! sentence that says what is wrong and what would be right.
+//! sentence that says what is wrong and what would be right, in the wizard's language
+//! (`[validate]` in `assets/i18n/*/engine.toml`; English for the command line). `--domain`'s
+//! `TYPE=NAME` is only typed on the command line, so its sentences are English only.
+
+use crate::i18n::{self, tf};
 
 /// A transfer domain type of the OfficeMaster connector.
 pub const DOMAIN_TYPES: [&str; 3] = ["fax", "sms", "vox"];
@@ -8,9 +12,7 @@ pub const DOMAIN_TYPES: [&str; 3] = ["fax", "sms", "vox"];
 pub fn mailbox(text: &str) -> Result<String, String> {
     let t = text.trim();
     let Some((local, domain)) = t.split_once('@') else {
-        return Err(format!(
-            "'{t}' is not a mailbox address. Write it as name@domain, e.g. fax-transfer@contoso.com."
-        ));
+        return Err(tf("validate.mailbox_no_at", &[("mailbox", t)]));
     };
     let local_ok = !local.is_empty()
         && local.len() <= 64
@@ -21,11 +23,14 @@ pub fn mailbox(text: &str) -> Result<String, String> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
     if !local_ok {
-        return Err(format!(
-            "'{t}' is not a mailbox address: the part before @ has characters a mailbox cannot have."
-        ));
+        return Err(tf("validate.mailbox_bad_local", &[("mailbox", t)]));
     }
-    domain_name(domain).map_err(|e| format!("'{t}' is not a mailbox address: {e}"))?;
+    domain_name(domain).map_err(|e| {
+        tf(
+            "validate.mailbox_bad_domain",
+            &[("mailbox", t), ("error", &e)],
+        )
+    })?;
     Ok(t.to_ascii_lowercase())
 }
 
@@ -33,17 +38,13 @@ pub fn mailbox(text: &str) -> Result<String, String> {
 pub fn domain_name(text: &str) -> Result<String, String> {
     let t = text.trim().trim_end_matches('.').to_ascii_lowercase();
     if t.is_empty() {
-        return Err("the domain is empty.".into());
+        return Err(i18n::t("validate.domain_empty").to_string());
     }
     if t.len() > 253 {
-        return Err(format!(
-            "'{t}' is longer than a domain name may be (253 characters)."
-        ));
+        return Err(tf("validate.domain_too_long", &[("domain", &t)]));
     }
     if !t.contains('.') {
-        return Err(format!(
-            "'{t}' is not a domain name: it needs at least one dot, e.g. {t}.com."
-        ));
+        return Err(tf("validate.domain_no_dot", &[("domain", &t)]));
     }
     for label in t.split('.') {
         let ok = !label.is_empty()
@@ -52,9 +53,7 @@ pub fn domain_name(text: &str) -> Result<String, String> {
             && !label.ends_with('-')
             && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
         if !ok {
-            return Err(format!(
-                "'{t}' is not a domain name: each part between dots may hold only letters, digits and inner hyphens."
-            ));
+            return Err(tf("validate.domain_bad_label", &[("domain", &t)]));
         }
     }
     Ok(t)
@@ -84,8 +83,9 @@ pub fn secret_months(months: u32) -> Result<u32, String> {
     if (1..=24).contains(&months) {
         Ok(months)
     } else {
-        Err(format!(
-            "A secret can last 1 to 24 months, not {months}. Microsoft recommends less than 12."
+        Err(tf(
+            "validate.secret_months",
+            &[("months", &months.to_string())],
         ))
     }
 }
@@ -94,10 +94,10 @@ pub fn secret_months(months: u32) -> Result<u32, String> {
 pub fn app_name(text: &str) -> Result<String, String> {
     let t = text.trim();
     if t.is_empty() {
-        return Err("The app needs a name.".into());
+        return Err(i18n::t("validate.app_name_empty").to_string());
     }
     if t.chars().count() > 120 {
-        return Err("An app name may have at most 120 characters.".into());
+        return Err(i18n::t("validate.app_name_too_long").to_string());
     }
     Ok(t.to_string())
 }
@@ -198,6 +198,43 @@ mod tests {
         );
         let (full, short) = default_transfer_domains("", "sms");
         assert!(domain_name(&full).is_ok() && domain_name(&short).is_ok());
+    }
+
+    /// The English sentences word for word (the command line prints them), and the same checks
+    /// in German (the wizard's fields show them).
+    #[test]
+    fn sentences_in_english_and_german() {
+        use crate::i18n::{Language, with_language};
+        assert_eq!(
+            mailbox("fax").unwrap_err(),
+            "'fax' is not a mailbox address. Write it as name@domain, e.g. fax-transfer@contoso.com."
+        );
+        assert_eq!(
+            mailbox("fax@contoso").unwrap_err(),
+            "'fax@contoso' is not a mailbox address: 'contoso' is not a domain name: it needs at \
+             least one dot, e.g. contoso.com."
+        );
+        assert_eq!(
+            secret_months(30).unwrap_err(),
+            "A secret can last 1 to 24 months, not 30. Microsoft recommends less than 12."
+        );
+        with_language(Language::German, || {
+            assert_eq!(
+                mailbox("fax@contoso").unwrap_err(),
+                "„fax@contoso“ ist keine Postfachadresse: „contoso“ ist kein Domänenname: Er \
+                 braucht mindestens einen Punkt, z. B. contoso.com."
+            );
+            assert_eq!(
+                mailbox("fax@").unwrap_err(),
+                "„fax@“ ist keine Postfachadresse: Die Domäne ist leer."
+            );
+            assert_eq!(
+                secret_months(0).unwrap_err(),
+                "Ein Clientschlüssel kann 1 bis 24 Monate gültig sein, nicht 0. Microsoft \
+                 empfiehlt weniger als 12."
+            );
+            assert_eq!(app_name(" ").unwrap_err(), "Die App braucht einen Namen.");
+        });
     }
 
     #[test]

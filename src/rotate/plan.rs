@@ -6,6 +6,7 @@ use chrono::{DateTime, Months, Utc};
 use serde::Serialize;
 
 use crate::graph::{Application, NewSecret, PasswordCredential};
+use crate::i18n::{t, tf};
 use crate::profile::{self, Profile};
 use crate::register::validate;
 use crate::store::{SavedRegistration, SavedSecret};
@@ -62,7 +63,7 @@ impl SecretInfo {
         self.display_name
             .as_deref()
             .filter(|d| !d.trim().is_empty())
-            .unwrap_or("(no description)")
+            .unwrap_or(t("rotate.no_description"))
     }
 }
 
@@ -103,17 +104,13 @@ pub fn check_removal(
     key_ids: &[String],
 ) -> Result<(), String> {
     if let Some(id) = key_ids.iter().find(|id| same_key(id, protected)) {
-        return Err(format!(
-            "exowiz does not remove the secret {id}: it is the one the connector is to keep using. Nothing was removed."
-        ));
+        return Err(tf("rotate.keep_is_protected", &[("key_id", id)]));
     }
     if let Some(id) = key_ids
         .iter()
         .find(|id| !secrets.iter().any(|s| same_key(&s.key_id, id)))
     {
-        return Err(format!(
-            "The app has no secret with key ID {id}. Nothing was removed."
-        ));
+        return Err(tf("rotate.no_such_secret", &[("key_id", id)]));
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ use super::RotateError;
 use super::plan::{self, SaveContext};
 use crate::endpoints::Endpoints;
 use crate::graph::{Application, ErrorKind, GraphClient, GraphError, NewSecret, PermissionType};
+use crate::i18n::{t, tf};
 use crate::profile::{self, Api};
 use crate::register::PermissionStatus;
 use crate::store::journal::{self, JournalEntry, RunJournal};
@@ -29,8 +30,9 @@ pub async fn find_app(
 ) -> Result<(Application, Option<SavedRegistration>), RotateError> {
     let app_id = app_id.trim();
     if uuid::Uuid::parse_str(app_id).is_err() {
-        return Err(RotateError::Input(format!(
-            "'{app_id}' is not a client ID. The client ID (Application ID) is a GUID like 0a1b2c3d-1234-5678-9abc-def012345678; the Entra admin center shows it under App registrations."
+        return Err(RotateError::Input(tf(
+            "rotate.not_a_client_id",
+            &[("app_id", app_id)],
         )));
     }
     let graph_url = endpoints.graph.to_string();
@@ -57,8 +59,9 @@ pub async fn find_app(
     }
     match graph.find_application_by_app_id(app_id).await? {
         Some(app) => Ok((app, saved)),
-        None => Err(RotateError::Input(format!(
-            "There is no app registration with client ID {app_id} in tenant {tenant_id}. Check the ID (Entra admin center → App registrations → Application (client) ID) and that you signed in to the tenant the connector uses."
+        None => Err(RotateError::Input(tf(
+            "rotate.no_such_app",
+            &[("app_id", app_id), ("tenant_id", tenant_id)],
         ))),
     }
 }
@@ -81,7 +84,7 @@ pub async fn create_secret(
     let description = description.trim();
     if description.is_empty() {
         return Err(RotateError::Input(
-            "The new secret needs a description.".into(),
+            t("rotate.description_missing").to_string(),
         ));
     }
     let end = plan::end_of(Utc::now().trunc_subsecs(0), months);
@@ -203,17 +206,26 @@ impl Cleanup {
         if self.removed.is_empty() && self.failed.is_empty() {
             return None;
         }
-        let mut text = format!(
-            "An interrupted rotation of {} had made {} secret(s) whose value nobody saw",
-            started.format("%Y-%m-%d %H:%M UTC"),
-            self.removed.len() + self.failed.len()
+        let mut text = tf(
+            "rotate.cleanup_note_start",
+            &[
+                ("started", &started.format("%Y-%m-%d %H:%M UTC").to_string()),
+                (
+                    "count",
+                    &(self.removed.len() + self.failed.len()).to_string(),
+                ),
+            ],
         );
         if !self.removed.is_empty() {
-            text.push_str(&format!("; removed: {}", self.removed.join(", ")));
+            text.push_str(&tf(
+                "rotate.cleanup_note_removed",
+                &[("key_ids", &self.removed.join(", "))],
+            ));
         }
         for (key_id, why) in &self.failed {
-            text.push_str(&format!(
-                "; {key_id} could not be removed ({why}), the next run tries again"
+            text.push_str(&tf(
+                "rotate.cleanup_note_failed",
+                &[("key_id", key_id), ("why", why)],
             ));
         }
         text.push('.');
@@ -306,9 +318,12 @@ pub fn save(
 ) -> Result<SavedRegistration, String> {
     let record = plan::saved_after(saved, app, created, removed, ctx);
     store.upsert(record.clone()).map_err(|e| {
-        format!(
-            "The registration could not be saved in {} ({e}); exowiz status will not know the change.",
-            store.path().display()
+        tf(
+            "rotate.not_saved",
+            &[
+                ("path", &store.path().display().to_string()),
+                ("error", &e.to_string()),
+            ],
         )
     })?;
     Ok(record)
@@ -316,6 +331,30 @@ pub fn save(
 
 #[cfg(test)]
 mod tests {
+    /// The wizard's notes and input errors of a rotation, in German.
+    #[test]
+    fn sentences_in_german() {
+        use crate::i18n::{Language, with_language};
+        use chrono::TimeZone;
+        let cleanup = Cleanup {
+            started: Some(Utc.with_ymd_and_hms(2026, 11, 26, 15, 40, 0).unwrap()),
+            removed: vec!["key-1".into()],
+            failed: vec![("key-2".into(), "Zeitüberschreitung.".into())],
+        };
+        with_language(Language::German, || {
+            assert_eq!(
+                cleanup.note().unwrap(),
+                "Eine abgebrochene Schlüsselerneuerung vom 2026-11-26 15:40 UTC hatte 2 Schlüssel \
+                 angelegt, ohne dass jemand den Wert gesehen hat; entfernt: key-1; key-2 ließ sich \
+                 nicht entfernen (Zeitüberschreitung.), der nächste Lauf versucht es erneut."
+            );
+            assert_eq!(
+                super::plan::check_removal(&[], "new", &["old".to_string()]).unwrap_err(),
+                "Die App hat keinen Schlüssel mit der Schlüssel-ID old. Es wurde nichts entfernt."
+            );
+        });
+    }
+
     #[test]
     fn the_cleanup_note_names_what_was_removed_and_what_was_not() {
         use chrono::TimeZone;

@@ -214,9 +214,7 @@ pub fn interrupted(
 #[derive(Debug, thiserror::Error)]
 pub enum BeginError {
     /// Another exowiz process is registering the same profile in the same tenant right now.
-    #[error(
-        "Another exowiz (process {pid}) is working on this registration in this tenant right now. Let it finish (or close it), then run this again."
-    )]
+    #[error("{}", crate::i18n::tf("journal.busy", &[("pid", &pid.to_string())]))]
     Busy { pid: u32 },
     #[error("{0}")]
     Io(#[from] io::Error),
@@ -666,6 +664,21 @@ pub fn test_abort_point(step: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn busy_in_english_and_german() {
+        use crate::i18n::{Language, with_language};
+        let busy = BeginError::Busy { pid: 4711 };
+        assert_eq!(
+            busy.to_string(),
+            "Another exowiz (process 4711) is working on this registration in this tenant right \
+             now. Let it finish (or close it), then run this again."
+        );
+        assert!(
+            with_language(Language::German, || busy.to_string())
+                .starts_with("Ein anderes exowiz (Prozess 4711) arbeitet gerade")
+        );
+    }
 
     const URL: &str = "http://127.0.0.1:1/";
 

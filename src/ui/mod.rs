@@ -10,7 +10,7 @@
 //! the local time zone; `set_display_offset` pins another (the snapshot tests use it). Nothing
 //! here reads the clock.
 
-mod format;
+pub(crate) mod format;
 mod frame;
 mod popups;
 mod screens;

@@ -205,6 +205,13 @@ const fn plain(code: KeyCode) -> Key {
     Key::plain(code)
 }
 
+/// `j` ("ja") confirms wherever `y` does, for an admin answering a German popup. Its own label
+/// keeps it out of the bar (the bar merges bindings by label), which keeps naming `y` in both
+/// languages.
+fn ja() -> Binding {
+    help_only(vec![ch('j')], Action::Confirm, "key.yes_ja")
+}
+
 fn popup_bindings(popup: Popup, out: &mut Vec<Binding>) {
     match popup {
         // Any key closes the help; Esc is the one the bar names.
@@ -215,6 +222,7 @@ fn popup_bindings(popup: Popup, out: &mut Vec<Binding>) {
                 Action::Confirm,
                 "key.quit_now",
             ));
+            out.push(ja());
             out.push(bar(
                 vec![ch('n'), plain(KeyCode::Esc)],
                 Action::Cancel,
@@ -229,6 +237,7 @@ fn popup_bindings(popup: Popup, out: &mut Vec<Binding>) {
                 "key.cancel",
             ));
             out.push(bar(vec![ch('y')], Action::Confirm, "key.remove_now"));
+            out.push(ja());
             out.push(help_only(vec![Key::ctrl('c')], Action::Quit, "key.quit"));
         }
         Popup::ConfirmApplyFixes => {
@@ -237,6 +246,7 @@ fn popup_bindings(popup: Popup, out: &mut Vec<Binding>) {
                 Action::Confirm,
                 "key.apply_now",
             ));
+            out.push(ja());
             out.push(bar(
                 vec![ch('n'), plain(KeyCode::Esc)],
                 Action::Cancel,
@@ -251,6 +261,7 @@ fn popup_bindings(popup: Popup, out: &mut Vec<Binding>) {
                 Action::Confirm,
                 "key.continue_run",
             ));
+            out.push(ja());
             out.push(bar(
                 vec![ch('n'), plain(KeyCode::Esc)],
                 Action::Cancel,
@@ -264,6 +275,7 @@ fn popup_bindings(popup: Popup, out: &mut Vec<Binding>) {
                 Action::Confirm,
                 "key.grant_now",
             ));
+            out.push(ja());
             out.push(bar(
                 vec![ch('n'), plain(KeyCode::Esc)],
                 Action::Cancel,

@@ -328,3 +328,62 @@ fn a_typed_secret_never_shows_in_debug_output() {
     let (state, _) = registered("officemaster");
     assert!(!format!("{state:?}").contains(SECRET));
 }
+
+/// `j` ("ja") answers yes wherever `y` does, for a German admin; the key bar keeps naming `y`
+/// only, so the English bar (and its snapshots) stay as they are.
+#[test]
+fn j_confirms_wherever_y_does_without_showing_in_the_bar() {
+    use crate::wizard::keymap::action_for;
+    let key = |c: char| KeyEvent {
+        code: KeyCode::Char(c),
+        modifiers: KeyModifiers::NONE,
+        kind: KeyEventKind::Press,
+        state: KeyEventState::NONE,
+    };
+    let mut confirming = 0;
+    for popup in [
+        Popup::ConfirmQuit,
+        Popup::ConfirmRemoveOld,
+        Popup::ConfirmApplyFixes,
+        Popup::ResumeOffer,
+        Popup::ConfirmGrant,
+    ] {
+        let (mut state, _) = registered("officemaster");
+        state.popup = Some(popup);
+        assert_eq!(
+            action_for(&state, &key('y')),
+            Some(Action::Confirm),
+            "{popup:?}"
+        );
+        assert_eq!(
+            action_for(&state, &key('j')),
+            Some(Action::Confirm),
+            "{popup:?}"
+        );
+        assert_eq!(
+            action_for(&state, &key('J')),
+            Some(Action::Confirm),
+            "{popup:?}"
+        );
+        let in_bar: Vec<String> = bindings(&state)
+            .iter()
+            .filter(|b| b.in_bar)
+            .flat_map(|b| b.keys.iter().map(|k| k.label()))
+            .collect();
+        assert!(in_bar.contains(&"y".to_string()), "{popup:?}: {in_bar:?}");
+        assert!(!in_bar.contains(&"j".to_string()), "{popup:?}: {in_bar:?}");
+        let j = bindings(&state)
+            .into_iter()
+            .find(|b| b.keys.iter().any(|k| k.label() == "j"))
+            .unwrap();
+        assert_ne!(t(j.label_key), j.label_key, "the catalogue has its label");
+        confirming += 1;
+    }
+    assert_eq!(confirming, 5);
+    // And it does what y does: j in the quit question quits.
+    let (mut state, _) = registered("officemaster");
+    go_to(&mut state, Step::Done);
+    letter(&mut state, 'q');
+    assert_eq!(state.popup, Some(Popup::ConfirmQuit));
+    assert_eq!(names(&letter(&mut state, 'j')), ["Quit"]);
+}
