@@ -5,210 +5,40 @@
 //! Write them with `INSTA_UPDATE=always cargo test --test ui_snapshots`, read the .snap files,
 //! then run again without it.
 
-use chrono::{DateTime, FixedOffset, TimeZone, Utc};
+mod ui_fixtures;
+
+use chrono::{DateTime, FixedOffset, Utc};
 use exowiz::graph::MailboxState;
-use exowiz::profile::{self, Api, PermissionType};
-use exowiz::register::PermissionStatus;
+use exowiz::profile::{self};
 use exowiz::register::exchange_commands;
-use exowiz::store::journal::InterruptedRun;
 use exowiz::ui;
 use exowiz::wizard::state::{
-    AccountsChoice, AccountsFocus, AppSummary, Check, ChecklistItem, ClipboardNotice, ClipboardVia,
-    ComparedWith, DomainField, DoneFocus, ItemState, Popup, RegisteredApp, ReviewChoice,
-    SignInPhase, Status, StatusKind, TenantInfo, VerifyReport, VerifyState,
+    AccountsChoice, AccountsFocus, AppSummary, Check, ClipboardNotice, ClipboardVia, ComparedWith,
+    DoneFocus, ItemState, Popup, ReviewChoice, SignInPhase, Status, StatusKind, VerifyReport,
+    VerifyState,
 };
 use exowiz::wizard::text_field::TextField;
 use exowiz::wizard::{Step, WizardState};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Modifier;
-use secrecy::SecretString;
+use ui_fixtures::*;
 
-const TENANT_ID: &str = "6f1d3c2a-8b4e-4d7a-9c5f-2e8b7a1d4c90";
-const CLIENT_ID: &str = "0a7c4e12-3b5d-4f68-9a1b-7c2d8e9f0a34";
-const SP_ID: &str = "9b2e7f41-5c8d-4a3e-b6f0-1d4c7a9e2b58";
-const APP_OBJECT_ID: &str = "3e8a1c5f-7d2b-4e9a-8c1f-6b3d0a7e4c21";
-/// Not a real secret: Entra's shape (40 characters, "~" at position 3).
-const FAKE_SECRET: &str = "Q8~xFAKE.secret-for-snapshots_0123456789";
-const MAILBOX: &str = "fax-transfer@contoso.com";
-
-fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap()
-}
-
-fn tenant() -> TenantInfo {
-    TenantInfo {
-        tenant_id: TENANT_ID.into(),
-        name: "Contoso Ltd".into(),
-        user: "admin@contoso.onmicrosoft.com".into(),
-        default_domain: "contoso.com".into(),
-        verified_domains: vec!["contoso.com".into(), "contoso.onmicrosoft.com".into()],
-        directory_sync: Some(false),
-    }
-}
-
-fn domain(kind: &str, value: &str, suggestion: &str) -> DomainField {
-    DomainField {
-        kind: kind.into(),
-        field: TextField::new(value),
-        suggestion: suggestion.into(),
-        error: None,
-    }
-}
-
-fn permission(
-    api: Api,
-    name: &str,
-    kind: PermissionType,
-    description: &str,
-    granted: bool,
-) -> PermissionStatus {
-    PermissionStatus {
-        api,
-        name: name.into(),
-        kind,
-        id: "00000000-0000-0000-0000-000000000000".into(),
-        description: description.into(),
-        granted,
-    }
-}
-
-/// What registering OfficeMaster (cloud-only) in Contoso Ltd produced; `granted` per
-/// permission in profile order.
-fn registered_app(state: &WizardState, granted: [bool; 4]) -> RegisteredApp {
-    let profile = state.profile();
-    let permissions = vec![
-        permission(
-            Api::Exchange,
-            "full_access_as_app",
-            PermissionType::Application,
-            "Use Exchange Web Services with full access to all mailboxes",
-            granted[0],
-        ),
-        permission(
-            Api::Graph,
-            "People.Read.All",
-            PermissionType::Application,
-            "Read all users' relevant people lists",
-            granted[1],
-        ),
-        permission(
-            Api::Graph,
-            "User.Read.All",
-            PermissionType::Application,
-            "Read all users' full profiles",
-            granted[2],
-        ),
-        permission(
-            Api::Graph,
-            "User.Read",
-            PermissionType::Delegated,
-            "Sign in and read user profile",
-            granted[3],
-        ),
-    ];
-    RegisteredApp {
-        tenant_id: TENANT_ID.into(),
-        client_id: CLIENT_ID.into(),
-        app_object_id: Some(APP_OBJECT_ID.into()),
-        service_principal_id: Some(SP_ID.into()),
-        app_name: "OfficeMaster EWS".into(),
-        created_app: true,
-        secret: SecretString::from(FAKE_SECRET),
-        secret_hint: Some("Q8~".into()),
-        secret_end: Some(at(2028, 11, 27, 9, 41)),
-        consent_url: format!(
-            "https://login.microsoftonline.com/{TENANT_ID}/adminconsent?client_id={CLIENT_ID}&state=exowiz-7f3a9c"
-        ),
-        permissions,
-        exchange_commands: exchange_commands::for_profile(
-            profile,
-            CLIENT_ID,
-            Some(SP_ID),
-            "OfficeMaster EWS",
-            Some(MAILBOX),
-        ),
-        notes: vec![format!(
-            "The {} uses EWS. Microsoft is switching EWS off in Exchange Online (phased since 1 October 2026, for good on {}): add the app to the EWS allow list with the command below, and ask the vendor for a Graph-based connector.",
-            profile.product,
-            exchange_commands::EWS_SHUTDOWN
-        )],
-    }
-}
-
-/// OfficeMaster, signed in to Contoso Ltd, transport filled in, at `step`. Later steps carry
-/// what the earlier ones produced.
+/// The shared state at `step`, with what only the English snapshots show: the checklist's
+/// client ID and the engine's EWS note (both English sentences).
 fn state_at(step: Step) -> WizardState {
-    let mut s = WizardState::new(profile::all().unwrap(), true, false);
-    s.step = step;
-    if step == Step::Welcome {
-        return s;
-    }
-    s.tenant = Some(tenant());
-    s.sign_in = SignInPhase::SignedIn;
-    s.transport.mailbox = TextField::new(MAILBOX);
-    s.transport.mailbox_check = Check::Done(MailboxState::Exists);
-    s.transport.domains = vec![
-        domain("fax", "fax.contosoltd.com", "fax.contoso.com"),
-        domain("sms", "sms.contosoltd.com", "sms.contoso.com"),
-        domain("vox", "vox.contosoltd.com", "vox.contoso.com"),
-    ];
+    let mut s = ui_fixtures::state_at(step);
     if step >= Step::Register {
-        s.register.items = checklist([ItemState::Done; 5]);
         s.register.items[1].detail = Some(format!("client ID {CLIENT_ID}"));
     }
-    if step >= Step::Consent {
-        let granted = if step == Step::Consent {
-            [true, false, false, false]
-        } else {
-            [true; 4]
-        };
-        s.app = Some(registered_app(&s, granted));
-        s.consent.last_polled = Some(at(2026, 11, 27, 9, 42));
-    }
-    if step >= Step::Verify {
-        s.verify = VerifyState::Passed(VerifyReport {
-            roles: vec![
-                (
-                    "Office 365 Exchange Online".into(),
-                    vec!["full_access_as_app".into()],
-                ),
-                (
-                    "Microsoft Graph".into(),
-                    vec!["People.Read.All".into(), "User.Read.All".into()],
-                ),
-            ],
-            missing: Vec::new(),
-            compared_with: ComparedWith::Profile(s.profile().product.clone()),
-            expected_count: 3,
-        });
+    if let Some(app) = s.app.as_mut() {
+        let product = s.profiles[s.profile_index].product.clone();
+        app.notes = vec![format!(
+            "The {product} uses EWS. Microsoft is switching EWS off in Exchange Online (phased since 1 October 2026, for good on {}): add the app to the EWS allow list with the command below, and ask the vendor for a Graph-based connector.",
+            exchange_commands::EWS_SHUTDOWN
+        )];
     }
     s
-}
-
-fn checklist(states: [ItemState; 5]) -> Vec<ChecklistItem> {
-    let keys = [
-        "checklist.tenant",
-        "checklist.application",
-        "checklist.secret",
-        "checklist.service_principal",
-        "checklist.permissions",
-    ];
-    keys.iter()
-        .zip(states)
-        .map(|(label_key, state)| ChecklistItem {
-            label_key,
-            state,
-            detail: None,
-        })
-        .collect()
-}
-
-fn render(state: &WizardState, width: u16, height: u16) -> Terminal<TestBackend> {
-    ui::set_display_offset(Some(FixedOffset::east_opt(3600).unwrap()));
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| ui::draw(f, state)).unwrap();
-    terminal
 }
 
 /// Snapshots `state` at 80×24 and 120×40 as `<name>_80x24` and `<name>_120x40`.
@@ -568,22 +398,6 @@ fn confirm_grant_popup() {
     one_size("popup_confirm_grant", &s, 80, 24);
 }
 
-/// What the journal of an interrupted OfficeMaster run says (one secret nobody saw).
-fn interrupted_run() -> InterruptedRun {
-    InterruptedRun {
-        tenant_id: TENANT_ID.into(),
-        run_id: "2c9d7e14-5a3b-4f80-9e61-b7a2c4d8f013".into(),
-        started: at(2026, 11, 26, 15, 40),
-        profile: "officemaster".into(),
-        app_name: "OfficeMaster EWS".into(),
-        client_id: Some(CLIENT_ID.into()),
-        created_app: true,
-        unseen_secrets: 1,
-        completed: false,
-        rotation: false,
-    }
-}
-
 #[test]
 fn resume_offer_popup() {
     let mut s = state_at(Step::SignIn);
@@ -713,34 +527,6 @@ fn rotate_state(step: Step) -> WizardState {
     let mut s = state_at(step);
     s.job = exowiz::wizard::state::Job::RotateSecret;
     s
-}
-
-fn rotate_secrets() -> exowiz::wizard::state::AppSecrets {
-    use exowiz::rotate::SecretInfo;
-    let secret = |name: &str, hint: &str, end: DateTime<Utc>, days: i64| SecretInfo {
-        key_id: format!("key-{name}"),
-        display_name: Some(name.into()),
-        hint: Some(hint.into()),
-        start: Some(end - chrono::Duration::days(730)),
-        end: Some(end),
-        days_left: Some(days),
-        expired: days < 0,
-        due: days < 30,
-    };
-    exowiz::wizard::state::AppSecrets {
-        display_name: "OfficeMaster EWS".into(),
-        client_id: CLIENT_ID.into(),
-        tenant_id: TENANT_ID.into(),
-        secrets: vec![
-            secret("OfficeMaster 2026-01", "Zx9", at(2026, 12, 3, 0, 0), 12),
-            secret("OfficeMaster 2024-11", "Pq4", at(2025, 11, 20, 0, 0), -7),
-        ],
-        apis: vec![Api::Exchange, Api::Graph],
-        months: 24,
-        expected: Vec::new(),
-        compared_with: ComparedWith::Profile("OfficeMaster connector for Office 365".into()),
-        cleaned_up: None,
-    }
 }
 
 #[test]

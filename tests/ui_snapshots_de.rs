@@ -7,200 +7,33 @@
 //! Write them with `INSTA_UPDATE=always cargo test --test ui_snapshots_de`, read the .snap
 //! files, then run again without it.
 
-use chrono::{DateTime, FixedOffset, TimeZone, Utc};
-use exowiz::graph::MailboxState;
+mod ui_fixtures;
+
 use exowiz::i18n::{self, Language};
-use exowiz::profile::{self, Api, PermissionType};
-use exowiz::register::PermissionStatus;
-use exowiz::register::exchange_commands;
+use exowiz::profile::{self};
 use exowiz::store::journal::InterruptedRun;
-use exowiz::ui;
-use exowiz::wizard::state::{
-    AccountsFocus, Check, ChecklistItem, ComparedWith, DomainField, ItemState, Job, Popup,
-    RegisteredApp, SignInPhase, TenantInfo, VerifyReport, VerifyState,
-};
+use exowiz::wizard::state::{AccountsFocus, Check, Job, Popup, SignInPhase};
 use exowiz::wizard::text_field::TextField;
 use exowiz::wizard::{Step, WizardState};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use secrecy::SecretString;
+use ui_fixtures::*;
 
-const TENANT_ID: &str = "6f1d3c2a-8b4e-4d7a-9c5f-2e8b7a1d4c90";
-const CLIENT_ID: &str = "0a7c4e12-3b5d-4f68-9a1b-7c2d8e9f0a34";
-const SP_ID: &str = "9b2e7f41-5c8d-4a3e-b6f0-1d4c7a9e2b58";
-const APP_OBJECT_ID: &str = "3e8a1c5f-7d2b-4e9a-8c1f-6b3d0a7e4c21";
-/// Not a real secret: Entra's shape (40 characters, "~" at position 3).
-const FAKE_SECRET: &str = "Q8~xFAKE.secret-for-snapshots_0123456789";
-const MAILBOX: &str = "fax-transfer@contoso.com";
-
-fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap()
-}
-
-fn tenant() -> TenantInfo {
-    TenantInfo {
-        tenant_id: TENANT_ID.into(),
-        name: "Contoso Ltd".into(),
-        user: "admin@contoso.onmicrosoft.com".into(),
-        default_domain: "contoso.com".into(),
-        verified_domains: vec!["contoso.com".into(), "contoso.onmicrosoft.com".into()],
-        directory_sync: Some(false),
-    }
-}
-
-fn domain(kind: &str, value: &str, suggestion: &str) -> DomainField {
-    DomainField {
-        kind: kind.into(),
-        field: TextField::new(value),
-        suggestion: suggestion.into(),
-        error: None,
-    }
-}
-
-fn permission(api: Api, name: &str, kind: PermissionType, granted: bool) -> PermissionStatus {
-    PermissionStatus {
-        api,
-        name: name.into(),
-        kind,
-        id: "00000000-0000-0000-0000-000000000000".into(),
-        description: String::new(),
-        granted,
-    }
-}
-
-/// What registering OfficeMaster (cloud-only) in Contoso Ltd produced.
-fn registered_app(state: &WizardState, granted: [bool; 4]) -> RegisteredApp {
-    let profile = state.profile();
-    RegisteredApp {
-        tenant_id: TENANT_ID.into(),
-        client_id: CLIENT_ID.into(),
-        app_object_id: Some(APP_OBJECT_ID.into()),
-        service_principal_id: Some(SP_ID.into()),
-        app_name: "OfficeMaster EWS".into(),
-        created_app: true,
-        secret: SecretString::from(FAKE_SECRET),
-        secret_hint: Some("Q8~".into()),
-        secret_end: Some(at(2028, 11, 27, 9, 41)),
-        consent_url: format!(
-            "https://login.microsoftonline.com/{TENANT_ID}/adminconsent?client_id={CLIENT_ID}&state=exowiz-7f3a9c"
-        ),
-        permissions: vec![
-            permission(
-                Api::Exchange,
-                "full_access_as_app",
-                PermissionType::Application,
-                granted[0],
-            ),
-            permission(
-                Api::Graph,
-                "People.Read.All",
-                PermissionType::Application,
-                granted[1],
-            ),
-            permission(
-                Api::Graph,
-                "User.Read.All",
-                PermissionType::Application,
-                granted[2],
-            ),
-            permission(
-                Api::Graph,
-                "User.Read",
-                PermissionType::Delegated,
-                granted[3],
-            ),
-        ],
-        exchange_commands: exchange_commands::for_profile(
-            profile,
-            CLIENT_ID,
-            Some(SP_ID),
-            "OfficeMaster EWS",
-            Some(MAILBOX),
-        ),
-        // Notes come from the engine's catalogue (German here too); none in these states.
-        notes: Vec::new(),
-    }
-}
-
-fn checklist() -> Vec<ChecklistItem> {
-    [
-        "checklist.tenant",
-        "checklist.application",
-        "checklist.secret",
-        "checklist.service_principal",
-        "checklist.permissions",
-    ]
-    .into_iter()
-    .map(|label_key| ChecklistItem {
-        label_key,
-        state: ItemState::Done,
-        detail: None,
-    })
-    .collect()
-}
-
-/// OfficeMaster, signed in to Contoso Ltd, transport filled in, at `step`; later steps carry
-/// what the earlier ones produced.
+/// The shared state at `step`, built with German set (the engine's sentences made there, such
+/// as the Exchange commands' purposes, are German too).
 fn state_at(step: Step) -> WizardState {
-    // The engine's sentences made below (the Exchange commands' purposes) are German too.
     i18n::set_language(Language::German);
-    let mut s = WizardState::new(profile::all().unwrap(), true, false);
-    s.step = step;
-    if step == Step::Welcome {
-        return s;
-    }
-    s.tenant = Some(tenant());
-    s.sign_in = SignInPhase::SignedIn;
-    s.transport.mailbox = TextField::new(MAILBOX);
-    s.transport.mailbox_check = Check::Done(MailboxState::Exists);
-    s.transport.domains = vec![
-        domain("fax", "fax.contosoltd.com", "fax.contoso.com"),
-        domain("sms", "sms.contosoltd.com", "sms.contoso.com"),
-        domain("vox", "vox.contosoltd.com", "vox.contoso.com"),
-    ];
-    if step >= Step::Register {
-        s.register.items = checklist();
-    }
-    if step >= Step::Consent {
-        let granted = if step == Step::Consent {
-            [true, false, false, false]
-        } else {
-            [true; 4]
-        };
-        s.app = Some(registered_app(&s, granted));
-        s.consent.last_polled = Some(at(2026, 11, 27, 9, 42));
-    }
-    if step >= Step::Verify {
-        s.verify = VerifyState::Passed(VerifyReport {
-            roles: vec![
-                (
-                    "Office 365 Exchange Online".into(),
-                    vec!["full_access_as_app".into()],
-                ),
-                (
-                    "Microsoft Graph".into(),
-                    vec!["People.Read.All".into(), "User.Read.All".into()],
-                ),
-            ],
-            missing: Vec::new(),
-            compared_with: ComparedWith::Profile(s.profile().product.clone()),
-            expected_count: 3,
-        });
-    }
-    s
+    ui_fixtures::state_at(step)
 }
 
-fn render(state: &WizardState, width: u16, height: u16) -> Terminal<TestBackend> {
+fn german_render(state: &WizardState, width: u16, height: u16) -> Terminal<TestBackend> {
     // Every test of this binary shows German; setting it again is harmless.
     i18n::set_language(Language::German);
-    ui::set_display_offset(Some(FixedOffset::east_opt(3600).unwrap()));
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| ui::draw(f, state)).unwrap();
-    terminal
+    render(state, width, height)
 }
 
 fn one_size(name: &str, state: &WizardState, w: u16, h: u16) {
-    let terminal = render(state, w, h);
+    let terminal = german_render(state, w, h);
     insta::assert_snapshot!(format!("{name}_{w}x{h}"), terminal.backend());
 }
 
@@ -318,34 +151,6 @@ fn de_help_popup() {
 }
 
 // ---- Rotate and check jobs ------------------------------------------------------------------
-
-fn rotate_secrets() -> exowiz::wizard::state::AppSecrets {
-    use exowiz::rotate::SecretInfo;
-    let secret = |name: &str, hint: &str, end: DateTime<Utc>, days: i64| SecretInfo {
-        key_id: format!("key-{name}"),
-        display_name: Some(name.into()),
-        hint: Some(hint.into()),
-        start: Some(end - chrono::Duration::days(730)),
-        end: Some(end),
-        days_left: Some(days),
-        expired: days < 0,
-        due: days < 30,
-    };
-    exowiz::wizard::state::AppSecrets {
-        display_name: "OfficeMaster EWS".into(),
-        client_id: CLIENT_ID.into(),
-        tenant_id: TENANT_ID.into(),
-        secrets: vec![
-            secret("OfficeMaster 2026-01", "Zx9", at(2026, 12, 3, 0, 0), 12),
-            secret("OfficeMaster 2024-11", "Pq4", at(2025, 11, 20, 0, 0), -7),
-        ],
-        apis: vec![Api::Exchange, Api::Graph],
-        months: 24,
-        expected: Vec::new(),
-        compared_with: ComparedWith::Profile("OfficeMaster connector for Office 365".into()),
-        cleaned_up: None,
-    }
-}
 
 #[test]
 fn de_rotate_secrets() {
