@@ -11,7 +11,6 @@ mod ui_fixtures;
 
 use exowiz::i18n::{self, Language};
 use exowiz::profile::{self};
-use exowiz::store::journal::InterruptedRun;
 use exowiz::wizard::state::{AccountsFocus, Check, Job, Popup, SignInPhase};
 use exowiz::wizard::text_field::TextField;
 use exowiz::wizard::{Step, WizardState};
@@ -125,18 +124,7 @@ fn de_confirm_grant_popup() {
 fn de_resume_offer_popup() {
     let mut s = state_at(Step::SignIn);
     s.resume.profile = "officemaster".into();
-    s.resume.found = Check::Done(Some(InterruptedRun {
-        run_id: "2c9d7e14-5a3b-4f80-9e61-b7a2c4d8f013".into(),
-        started: at(2026, 11, 26, 15, 40),
-        profile: "officemaster".into(),
-        app_name: "OfficeMaster EWS".into(),
-        client_id: Some(CLIENT_ID.into()),
-        created_app: true,
-        unseen_secrets: 1,
-        completed: false,
-        rotation: false,
-        tenant_id: TENANT_ID.into(),
-    }));
+    s.resume.found = Check::Done(Some(interrupted_run()));
     s.popup = Some(Popup::ResumeOffer);
     one_size("de_popup_resume_offer", &s, 80, 24);
 }
