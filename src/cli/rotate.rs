@@ -536,6 +536,7 @@ fn fields(r: &Report) -> ProductFields {
             mailbox: None,
             domain: None,
             location: "the product's Exchange Online / Microsoft 365 settings".into(),
+            location_de: None,
         })
 }
 

@@ -6,6 +6,7 @@
 
 pub mod well_known;
 
+use crate::i18n::Language;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -138,6 +139,9 @@ pub struct Permission {
     /// Why the product needs it, shown in the review table.
     #[serde(default)]
     pub why: String,
+    /// The same in German, for German screens (`reason`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why_de: Option<String>,
 }
 
 fn applies_both() -> Applies {
@@ -145,6 +149,14 @@ fn applies_both() -> Applies {
 }
 
 impl Permission {
+    /// Why the product needs it, in `language` (English where no translation is given).
+    pub fn reason(&self, language: Language) -> &str {
+        match (language, &self.why_de) {
+            (Language::German, Some(de)) => de,
+            _ => &self.why,
+        }
+    }
+
     /// Parses `API:NAME:TYPE`, e.g. `graph:Mail.Send:application`, for `--permission`.
     pub fn parse_spec(spec: &str) -> Result<Permission, String> {
         let parts: Vec<&str> = spec.split(':').collect();
@@ -173,6 +185,7 @@ impl Permission {
             kind,
             applies: Applies::Both,
             why: "Added on the command line.".into(),
+            why_de: Some("In der Befehlszeile hinzugefügt.".into()),
         })
     }
 }
@@ -204,6 +217,20 @@ pub struct ProductFields {
     /// Where in the product the values go.
     #[serde(rename = "where")]
     pub location: String,
+    /// The same in German, for German screens (`location_in`).
+    #[serde(rename = "where_de", default, skip_serializing_if = "Option::is_none")]
+    pub location_de: Option<String>,
+}
+
+impl ProductFields {
+    /// Where in the product the values go, in `language` (English where no translation is
+    /// given).
+    pub fn location_in(&self, language: Language) -> &str {
+        match (language, &self.location_de) {
+            (Language::German, Some(de)) => de,
+            _ => &self.location,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -303,6 +330,37 @@ impl Profile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// German screens show the profiles' own texts in German: every built-in profile says
+    /// where the values go and why each permission is needed in both languages.
+    #[test]
+    fn every_built_in_profile_has_its_texts_in_german() {
+        for p in all().unwrap() {
+            assert!(
+                p.fields
+                    .location_de
+                    .as_deref()
+                    .is_some_and(|d| !d.is_empty()),
+                "{}: where_de",
+                p.id
+            );
+            assert_eq!(p.fields.location_in(Language::English), p.fields.location);
+            for perm in &p.permissions {
+                let de = perm.reason(Language::German);
+                assert!(
+                    perm.why_de.is_some() && !de.is_empty() && de != perm.why,
+                    "{}: {} has no German reason",
+                    p.id,
+                    perm.name
+                );
+                assert_eq!(perm.reason(Language::English), perm.why);
+            }
+        }
+        // A permission from the command line without a translation falls back to English.
+        let mut extra = Permission::parse_spec("graph:Mail.Send:application").unwrap();
+        extra.why_de = None;
+        assert_eq!(extra.reason(Language::German), extra.why);
+    }
 
     #[test]
     fn every_built_in_profile_parses() {

@@ -29,7 +29,7 @@ pub fn build(page: &mut Page, state: &WizardState, room: Room) {
     );
     page.text_after(
         vec![Span::styled(format!("{} ", t("done.where")), theme::dim())],
-        &fields.location,
+        fields.location_in(crate::i18n::language()),
         Style::new(),
     );
     page.blank();

@@ -184,7 +184,7 @@ pub fn build(page: &mut Page, state: &WizardState, room: Room) {
                 api: p.api,
                 name: p.name.clone(),
                 kind: p.kind,
-                last: Cell::new(described(&p.name, &p.why)),
+                last: Cell::new(described(&p.name, p.reason(crate::i18n::language()))),
             })
             .collect();
         // Lines left for descriptions once the buttons (2), the header and one line per

@@ -123,10 +123,10 @@ pub(super) fn start_manual(state: &mut WizardState) -> Vec<Effect> {
             id: well_known::permission_id(p.api, &p.name, p.kind)
                 .unwrap_or_default()
                 .to_string(),
+            description: p.reason(crate::i18n::language()).to_string(),
             api: p.api,
             name: p.name,
             kind: p.kind,
-            description: p.why,
             granted: false,
         })
         .collect();
