@@ -61,6 +61,16 @@ fn step_01_welcome() {
     both_sizes("01_welcome", &state_at(Step::Welcome));
 }
 
+/// Saved registrations with a due secret: Welcome points to the rotate job.
+#[test]
+fn welcome_with_due_secrets() {
+    let mut s = state_at(Step::Welcome);
+    s.saved_due = saved_due(false);
+    one_size("01_welcome_due_one", &s, 80, 24);
+    s.saved_due = saved_due(true);
+    one_size("01_welcome_due_many", &s, 120, 40);
+}
+
 #[test]
 fn welcome_rotate_job() {
     let mut s = state_at(Step::Welcome);

@@ -50,6 +50,13 @@ fn de_welcome() {
 }
 
 #[test]
+fn de_welcome_with_a_due_secret() {
+    let mut s = state_at(Step::Welcome);
+    s.saved_due = saved_due(false);
+    one_size("de_01_welcome_due_one", &s, 80, 24);
+}
+
+#[test]
 fn de_sign_in_choose() {
     let mut s = state_at(Step::SignIn);
     s.tenant = None;

@@ -126,3 +126,41 @@ fn a_panic_restores_the_terminal_and_names_the_log_file() {
     assert!(logged.contains("EXOWIZ_DEBUG_PANIC is set"), "{logged}");
     assert!(logged.contains("backtrace"), "{logged}");
 }
+
+/// A saved registration whose secret expires soon is named on Welcome (read offline at start,
+/// as `exowiz status` reads it), with the job that renews it.
+#[test]
+fn welcome_names_a_saved_secret_that_expires_soon() {
+    use chrono::{Duration as Days, Utc};
+    use exowiz::store::{SavedRegistration, SavedSecret, Store};
+    let data = tempfile::tempdir().unwrap();
+    Store::new(data.path())
+        .upsert(SavedRegistration {
+            tenant_id: "6f1d3c2a-8b4e-4d7a-9c5f-2e8b7a1d4c90".into(),
+            tenant_name: Some("Contoso Ltd".into()),
+            profile: "officemaster".into(),
+            app_name: "OfficeMaster EWS".into(),
+            client_id: "0a7c4e12-3b5d-4f68-9a1b-7c2d8e9f0a34".into(),
+            app_object_id: "3e8a1c5f-7d2b-4e9a-8c1f-6b3d0a7e4c21".into(),
+            service_principal_id: None,
+            secrets: vec![SavedSecret {
+                key_id: "k".into(),
+                display_name: None,
+                hint: None,
+                end_date_time: Utc::now() + Days::days(12) + Days::hours(1),
+            }],
+            graph_url: "https://graph.microsoft.com/".into(),
+            updated: Utc::now(),
+            adopted: false,
+        })
+        .unwrap();
+    let mut pty = Pty::exowiz(&["demo"], data.path());
+    started(&pty);
+    pty.wait_for_text(
+        "OfficeMaster EWS (Contoso Ltd): its client secret expires in 12 days",
+        START,
+    )
+    .unwrap_or_else(|screen| panic!("not named on Welcome: {screen}"));
+    pty.send_key(Key::CtrlC);
+    assert!(pty.wait_exit(Duration::from_secs(15)).is_some());
+}

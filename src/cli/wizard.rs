@@ -137,9 +137,23 @@ pub async fn run(
     if connection.device_code {
         state.sign_in_method = SignInMethod::DeviceCode;
     }
+    state.saved_due = saved_due(config.store.as_ref());
     let options = RuntimeOptions { terminal, log_path };
     let result = app::run(state, config, options).await;
     // The demo tenant stops here, after the terminal is back.
     drop(demo_tenant);
     result.map_err(|e| Failure::new(Exit::Other, e))
+}
+
+/// The saved registrations whose secret expires within 30 days (`exowiz status`'s default) or
+/// has expired, worst first; none when the store cannot be read (Welcome only points to them).
+fn saved_due(store: Option<&Store>) -> Vec<exowiz::store::expiry::RegistrationHealth> {
+    use exowiz::store::expiry::{self, Health};
+    let Some(registrations) = store.and_then(|s| s.load().ok()) else {
+        return Vec::new();
+    };
+    expiry::evaluate(&registrations, chrono::Utc::now(), 30)
+        .into_iter()
+        .filter(|r| r.health != Health::Ok)
+        .collect()
 }

@@ -561,6 +561,10 @@ pub struct WizardState {
     pub rotate: RotateState,
     pub check: CheckState,
     pub resume: ResumeState,
+    /// Saved registrations whose secret expires within the warning window or has expired,
+    /// worst first (read offline at start, as `exowiz status` does): Welcome points to the
+    /// rotate job.
+    pub saved_due: Vec<crate::store::expiry::RegistrationHealth>,
     pub clipboard: Option<ClipboardNotice>,
     pub status: Option<Status>,
     pub popup: Option<Popup>,
@@ -620,6 +624,7 @@ impl WizardState {
             rotate: RotateState::default(),
             check: CheckState::default(),
             resume: ResumeState::default(),
+            saved_due: Vec::new(),
             clipboard: None,
             status: None,
             popup: None,

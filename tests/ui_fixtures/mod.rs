@@ -246,3 +246,23 @@ pub fn interrupted_run() -> InterruptedRun {
         rotation: false,
     }
 }
+
+/// Saved registrations that need a new secret: one expiring in 12 days, one expired.
+pub fn saved_due(both: bool) -> Vec<exowiz::store::expiry::RegistrationHealth> {
+    use exowiz::store::expiry::{Health, RegistrationHealth};
+    let due = |app: &str, days: i64, health| RegistrationHealth {
+        tenant_id: TENANT_ID.into(),
+        tenant_name: Some("Contoso Ltd".into()),
+        profile: "officemaster".into(),
+        app_name: app.into(),
+        client_id: CLIENT_ID.into(),
+        secret_expires: Some(at(2026, 12, 9, 0, 0)),
+        days_left: Some(days),
+        health,
+    };
+    let mut out = vec![due("OfficeMaster EWS", 12, Health::Expiring)];
+    if both {
+        out.insert(0, due("BüroWARE Exchange", -3, Health::Expired));
+    }
+    out
+}

@@ -22,6 +22,39 @@ fn applies_label(applies: Applies) -> &'static str {
     }
 }
 
+/// The saved registrations whose secret is due, in one sentence pointing to the rotate job.
+fn due_notice(state: &WizardState) -> Option<String> {
+    use crate::store::expiry::Health;
+    let first = state.saved_due.first()?;
+    let org = first.tenant_name.as_deref().unwrap_or(&first.tenant_id);
+    let job = t(Job::RotateSecret.label_key());
+    let when = match first.days_left {
+        _ if first.health == Health::Expired => t("welcome.due_expired").to_string(),
+        Some(days) => tf("welcome.due_in_days", &[("n", &days.to_string())]),
+        None => t("welcome.due_expired").to_string(),
+    };
+    Some(match state.saved_due.len() {
+        1 => tf(
+            "welcome.due_one",
+            &[
+                ("app", first.app_name.as_str()),
+                ("org", org),
+                ("when", when.as_str()),
+                ("job", job),
+            ],
+        ),
+        n => tf(
+            "welcome.due_many",
+            &[
+                ("n", &n.to_string()),
+                ("app", first.app_name.as_str()),
+                ("when", when.as_str()),
+                ("job", job),
+            ],
+        ),
+    })
+}
+
 /// "Job:" and the three jobs on one line, the chosen one marked (←/→ change it).
 fn job_line(page: &mut Page, state: &WizardState) {
     let mut spans = vec![Span::styled(t("welcome.job"), theme::title())];
@@ -43,6 +76,9 @@ pub fn build(page: &mut Page, state: &WizardState, _room: Room) {
     page.text(t("welcome.intro"), Style::new());
     page.blank();
     job_line(page, state);
+    if let Some(notice) = due_notice(state) {
+        warn_line(page, 0, &notice);
+    }
     page.blank();
     heading(page, t("welcome.choose"));
 
