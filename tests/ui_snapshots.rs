@@ -9,7 +9,6 @@ mod ui_fixtures;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use exowiz::graph::MailboxState;
-use exowiz::profile::{self};
 use exowiz::register::exchange_commands;
 use exowiz::ui;
 use exowiz::wizard::state::{
@@ -672,65 +671,39 @@ fn rotate_done_after_removal() {
 // ---- Check job ----------------------------------------------------------------------------
 
 fn check_report() -> Box<exowiz::check::Report> {
-    use exowiz::check::{Finding, FindingKind, Fix, FixId, ProfileSource, Report, Severity};
-    let finding = |severity, text: &str, fix: Option<(usize, Fix)>| Finding {
-        kind: FindingKind::Permission,
-        severity,
-        text: text.into(),
-        fix_id: fix.as_ref().map(|(n, _)| FixId(*n)),
-        fix: fix.map(|(_, f)| f),
-    };
-    let app = serde_json::from_value(serde_json::json!({
-        "id": APP_OBJECT_ID,
-        "appId": CLIENT_ID,
-        "displayName": "OfficeMaster EWS",
-    }))
-    .unwrap();
-    Box::new(Report {
-        tenant_id: TENANT_ID.into(),
-        tenant_name: "Contoso Ltd".into(),
-        app,
-        service_principal: None,
-        profile_id: "officemaster".into(),
-        profile: profile::by_id("officemaster").unwrap(),
-        profile_source: ProfileSource::Saved,
-        profile_reason: "saved by an earlier exowiz run".into(),
-        mode: exowiz::profile::InstallMode::CloudOnly,
-        permissions: Vec::new(),
-        consent_url: String::new(),
-        findings: vec![
-            finding(
-                Severity::Ok,
-                "Office 365 Exchange Online full_access_as_app (Application) is requested.",
-                None,
-            ),
-            finding(
-                Severity::Problem,
-                "Microsoft Graph User.Read.All (Application) is missing from the API permissions.",
-                Some((
-                    1,
-                    Fix::AddPermissions {
-                        permissions: Vec::new(),
-                    },
-                )),
-            ),
-            finding(
-                Severity::Warning,
-                "Allow public client flows is off; the connector's delegated sign-in needs it.",
-                Some((2, Fix::SetPublicClient { enabled: true })),
-            ),
-            finding(
-                Severity::Warning,
-                "The client secret expires in 12 days (3 Dec 2026).",
-                Some((
-                    3,
-                    Fix::RotateSecret {
-                        command: "exowiz rotate".into(),
-                    },
-                )),
-            ),
-        ],
-    })
+    use exowiz::check::{Fix, Severity};
+    ui_fixtures::check_report(vec![
+        finding(
+            Severity::Ok,
+            "Office 365 Exchange Online full_access_as_app (Application) is requested.",
+            None,
+        ),
+        finding(
+            Severity::Problem,
+            "Microsoft Graph User.Read.All (Application) is missing from the API permissions.",
+            Some((
+                1,
+                Fix::AddPermissions {
+                    permissions: Vec::new(),
+                },
+            )),
+        ),
+        finding(
+            Severity::Warning,
+            "Allow public client flows is off; the connector's delegated sign-in needs it.",
+            Some((2, Fix::SetPublicClient { enabled: true })),
+        ),
+        finding(
+            Severity::Warning,
+            "The client secret expires in 12 days (3 Dec 2026).",
+            Some((
+                3,
+                Fix::RotateSecret {
+                    command: "exowiz rotate".into(),
+                },
+            )),
+        ),
+    ])
 }
 
 fn check_state() -> WizardState {

@@ -10,7 +10,6 @@
 mod ui_fixtures;
 
 use exowiz::i18n::{self, Language};
-use exowiz::profile::{self};
 use exowiz::wizard::state::{AccountsFocus, Check, Job, Popup, SignInPhase};
 use exowiz::wizard::text_field::TextField;
 use exowiz::wizard::{Step, WizardState};
@@ -165,70 +164,44 @@ fn check_state() -> WizardState {
             &[("api", api), ("name", name)],
         )
     };
-    use exowiz::check::{Finding, FindingKind, Fix, FixId, ProfileSource, Report, Severity};
-    let finding = |severity, text: &str, fix: Option<(usize, Fix)>| Finding {
-        kind: FindingKind::Permission,
-        severity,
-        text: text.into(),
-        fix_id: fix.as_ref().map(|(n, _)| FixId(*n)),
-        fix: fix.map(|(_, f)| f),
-    };
-    let app = serde_json::from_value(serde_json::json!({
-        "id": APP_OBJECT_ID,
-        "appId": CLIENT_ID,
-        "displayName": "OfficeMaster EWS",
-    }))
-    .unwrap();
-    let report = Report {
-        tenant_id: TENANT_ID.into(),
-        tenant_name: "Contoso Ltd".into(),
-        app,
-        service_principal: None,
-        profile_id: "officemaster".into(),
-        profile: profile::by_id("officemaster").unwrap(),
-        profile_source: ProfileSource::Saved,
-        profile_reason: "saved by an earlier exowiz run".into(),
-        mode: exowiz::profile::InstallMode::CloudOnly,
-        permissions: Vec::new(),
-        consent_url: String::new(),
-        findings: vec![
-            finding(
-                Severity::Ok,
-                &i18n::tf(
-                    "check.requested",
-                    &[(
-                        "permission",
-                        &permission("Office 365 Exchange Online", "full_access_as_app"),
-                    )],
-                ),
-                None,
+    use exowiz::check::{Fix, FixId, Severity};
+    let report = check_report(vec![
+        finding(
+            Severity::Ok,
+            &i18n::tf(
+                "check.requested",
+                &[(
+                    "permission",
+                    &permission("Office 365 Exchange Online", "full_access_as_app"),
+                )],
             ),
-            finding(
-                Severity::Problem,
-                &i18n::tf(
-                    "check.not_requested",
-                    &[(
-                        "permission",
-                        &permission("Microsoft Graph", "User.Read.All"),
-                    )],
-                ),
-                Some((
-                    1,
-                    Fix::AddPermissions {
-                        permissions: Vec::new(),
-                    },
-                )),
+            None,
+        ),
+        finding(
+            Severity::Problem,
+            &i18n::tf(
+                "check.not_requested",
+                &[(
+                    "permission",
+                    &permission("Microsoft Graph", "User.Read.All"),
+                )],
             ),
-            finding(
-                Severity::Warning,
-                i18n::t("check.public_client_off"),
-                Some((2, Fix::SetPublicClient { enabled: true })),
-            ),
-        ],
-    };
+            Some((
+                1,
+                Fix::AddPermissions {
+                    permissions: Vec::new(),
+                },
+            )),
+        ),
+        finding(
+            Severity::Warning,
+            i18n::t("check.public_client_off"),
+            Some((2, Fix::SetPublicClient { enabled: true })),
+        ),
+    ]);
     let mut s = state_at(Step::Findings);
     s.job = Job::CheckRegistration;
-    s.check.report = Check::Done(Box::new(report));
+    s.check.report = Check::Done(report);
     s.check.selected = vec![FixId(1)];
     s.check.cursor = 1;
     s

@@ -266,3 +266,45 @@ pub fn saved_due(both: bool) -> Vec<exowiz::store::expiry::RegistrationHealth> {
     }
     out
 }
+
+/// One finding of a check report (a permission finding; `fix` is its number and repair).
+pub fn finding(
+    severity: exowiz::check::Severity,
+    text: &str,
+    fix: Option<(usize, exowiz::check::Fix)>,
+) -> exowiz::check::Finding {
+    use exowiz::check::{Finding, FindingKind, FixId};
+    Finding {
+        kind: FindingKind::Permission,
+        severity,
+        text: text.into(),
+        fix_id: fix.as_ref().map(|(n, _)| FixId(*n)),
+        fix: fix.map(|(_, f)| f),
+    }
+}
+
+/// A check of the OfficeMaster app in Contoso Ltd with these findings (their texts are the
+/// caller's, in the caller's language).
+pub fn check_report(findings: Vec<exowiz::check::Finding>) -> Box<exowiz::check::Report> {
+    use exowiz::check::{ProfileSource, Report};
+    let app = serde_json::from_value(serde_json::json!({
+        "id": APP_OBJECT_ID,
+        "appId": CLIENT_ID,
+        "displayName": "OfficeMaster EWS",
+    }))
+    .unwrap();
+    Box::new(Report {
+        tenant_id: TENANT_ID.into(),
+        tenant_name: "Contoso Ltd".into(),
+        app,
+        service_principal: None,
+        profile_id: "officemaster".into(),
+        profile: profile::by_id("officemaster").unwrap(),
+        profile_source: ProfileSource::Saved,
+        profile_reason: "saved by an earlier exowiz run".into(),
+        mode: exowiz::profile::InstallMode::CloudOnly,
+        permissions: Vec::new(),
+        consent_url: String::new(),
+        findings,
+    })
+}
