@@ -510,25 +510,8 @@ impl Resume {
         let Some(object_id) = previous.app.as_ref().map(|a| a.object_id.clone()) else {
             return Vec::new();
         };
-        let mut keys: Vec<String> = previous
-            .unshown_secrets()
-            .map(|s| s.key_id.clone())
-            .collect();
-        if let Some(app) = resumed_app {
-            for key_id in journal::pending_secret_keys(previous, &app.password_credentials) {
-                let end = app
-                    .password_credentials
-                    .iter()
-                    .find(|c| c.key_id == key_id)
-                    .and_then(|c| c.end_date_time)
-                    .unwrap_or_else(Utc::now);
-                journal.record(|j| j.record_secret(&key_id, end));
-                if !keys.contains(&key_id) {
-                    keys.push(key_id);
-                }
-            }
-        }
-        journal.record(|j| j.clear_pending());
+        let credentials = resumed_app.map_or(&[][..], |a| &a.password_credentials[..]);
+        let keys = journal.unseen_secret_keys(previous, credentials);
         keys.into_iter().map(|k| (object_id.clone(), k)).collect()
     }
 

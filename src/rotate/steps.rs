@@ -246,24 +246,7 @@ pub async fn clean_up_interrupted(
     let Some(previous) = previous else {
         return Cleanup::default();
     };
-    let mut keys: Vec<String> = previous
-        .unshown_secrets()
-        .map(|s| s.key_id.clone())
-        .collect();
-    for key_id in journal::pending_secret_keys(previous, &app.password_credentials) {
-        let end = app
-            .password_credentials
-            .iter()
-            .find(|c| c.key_id == key_id)
-            .and_then(|c| c.end_date_time)
-            .unwrap_or_else(Utc::now);
-        // Known by key ID from here on, so a failed removal is tried again next time.
-        journal.record(|j| j.record_secret(&key_id, end));
-        if !keys.contains(&key_id) {
-            keys.push(key_id);
-        }
-    }
-    journal.record(|j| j.clear_pending());
+    let keys = journal.unseen_secret_keys(previous, &app.password_credentials);
     let mut cleanup = Cleanup {
         started: Some(
             previous

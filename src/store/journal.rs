@@ -487,23 +487,24 @@ pub fn rotation_subject(client_id: &str) -> String {
     format!("rotate:{}", client_id.trim().to_ascii_lowercase())
 }
 
-/// Key IDs among `credentials` (the app's secrets, as Graph lists them) that belong to a
+/// Secrets among `credentials` (the app's secrets, as Graph lists them) that belong to a
 /// pending `addPassword` of `entry` — same display name, same end to the second — and that
 /// the journal does not know yet: secrets whose answer never arrived, so nobody has them.
+/// Key ID and end of each.
 pub fn pending_secret_keys(
     entry: &JournalEntry,
     credentials: &[crate::graph::PasswordCredential],
-) -> Vec<String> {
-    let mut keys: Vec<String> = Vec::new();
+) -> Vec<(String, DateTime<Utc>)> {
+    let mut keys: Vec<(String, DateTime<Utc>)> = Vec::new();
     for pending in &entry.pending_secrets {
         for c in credentials {
             let same_end = c.end_date_time.map(|e| e.trunc_subsecs(0)) == Some(pending.end);
             if same_end
                 && c.display_name.as_deref() == Some(pending.display_name.as_str())
                 && !entry.secrets.iter().any(|s| s.key_id == c.key_id)
-                && !keys.contains(&c.key_id)
+                && !keys.iter().any(|(k, _)| *k == c.key_id)
             {
-                keys.push(c.key_id.clone());
+                keys.push((c.key_id.clone(), pending.end));
             }
         }
     }
@@ -589,6 +590,30 @@ impl RunJournal {
             tracing::warn!(error = %e, "the journal could not be written");
             self.trouble.get_or_insert_with(|| e.to_string());
         }
+    }
+
+    /// Key IDs of the secrets an interrupted run (`previous`) made that nobody saw: those it
+    /// recorded unshown, and those of its pending `addPassword`s found among `credentials` (the
+    /// app's secrets; empty when the app is not the one it worked on). The latter are recorded
+    /// as unshown secrets, so that a failed removal is tried again next time; the pending
+    /// entries are cleared.
+    pub fn unseen_secret_keys(
+        &mut self,
+        previous: &JournalEntry,
+        credentials: &[crate::graph::PasswordCredential],
+    ) -> Vec<String> {
+        let mut keys: Vec<String> = previous
+            .unshown_secrets()
+            .map(|s| s.key_id.clone())
+            .collect();
+        for (key_id, end) in pending_secret_keys(previous, credentials) {
+            self.record(|j| j.record_secret(&key_id, end));
+            if !keys.contains(&key_id) {
+                keys.push(key_id);
+            }
+        }
+        self.record(|j| j.clear_pending());
+        keys
     }
 
     /// The journal's entry as far as it was kept.
@@ -983,7 +1008,9 @@ mod tests {
                 cred("lost", "Fax (exowiz)", later),
             ],
         );
-        assert_eq!(found, ["lost"]);
+        let keys: Vec<&str> = found.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["lost"]);
+        assert_eq!(found[0].1, later, "the pending end, to the second");
     }
 
     /// Sleeps when started by `a_journal_of_another_running_exowiz_is_busy` (a second process
