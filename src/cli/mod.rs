@@ -59,6 +59,10 @@ pub struct Connection {
     /// Microsoft Graph host (overrides --cloud).
     #[arg(long, global = true, env = "EXOWIZ_GRAPH_URL")]
     pub graph_url: Option<String>,
+    /// The EWS endpoint the EWS probe calls (overrides --cloud), e.g.
+    /// https://webmail.apps.mil/EWS/Exchange.asmx.
+    #[arg(long, global = true, env = "EXOWIZ_EWS_URL")]
+    pub ews_url: Option<String>,
     /// Sign in with this public client instead of Microsoft Graph Command Line Tools.
     #[arg(long, global = true)]
     pub client_id: Option<String>,
@@ -86,6 +90,14 @@ impl Connection {
         }
         if let Some(url) = &self.graph_url {
             endpoints.graph = parse("Graph", url)?;
+        }
+        if let Some(url) = &self.ews_url {
+            endpoints = endpoints.with_ews(url).map_err(|e| {
+                Failure::new(
+                    Exit::Input,
+                    format!("The EWS URL '{url}' is not a URL ({e})."),
+                )
+            })?;
         }
         Ok(endpoints)
     }
