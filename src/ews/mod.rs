@@ -2,4 +2,8 @@
 //! app can open a mailbox (`probe`), the SOAP it sends and reads (`soap`), and a small XML
 //! reader (`xml`) that the demo tenant's EWS uses too.
 
+pub mod probe;
+pub mod soap;
 pub mod xml;
+
+pub use probe::{EwsCause, EwsProbe, probe};
