@@ -1,5 +1,6 @@
-//! Where sign-in and Graph live. Global, US Gov and China clouds are built in; tests and the
-//! demo tenant use custom URLs (`--login-url`, `--graph-url`).
+//! Where sign-in, Graph and Exchange Web Services live. Global, US Gov and China clouds are
+//! built in; tests and the demo tenant use custom URLs (`--login-url`, `--graph-url`,
+//! `--ews-url`).
 
 use url::Url;
 
@@ -11,43 +12,70 @@ pub enum Cloud {
     China,
 }
 
-/// Base URLs of the authority host and of Graph, both ending in `/`.
+/// Base URLs of the authority host and of Graph, both ending in `/`, and the EWS endpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoints {
     /// e.g. `https://login.microsoftonline.com/`
     pub login: Url,
     /// e.g. `https://graph.microsoft.com/`
     pub graph: Url,
+    /// The EWS endpoint itself, e.g. `https://outlook.office365.com/EWS/Exchange.asmx`.
+    pub ews: Url,
 }
+
+/// Where EWS lives below an Exchange Online host (Microsoft's EWS OAuth page:
+/// office-developer-exchange-docs, how-to-authenticate-an-ews-application-by-using-oauth.md).
+pub const EWS_PATH: &str = "EWS/Exchange.asmx";
 
 impl Endpoints {
     pub fn for_cloud(cloud: Cloud) -> Self {
-        let (login, graph) = match cloud {
+        // Exchange Online hosts per cloud as Microsoft lists them for Connect-ExchangeOnline
+        // -ConnectionUri and Add-AvailabilityAddressSpace -TargetServiceEpr
+        // (office-docs-powershell, exchange-ps/ExchangePowerShell/*.md): global
+        // outlook.office365.com, GCC High outlook.office365.us (DoD would be webmail.apps.mil,
+        // reachable with --ews-url), 21Vianet partner.outlook.cn.
+        let (login, graph, exchange) = match cloud {
             Cloud::Global => (
                 "https://login.microsoftonline.com/",
                 "https://graph.microsoft.com/",
+                "https://outlook.office365.com/",
             ),
             Cloud::Usgov => (
                 "https://login.microsoftonline.us/",
                 "https://graph.microsoft.us/",
+                "https://outlook.office365.us/",
             ),
             Cloud::China => (
                 "https://login.chinacloudapi.cn/",
                 "https://microsoftgraph.chinacloudapi.cn/",
+                "https://partner.outlook.cn/",
             ),
         };
+        let exchange = Url::parse(exchange).expect("built-in URL");
         Self {
             login: Url::parse(login).expect("built-in URL"),
             graph: Url::parse(graph).expect("built-in URL"),
+            ews: exchange.join(EWS_PATH).expect("valid join"),
         }
     }
 
     /// Custom endpoints; a missing trailing slash is added so that `join` keeps the path.
+    /// EWS is taken to live next to Graph (`{graph}EWS/Exchange.asmx`), as in the demo tenant;
+    /// [`Endpoints::with_ews`] says otherwise.
     pub fn custom(login: &str, graph: &str) -> Result<Self, url::ParseError> {
+        let graph = with_trailing_slash(Url::parse(graph)?);
         Ok(Self {
             login: with_trailing_slash(Url::parse(login)?),
-            graph: with_trailing_slash(Url::parse(graph)?),
+            ews: graph.join(EWS_PATH)?,
+            graph,
         })
+    }
+
+    /// The same endpoints with EWS at `url` (the endpoint itself, e.g.
+    /// `https://webmail.apps.mil/EWS/Exchange.asmx`).
+    pub fn with_ews(mut self, url: &str) -> Result<Self, url::ParseError> {
+        self.ews = Url::parse(url)?;
+        Ok(self)
     }
 
     /// Graph v1.0 root, e.g. `https://graph.microsoft.com/v1.0/`.
@@ -98,6 +126,30 @@ mod tests {
             e.graph_scope(".default"),
             "http://127.0.0.1:9/base/.default"
         );
+    }
+
+    #[test]
+    fn ews_per_cloud_and_next_to_a_custom_graph() {
+        let ews = |c| Endpoints::for_cloud(c).ews.to_string();
+        assert_eq!(
+            ews(Cloud::Global),
+            "https://outlook.office365.com/EWS/Exchange.asmx"
+        );
+        assert_eq!(
+            ews(Cloud::Usgov),
+            "https://outlook.office365.us/EWS/Exchange.asmx"
+        );
+        assert_eq!(
+            ews(Cloud::China),
+            "https://partner.outlook.cn/EWS/Exchange.asmx"
+        );
+        let e = Endpoints::custom("http://127.0.0.1:9/", "http://127.0.0.1:9/base").unwrap();
+        assert_eq!(e.ews.as_str(), "http://127.0.0.1:9/base/EWS/Exchange.asmx");
+        let e = e
+            .with_ews("https://webmail.apps.mil/EWS/Exchange.asmx")
+            .unwrap();
+        assert_eq!(e.ews.host_str(), Some("webmail.apps.mil"));
+        assert!(e.clone().with_ews("not a url").is_err());
     }
 
     #[test]

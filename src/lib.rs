@@ -16,6 +16,7 @@ pub mod check;
 pub mod clipboard;
 pub mod emulator;
 pub mod endpoints;
+pub mod ews;
 pub mod graph;
 pub mod i18n;
 pub mod logging;

@@ -336,6 +336,23 @@ fn register_failed() {
     one_size("07_register_failed", &s, 80, 24);
 }
 
+/// The roles are there, but Exchange Online refuses EWS for the new app (not on the allow list).
+#[test]
+fn verify_ews_blocked() {
+    let mut s = state_at(Step::Verify);
+    if let VerifyState::Passed(report) = &mut s.verify {
+        report.ews = Some(exowiz::ews::EwsProbe {
+            mailbox: Some("fax-transfer@contoso.com".into()),
+            cause: exowiz::ews::EwsCause::NotOnAllowList,
+            detail: exowiz::i18n::tf(
+                "ews.not_on_allow_list",
+                &[("reason", "EWS is blocked by policy for this user or tenant")],
+            ),
+        });
+    }
+    both_sizes("09_verify_ews_blocked", &s);
+}
+
 #[test]
 fn verify_failed() {
     let mut s = state_at(Step::Verify);
@@ -602,6 +619,7 @@ fn rotate_verify_missing_consent() {
         missing: vec!["User.Read.All".into()],
         compared_with: ComparedWith::Profile("OfficeMaster connector for Office 365".into()),
         expected_count: 3,
+        ews: None,
     });
     both_sizes("r2_rotate_verify_missing", &s);
 }
@@ -617,6 +635,7 @@ fn rotate_verify_not_compared() {
         missing: Vec::new(),
         compared_with: ComparedWith::Nothing("Microsoft Graph did not answer in time.".into()),
         expected_count: 0,
+        ews: None,
     });
     one_size("r2_rotate_verify_not_compared", &s, 80, 24);
 }

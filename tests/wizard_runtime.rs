@@ -5,10 +5,12 @@ use exowiz::app::{Control, Executor, ExecutorConfig};
 use exowiz::clipboard::{Clipboard, ClipboardEnv, ClipboardVia, OSC52_CLEAR, TerminalOut};
 use exowiz::emulator::{DEMO_TENANT_ID, Emulator, EmulatorConfig};
 use exowiz::endpoints::Endpoints;
+use exowiz::ews::EwsCause;
 use exowiz::graph::MailboxState;
 use exowiz::profile::{self, InstallMode, PermissionType};
 use exowiz::register::{PermissionStatus, RegisterEvent, RegisterRequest};
 use exowiz::store::Store;
+use exowiz::wizard::effect::EwsCheck;
 use exowiz::wizard::msg::SignInPrompt;
 use exowiz::wizard::state::{
     AppSecrets, ComparedWith, RegisteredApp, SignInMethod, TenantInfo, VerifyReport,
@@ -184,6 +186,7 @@ impl Harness {
             secret: app.secret.clone(),
             expected: app.permissions.clone(),
             compared_with: ComparedWith::Profile("the test profile".into()),
+            ews: EwsCheck::NotEws,
         });
         match self.next().await {
             Msg::Verified { ticket: 31, result } => result,
@@ -543,6 +546,39 @@ async fn checks_lookups_registration_consent_and_verification() {
     graph_roles.sort();
     assert_eq!(graph_roles, ["People.Read.All", "User.Read.All"]);
 
+    // The EWS probe after the roles: the new app is not on the tenant's allow list yet; once
+    // it is, the transfer mailbox opens; without a mailbox the probe is skipped.
+    let ews = |check: EwsCheck, ticket| Effect::Verify {
+        ticket,
+        tenant_id: app.tenant_id.clone(),
+        client_id: app.client_id.clone(),
+        secret: app.secret.clone(),
+        expected: app.permissions.clone(),
+        compared_with: ComparedWith::Profile("the test profile".into()),
+        ews: check,
+    };
+    let mailbox = || EwsCheck::Mailbox("fax-transfer@contoso.com".into());
+    for (ticket, check, cause) in [
+        (33, mailbox(), EwsCause::NotOnAllowList),
+        (34, EwsCheck::NoMailbox, EwsCause::Skipped),
+        (35, mailbox(), EwsCause::Ok),
+    ] {
+        if cause == EwsCause::Ok {
+            h.emulator.set_ews(|s| s.allow_app(&app.client_id));
+        }
+        h.run(ews(check, ticket));
+        match h.next().await {
+            Msg::Verified {
+                ticket: t,
+                result: Ok(report),
+            } if t == ticket => {
+                let probe = report.ews.expect("an EWS profile gets a probe");
+                assert_eq!(probe.cause, cause, "{probe:?}");
+            }
+            other => panic!("expected Verified {ticket}, got {other:?}"),
+        }
+    }
+
     // A wrong secret is a sentence, not a hang (the replication patience is for new secrets).
     h.run(Effect::Verify {
         ticket: 32,
@@ -551,6 +587,7 @@ async fn checks_lookups_registration_consent_and_verification() {
         secret: SecretString::from("wrong~secret"),
         expected: app.permissions.clone(),
         compared_with: ComparedWith::Profile("the test profile".into()),
+        ews: EwsCheck::NotEws,
     });
     let started = std::time::Instant::now();
     match h.next().await {

@@ -24,6 +24,7 @@ use crate::register::{self, PermissionStatus, RegisterError, RegisterEvent, Regi
 use crate::store::Store;
 use crate::store::journal::{self, Journal};
 use crate::verify::{self, ApiRoles};
+use crate::wizard::effect::EwsCheck;
 use crate::wizard::msg::SignInPrompt;
 use crate::wizard::state::{
     AppSummary, ComparedWith, RegisteredApp, SignInMethod, TenantInfo, Ticket, VerifyReport,
@@ -236,6 +237,7 @@ impl Executor {
                 secret,
                 expected,
                 compared_with,
+                ews,
             } => {
                 let (shared, tx) = (self.shared.clone(), self.tx.clone());
                 self.spawn(async move {
@@ -248,6 +250,14 @@ impl Executor {
                         compared_with,
                     )
                     .await;
+                    let result = match result {
+                        Ok(mut report) => {
+                            report.ews =
+                                probe_ews(&shared, &tenant_id, &client_id, &secret, ews).await;
+                            Ok(report)
+                        }
+                        Err(e) => Err(e),
+                    };
                     let _ = tx.send(Msg::Verified { ticket, result });
                 });
             }
@@ -742,6 +752,33 @@ async fn verify(
     Ok(verify_report(checked, expected, compared_with))
 }
 
+/// After the roles check: the EWS probe the profile asks for (see [`crate::ews::probe`]).
+async fn probe_ews(
+    shared: &Shared,
+    tenant_id: &str,
+    client_id: &str,
+    secret: &SecretString,
+    check: EwsCheck,
+) -> Option<crate::ews::EwsProbe> {
+    let mailbox = match check {
+        EwsCheck::NotEws => return None,
+        EwsCheck::NoMailbox => None,
+        EwsCheck::Mailbox(m) => Some(m),
+    };
+    crate::ews::probe_if_ews(
+        true,
+        &shared.http,
+        &shared.config.endpoints,
+        tenant_id,
+        client_id,
+        secret,
+        mailbox.as_deref(),
+        shared.config.verify_patience,
+        "ews.skipped_no_mailbox_wizard",
+    )
+    .await
+}
+
 /// The Verify screen's report: the tokens' roles and, by [`verify::missing_roles`], the
 /// expected application permissions they lack.
 fn verify_report(
@@ -762,6 +799,7 @@ fn verify_report(
             .iter()
             .filter(|p| p.kind == PermissionType::Application)
             .count(),
+        ews: None,
     }
 }
 

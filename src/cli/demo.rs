@@ -69,6 +69,9 @@ pub async fn start_with(options: DemoOptions) -> Result<DemoTenant, Failure> {
         auto_approve: true,
         auto_approve_delay: options.auto_approve_delay,
         device_poll_interval: 1,
+        // The demo's admin runs the EWS allow-list command exowiz hands over at once, so that
+        // Verify's EWS probe succeeds (README: "Try it").
+        ews_allow_new_apps: true,
         ..EmulatorConfig::default()
     };
     let emulator = Emulator::start(config)

@@ -8,6 +8,7 @@ pub mod rotate;
 pub mod sign_in;
 pub mod status;
 pub mod tenant_id;
+pub mod verify_output;
 pub mod wizard;
 
 use exowiz::endpoints::{Cloud, Endpoints};
@@ -24,11 +25,14 @@ pub enum Exit {
     Graph = 4,
     /// Registered, but consent could not be granted as asked.
     ConsentIncomplete = 5,
-    /// `rotate`: the new secret was made, but no token could be obtained with it (nothing was
-    /// removed).
+    /// `rotate`, `register --verify`: the new secret was made, but no token could be obtained
+    /// with it (`rotate` removed nothing).
     Verify = 6,
     /// `check`: the registration still differs from its profile in a way that breaks it.
     Drift = 7,
+    /// `register --verify`, `rotate`: done and the secret works, but the EWS probe could not
+    /// open the mailbox (not on the allow list yet, EWS off, no such mailbox, …).
+    EwsProbe = 8,
 }
 
 /// A failed command: one plain sentence (or two) and its exit code.
@@ -59,6 +63,10 @@ pub struct Connection {
     /// Microsoft Graph host (overrides --cloud).
     #[arg(long, global = true, env = "EXOWIZ_GRAPH_URL")]
     pub graph_url: Option<String>,
+    /// The EWS endpoint the EWS probe calls (overrides --cloud; default with --graph-url: next
+    /// to it), e.g. https://webmail.apps.mil/EWS/Exchange.asmx.
+    #[arg(long, global = true, env = "EXOWIZ_EWS_URL")]
+    pub ews_url: Option<String>,
     /// Sign in with this public client instead of Microsoft Graph Command Line Tools.
     #[arg(long, global = true)]
     pub client_id: Option<String>,
@@ -86,6 +94,22 @@ impl Connection {
         }
         if let Some(url) = &self.graph_url {
             endpoints.graph = parse("Graph", url)?;
+            // A custom Graph (the demo tenant, a test) serves EWS next to it, unless --ews-url
+            // says otherwise: never the real Exchange Online behind a custom Graph.
+            endpoints.ews = Endpoints::custom(url, url).map(|e| e.ews).map_err(|e| {
+                Failure::new(
+                    Exit::Input,
+                    format!("The Graph URL '{url}' is not a URL ({e})."),
+                )
+            })?;
+        }
+        if let Some(url) = &self.ews_url {
+            endpoints = endpoints.with_ews(url).map_err(|e| {
+                Failure::new(
+                    Exit::Input,
+                    format!("The EWS URL '{url}' is not a URL ({e})."),
+                )
+            })?;
         }
         Ok(endpoints)
     }

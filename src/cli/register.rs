@@ -1,6 +1,6 @@
 //! `exowiz register`: the whole registration without screens.
 
-use super::{Connection, Exit, Failure, demo, sign_in};
+use super::{Connection, Exit, Failure, demo, sign_in, verify_output as verify};
 use exowiz::graph::{GraphClient, GraphError};
 use exowiz::profile::{self, InstallMode, Permission};
 use exowiz::register::{
@@ -45,6 +45,18 @@ pub struct RegisterArgs {
     /// Register on the built-in demo tenant (started here, state kept in the data directory).
     #[arg(long)]
     pub demo: bool,
+    /// After consent, verify the secret: an app-only token and its roles and, for the EWS
+    /// profiles, an EWS call that opens the inbox of --mailbox.
+    #[arg(long)]
+    pub verify: bool,
+    /// With --verify: how long to keep trying while Entra ID makes the new secret usable.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 60,
+        requires = "verify"
+    )]
+    pub verify_timeout: u64,
 }
 
 pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Failure> {
@@ -97,10 +109,25 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
         RegisterError::Graph(e) => graph_failure(e),
     })?;
     journal::test_abort_point("completed");
+    let verified = if args.verify {
+        if !args.json {
+            eprintln!(
+                "Verifying the secret (a token from Entra ID; a new secret can take a minute)…"
+            );
+        }
+        Some(verify::run(&endpoints, &outcome, &request, args.verify_timeout).await?)
+    } else {
+        None
+    };
     if args.json {
-        println!("{}", to_json(&outcome, &request));
+        let mut out = to_json(&outcome, &request);
+        out["verify"] = verified.as_ref().map(verify::to_json).unwrap_or_default();
+        println!("{out}");
     } else {
         print_text(&outcome, &request);
+        if let Some(v) = &verified {
+            verify::print_text(v);
+        }
     }
     // The value is out: the journal may forget this run (a run killed before this line leaves
     // the secret to be removed by the next one, since nobody has it).
@@ -120,7 +147,10 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
             "The app is registered, but not every permission could be granted: see the notes above and open the consent link as an administrator who may grant them.",
         ));
     }
-    Ok(())
+    match verified.map(verify::failure) {
+        Some(Some(failure)) => Err(failure),
+        _ => Ok(()),
+    }
 }
 
 fn request_from(args: &RegisterArgs) -> Result<RegisterRequest, Failure> {

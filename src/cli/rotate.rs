@@ -14,11 +14,13 @@
 
 use std::time::Duration;
 
-use super::{Connection, Exit, Failure, demo, sign_in};
+use super::{Connection, Exit, Failure, demo, sign_in, verify_output};
 use chrono::{DateTime, SecondsFormat, Utc};
 use exowiz::check::{self, CheckError, Expected};
 use exowiz::endpoints::Cloud;
+use exowiz::ews::{self, EwsProbe};
 use exowiz::graph::{Application, GraphClient, GraphError, NewSecret};
+use exowiz::profile::Api;
 use exowiz::profile::{self, ProductFields, Profile};
 use exowiz::register::validate;
 use exowiz::rotate::{self, ApiRoles, RotateError, SaveContext, SecretInfo};
@@ -53,6 +55,10 @@ pub struct RotateArgs {
     /// How long to keep trying while Entra ID makes the new secret usable.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub verify_timeout: u64,
+    /// For an EWS connector: the mailbox the EWS probe opens after the new secret was verified
+    /// (without it the probe is skipped).
+    #[arg(long, value_name = "ADDRESS", conflicts_with = "keep")]
+    pub mailbox: Option<String>,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
@@ -76,6 +82,8 @@ struct Report {
     expected: Option<Expected>,
     /// The expected application permissions the verified token lacks.
     missing_roles: Option<Vec<String>>,
+    /// The EWS probe with the new secret (EWS connectors only; run 1 only).
+    ews: Option<EwsProbe>,
     /// `exowiz check … --fix all` for this app, with the flags of this run.
     check_command: String,
     removed: Vec<String>,
@@ -94,6 +102,12 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
     if let Some(months) = args.secret_months {
         validate::secret_months(months).map_err(input)?;
     }
+    let mailbox = args
+        .mailbox
+        .as_deref()
+        .map(validate::mailbox)
+        .transpose()
+        .map_err(input)?;
     if let Some(keep) = &args.keep
         && uuid::Uuid::parse_str(keep.trim()).is_err()
     {
@@ -165,6 +179,7 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
         verified: None,
         expected: None,
         missing_roles: None,
+        ews: None,
         check_command: check_command(connection, &args, &app),
         removed: Vec::new(),
         remove_command: None,
@@ -272,10 +287,37 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
             if report.expected.is_some() {
                 report.missing_roles = Some(verify::missing_roles(&expected, &roles));
             }
+            let uses_ews = report.profile.as_ref().is_some_and(|p| p.uses_ews)
+                || expected.iter().any(|p| {
+                    p.api == Api::Exchange
+                        && p.name.eq_ignore_ascii_case(ews::probe::FULL_ACCESS_AS_APP)
+                });
+            if uses_ews && mailbox.is_some() {
+                say("Opening the mailbox through EWS with the new secret…");
+            }
+            report.ews = ews::probe_if_ews(
+                uses_ews,
+                &http,
+                &endpoints,
+                &tenant_id,
+                &app.app_id,
+                report
+                    .secret
+                    .as_ref()
+                    .map(|s| &s.secret_text)
+                    .expect("the new secret"),
+                mailbox.as_deref(),
+                Duration::from_secs(args.verify_timeout),
+                "ews.skipped_no_mailbox",
+            )
+            .await;
             if !args.json {
                 print_roles(&roles);
                 print_comparison(&report);
+                verify_output::print_ews(report.ews.as_ref());
             }
+            let ews_failed =
+                verify_output::ews_failure(report.ews.as_ref(), "The new secret was made");
             let older: Vec<String> = report.previous.iter().map(|s| s.key_id.clone()).collect();
             if args.remove_old && !older.is_empty() {
                 let result = remove(&graph, &app, &key_id, &older, &report, &say).await;
@@ -293,12 +335,13 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
                     hand_over(&mut journal, &key_id);
                 }
                 removal_failure(result, older.len(), report.remove_command.as_deref())
+                    .and_then(|()| ews_failed.map_or(Ok(()), Err))
             } else {
                 finish(&args, &report);
                 if args.json {
                     hand_over(&mut journal, &key_id);
                 }
-                Ok(())
+                ews_failed.map_or(Ok(()), Err)
             }
         }
     };
@@ -705,6 +748,10 @@ fn to_json(r: &Report) -> Value {
             })).collect::<Vec<_>>(),
         })),
         "missing_roles": r.missing_roles,
+        "verify": r.verified.as_ref().map(|v| json!({
+            "ok": v.is_ok(),
+            "ews": verify_output::ews_json(r.ews.as_ref()),
+        })),
         "check_command": r.missing_roles.as_ref().filter(|m| !m.is_empty()).map(|_| &r.check_command),
         "remove_command": r.remove_command,
         "product_fields": {

@@ -33,6 +33,10 @@ pub struct EmulatorArgs {
     /// Default page size of list endpoints.
     #[arg(long = "page-size", default_value_t = 100)]
     pub page_size: usize,
+    /// Put an app on the tenant's EWS allow list when it first calls EWS (as if the admin had
+    /// run the allow-list command at once); without it a new app gets 403 like in Exchange Online.
+    #[arg(long = "ews-allow-new-apps")]
+    pub ews_allow_new_apps: bool,
 }
 
 impl EmulatorArgs {
@@ -46,6 +50,7 @@ impl EmulatorArgs {
             replication_lag: Duration::from_millis(self.replication_lag_ms),
             page_size: self.page_size.clamp(1, 999),
             state_file: self.state.clone(),
+            ews_allow_new_apps: self.ews_allow_new_apps,
             ..EmulatorConfig::default()
         }
     }
@@ -68,7 +73,7 @@ pub async fn run_cli(args: EmulatorArgs) -> Result<(), String> {
         emulator.tenant_id()
     );
     eprintln!(
-        "  sign-in: {base}{{tenant}}/oauth2/v2.0/...   Graph: {base}v1.0/   device login: {base}devicelogin"
+        "  sign-in: {base}{{tenant}}/oauth2/v2.0/...   Graph: {base}v1.0/   EWS: {base}EWS/Exchange.asmx   device login: {base}devicelogin"
     );
     eprintln!(
         "  auto-approve: {}   replication lag: {} ms   latency: {} ms   state: {}",

@@ -1,4 +1,6 @@
-//! `/_emulator/*`: control endpoints for out-of-process use (the `exowiz emulator` binary).
+//! `/_emulator/*`: control endpoints for out-of-process use (the `exowiz emulator` binary):
+//! the request log, throttling, the tenant snapshot, and the EWS settings an Exchange admin
+//! changes with `Set-OrganizationConfig` / `Set-CASMailbox`.
 
 use std::sync::Arc;
 
@@ -9,6 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use super::ews::settings::{EwsSettings, UserAgentPolicy};
 use super::shared::Shared;
 
 /// `GET /_emulator/requests`: the request log, times in ms since server start.
@@ -66,4 +69,109 @@ pub async fn throttle(State(shared): State<Arc<Shared>>, body: Bytes) -> Respons
 /// `GET /_emulator/state`: the tenant snapshot.
 pub async fn state(State(shared): State<Arc<Shared>>) -> Json<Value> {
     Json(shared.read(|t| t.snapshot()))
+}
+
+fn bad_request(message: impl Into<String>) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        Json(json!({"error": message.into()})),
+    )
+        .into_response()
+}
+
+/// `GET /_emulator/ews`: the organisation's and mailboxes' EWS settings.
+pub async fn ews_settings(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    Json(json!(shared.read(|t| t.ews.clone())))
+}
+
+/// `POST /_emulator/ews` with the `Set-OrganizationConfig` parameters to change, e.g.
+/// `{"EwsEnabled": true, "EwsAllowedAppIDs": "id1,id2"}` (one comma-separated string, as the
+/// cmdlet takes it; `null` is `$null`), `"EwsApplicationAccessPolicy": "EnforceAllowList"`,
+/// `"EwsAllowList": ["OWA/*"]`, `"EwsBlockList": []`. Answers the settings after the change.
+pub async fn set_ews(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let v: Value = match serde_json::from_slice(&body) {
+        Ok(v @ Value::Object(_)) => v,
+        Ok(_) => return bad_request("expected a JSON object"),
+        Err(e) => return bad_request(format!("invalid JSON: {e}")),
+    };
+    let changed = shared.mutate(|t| {
+        let mut s: EwsSettings = t.ews.clone();
+        if let Some(x) = v.get("EwsEnabled") {
+            s.ews_enabled = match x {
+                Value::Null => None,
+                Value::Bool(b) => Some(*b),
+                _ => return Err("EwsEnabled is true, false or null".to_string()),
+            };
+        }
+        if let Some(x) = v.get("EwsAllowedAppIDs") {
+            s.ews_allowed_app_ids = match x {
+                Value::Null => None,
+                Value::String(list) => Some(EwsSettings::parse_app_ids(list)),
+                _ => {
+                    return Err(
+                        "EwsAllowedAppIDs is one comma-separated string of app IDs, or null"
+                            .to_string(),
+                    );
+                }
+            };
+        }
+        if let Some(x) = v.get("EwsApplicationAccessPolicy") {
+            s.ews_application_access_policy = match x.as_str() {
+                None if x.is_null() => None,
+                Some("EnforceAllowList") => Some(UserAgentPolicy::EnforceAllowList),
+                Some("EnforceBlockList") => Some(UserAgentPolicy::EnforceBlockList),
+                _ => {
+                    return Err(
+                        "EwsApplicationAccessPolicy is EnforceAllowList, EnforceBlockList or null"
+                            .to_string(),
+                    );
+                }
+            };
+        }
+        for (key, list) in [
+            ("EwsAllowList", &mut s.ews_allow_list),
+            ("EwsBlockList", &mut s.ews_block_list),
+        ] {
+            if let Some(x) = v.get(key) {
+                *list = match serde_json::from_value::<Option<Vec<String>>>(x.clone()) {
+                    Ok(l) => l.unwrap_or_default(),
+                    Err(_) => return Err(format!("{key} is a list of user-agent patterns")),
+                };
+            }
+        }
+        t.ews = s.clone();
+        Ok(s)
+    });
+    match changed {
+        Ok(s) => Json(json!(s)).into_response(),
+        Err(e) => bad_request(e),
+    }
+}
+
+/// `POST /_emulator/ews/mailbox` `{"Identity": "fax-transfer@contoso.com", "EwsEnabled":
+/// false}`, as `Set-CASMailbox` does; the identity must be a mailbox of the tenant.
+pub async fn set_mailbox_ews(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let v: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => return bad_request(format!("invalid JSON: {e}")),
+    };
+    let (Some(identity), Some(enabled)) = (
+        v.get("Identity").and_then(Value::as_str),
+        v.get("EwsEnabled").and_then(Value::as_bool),
+    ) else {
+        return bad_request("expected {\"Identity\": \"mailbox\", \"EwsEnabled\": true|false}");
+    };
+    let changed = shared.mutate(|t| {
+        let Some(primary) = super::ews::primary_smtp(t, identity) else {
+            return Err(format!(
+                "The operation couldn't be performed because object '{identity}' couldn't be found."
+            ));
+        };
+        t.ews.set_mailbox_enabled(&primary, enabled);
+        Ok(t.ews.clone())
+    });
+    match changed {
+        Ok(s) => Json(json!(s)).into_response(),
+        Err(e) => (StatusCode::NOT_FOUND, Json(json!({"error": e}))).into_response(),
+    }
 }

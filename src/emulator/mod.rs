@@ -6,7 +6,8 @@
 //! handlers), `state` + `seed` (tenant data, persistence, seeded tenant), `catalog` (Graph and
 //! Exchange permissions), `ops` (object construction shared by Graph and consent), `token`
 //! (JWT), `errors` (Graph and AADSTS error bodies), `login/*` (sign-in endpoints), `graph/*`
-//! (Graph v1.0 endpoints), `control` (`/_emulator/*`), `cli` (`exowiz emulator`).
+//! (Graph v1.0 endpoints), `ews` (Exchange Web Services: `GetFolder` for an app-only caller,
+//! the tenant's EWS settings), `control` (`/_emulator/*`), `cli` (`exowiz emulator`).
 //!
 //! Known differences from the real services (deliberate or unavoidable):
 //! - Tokens are HS256 JWTs signed with a per-process key (no JWKS); a restart invalidates
@@ -30,6 +31,7 @@ mod catalog;
 mod cli;
 mod control;
 mod errors;
+mod ews;
 mod graph;
 mod login;
 mod ops;
@@ -49,6 +51,9 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use cli::{EmulatorArgs, run_cli};
+pub use ews::settings::{
+    EwsSettings, REASON_BLOCKED, REASON_DISABLED, TEAMS_APP_ID, UserAgentPolicy,
+};
 pub use token::peek_claims;
 
 use shared::Shared;
@@ -79,6 +84,10 @@ pub struct EmulatorConfig {
     pub device_code_lifetime: Duration,
     /// Lifetime of access tokens (Entra: 60–90 min).
     pub token_lifetime: Duration,
+    /// An app that calls EWS is put on the tenant's EWS allow list first, as if the admin had
+    /// run the allow-list command exowiz hands over (and Exchange's 24-hour cache were done).
+    /// Off by default (Exchange Online's answer for a new app: 403); `exowiz demo` turns it on.
+    pub ews_allow_new_apps: bool,
 }
 
 impl Default for EmulatorConfig {
@@ -94,6 +103,7 @@ impl Default for EmulatorConfig {
             state_file: None,
             device_code_lifetime: Duration::from_secs(900),
             token_lifetime: Duration::from_secs(3600),
+            ews_allow_new_apps: false,
         }
     }
 }
@@ -184,6 +194,20 @@ impl Emulator {
     /// The tenant's state as JSON (never secret values or their hashes).
     pub fn snapshot(&self) -> serde_json::Value {
         self.shared.read(|t| t.snapshot())
+    }
+
+    /// The tenant's EWS settings (`Get-OrganizationConfig` / `Get-CASMailbox` EWS values).
+    pub fn ews_settings(&self) -> EwsSettings {
+        self.shared.read(|t| t.ews.clone())
+    }
+
+    /// Changes the tenant's EWS settings, as `Set-OrganizationConfig` / `Set-CASMailbox` do
+    /// (immediately: the demo tenant has no 24-hour cache).
+    pub fn set_ews(&self, change: impl FnOnce(&mut EwsSettings)) {
+        let _ = self.shared.mutate(|t| {
+            change(&mut t.ews);
+            Ok::<(), ()>(())
+        });
     }
 
     /// A delegated Graph access token for `upn` (client: Microsoft Graph Command Line Tools).

@@ -41,6 +41,7 @@ pub fn seed(tenant_id: &str) -> Tenant {
         service_principals: Vec::new(),
         app_role_assignments: Vec::new(),
         oauth2_permission_grants: Vec::new(),
+        ews: super::ews::settings::EwsSettings::seeded(),
     };
     let old_ms = (now - Duration::days(900)).timestamp_millis();
 

@@ -13,6 +13,7 @@ use axum::routing::{any, get, post};
 
 use super::RequestRecord;
 use super::control;
+use super::ews;
 use super::graph;
 use super::login;
 use super::shared::Shared;
@@ -29,6 +30,20 @@ pub fn router(shared: Arc<Shared>) -> Router {
         )
         .route("/_emulator/throttle", post(control::throttle))
         .route("/_emulator/state", get(control::state))
+        .route(
+            "/_emulator/ews",
+            get(control::ews_settings).post(control::set_ews),
+        )
+        .route("/_emulator/ews/mailbox", post(control::set_mailbox_ews))
+        // Exchange Online serves EWS under either spelling of the path.
+        .route(
+            "/EWS/Exchange.asmx",
+            post(ews::exchange_asmx).get(ews::only_post),
+        )
+        .route(
+            "/ews/exchange.asmx",
+            post(ews::exchange_asmx).get(ews::only_post),
+        )
         .route("/v1.0", any(graph::entry))
         .route("/v1.0/", any(graph::entry))
         .route("/v1.0/{*rest}", any(graph::entry))

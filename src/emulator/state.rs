@@ -33,6 +33,10 @@ pub struct Tenant {
     pub app_role_assignments: Vec<Props>,
     /// Graph `oAuth2PermissionGrant` objects.
     pub oauth2_permission_grants: Vec<Props>,
+    /// Exchange Online's EWS settings (organisation and mailboxes). State files written
+    /// before the demo tenant had EWS get the seeded settings.
+    #[serde(default)]
+    pub ews: super::ews::settings::EwsSettings,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -232,6 +236,7 @@ impl Tenant {
             "servicePrincipals": self.service_principals.iter().map(|s| Value::Object(s.props.clone())).collect::<Vec<_>>(),
             "appRoleAssignments": self.app_role_assignments,
             "oauth2PermissionGrants": self.oauth2_permission_grants,
+            "ews": self.ews,
         })
     }
 }

@@ -7,6 +7,17 @@ use crate::register::{PermissionStatus, RegisterRequest};
 use secrecy::SecretString;
 use std::time::Duration;
 
+/// The EWS probe Verify runs after the roles check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EwsCheck {
+    /// The profile does not use EWS.
+    NotEws,
+    /// Open this mailbox's inbox through EWS.
+    Mailbox(String),
+    /// An EWS profile without a mailbox to open (the screen says the probe was skipped).
+    NoMailbox,
+}
+
 #[derive(Debug)]
 pub enum Effect {
     /// Sign in (reporting `SignInPrompt`), then read the organisation (`SignedIn`).
@@ -53,7 +64,8 @@ pub enum Effect {
         permissions: Vec<PermissionStatus>,
     },
     /// Get an app-only token with the secret and compare its roles with `expected`
-    /// (application permissions, per API; `compared_with` says whose); reports `Verified`.
+    /// (application permissions, per API; `compared_with` says whose), then probe EWS as
+    /// `ews` says; reports `Verified`.
     Verify {
         ticket: Ticket,
         tenant_id: String,
@@ -61,6 +73,7 @@ pub enum Effect {
         secret: SecretString,
         expected: Vec<PermissionStatus>,
         compared_with: ComparedWith,
+        ews: EwsCheck,
     },
     /// Rotate job: read the app with this client ID and its secrets; reports `SecretsLoaded`.
     LoadSecrets {

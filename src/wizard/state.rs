@@ -284,6 +284,8 @@ pub struct VerifyReport {
     pub compared_with: ComparedWith,
     /// How many application permissions were expected in the tokens.
     pub expected_count: usize,
+    /// The EWS probe after the roles (EWS profiles only).
+    pub ews: Option<crate::ews::EwsProbe>,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
+use exowiz::ews::{EwsCause, EwsProbe};
 use exowiz::graph::MailboxState;
 use exowiz::profile::{self, Api, PermissionType};
 use exowiz::register::PermissionStatus;
@@ -173,9 +174,26 @@ pub fn state_at(step: Step) -> WizardState {
             missing: Vec::new(),
             compared_with: ComparedWith::Profile(s.profile().product.clone()),
             expected_count: 3,
+            ews: Some(ews_opened(s.transport.mailbox.value())),
         });
     }
     s
+}
+
+/// The EWS probe's answer when the transfer mailbox opened (in the current language).
+pub fn ews_opened(mailbox: &str) -> EwsProbe {
+    EwsProbe {
+        mailbox: Some(mailbox.to_string()),
+        cause: EwsCause::Ok,
+        detail: exowiz::i18n::tf(
+            "ews.ok",
+            &[
+                ("folder", "Inbox"),
+                ("mailbox", mailbox),
+                ("host", "outlook.office365.com"),
+            ],
+        ),
+    }
 }
 
 pub fn checklist(states: [ItemState; 5]) -> Vec<ChecklistItem> {

@@ -1,5 +1,6 @@
 //! Step 9: a token from the new secret; which roles it carries, what is missing — compared
-//! with the profile's application permissions (after a rotation too).
+//! with the profile's application permissions (after a rotation too) — and, for the EWS
+//! profiles, whether EWS opens the transfer mailbox.
 
 use super::{Room, error_line, heading, key, ok_line, spinner_line, warn_line};
 use crate::i18n::{t, tf};
@@ -38,6 +39,7 @@ pub fn build(page: &mut Page, state: &WizardState, _room: Room) {
             }
             page.blank();
             comparison(page, state, report);
+            ews_line(page, report);
             page.blank();
             if let Some(k) = key(state, Action::Next) {
                 page.text(&tf("verify.continue", &[("key", &k)]), theme::dim());
@@ -52,6 +54,20 @@ pub fn build(page: &mut Page, state: &WizardState, _room: Room) {
                 page.text(&tf("verify.retry", &[("key", &k)]), theme::dim());
             }
         }
+    }
+}
+
+/// The EWS probe's sentence (EWS profiles only): ✓ opened, a warning with the likely cause,
+/// or dim when it was not tried.
+fn ews_line(page: &mut Page, report: &VerifyReport) {
+    let Some(probe) = &report.ews else {
+        return;
+    };
+    page.blank();
+    match probe.ok() {
+        Some(true) => ok_line(page, 0, &probe.detail),
+        Some(false) => warn_line(page, 0, &probe.detail),
+        None => page.text(&probe.detail, theme::dim()),
     }
 }
 

@@ -3,7 +3,7 @@
 use super::{advance, go_to};
 use crate::profile::well_known;
 use crate::register::{PermissionStatus, exchange_commands, validate};
-use crate::wizard::effect::Effect;
+use crate::wizard::effect::{Effect, EwsCheck};
 use crate::wizard::keymap::Action;
 use crate::wizard::state::{
     AccountsChoice, ComparedWith, Job, RegisteredApp, Ticket, VerifyReport, VerifyState,
@@ -45,7 +45,22 @@ fn start(state: &mut WizardState) -> Vec<Effect> {
         secret,
         expected,
         compared_with: compared_with(state),
+        ews: ews_check(state),
     }]
+}
+
+/// EWS profiles open the transfer mailbox through EWS (the one the connector works with);
+/// a product without a transfer mailbox has none to open.
+fn ews_check(state: &WizardState) -> EwsCheck {
+    let profile = state.profile();
+    if !profile.uses_ews {
+        return EwsCheck::NotEws;
+    }
+    profile
+        .needs_transfer_mailbox
+        .then(|| validate::mailbox(state.transport.mailbox.value()).ok())
+        .flatten()
+        .map_or(EwsCheck::NoMailbox, EwsCheck::Mailbox)
 }
 
 /// Whose permissions a registration's token is compared with: the chosen profile's; for

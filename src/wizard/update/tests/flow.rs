@@ -133,6 +133,7 @@ fn enter_from_accounts_to_done(mut state: WizardState, events: Vec<RegisterEvent
         missing: vec![],
         compared_with: ComparedWith::Profile("OfficeMaster".into()),
         expected_count: 0,
+        ews: None,
     };
     assert!(
         update(

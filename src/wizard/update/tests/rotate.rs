@@ -325,6 +325,7 @@ fn a_rotation_with_missing_consent_is_verified_and_goes_on_to_done() {
         missing: vec!["full_access_as_app".into(), "User.Read.All".into()],
         compared_with: app_secrets().compared_with,
         expected_count: 3,
+        ews: None,
     };
     update(
         &mut state,
@@ -387,6 +388,7 @@ fn on_done() -> WizardState {
                 missing: Vec::new(),
                 compared_with: ComparedWith::Profile("OfficeMaster".into()),
                 expected_count: 1,
+                ews: None,
             }),
         },
     );

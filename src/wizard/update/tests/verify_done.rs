@@ -22,6 +22,7 @@ fn report() -> VerifyReport {
         missing: vec![],
         compared_with: ComparedWith::Profile("BüroWARE/WEBWARE Exchange sync".into()),
         expected_count: 1,
+        ews: None,
     }
 }
 
@@ -38,6 +39,7 @@ fn on_verify(profile: &str) -> (WizardState, u64) {
             secret,
             expected,
             compared_with,
+            ..
         },
     ] = &effects[..]
     else {
@@ -297,4 +299,28 @@ fn a_secret_the_admin_typed_in_is_not_reported() {
     let mut state = on_done("officemaster");
     state.accounts.choice = AccountsChoice::Manual;
     assert!(letter(&mut state, 'r').is_empty());
+}
+
+/// EWS profiles probe EWS after the roles: the transfer mailbox where the product has one,
+/// else the screen says it was skipped; other profiles do not probe.
+#[test]
+fn ews_profiles_probe_their_transfer_mailbox() {
+    use crate::wizard::effect::EwsCheck;
+    for (profile, wanted) in [
+        ("officemaster", None),
+        ("bueroware", Some(EwsCheck::NoMailbox)),
+        ("myfactory", Some(EwsCheck::NoMailbox)),
+        ("flowfact", Some(EwsCheck::NotEws)),
+        ("moveit", Some(EwsCheck::NotEws)),
+    ] {
+        let (mut state, _) = registered(profile);
+        let effects = enter(&mut state);
+        let [Effect::Verify { ews, .. }] = &effects[..] else {
+            panic!("{profile}: {effects:?}");
+        };
+        let wanted = wanted.unwrap_or_else(|| {
+            EwsCheck::Mailbox(state.transport.mailbox.value().trim().to_lowercase())
+        });
+        assert_eq!(*ews, wanted, "{profile}");
+    }
 }

@@ -1,0 +1,179 @@
+//! `register --verify` and `rotate`: the secret's check after the job — the app-only tokens'
+//! roles and, for the EWS profiles, the EWS probe — as text, as `verify` in JSON, and as an exit
+//! code. A registration (or rotation) that was made but cannot reach the mailbox yet is not a
+//! failed one: it exits 8, not 4, so a script can tell "wait for the allow list" from "redo".
+
+use std::time::Duration;
+
+use super::{Exit, Failure};
+use exowiz::endpoints::Endpoints;
+use exowiz::ews::{self, EwsProbe};
+use exowiz::i18n::tf;
+use exowiz::profile::PermissionType;
+use exowiz::register::{RegisterOutcome, RegisterRequest};
+use exowiz::verify::{self, ApiRoles};
+use serde_json::{Value, json};
+
+/// What the check found.
+pub struct Verified {
+    /// The tokens' roles, or why the secret gave no token.
+    pub roles: Result<Vec<ApiRoles>, String>,
+    /// Expected application permissions the tokens lack.
+    pub missing: Vec<String>,
+    /// The EWS probe (EWS profiles only).
+    pub ews: Option<EwsProbe>,
+}
+
+/// Checks the secret of a registration that was just made.
+pub async fn run(
+    endpoints: &Endpoints,
+    outcome: &RegisterOutcome,
+    request: &RegisterRequest,
+    timeout_secs: u64,
+) -> Result<Verified, Failure> {
+    let http = exowiz::auth::http_client()
+        .map_err(|e| Failure::new(Exit::Other, format!("No HTTP client could be set up: {e}")))?;
+    let patience = Duration::from_secs(timeout_secs);
+    let expected = &outcome.permissions;
+    let apis = verify::apis_to_check(
+        expected
+            .iter()
+            .filter(|p| p.kind == PermissionType::Application)
+            .map(|p| p.api),
+    );
+    let roles = verify::verify_secret(
+        &http,
+        endpoints,
+        &outcome.tenant_id,
+        &outcome.client_id,
+        &outcome.secret.secret_text,
+        &apis,
+        patience,
+    )
+    .await;
+    let missing = match &roles {
+        Ok(r) => verify::missing_roles(expected, r),
+        Err(_) => Vec::new(),
+    };
+    let ews = match &roles {
+        // No token: EWS cannot be tried either.
+        Err(e) => request.profile.uses_ews.then(|| {
+            EwsProbe::skipped(request.mailbox.clone(), tf("ews.no_token", &[("error", e)]))
+        }),
+        Ok(_) => {
+            ews::probe_if_ews(
+                request.profile.uses_ews,
+                &http,
+                endpoints,
+                &outcome.tenant_id,
+                &outcome.client_id,
+                &outcome.secret.secret_text,
+                request.mailbox.as_deref(),
+                patience,
+                "ews.skipped_no_mailbox",
+            )
+            .await
+        }
+    };
+    Ok(Verified {
+        roles,
+        missing,
+        ews,
+    })
+}
+
+/// `verify` of `register --json`: `ok`, `error`, `roles`, `missing_roles`, `ews`.
+pub fn to_json(v: &Verified) -> Value {
+    let (ok, error, roles) = match &v.roles {
+        Ok(r) => (true, None, r.as_slice()),
+        Err(e) => (false, Some(e.as_str()), &[][..]),
+    };
+    json!({
+        "ok": ok,
+        "error": error,
+        "roles": roles_json(roles),
+        "missing_roles": v.missing,
+        "ews": ews_json(v.ews.as_ref()),
+    })
+}
+
+pub fn roles_json(roles: &[ApiRoles]) -> Vec<Value> {
+    roles
+        .iter()
+        .map(|a| {
+            json!({
+                "api": a.api,
+                "resource": a.api.display_name(),
+                "roles": a.roles,
+            })
+        })
+        .collect()
+}
+
+/// `verify.ews`: null for profiles without EWS.
+pub fn ews_json(probe: Option<&EwsProbe>) -> Value {
+    probe.map(EwsProbe::to_json).unwrap_or(Value::Null)
+}
+
+pub fn print_text(v: &Verified) {
+    match &v.roles {
+        Ok(roles) => {
+            println!("\nVerified: Entra ID issued a token for the secret.");
+            for r in roles {
+                let list = if r.roles.is_empty() {
+                    "no application permissions granted".to_string()
+                } else {
+                    r.roles.join(", ")
+                };
+                println!("  {:<28} {list}", r.api.display_name());
+            }
+            if !v.missing.is_empty() {
+                println!(
+                    "Warning: the token lacks {}: admin consent is missing for them.",
+                    v.missing.join(", ")
+                );
+            }
+        }
+        Err(e) => println!("\nNot verified: Entra ID gave no token for the secret: {e}"),
+    }
+    print_ews(v.ews.as_ref());
+}
+
+/// The EWS probe's line (nothing for profiles without EWS).
+pub fn print_ews(probe: Option<&EwsProbe>) {
+    let Some(p) = probe else {
+        return;
+    };
+    let label = match p.ok() {
+        Some(true) => "EWS: OK",
+        Some(false) => "EWS: FAILED",
+        None => "EWS: not tried",
+    };
+    println!("\n{label} — {}", p.detail);
+}
+
+/// The exit a failed check means, after a job that was done: 6 no token, 8 EWS probe failed.
+pub fn failure(v: Verified) -> Option<Failure> {
+    if let Err(e) = &v.roles {
+        return Some(Failure::new(
+            Exit::Verify,
+            format!(
+                "The app is registered, but Entra ID gave no token for its secret: {e} If Entra ID is only slow, the secret works within minutes."
+            ),
+        ));
+    }
+    ews_failure(v.ews.as_ref(), "The app is registered")
+}
+
+/// Exit 8 when the EWS probe failed; `done` says what was done anyway.
+pub fn ews_failure(probe: Option<&EwsProbe>, done: &str) -> Option<Failure> {
+    let p = probe.filter(|p| p.failed())?;
+    Some(Failure::new(
+        Exit::EwsProbe,
+        format!(
+            "{done} and its secret works, but EWS cannot open {} yet: {}",
+            p.mailbox.as_deref().unwrap_or("the mailbox"),
+            p.detail
+        ),
+    ))
+}
