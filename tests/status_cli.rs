@@ -25,6 +25,9 @@ fn save(dir: &std::path::Path, name: &str, days_left: i64) {
             graph_url: "https://graph.microsoft.com/".into(),
             updated: now,
             adopted: false,
+            uses_ews: None,
+            mailbox: None,
+            unknown: Default::default(),
         })
         .unwrap();
 }

@@ -115,6 +115,9 @@ mod tests {
             graph_url: "https://graph.microsoft.com/".into(),
             updated: now,
             adopted: false,
+            uses_ews: None,
+            mailbox: None,
+            unknown: Default::default(),
         }
     }
 

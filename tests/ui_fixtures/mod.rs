@@ -4,10 +4,10 @@
 #![allow(dead_code)]
 
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
+use exowiz::exchange;
 use exowiz::graph::MailboxState;
 use exowiz::profile::{self, Api, PermissionType};
 use exowiz::register::PermissionStatus;
-use exowiz::register::exchange_commands;
 use exowiz::store::journal::InterruptedRun;
 use exowiz::ui;
 use exowiz::wizard::state::{
@@ -117,7 +117,7 @@ pub fn registered_app(state: &WizardState, granted: [bool; 4]) -> RegisteredApp 
             "https://login.microsoftonline.com/{TENANT_ID}/adminconsent?client_id={CLIENT_ID}&state=exowiz-7f3a9c"
         ),
         permissions,
-        exchange_commands: exchange_commands::for_profile(
+        exchange_commands: exchange::for_profile(
             profile,
             CLIENT_ID,
             Some(SP_ID),
