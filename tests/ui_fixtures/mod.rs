@@ -250,7 +250,7 @@ pub fn interrupted_run() -> InterruptedRun {
 /// Saved registrations that need a new secret: one expiring in 12 days, one expired.
 pub fn saved_due(both: bool) -> Vec<exowiz::store::expiry::RegistrationHealth> {
     use exowiz::store::expiry::{Health, RegistrationHealth};
-    let due = |app: &str, days: i64, health| RegistrationHealth {
+    let due = |app: &str, days: i64, health: Health| RegistrationHealth {
         tenant_id: TENANT_ID.into(),
         tenant_name: Some("Contoso Ltd".into()),
         profile: "officemaster".into(),
@@ -259,6 +259,8 @@ pub fn saved_due(both: bool) -> Vec<exowiz::store::expiry::RegistrationHealth> {
         secret_expires: Some(at(2026, 12, 9, 0, 0)),
         days_left: Some(days),
         health,
+        ews: Some(exowiz::exchange::ews::EwsStanding::Ending { days_left: 116 }),
+        level: health.level().max(exowiz::store::expiry::Level::Warning),
     };
     let mut out = vec![due("OfficeMaster EWS", 12, Health::Expiring)];
     if both {
