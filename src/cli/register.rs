@@ -301,6 +301,9 @@ fn print_text(o: &RegisterOutcome, request: &RegisterRequest) {
         println!("\nIn Exchange Online PowerShell (Connect-ExchangeOnline):");
         for c in &o.exchange_commands {
             println!("\n  # {}", c.purpose);
+            for note in &c.notes {
+                println!("  #   {note}");
+            }
             for line in c.command.lines() {
                 println!("  {line}");
             }

@@ -176,6 +176,13 @@ pub fn build(page: &mut Page, state: &WizardState, room: Room) {
                 let own = line.len() - code.len();
                 page.text_indented(2 + width(&number) + own, code, code_style);
             }
+            // The focused command's notes (what it does to the tenant, what to do after it),
+            // after the code so the code stays in view; the saved script has them as comments.
+            if focused {
+                for note in &command.notes {
+                    page.text_indented(2 + width(&number), note, theme::dim());
+                }
+            }
             if focused {
                 // The last command pulls the page to its end.
                 let end = if i + 1 == count {
