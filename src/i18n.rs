@@ -204,6 +204,12 @@ pub fn t(key: &str) -> &str {
     text(language(), key)
 }
 
+/// A calendar day in the catalogue's long format (`format.long_date`: "1 April 2027",
+/// "01.04.2027"). Dates that are facts rather than moments (EWS's end) need no time zone.
+pub fn long_date(day: chrono::NaiveDate) -> String {
+    day.format(t("format.long_date")).to_string()
+}
+
 /// The text for `key` with `{name}` placeholders replaced.
 pub fn tf(key: &str, args: &[(&str, &str)]) -> String {
     fill(t(key), args)

@@ -3,7 +3,8 @@
 //!
 //! Layout (see DESIGN.md): `graph` talks to Microsoft Graph, `auth` signs in, `profile` holds
 //! the connector profiles, `register` is the non-interactive registration engine, `check` compares
-//! an existing registration with its profile and repairs it, `store` keeps
+//! an existing registration with its profile and repairs it, `exchange` holds the Exchange
+//! Online PowerShell exowiz hands over (and EWS's end), `store` keeps
 //! saved registrations (never secrets), `emulator` is the demo tenant, `wizard` is the wizard's
 //! pure state machine, `ui` draws it, `app` runs it in the terminal (event loop, effect
 //! executor, terminal setup), `clipboard` copies with an OSC 52 fallback, `verify` proves that
@@ -17,6 +18,7 @@ pub mod clipboard;
 pub mod emulator;
 pub mod endpoints;
 pub mod ews;
+pub mod exchange;
 pub mod graph;
 pub mod i18n;
 pub mod logging;

@@ -99,6 +99,29 @@ fn every_step_of_the_demo_can_be_pictured() {
     std::thread::sleep(Duration::from_millis(300));
     cam.shoot(&pty, "help", "? · Help lists every key of the step");
     pty.send_key(Key::Esc);
+    // `s` saves the Exchange Online commands where exowiz was started (the data directory here)
+    // as one script, and the status line says where.
+    std::thread::sleep(Duration::from_millis(300));
+    pty.send_text("s");
+    wait(&pty, "status.commands_saved", 10);
+    let scripts: Vec<PathBuf> = std::fs::read_dir(data.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ps1"))
+        .collect();
+    assert_eq!(scripts.len(), 1, "{scripts:?}");
+    let name = scripts[0]
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .to_string();
+    assert!(name.starts_with("exowiz-officemaster-"), "{name}");
+    let bytes = std::fs::read(&scripts[0]).unwrap();
+    assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "UTF-8 with BOM");
+    assert!(
+        pty.screen_text().contains(&name),
+        "the screen names the file"
+    );
     pty.send_key(Key::CtrlC);
     let _ = pty.wait_exit(Duration::from_secs(10));
 

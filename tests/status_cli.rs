@@ -11,7 +11,8 @@ fn save(dir: &std::path::Path, name: &str, days_left: i64) {
         .upsert(SavedRegistration {
             tenant_id: "6f1d3c2a-8b4e-4d7a-9c5f-2e8b7a1d4c90".into(),
             tenant_name: Some("Contoso Ltd".into()),
-            profile: "officemaster".into(),
+            // A profile without EWS: these tests are about secrets (tests/status_ews.rs: EWS).
+            profile: "moveit".into(),
             app_name: name.into(),
             client_id: format!("{name}-client"),
             app_object_id: format!("{name}-object"),
@@ -25,6 +26,9 @@ fn save(dir: &std::path::Path, name: &str, days_left: i64) {
             graph_url: "https://graph.microsoft.com/".into(),
             updated: now,
             adopted: false,
+            uses_ews: None,
+            mailbox: None,
+            unknown: Default::default(),
         })
         .unwrap();
 }

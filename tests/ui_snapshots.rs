@@ -8,8 +8,8 @@
 mod ui_fixtures;
 
 use chrono::{DateTime, FixedOffset, Utc};
+use exowiz::exchange::ews;
 use exowiz::graph::MailboxState;
-use exowiz::register::exchange_commands;
 use exowiz::ui;
 use exowiz::wizard::state::{
     AccountsChoice, AccountsFocus, AppSummary, Check, ClipboardNotice, ClipboardVia, ComparedWith,
@@ -34,7 +34,7 @@ fn state_at(step: Step) -> WizardState {
         let product = s.profiles[s.profile_index].product.clone();
         app.notes = vec![format!(
             "The {product} uses EWS. Microsoft is switching EWS off in Exchange Online (phased since 1 October 2026, for good on {}): add the app to the EWS allow list with the command below, and ask the vendor for a Graph-based connector.",
-            exchange_commands::EWS_SHUTDOWN
+            ews::shutdown_long_date()
         )];
     }
     s
@@ -374,6 +374,19 @@ fn done_revealed_with_clipboard_notice() {
         clears_in: Some(85),
     });
     both_sizes("10_done_revealed", &s);
+}
+
+/// After `s`: the status line and the commands' heading say where the script went.
+#[test]
+fn done_commands_saved() {
+    let mut s = state_at(Step::Done);
+    exowiz::wizard::update(
+        &mut s,
+        exowiz::wizard::Msg::CommandsSaved {
+            result: Ok("/home/admin/exowiz-officemaster-0a7c4e12.ps1".into()),
+        },
+    );
+    one_size("10_done_commands_saved", &s, 120, 40);
 }
 
 #[test]

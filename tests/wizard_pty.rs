@@ -152,6 +152,9 @@ fn welcome_names_a_saved_secret_that_expires_soon() {
             graph_url: "https://graph.microsoft.com/".into(),
             updated: Utc::now(),
             adopted: false,
+            uses_ews: None,
+            mailbox: None,
+            unknown: Default::default(),
         })
         .unwrap();
     let mut pty = Pty::exowiz(&["demo"], data.path());

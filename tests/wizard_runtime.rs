@@ -93,6 +93,7 @@ async fn harness_with(config: EmulatorConfig, clear_after: Option<Duration>) -> 
     config.browser_timeout = Duration::from_secs(30);
     // Long enough for the replication test (3 s lag), short enough for the wrong-secret test.
     config.verify_patience = Duration::from_secs(10);
+    config.commands_dir = Some(data.path().to_path_buf());
     let (tx, rx) = mpsc::unbounded_channel();
     Harness {
         emulator,
@@ -473,7 +474,40 @@ async fn checks_lookups_registration_consent_and_verification() {
     assert!(app.secret.expose_secret().len() >= 30, "a real secret");
     assert!(app.secret_end.unwrap() > chrono::Utc::now() + chrono::Duration::days(300));
     assert!(app.consent_url.contains("/adminconsent?client_id="));
-    assert!(!app.exchange_commands.is_empty(), "EWS allow-list command");
+    assert_eq!(app.exchange_commands[0].id, "ews_allow_list");
+
+    // Done's `s`: the script lands in the commands directory, never over a file, owner-only,
+    // and holds the IDs but never the secret.
+    let header = exowiz::exchange::ScriptHeader {
+        product: "OfficeMaster".into(),
+        app_name: app.app_name.clone(),
+        client_id: app.client_id.clone(),
+        tenant_id: Some(app.tenant_id.clone()),
+    };
+    let contents = exowiz::exchange::script_file(&header, &app.exchange_commands);
+    let text = String::from_utf8(contents.clone()).unwrap();
+    assert!(text.contains(&app.client_id));
+    assert!(
+        !text.contains(app.secret.expose_secret()),
+        "never the secret"
+    );
+    for expected in ["exowiz-officemaster-x.ps1", "exowiz-officemaster-x-2.ps1"] {
+        h.run(Effect::SaveCommands {
+            file_stem: "exowiz-officemaster-x".into(),
+            contents: contents.clone(),
+        });
+        let Msg::CommandsSaved { result: Ok(path) } = h.next().await else {
+            panic!("the script is saved");
+        };
+        assert_eq!(path.file_name().unwrap(), expected);
+        assert_eq!(std::fs::read(&path).unwrap(), contents);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
     assert!(
         format!("{app:?}").contains("REDACTED")
             || !format!("{app:?}").contains(app.secret.expose_secret())

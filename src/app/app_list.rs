@@ -87,6 +87,9 @@ mod tests {
             graph_url: graph_url.into(),
             updated: Utc::now(),
             adopted: false,
+            uses_ews: None,
+            mailbox: None,
+            unknown: Default::default(),
         }
     }
 

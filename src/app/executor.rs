@@ -59,6 +59,9 @@ pub struct ExecutorConfig {
     pub browser_timeout: Duration,
     /// How long Verify keeps trying while a new secret replicates (about a minute in Entra).
     pub verify_patience: Duration,
+    /// Where Done's `s` saves the Exchange Online script; `None`: the current directory, where
+    /// the admin started exowiz.
+    pub commands_dir: Option<std::path::PathBuf>,
 }
 
 impl ExecutorConfig {
@@ -75,6 +78,7 @@ impl ExecutorConfig {
             open_browser: Arc::new(crate::browser::open),
             browser_timeout: auth::DEFAULT_BROWSER_TIMEOUT,
             verify_patience: crate::verify::DEFAULT_PATIENCE,
+            commands_dir: None,
         }
     }
 }
@@ -353,6 +357,27 @@ impl Executor {
             // At once, not on a task: a quit right after must not lose it (the next run would
             // remove a secret the admin has).
             Effect::SecretShown { client_id } => self.shared.secret_shown(&client_id),
+            Effect::SaveCommands {
+                file_stem,
+                contents,
+            } => {
+                let tx = self.tx.clone();
+                let dir = self.shared.config.commands_dir.clone();
+                self.spawn(async move {
+                    let result = tokio::task::spawn_blocking(move || {
+                        let dir = match dir {
+                            Some(dir) => dir,
+                            None => std::env::current_dir()?,
+                        };
+                        crate::exchange::save::write_in_dir(&dir, &file_stem, &contents)
+                    })
+                    .await
+                    .map_err(std::io::Error::other)
+                    .and_then(|r| r)
+                    .map_err(|e| e.to_string());
+                    let _ = tx.send(Msg::CommandsSaved { result });
+                });
+            }
             Effect::Quit => return Control::Quit,
         }
         Control::Continue

@@ -178,6 +178,7 @@ fn msg_kind(msg: &Msg) -> &'static str {
         Msg::InterruptedRunFound { .. } => "InterruptedRunFound",
         Msg::BrowserOpened { .. } => "BrowserOpened",
         Msg::Copied { .. } => "Copied",
+        Msg::CommandsSaved { .. } => "CommandsSaved",
         Msg::ClipboardCleared { .. } => "ClipboardCleared",
     }
 }

@@ -226,6 +226,13 @@ impl Report {
             graph_url: graph_url.to_string(),
             updated: now,
             adopted: true,
+            uses_ews: Some(
+                crate::exchange::ews::profile_uses_ews(&self.profile)
+                    || crate::exchange::ews::app_uses_ews(&self.app),
+            ),
+            // Not known here; `Store::upsert` keeps the one registered earlier.
+            mailbox: None,
+            unknown: Default::default(),
         }
     }
 

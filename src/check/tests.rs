@@ -742,6 +742,9 @@ fn the_saved_registration_names_the_profile_of_the_expected_roles() {
             graph_url: "https://graph.example/".into(),
             updated: now(),
             adopted: false,
+            uses_ews: None,
+            mailbox: None,
+            unknown: Default::default(),
         })
         .unwrap();
     let expected = expected_of(Some(&store), "tenant-1", &app, &resources()).unwrap();

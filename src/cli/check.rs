@@ -6,6 +6,7 @@
 //! Exit codes: 0 everything as the profile wants, 1 warnings only, 2 bad input (unknown app,
 //! profile or fix number), 3 sign-in, 4 Graph, 7 problems remain (`Exit::Drift`).
 
+use super::save_commands::{SaveCommandsArgs, Saved};
 use super::{Connection, Exit, Failure, demo, sign_in};
 use exowiz::check::{self, Applied, CheckError, CheckRequest, Fix, FixSelection, Report, Severity};
 use exowiz::graph::GraphClient;
@@ -31,6 +32,8 @@ pub struct CheckArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub commands: SaveCommandsArgs,
     /// Check an app on the built-in demo tenant (started here, state kept in the data directory).
     #[arg(long)]
     pub demo: bool,
@@ -58,6 +61,7 @@ pub async fn run(connection: &Connection, args: CheckArgs) -> Result<u8, Failure
         .map(FixSelection::parse)
         .transpose()
         .map_err(input)?;
+    args.commands.check()?;
 
     let demo = if args.demo {
         Some(demo::start().await?)
@@ -97,6 +101,7 @@ pub async fn run(connection: &Connection, args: CheckArgs) -> Result<u8, Failure
     };
     let last = applied.as_ref().map_or(&report, |a| &a.report);
 
+    let saved_commands = save_commands(&args.commands, store.as_ref(), last);
     let save_note = save(store.as_ref(), last, endpoints.graph.as_str());
     if args.json {
         let mut json = report.to_json();
@@ -115,10 +120,12 @@ pub async fn run(connection: &Connection, args: CheckArgs) -> Result<u8, Failure
             json["after"] = a.report.to_json();
         }
         json["saved"] = serde_json::json!(save_note.is_ok());
+        json["commands_saved_to"] = saved_commands.json_path();
         println!("{json:#}");
         if let Err(note) = save_note {
             eprintln!("{note}");
         }
+        saved_commands.report(true);
     } else {
         print_report(&report);
         if selection.is_some() && applied.is_none() {
@@ -134,8 +141,34 @@ pub async fn run(connection: &Connection, args: CheckArgs) -> Result<u8, Failure
             Ok(path) => println!("\nSaved for exowiz status ({path})."),
             Err(note) => eprintln!("\n{note}"),
         }
+        saved_commands.report(false);
     }
     Ok(exit_code(last.severity()))
+}
+
+/// The Exchange Online commands of the profile the app was checked against, with its enterprise
+/// app and the mailbox the saved registration knows.
+fn save_commands(commands: &SaveCommandsArgs, store: Option<&Store>, r: &Report) -> Saved {
+    if commands.save_commands.is_none() {
+        return Saved::NotAsked;
+    }
+    let mailbox = store
+        .and_then(|s| s.by_client_id(&r.tenant_id, &r.app.app_id).ok().flatten())
+        .and_then(|s| s.mailbox);
+    let list = exowiz::exchange::for_profile(
+        &r.profile,
+        &r.app.app_id,
+        r.service_principal.as_ref().map(|sp| sp.id.as_str()),
+        &r.app_name(),
+        mailbox.as_deref(),
+    );
+    let header = exowiz::exchange::ScriptHeader {
+        product: r.profile.product.clone(),
+        app_name: r.app_name(),
+        client_id: r.app.app_id.clone(),
+        tenant_id: Some(r.tenant_id.clone()),
+    };
+    commands.save(&header, &list)
 }
 
 /// 0 all OK, 1 warnings only, 7 problems remain.

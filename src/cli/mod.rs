@@ -5,6 +5,7 @@ pub mod demo;
 pub mod profiles;
 pub mod register;
 pub mod rotate;
+pub mod save_commands;
 pub mod sign_in;
 pub mod status;
 pub mod tenant_id;

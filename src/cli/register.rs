@@ -1,6 +1,8 @@
 //! `exowiz register`: the whole registration without screens.
 
+use super::save_commands::{SaveCommandsArgs, Saved};
 use super::{Connection, Exit, Failure, demo, sign_in, verify_output as verify};
+use exowiz::exchange::ScriptHeader;
 use exowiz::graph::{GraphClient, GraphError};
 use exowiz::profile::{self, InstallMode, Permission};
 use exowiz::register::{
@@ -42,6 +44,8 @@ pub struct RegisterArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub commands: SaveCommandsArgs,
     /// Register on the built-in demo tenant (started here, state kept in the data directory).
     #[arg(long)]
     pub demo: bool,
@@ -61,6 +65,7 @@ pub struct RegisterArgs {
 
 pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Failure> {
     let request = request_from(&args)?;
+    args.commands.check()?;
     // The demo tenant lives as long as this command.
     let demo = if args.demo {
         Some(demo::start().await?)
@@ -119,8 +124,17 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
     } else {
         None
     };
+    let saved = args.commands.save(
+        &ScriptHeader {
+            product: request.profile.product.clone(),
+            app_name: outcome.app_name.clone(),
+            client_id: outcome.client_id.clone(),
+            tenant_id: Some(outcome.tenant_id.clone()),
+        },
+        &outcome.exchange_commands,
+    );
     if args.json {
-        let mut out = to_json(&outcome, &request);
+        let mut out = to_json(&outcome, &request, &saved);
         out["verify"] = verified.as_ref().map(verify::to_json).unwrap_or_default();
         println!("{out}");
     } else {
@@ -129,6 +143,7 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
             verify::print_text(v);
         }
     }
+    saved.report(args.json);
     // The value is out: the journal may forget this run (a run killed before this line leaves
     // the secret to be removed by the next one, since nobody has it).
     if std::io::Write::flush(&mut std::io::stdout()).is_ok()
@@ -222,7 +237,7 @@ fn describe(event: &RegisterEvent) -> String {
     }
 }
 
-fn to_json(o: &RegisterOutcome, request: &RegisterRequest) -> serde_json::Value {
+fn to_json(o: &RegisterOutcome, request: &RegisterRequest, saved: &Saved) -> serde_json::Value {
     let fields = &request.profile.fields;
     json!({
         "tenant_id": o.tenant_id,
@@ -255,6 +270,7 @@ fn to_json(o: &RegisterOutcome, request: &RegisterRequest) -> serde_json::Value 
             "where": fields.location,
         },
         "exchange_commands": o.exchange_commands,
+        "commands_saved_to": saved.json_path(),
         "notes": o.notes,
     })
 }
@@ -314,7 +330,13 @@ fn print_text(o: &RegisterOutcome, request: &RegisterRequest) {
     if !o.exchange_commands.is_empty() {
         println!("\nIn Exchange Online PowerShell (Connect-ExchangeOnline):");
         for c in &o.exchange_commands {
-            println!("  # {}\n  {}", c.purpose, c.command);
+            println!("\n  # {}", c.purpose);
+            for note in &c.notes {
+                println!("  #   {note}");
+            }
+            for line in c.command.lines() {
+                println!("  {line}");
+            }
         }
     }
 }

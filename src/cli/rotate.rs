@@ -14,6 +14,7 @@
 
 use std::time::Duration;
 
+use super::save_commands::{SaveCommandsArgs, Saved};
 use super::{Connection, Exit, Failure, demo, sign_in, verify_output};
 use chrono::{DateTime, SecondsFormat, Utc};
 use exowiz::check::{self, CheckError, Expected};
@@ -62,6 +63,8 @@ pub struct RotateArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub commands: SaveCommandsArgs,
     /// Rotate on the built-in demo tenant (its state kept in the data directory).
     #[arg(long)]
     pub demo: bool,
@@ -89,6 +92,8 @@ struct Report {
     removed: Vec<String>,
     remove_command: Option<String>,
     notes: Vec<String>,
+    /// What became of `--save-commands`.
+    commands_saved: Saved,
 }
 
 pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failure> {
@@ -122,6 +127,7 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
     {
         return Err(input("The new secret's description is empty.".into()));
     }
+    args.commands.check()?;
     let demo = if args.demo {
         Some(demo::start().await?)
     } else {
@@ -184,7 +190,11 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
         removed: Vec::new(),
         remove_command: None,
         notes: cleanup_note.into_iter().collect(),
+        commands_saved: Saved::NotAsked,
     };
+    // The commands depend on the app, not on the new secret: saved before the rotation, so a
+    // rotation that fails later still leaves them.
+    report.commands_saved = save_commands(&args.commands, &report, saved.as_ref());
     if !args.json {
         print_secrets(&report, args.warn_days);
     }
@@ -659,9 +669,46 @@ fn print_comparison(r: &Report) {
 }
 
 /// The end of a run: JSON, or the text about the older secrets and the notes.
+/// The Exchange Online commands of the app's profile, with the enterprise app and the mailbox
+/// the saved registration knows.
+fn save_commands(
+    commands: &SaveCommandsArgs,
+    r: &Report,
+    saved: Option<&exowiz::store::SavedRegistration>,
+) -> Saved {
+    if commands.save_commands.is_none() {
+        return Saved::NotAsked;
+    }
+    let app_name = r.app.display_name.clone().unwrap_or_default();
+    let list = r
+        .profile
+        .as_ref()
+        .map(|p| {
+            exowiz::exchange::for_profile(
+                p,
+                &r.app.app_id,
+                saved.and_then(|s| s.service_principal_id.as_deref()),
+                &app_name,
+                saved.and_then(|s| s.mailbox.as_deref()),
+            )
+        })
+        .unwrap_or_default();
+    let header = exowiz::exchange::ScriptHeader {
+        product: r
+            .profile
+            .as_ref()
+            .map_or_else(|| r.profile_id.clone(), |p| p.product.clone()),
+        app_name,
+        client_id: r.app.app_id.clone(),
+        tenant_id: Some(r.tenant_id.clone()),
+    };
+    commands.save(&header, &list)
+}
+
 fn finish(args: &RotateArgs, r: &Report) {
     if args.json {
         println!("{:#}", to_json(r));
+        r.commands_saved.report(true);
         return;
     }
     let verified = matches!(r.verified, Some(Ok(_)));
@@ -689,6 +736,7 @@ fn finish(args: &RotateArgs, r: &Report) {
     for n in &r.notes {
         println!("\nNote: {n}");
     }
+    r.commands_saved.report(false);
 }
 
 fn secret_json(s: &SecretInfo) -> Value {
@@ -718,6 +766,7 @@ fn to_json(r: &Report) -> Value {
     json!({
         "tenant_id": r.tenant_id,
         "client_id": r.app.app_id,
+        "commands_saved_to": r.commands_saved.json_path(),
         "app_object_id": r.app.id,
         "app_name": app_name(&r.app),
         "profile": r.profile_id,

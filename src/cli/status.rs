@@ -4,8 +4,14 @@
 //! 3 ("UNKNOWN - …", as monitoring plugins say) when the saved registrations cannot be read —
 //! never 1, which a monitor would take for an expiring secret. Registrations that were cut off
 //! half-way (the journal, `store::journal`) are listed as UNFINISHED without changing the code.
+//!
+//! A registration that depends on EWS counts as a warning (1) until EWS ends in Exchange Online on
+//! 1 April 2027 and as critical (2) from that day: its connector then stops reaching mailboxes,
+//! whatever its secret says, and an admin should hear it the way they hear of an expired secret.
 
 use super::Failure;
+use chrono::{DateTime, Utc};
+use exowiz::exchange::ews::{self, EwsStanding};
 use exowiz::store::Store;
 use exowiz::store::expiry::{self, Health, RegistrationHealth};
 use exowiz::store::journal::{self, InterruptedRun};
@@ -40,8 +46,9 @@ pub fn run(args: StatusArgs) -> Result<u8, Failure> {
             return Ok(UNKNOWN);
         }
     };
-    let items = expiry::evaluate(&registrations, chrono::Utc::now(), args.warn_days);
+    let items = expiry::evaluate(&registrations, now(), args.warn_days);
     let health = expiry::overall(&items);
+    let level = expiry::overall_level(&items);
     // Half-made registrations are reported, but do not change the exit code: it answers
     // "will a connector stop signing in?", and an unfinished app serves no connector yet.
     let interrupted = journal::all_interrupted(store.dir()).unwrap_or_else(|e| {
@@ -52,13 +59,15 @@ pub fn run(args: StatusArgs) -> Result<u8, Failure> {
         let runs: Vec<serde_json::Value> = interrupted.iter().map(run_json).collect();
         let json = serde_json::json!({
             "status": health,
+            "level": level,
+            "ews_shutdown": ews::SHUTDOWN.to_string(),
             "warn_days": args.warn_days,
             "registrations": items,
             "interrupted_runs": runs,
         });
         println!("{json:#}");
     } else {
-        println!("{} - {}", health.plugin_word(), summary(&items, health));
+        println!("{} - {}", level.plugin_word(), summary(&items, health));
         for item in &items {
             println!("{}", line(item));
         }
@@ -72,25 +81,58 @@ pub fn run(args: StatusArgs) -> Result<u8, Failure> {
             );
         }
     }
-    Ok(health.exit_code())
+    Ok(level.exit_code())
 }
 
+/// Now, for the secrets' and EWS's dates. Debug builds take `EXOWIZ_TEST_NOW` (RFC 3339) instead,
+/// so tests can stand before and after 1 April 2027; release builds ignore it.
+fn now() -> DateTime<Utc> {
+    #[cfg(debug_assertions)]
+    if let Some(at) = std::env::var("EXOWIZ_TEST_NOW")
+        .ok()
+        .and_then(|v| DateTime::parse_from_rfc3339(&v).ok())
+    {
+        return at.with_timezone(&Utc);
+    }
+    Utc::now()
+}
+
+/// The first line's sentence: the secrets' state, then EWS's when a registration depends on it.
 fn summary(items: &[RegistrationHealth], health: Health) -> String {
     let count = |h| items.iter().filter(|i| i.health == h).count();
-    match health {
-        _ if items.is_empty() => "no saved registrations".to_string(),
-        Health::Ok => format!(
+    let secrets = match health {
+        _ if items.is_empty() => return "no saved registrations".to_string(),
+        Health::Ok => None,
+        Health::Expiring => Some(format!(
+            "{} secret(s) expire soon: renew them with exowiz",
+            count(Health::Expiring)
+        )),
+        Health::Expired => Some(format!(
+            "{} secret(s) have expired: the connector cannot sign in until a new secret is entered",
+            count(Health::Expired)
+        )),
+    };
+    let ews_items: Vec<EwsStanding> = items.iter().filter_map(|i| i.ews).collect();
+    let ews = ews_items.first().map(|standing| {
+        let n = ews_items.len();
+        match standing {
+            EwsStanding::Ending { days_left } => format!(
+                "{n} registration(s) depend on EWS, which Exchange Online switches off on {} (in {days_left} days): move them to a connector that uses Microsoft Graph",
+                ews::SHUTDOWN
+            ),
+            EwsStanding::Ended { .. } => format!(
+                "{n} registration(s) depend on EWS, which Exchange Online switched off on {}: those connectors cannot reach mailboxes",
+                ews::SHUTDOWN
+            ),
+        }
+    });
+    match (secrets, ews) {
+        (None, None) => format!(
             "{} registration(s), every secret valid for at least the warning window",
             items.len()
         ),
-        Health::Expiring => format!(
-            "{} secret(s) expire soon: renew them with exowiz",
-            count(Health::Expiring)
-        ),
-        Health::Expired => format!(
-            "{} secret(s) have expired: the connector cannot sign in until a new secret is entered",
-            count(Health::Expired)
-        ),
+        (Some(one), None) | (None, Some(one)) => one,
+        (Some(secrets), Some(ews)) => format!("{secrets}; {ews}"),
     }
 }
 
@@ -102,9 +144,20 @@ fn line(item: &RegistrationHealth) -> String {
         (Some(end), Some(days)) => format!("expires {} (in {days} days)", end.format("%Y-%m-%d")),
         _ => "no secret".to_string(),
     };
+    let ews = match item.ews {
+        None => String::new(),
+        Some(EwsStanding::Ending { days_left }) => format!(
+            "; uses EWS, which ends {} (in {days_left} days)",
+            ews::SHUTDOWN
+        ),
+        Some(EwsStanding::Ended { .. }) => format!(
+            "; uses EWS, which ended {}: it cannot reach mailboxes",
+            ews::SHUTDOWN
+        ),
+    };
     format!(
-        "  {:<9} {} in {} [{}] client {} — {when}",
-        item.health.plugin_word(),
+        "  {:<9} {} in {} [{}] client {} — {when}{ews}",
+        item.level.plugin_word(),
         item.app_name,
         item.tenant_name.as_deref().unwrap_or(&item.tenant_id),
         item.profile,

@@ -9,7 +9,6 @@
 //! Re-runs find the app (saved registration first, then the display name) instead of making a
 //! second one.
 
-use super::exchange_commands;
 use super::resolve::{ResolvedPermission, resolve};
 use super::{PermissionStatus, RegisterOutcome, RegisterRequest, validate};
 use crate::endpoints::Endpoints;
@@ -361,6 +360,9 @@ pub async fn register(
             graph_url: graph_url.clone(),
             updated: Utc::now(),
             adopted: false,
+            uses_ews: Some(crate::exchange::ews::profile_uses_ews(profile)),
+            mailbox: req.mailbox.clone(),
+            unknown: Default::default(),
         };
         if let Err(e) = store.upsert(record) {
             notes.push(tf(
@@ -411,15 +413,12 @@ pub async fn register(
     ) {
         notes.insert(0, note);
     }
-    if profile.uses_ews {
+    if crate::exchange::ews::profile_uses_ews(profile) {
         notes.push(tf(
             "register.uses_ews",
             &[
                 ("product", &profile.product),
-                (
-                    "date",
-                    &crate::ui::format::written_date(exchange_commands::EWS_SHUTDOWN),
-                ),
+                ("date", &crate::exchange::ews::shutdown_long_date()),
             ],
         ));
     }
@@ -434,7 +433,7 @@ pub async fn register(
         .display_name
         .clone()
         .unwrap_or_else(|| req.app_name.clone());
-    let exchange_commands = exchange_commands::for_profile(
+    let exchange_commands = crate::exchange::for_profile(
         profile,
         &app.app_id,
         Some(&sp.id),

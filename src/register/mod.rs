@@ -3,7 +3,6 @@
 //! callback, the result is a `RegisterOutcome`.
 
 pub mod engine;
-pub mod exchange_commands;
 pub mod resolve;
 pub mod validate;
 
@@ -11,10 +10,10 @@ pub use engine::{
     RegisterError, RegisterEvent, grant_consent, read_grants, read_grants_with, register,
 };
 
+use crate::exchange::ExchangeCommand;
 use crate::graph::NewSecret;
 use crate::profile::{Api, InstallMode, PermissionType, Profile};
 use crate::store::journal::Journal;
-use exchange_commands::ExchangeCommand;
 use serde::Serialize;
 
 /// What the admin asked for.

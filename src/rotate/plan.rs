@@ -252,12 +252,14 @@ pub fn saved_after(
         .clone()
         .or_else(|| saved.map(|s| s.app_name.clone()))
         .unwrap_or_else(|| app.app_id.clone());
+    let uses_ews = crate::exchange::ews::app_uses_ews(app);
     match saved {
         Some(s) => SavedRegistration {
             app_name,
             app_object_id: app.id.clone(),
             secrets,
             updated: ctx.now,
+            uses_ews: Some(s.depends_on_ews() || uses_ews),
             ..s.clone()
         },
         None => SavedRegistration {
@@ -272,6 +274,9 @@ pub fn saved_after(
             graph_url: ctx.graph_url.to_string(),
             updated: ctx.now,
             adopted: true,
+            uses_ews: Some(uses_ews),
+            mailbox: None,
+            unknown: Default::default(),
         },
     }
 }

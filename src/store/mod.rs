@@ -52,11 +52,37 @@ pub struct SavedRegistration {
     /// `rotate` met it: `register` never takes such an app over as "its" app for the profile.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub adopted: bool,
+    /// The connector reaches mailboxes through EWS, which Exchange Online ends (`exowiz status`
+    /// says so). Absent in files written before exowiz recorded it: `depends_on_ews` then
+    /// derives it from the profile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uses_ews: Option<bool>,
+    /// The transfer / sender mailbox given at registration (the saved Exchange commands of
+    /// `rotate` and `check` fill it in).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mailbox: Option<String>,
+    /// Fields this version of exowiz does not know (written by a newer one): kept as they are.
+    #[serde(flatten)]
+    pub unknown: serde_json::Map<String, serde_json::Value>,
+}
+
+impl SavedRegistration {
+    /// Whether the connector depends on EWS: as recorded, else as its profile says (files
+    /// written before exowiz recorded it; an unknown profile counts as no).
+    pub fn depends_on_ews(&self) -> bool {
+        self.uses_ews.unwrap_or_else(|| {
+            crate::profile::by_id(&self.profile)
+                .is_ok_and(|p| crate::exchange::ews::profile_uses_ews(&p))
+        })
+    }
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct StoreFile {
     registrations: Vec<SavedRegistration>,
+    /// Top-level fields a newer exowiz wrote: kept.
+    #[serde(flatten)]
+    unknown: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The registrations file in a data directory.
@@ -85,18 +111,33 @@ impl Store {
     }
 
     pub fn load(&self) -> io::Result<Vec<SavedRegistration>> {
+        self.load_file().map(|f| f.registrations)
+    }
+
+    fn load_file(&self) -> io::Result<StoreFile> {
         match std::fs::read(self.path()) {
-            Ok(bytes) => serde_json::from_slice::<StoreFile>(&bytes)
-                .map(|f| f.registrations)
-                .map_err(|e| {
-                    io::Error::new(
-                        io::ErrorKind::InvalidData,
-                        format!("{} is not readable: {e}", self.path().display()),
-                    )
-                }),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Vec::new()),
+            Ok(bytes) => serde_json::from_slice::<StoreFile>(&bytes).map_err(|e| {
+                io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("{} is not readable: {e}", self.path().display()),
+                )
+            }),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(StoreFile::default()),
             Err(e) => Err(e),
         }
+    }
+
+    /// The saved registration of this app (client ID) in this tenant, made by exowiz or only
+    /// watched.
+    pub fn by_client_id(
+        &self,
+        tenant_id: &str,
+        client_id: &str,
+    ) -> io::Result<Option<SavedRegistration>> {
+        Ok(self.load()?.into_iter().find(|r| {
+            r.tenant_id.eq_ignore_ascii_case(tenant_id)
+                && r.client_id.eq_ignore_ascii_case(client_id)
+        }))
     }
 
     /// The registration an earlier run made for this profile in this tenant.
@@ -116,16 +157,33 @@ impl Store {
 
     /// Inserts or replaces (same tenant and client ID) a registration. An app exowiz registered
     /// stays its own even when `check` or `rotate` saves it again as adopted.
+    ///
+    /// What the new record does not know is kept from the old one: the mailbox, whether it uses
+    /// EWS, and fields a newer exowiz wrote (`check` and `rotate` know neither the mailbox nor
+    /// those fields).
     pub fn upsert(&self, mut reg: SavedRegistration) -> io::Result<()> {
-        let mut all = self.load()?;
+        let mut file = self.load_file()?;
         let same =
             |r: &SavedRegistration| r.tenant_id == reg.tenant_id && r.client_id == reg.client_id;
-        if all.iter().any(|r| same(r) && !r.adopted) {
-            reg.adopted = false;
+        if let Some(old) = file.registrations.iter().find(|r| same(r)) {
+            if !old.adopted {
+                reg.adopted = false;
+            }
+            if reg.mailbox.is_none() {
+                reg.mailbox = old.mailbox.clone();
+            }
+            if reg.uses_ews.is_none() {
+                reg.uses_ews = old.uses_ews;
+            }
+            for (key, value) in &old.unknown {
+                reg.unknown
+                    .entry(key.clone())
+                    .or_insert_with(|| value.clone());
+            }
         }
-        all.retain(|r| !same(r));
-        all.push(reg);
-        self.save(&StoreFile { registrations: all })
+        file.registrations.retain(|r| !same(r));
+        file.registrations.push(reg);
+        self.save(&file)
     }
 
     fn save(&self, file: &StoreFile) -> io::Result<()> {
@@ -191,6 +249,9 @@ mod tests {
             graph_url: "http://127.0.0.1:1/".into(),
             updated: Utc::now(),
             adopted: false,
+            uses_ews: None,
+            mailbox: None,
+            unknown: Default::default(),
         }
     }
 
@@ -257,5 +318,59 @@ mod tests {
         let store = Store::new(dir.path());
         std::fs::write(store.path(), b"{not json").unwrap();
         assert!(store.load().is_err());
+    }
+
+    /// A file written before exowiz recorded EWS (or by a newer exowiz with fields this one
+    /// does not know) still loads; what it holds survives a save.
+    #[test]
+    fn older_and_newer_files_load_and_keep_what_they_hold() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        std::fs::write(
+            store.path(),
+            br#"{"registrations": [{
+                "tenant_id": "t1", "tenant_name": "Contoso Ltd", "profile": "bueroware",
+                "app_name": "SoftENGINE Mailserver", "client_id": "a", "app_object_id": "o",
+                "service_principal_id": null, "secrets": [],
+                "graph_url": "https://graph.microsoft.com/", "updated": "2026-11-01T00:00:00Z",
+                "mailbox": "fax@contoso.com", "future_field": {"x": 1}
+              }], "format": 3}"#,
+        )
+        .unwrap();
+        let loaded = store.load().unwrap();
+        assert_eq!(loaded[0].uses_ews, None);
+        assert!(
+            loaded[0].depends_on_ews(),
+            "derived from the bueroware profile"
+        );
+        // `check` saves the app again, knowing neither the mailbox nor the newer field.
+        store
+            .upsert(SavedRegistration {
+                profile: "bueroware".into(),
+                graph_url: "https://graph.microsoft.com/".into(),
+                uses_ews: Some(true),
+                ..reg("a")
+            })
+            .unwrap();
+        let text = std::fs::read_to_string(store.path()).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let saved = &json["registrations"][0];
+        assert_eq!(saved["future_field"]["x"], 1, "{text}");
+        assert_eq!(saved["mailbox"], "fax@contoso.com", "{text}");
+        assert_eq!(saved["uses_ews"], true, "{text}");
+        assert_eq!(json["format"], 3, "{text}");
+        let moveit = SavedRegistration {
+            profile: "moveit".into(),
+            ..reg("b")
+        };
+        assert!(!moveit.depends_on_ews());
+        let recorded = SavedRegistration {
+            uses_ews: Some(false),
+            ..reg("c")
+        };
+        assert!(
+            !recorded.depends_on_ews(),
+            "what was recorded wins over the profile"
+        );
     }
 }

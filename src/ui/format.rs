@@ -5,7 +5,7 @@
 //! Nothing here reads the clock: every date shown comes from the state.
 
 use crate::i18n::{t, tf};
-use chrono::{DateTime, FixedOffset, Local, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, Local, Utc};
 use ratatui::text::Span;
 use std::cell::Cell;
 
@@ -28,15 +28,6 @@ fn local(at: DateTime<Utc>) -> DateTime<FixedOffset> {
 /// A calendar date, in the catalogue's format (`format.date`).
 pub fn date(at: DateTime<Utc>) -> String {
     local(at).format(t("format.date")).to_string()
-}
-
-/// A date the sources write as text ("1 April 2027"), in the catalogue's `format.long_date`;
-/// text that is not such a date is shown as it is.
-pub fn written_date(text: &str) -> String {
-    match NaiveDate::parse_from_str(text, "%d %B %Y") {
-        Ok(day) => day.format(t("format.long_date")).to_string(),
-        Err(_) => text.to_string(),
-    }
 }
 
 /// Hours and minutes (`format.time`).

@@ -135,6 +135,12 @@ pub enum Effect {
     SecretShown {
         client_id: String,
     },
+    /// Save the Exchange Online script (`contents`, ready to write) as `<file_stem>.ps1` in the
+    /// current directory, never over a file that is there; reports `CommandsSaved`.
+    SaveCommands {
+        file_stem: String,
+        contents: Vec<u8>,
+    },
     /// Leave the wizard (the runtime restores the terminal).
     Quit,
 }

@@ -47,6 +47,8 @@ pub enum Action {
     Skip,
     /// Done (rotate job): remove the older secrets (asks for confirmation first).
     RemoveOld,
+    /// Done: save the Exchange Online commands as one PowerShell script.
+    SaveCommands,
     /// Findings: select / unselect the highlighted fix.
     Toggle,
     /// Findings: select every fix (or none, when all are selected).
@@ -454,6 +456,17 @@ fn step_bindings(state: &WizardState, out: &mut Vec<Binding>) {
             out.push(bar(vec![ch('r')], Action::Reveal, reveal));
             if super::update::can_remove_old(state) {
                 out.push(bar(vec![ch('x')], Action::RemoveOld, "key.remove_old"));
+            }
+            if state
+                .app
+                .as_ref()
+                .is_some_and(|a| !a.exchange_commands.is_empty())
+            {
+                out.push(bar(
+                    vec![ch('s')],
+                    Action::SaveCommands,
+                    "key.save_commands",
+                ));
             }
             enter(out, "key.finish");
         }

@@ -109,6 +109,10 @@ pub enum Msg {
         result: Result<ClipboardVia, String>,
         clears_in: Option<u32>,
     },
+    /// The Exchange Online commands were saved (the file's path) or not (the sentence why).
+    CommandsSaved {
+        result: Result<std::path::PathBuf, String>,
+    },
     /// The timed clearing ran: `cleared` is false when the clipboard held something else by then.
     ClipboardCleared {
         label: String,

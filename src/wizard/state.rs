@@ -3,10 +3,10 @@
 
 use super::step::Step;
 use super::text_field::TextField;
+use crate::exchange::ExchangeCommand;
 use crate::graph::MailboxState;
 use crate::profile::{InstallMode, Profile};
 use crate::register::PermissionStatus;
-use crate::register::exchange_commands::ExchangeCommand;
 use chrono::{DateTime, Utc};
 use secrecy::SecretString;
 use std::time::Duration;
@@ -315,6 +315,8 @@ pub struct DoneState {
     pub focus: DoneFocus,
     /// The secret was copied or revealed at least once (quitting before asks first).
     pub secret_handed_over: bool,
+    /// Where `s` saved the Exchange Online commands (a second `s` names it again).
+    pub commands_saved_to: Option<std::path::PathBuf>,
 }
 
 /// How a value reached the clipboard.

@@ -5,10 +5,10 @@
 
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use exowiz::ews::{EwsCause, EwsProbe};
+use exowiz::exchange;
 use exowiz::graph::MailboxState;
 use exowiz::profile::{self, Api, PermissionType};
 use exowiz::register::PermissionStatus;
-use exowiz::register::exchange_commands;
 use exowiz::store::journal::InterruptedRun;
 use exowiz::ui;
 use exowiz::wizard::state::{
@@ -118,7 +118,7 @@ pub fn registered_app(state: &WizardState, granted: [bool; 4]) -> RegisteredApp 
             "https://login.microsoftonline.com/{TENANT_ID}/adminconsent?client_id={CLIENT_ID}&state=exowiz-7f3a9c"
         ),
         permissions,
-        exchange_commands: exchange_commands::for_profile(
+        exchange_commands: exchange::for_profile(
             profile,
             CLIENT_ID,
             Some(SP_ID),
@@ -268,7 +268,7 @@ pub fn interrupted_run() -> InterruptedRun {
 /// Saved registrations that need a new secret: one expiring in 12 days, one expired.
 pub fn saved_due(both: bool) -> Vec<exowiz::store::expiry::RegistrationHealth> {
     use exowiz::store::expiry::{Health, RegistrationHealth};
-    let due = |app: &str, days: i64, health| RegistrationHealth {
+    let due = |app: &str, days: i64, health: Health| RegistrationHealth {
         tenant_id: TENANT_ID.into(),
         tenant_name: Some("Contoso Ltd".into()),
         profile: "officemaster".into(),
@@ -277,6 +277,8 @@ pub fn saved_due(both: bool) -> Vec<exowiz::store::expiry::RegistrationHealth> {
         secret_expires: Some(at(2026, 12, 9, 0, 0)),
         days_left: Some(days),
         health,
+        ews: Some(exowiz::exchange::ews::EwsStanding::Ending { days_left: 116 }),
+        level: health.level().max(exowiz::store::expiry::Level::Warning),
     };
     let mut out = vec![due("OfficeMaster EWS", 12, Health::Expiring)];
     if both {

@@ -135,6 +135,15 @@ pub fn build(page: &mut Page, state: &WizardState, room: Room) {
         page.blank();
         heading(page, t("done.commands"));
         page.text(t("done.commands_intro"), theme::dim());
+        if let Some(path) = &state.done.commands_saved_to {
+            page.text(
+                &tf(
+                    "done.commands_saved",
+                    &[("path", &path.display().to_string())],
+                ),
+                theme::accent(),
+            );
+        }
         let count = app.exchange_commands.len();
         for (i, command) in app.exchange_commands.iter().enumerate() {
             if i > 0 && room.roomy() {
@@ -160,8 +169,20 @@ pub fn build(page: &mut Page, state: &WizardState, room: Room) {
             } else {
                 theme::accent()
             };
-            // Commands break only at spaces: PowerShell takes them as they are when pasted.
-            page.text_indented(2 + width(&number), &command.command, code_style);
+            // Commands break only at spaces: PowerShell takes them as they are when pasted. Each
+            // line keeps its own indentation (the body of an `if` stands in).
+            for line in command.command.lines() {
+                let code = line.trim_start();
+                let own = line.len() - code.len();
+                page.text_indented(2 + width(&number) + own, code, code_style);
+            }
+            // The focused command's notes (what it does to the tenant, what to do after it),
+            // after the code so the code stays in view; the saved script has them as comments.
+            if focused {
+                for note in &command.notes {
+                    page.text_indented(2 + width(&number), note, theme::dim());
+                }
+            }
             if focused {
                 // The last command pulls the page to its end.
                 let end = if i + 1 == count {

@@ -3,8 +3,7 @@
 use super::{Room, heading, kind_label, warn_line};
 use crate::i18n::{t, tf};
 use crate::profile::Applies;
-use crate::register::exchange_commands::EWS_SHUTDOWN;
-use crate::ui::format::{months, pad, width, written_date};
+use crate::ui::format::{months, pad, width};
 use crate::ui::theme;
 use crate::ui::widgets::page::Page;
 use crate::ui::widgets::table::{self, Cell, Table};
@@ -172,7 +171,7 @@ pub fn build(page: &mut Page, state: &WizardState, _room: Room) {
             0,
             &tf(
                 "welcome.ews_warning",
-                &[("date", &written_date(EWS_SHUTDOWN))],
+                &[("date", &crate::exchange::ews::shutdown_long_date())],
             ),
         );
     }

@@ -1,6 +1,7 @@
 //! Done: Tenant ID, Client ID, secret (masked, reveal, copy) and the Exchange commands.
 
-use super::request_quit;
+use super::{request_quit, set_error, set_info};
+use crate::exchange::{self, ScriptHeader};
 use crate::i18n::{t, tf};
 use crate::wizard::effect::Effect;
 use crate::wizard::keymap::Action;
@@ -82,6 +83,7 @@ pub(super) fn on_action(state: &mut WizardState, action: Action) -> Vec<Effect> 
             Vec::new()
         }
         Action::RemoveOld => super::rotate::ask_remove_old(state),
+        Action::SaveCommands => save_commands(state),
         Action::Next => request_quit(state),
         _ => Vec::new(),
     }
@@ -110,4 +112,48 @@ fn copy(state: &mut WizardState) -> Vec<Effect> {
         value,
         clear_after,
     }]
+}
+
+/// `s`: the commands as one script, written by the executor. Once saved, `s` says where again
+/// instead of writing a second file.
+fn save_commands(state: &mut WizardState) -> Vec<Effect> {
+    if let Some(path) = &state.done.commands_saved_to {
+        let path = path.display().to_string();
+        set_info(state, tf("status.commands_saved", &[("path", &path)]));
+        return Vec::new();
+    }
+    let profile = state.profile();
+    let Some(app) = state
+        .app
+        .as_ref()
+        .filter(|a| !a.exchange_commands.is_empty())
+    else {
+        return Vec::new();
+    };
+    let header = ScriptHeader {
+        product: profile.product.clone(),
+        app_name: app.app_name.clone(),
+        client_id: app.client_id.clone(),
+        tenant_id: Some(app.tenant_id.clone()).filter(|t| !t.is_empty()),
+    };
+    vec![Effect::SaveCommands {
+        file_stem: exchange::file_stem(&profile.id, &app.client_id),
+        contents: exchange::script_file(&header, &app.exchange_commands),
+    }]
+}
+
+/// The executor wrote the script (or could not): the status line says where (or why not).
+pub(super) fn commands_saved(
+    state: &mut WizardState,
+    result: Result<std::path::PathBuf, String>,
+) -> Vec<Effect> {
+    match result {
+        Ok(path) => {
+            let shown = path.display().to_string();
+            set_info(state, tf("status.commands_saved", &[("path", &shown)]));
+            state.done.commands_saved_to = Some(path);
+        }
+        Err(error) => set_error(state, tf("status.commands_not_saved", &[("error", &error)])),
+    }
+    Vec::new()
 }

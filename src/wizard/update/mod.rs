@@ -91,6 +91,7 @@ pub fn update(state: &mut WizardState, msg: Msg) -> Vec<Effect> {
             result,
             clears_in,
         } => notices::copied(state, label, result, clears_in),
+        Msg::CommandsSaved { result } => done::commands_saved(state, result),
         Msg::ClipboardCleared { label, cleared } => {
             notices::clipboard_cleared(state, &label, cleared)
         }

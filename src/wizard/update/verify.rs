@@ -1,8 +1,9 @@
 //! Verify: a token from the secret, its roles compared with the permissions.
 
 use super::{advance, go_to};
+use crate::exchange;
 use crate::profile::well_known;
-use crate::register::{PermissionStatus, exchange_commands, validate};
+use crate::register::{PermissionStatus, validate};
 use crate::wizard::effect::{Effect, EwsCheck};
 use crate::wizard::keymap::Action;
 use crate::wizard::state::{
@@ -146,7 +147,7 @@ pub(super) fn start_manual(state: &mut WizardState) -> Vec<Effect> {
         })
         .collect();
     let exchange_commands =
-        exchange_commands::for_profile(&profile, &client_id, None, &app_name, mailbox.as_deref());
+        exchange::for_profile(&profile, &client_id, None, &app_name, mailbox.as_deref());
     state.app = Some(RegisteredApp {
         tenant_id,
         client_id,

@@ -205,7 +205,15 @@ fn bueroware_with_enter_only() {
         },
     ];
     let mut state = enter_from_accounts_to_done(state, events);
-    assert_eq!(state.app.as_ref().unwrap().exchange_commands.len(), 1);
+    let ids: Vec<&str> = state
+        .app
+        .as_ref()
+        .unwrap()
+        .exchange_commands
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(ids, ["ews_allow_list", "ews_user_agent_rules"]);
     assert!(enter(&mut state).is_empty());
     assert_eq!(names(&enter(&mut state)), ["Quit"]);
 }

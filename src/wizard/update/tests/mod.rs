@@ -24,9 +24,10 @@ mod verify_done;
 mod welcome;
 
 pub(super) mod support {
+    use crate::exchange;
     use crate::graph::MailboxState;
     use crate::profile::{self, well_known};
-    use crate::register::{PermissionStatus, exchange_commands};
+    use crate::register::PermissionStatus;
     use crate::wizard::effect::Effect;
     use crate::wizard::msg::{Msg, SignInPrompt};
     use crate::wizard::state::{AppSummary, RegisteredApp, SignInPhase, TenantInfo, WizardState};
@@ -97,7 +98,7 @@ pub(super) mod support {
                 "https://login.microsoftonline.com/{CONTOSO_TENANT_ID}/adminconsent?client_id={CLIENT_ID}"
             ),
             permissions: permissions(state, false),
-            exchange_commands: exchange_commands::for_profile(
+            exchange_commands: exchange::for_profile(
                 profile,
                 CLIENT_ID,
                 Some(SP_ID),
@@ -180,6 +181,7 @@ pub(super) mod support {
                 Effect::FindInterruptedRun { .. } => "FindInterruptedRun",
                 Effect::Copy { .. } => "Copy",
                 Effect::SecretShown { .. } => "SecretShown",
+                Effect::SaveCommands { .. } => "SaveCommands",
                 Effect::Quit => "Quit",
             })
             .collect()

@@ -324,3 +324,83 @@ fn ews_profiles_probe_their_transfer_mailbox() {
         assert_eq!(*ews, wanted, "{profile}");
     }
 }
+
+/// `s` on Done: the commands as one script (UTF-8 with BOM, CRLF, the IDs, never the secret),
+/// written by the executor; the status line says where; a second `s` names the file again.
+#[test]
+fn s_saves_the_commands_as_one_script_and_says_where() {
+    let mut state = on_done("moveit");
+    let keys = crate::wizard::keymap::bindings(&state);
+    assert!(
+        keys.iter()
+            .any(|b| b.label_key == "key.save_commands" && b.in_bar),
+        "in the key bar (and so in the ? help)"
+    );
+    let effects = letter(&mut state, 's');
+    let [
+        Effect::SaveCommands {
+            file_stem,
+            contents,
+        },
+    ] = &effects[..]
+    else {
+        panic!("{:?}", names(&effects));
+    };
+    assert_eq!(file_stem, "exowiz-moveit-1b4e28ba");
+    assert!(contents.starts_with(&[0xEF, 0xBB, 0xBF]));
+    let text = std::str::from_utf8(&contents[3..]).unwrap();
+    assert!(text.contains("\r\nConnect-ExchangeOnline\r\n"), "{text}");
+    assert!(text.contains(&format!("-AppId '{CLIENT_ID}'")), "{text}");
+    assert!(!text.contains(SECRET), "never the secret");
+
+    let path = std::path::PathBuf::from("/home/admin/exowiz-moveit-1b4e28ba.ps1");
+    update(
+        &mut state,
+        Msg::CommandsSaved {
+            result: Ok(path.clone()),
+        },
+    );
+    let status = state.status.clone().unwrap();
+    assert!(
+        status
+            .text
+            .contains("/home/admin/exowiz-moveit-1b4e28ba.ps1"),
+        "{}",
+        status.text
+    );
+    assert_eq!(state.done.commands_saved_to, Some(path));
+    state.status = None;
+    assert!(letter(&mut state, 's').is_empty(), "saved once");
+    assert!(
+        state
+            .status
+            .unwrap()
+            .text
+            .contains("exowiz-moveit-1b4e28ba.ps1")
+    );
+}
+
+#[test]
+fn a_script_that_could_not_be_saved_is_an_error_sentence() {
+    let mut state = on_done("officemaster");
+    letter(&mut state, 's');
+    update(
+        &mut state,
+        Msg::CommandsSaved {
+            result: Err("Permission denied (os error 13)".into()),
+        },
+    );
+    let status = state.status.clone().unwrap();
+    assert_eq!(status.kind, crate::wizard::state::StatusKind::Error);
+    assert!(status.text.contains("Permission denied"), "{}", status.text);
+    assert_eq!(state.done.commands_saved_to, None);
+    // Nothing to save, no key.
+    let mut rotated = on_done("officemaster");
+    rotated.app.as_mut().unwrap().exchange_commands.clear();
+    assert!(letter(&mut rotated, 's').is_empty());
+    assert!(
+        !crate::wizard::keymap::bindings(&rotated)
+            .iter()
+            .any(|b| b.label_key == "key.save_commands")
+    );
+}

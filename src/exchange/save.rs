@@ -1,0 +1,155 @@
+//! Writing the script to a file: owner-only where the OS allows (it names the tenant's apps),
+//! and never over a file that is there unless the admin asked for it.
+
+use crate::i18n::tf;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// What `--save-commands` may write to: a `.ps1` file (Windows PowerShell runs scripts by that
+/// extension only) in a directory that exists, not there yet unless `overwrite`. Checked before
+/// anything changes in the tenant; the sentence says what is wrong.
+pub fn check_target(path: &Path, overwrite: bool) -> Result<(), String> {
+    let shown = path.display().to_string();
+    let is_ps1 = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("ps1"));
+    if !is_ps1 {
+        return Err(tf("exchange_save.not_ps1", &[("path", &shown)]));
+    }
+    if path.is_dir() {
+        return Err(tf("exchange_save.is_directory", &[("path", &shown)]));
+    }
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !parent.is_dir() {
+        return Err(tf(
+            "exchange_save.no_directory",
+            &[("path", &shown), ("dir", &parent.display().to_string())],
+        ));
+    }
+    if path.exists() && !overwrite {
+        return Err(tf("exchange_save.exists", &[("path", &shown)]));
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to `path`: a new file, or (with `overwrite`) a replacement made beside it and
+/// renamed over it, so an interrupted write never leaves half a script.
+pub fn write(path: &Path, bytes: &[u8], overwrite: bool) -> io::Result<()> {
+    if !overwrite {
+        return write_new(path, bytes);
+    }
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".exowiz-tmp");
+    let tmp = PathBuf::from(tmp);
+    let _ = std::fs::remove_file(&tmp);
+    write_new(&tmp, bytes)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+/// Saves `bytes` in `dir` as `<stem>.ps1`, or `<stem>-2.ps1`, `-3`, … when taken: never over
+/// an existing file. Returns the path written.
+pub fn write_in_dir(dir: &Path, stem: &str, bytes: &[u8]) -> io::Result<PathBuf> {
+    for n in 1..=99 {
+        let name = if n == 1 {
+            format!("{stem}.ps1")
+        } else {
+            format!("{stem}-{n}.ps1")
+        };
+        let path = dir.join(name);
+        match write_new(&path, bytes) {
+            Ok(()) => return Ok(path),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        format!("{stem}.ps1 to {stem}-99.ps1 exist already"),
+    ))
+}
+
+/// A new file only (`create_new`: fails when one is there, with no window between a check and
+/// the write), readable by its owner only on Unix.
+fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    io::Write::write_all(&mut file, bytes)?;
+    file.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_target_must_be_a_new_ps1_file_in_a_directory_that_exists() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("exo.ps1");
+        assert_eq!(check_target(&path, false), Ok(()));
+        let txt = dir.path().join("exo.txt");
+        assert!(check_target(&txt, false).unwrap_err().contains(".ps1"));
+        let missing = dir.path().join("nowhere").join("exo.ps1");
+        assert!(
+            check_target(&missing, false)
+                .unwrap_err()
+                .contains("does not exist")
+        );
+        std::fs::write(&path, b"mine").unwrap();
+        let taken = check_target(&path, false).unwrap_err();
+        assert!(taken.contains("--overwrite-commands"), "{taken}");
+        assert_eq!(check_target(&path, true), Ok(()));
+        assert!(check_target(dir.path(), true).is_err());
+    }
+
+    #[test]
+    fn an_existing_file_is_kept_unless_overwriting_was_asked_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("exo.ps1");
+        std::fs::write(&path, b"the admin's own").unwrap();
+        let e = write(&path, b"new", false).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read(&path).unwrap(), b"the admin's own");
+        write(&path, b"new", true).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temp file left"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_file_is_for_its_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("exo.ps1");
+        write(&path, b"x", false).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        write(&path, b"y", true).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "a replaced file too");
+    }
+
+    #[test]
+    fn a_name_in_a_directory_is_never_taken_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = write_in_dir(dir.path(), "exowiz-moveit", b"1").unwrap();
+        let second = write_in_dir(dir.path(), "exowiz-moveit", b"2").unwrap();
+        assert_eq!(first.file_name().unwrap(), "exowiz-moveit.ps1");
+        assert_eq!(second.file_name().unwrap(), "exowiz-moveit-2.ps1");
+        assert_eq!(std::fs::read(first).unwrap(), b"1");
+    }
+}
