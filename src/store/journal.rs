@@ -475,7 +475,7 @@ impl Journal {
         self.entry.updated = Utc::now();
         self.entry.pid = std::process::id();
         if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir)?;
+            super::private::ensure_private_dir(dir)?;
         }
         let text = serde_json::to_vec_pretty(&self.entry).map_err(io::Error::other)?;
         write_atomically(&self.path, &text)
