@@ -79,7 +79,7 @@ pub async fn start_with(options: DemoOptions) -> Result<DemoTenant, Failure> {
         .map_err(|e| Failure::new(Exit::Other, format!("The demo tenant could not start: {e}")))?;
     let base = emulator.base_url().to_string();
     if options.announce {
-        eprintln!(
+        safe_eprintln!(
             "Demo tenant \"Contoso Ltd\" running at {base} (state: {}).",
             state_file.display()
         );

@@ -1,5 +1,36 @@
 //! Shared pieces of the subcommands: where Microsoft lives, how to sign in, exit codes.
 
+// Every line the subcommands print goes through `exowiz::printable` (issue 14.8): app names,
+// secret descriptions and Graph's messages come from the tenant and must not steer the
+// terminal. The macros come before the modules so that all of them can use them.
+
+/// `println!` with control characters made visible.
+macro_rules! safe_println {
+    () => {
+        println!()
+    };
+    ($($arg:tt)*) => {
+        println!("{}", exowiz::printable::printable(&format!($($arg)*)))
+    };
+}
+
+/// `eprintln!` with control characters made visible.
+macro_rules! safe_eprintln {
+    () => {
+        eprintln!()
+    };
+    ($($arg:tt)*) => {
+        eprintln!("{}", exowiz::printable::printable(&format!($($arg)*)))
+    };
+}
+
+/// Prints serialized JSON with DEL, C1 and bidi overrides as JSON escapes (same value).
+macro_rules! json_println {
+    ($($arg:tt)*) => {
+        println!("{}", exowiz::printable::printable_json(&format!($($arg)*)))
+    };
+}
+
 pub mod check;
 pub mod demo;
 pub mod profiles;

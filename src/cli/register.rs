@@ -89,7 +89,7 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
             &request.profile.id,
             endpoints.graph.as_str(),
         ) {
-            Ok(Some(run)) => eprintln!("{}", run.describe()),
+            Ok(Some(run)) => safe_eprintln!("{}", run.describe()),
             Ok(None) => {}
             Err(e) => tracing::warn!(error = %e, "journal not readable"),
         }
@@ -97,7 +97,7 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
     let quiet = args.json;
     let on_event = move |event: RegisterEvent| {
         if !quiet {
-            eprintln!("{}", describe(&event));
+            safe_eprintln!("{}", describe(&event));
         }
     };
     let mut outcome = register::register(
@@ -116,7 +116,7 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
     journal::test_abort_point("completed");
     let verified = if args.verify {
         if !args.json {
-            eprintln!(
+            safe_eprintln!(
                 "Verifying the secret (a token from Entra ID; a new secret can take a minute)…"
             );
         }
@@ -136,7 +136,7 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
     if args.json {
         let mut out = to_json(&outcome, &request, &saved);
         out["verify"] = verified.as_ref().map(verify::to_json).unwrap_or_default();
-        println!("{out}");
+        json_println!("{out}");
     } else {
         print_text(&outcome, &request);
         if let Some(v) = &verified {
@@ -278,40 +278,43 @@ fn to_json(o: &RegisterOutcome, request: &RegisterRequest, saved: &Saved) -> ser
 fn print_text(o: &RegisterOutcome, request: &RegisterRequest) {
     let fields = &request.profile.fields;
     let end = o.secret_end.format("%Y-%m-%d");
-    println!();
-    println!(
+    safe_println!();
+    safe_println!(
         "{} in {} — paste into {}:",
-        o.app_name, o.tenant_name, fields.location
+        o.app_name,
+        o.tenant_name,
+        fields.location
     );
     if let Some(tenant_field) = &fields.tenant_id {
-        println!("  {:<28} {}", tenant_field, o.tenant_id);
+        safe_println!("  {:<28} {}", tenant_field, o.tenant_id);
     } else {
-        println!(
+        safe_println!(
             "  {:<28} {}  (the product does not ask for it)",
-            "Tenant ID", o.tenant_id
+            "Tenant ID",
+            o.tenant_id
         );
     }
-    println!("  {:<28} {}", fields.client_id, o.client_id);
-    println!(
+    safe_println!("  {:<28} {}", fields.client_id, o.client_id);
+    safe_println!(
         "  {:<28} {}",
         fields.client_secret,
         o.secret.secret_text.expose_secret()
     );
-    println!(
+    safe_println!(
         "  {:<28} {end}  (renew before then: exowiz register again, or rotate)",
         "Secret expires"
     );
     if let (Some(label), Some(mailbox)) = (&fields.mailbox, &o.mailbox) {
-        println!("  {label:<28} {mailbox}");
+        safe_println!("  {label:<28} {mailbox}");
     }
     for (kind, name) in &o.transfer_domains {
-        println!("  {:<28} {name}", format!("Transfer domain ({kind})"));
+        safe_println!("  {:<28} {name}", format!("Transfer domain ({kind})"));
     }
-    println!("\nThe secret is shown only now; exowiz does not keep it.\n");
-    println!("Permissions:");
+    safe_println!("\nThe secret is shown only now; exowiz does not keep it.\n");
+    safe_println!("Permissions:");
     for p in &o.permissions {
         let state = if p.granted { "granted" } else { "NOT granted" };
-        println!(
+        safe_println!(
             "  {:<27} {:<24} {:<12} {state}",
             p.api.display_name(),
             p.name,
@@ -319,23 +322,23 @@ fn print_text(o: &RegisterOutcome, request: &RegisterRequest) {
         );
     }
     if !o.all_granted() {
-        println!(
+        safe_println!(
             "\nAdmin consent: open this link as a Global or Privileged Role Administrator:\n  {}",
             o.consent_url
         );
     }
     for n in &o.notes {
-        println!("\nNote: {n}");
+        safe_println!("\nNote: {n}");
     }
     if !o.exchange_commands.is_empty() {
-        println!("\nIn Exchange Online PowerShell (Connect-ExchangeOnline):");
+        safe_println!("\nIn Exchange Online PowerShell (Connect-ExchangeOnline):");
         for c in &o.exchange_commands {
-            println!("\n  # {}", c.purpose);
+            safe_println!("\n  # {}", c.purpose);
             for note in &c.notes {
-                println!("  #   {note}");
+                safe_println!("  #   {note}");
             }
             for line in c.command.lines() {
-                println!("  {line}");
+                safe_println!("  {line}");
             }
         }
     }

@@ -36,12 +36,12 @@ pub fn run(args: StatusArgs) -> Result<u8, Failure> {
         Ok(loaded) => loaded,
         Err(e) => {
             if args.json {
-                println!(
+                safe_println!(
                     "{:#}",
                     serde_json::json!({ "status": "unknown", "error": e.to_string() })
                 );
             } else {
-                println!("UNKNOWN - the saved registrations cannot be read: {e}");
+                safe_println!("UNKNOWN - the saved registrations cannot be read: {e}");
             }
             return Ok(UNKNOWN);
         }
@@ -65,17 +65,17 @@ pub fn run(args: StatusArgs) -> Result<u8, Failure> {
             "registrations": items,
             "interrupted_runs": runs,
         });
-        println!("{json:#}");
+        json_println!("{json:#}");
     } else {
-        println!("{} - {}", level.plugin_word(), summary(&items, health));
+        safe_println!("{} - {}", level.plugin_word(), summary(&items, health));
         for item in &items {
-            println!("{}", line(item));
+            safe_println!("{}", line(item));
         }
         for run in &interrupted {
-            println!("{}", interrupted_line(run));
+            safe_println!("{}", interrupted_line(run));
         }
         if items.is_empty() {
-            println!(
+            safe_println!(
                 "Registrations made with exowiz register or the wizard appear here (stored in {}).",
                 store.path().display()
             );
