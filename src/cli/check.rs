@@ -73,7 +73,8 @@ pub async fn run(connection: &Connection, args: CheckArgs) -> Result<u8, Failure
         None => connection.endpoints()?,
     };
     let (tokens, tenant_id) = sign_in::graph_token(connection, &endpoints, demo.is_some()).await?;
-    let graph = GraphClient::new(&endpoints, tokens.access_token.clone());
+    let graph = GraphClient::new(&endpoints, tokens.access_token.clone())
+        .with_wait_reporter(super::stderr_wait_reporter());
     let store = Store::open_default().ok();
     let request = CheckRequest {
         app_id,

@@ -146,3 +146,25 @@ impl Connection {
         Ok(endpoints)
     }
 }
+
+/// Tells the admin on stderr what a Graph wait is for and how long it takes (issue 14.6). On a
+/// terminal the line counts down in place; into a file or pipe only the start is written, one
+/// line per wait.
+pub fn stderr_wait_reporter() -> exowiz::graph::WaitReporter {
+    use std::io::{IsTerminal, Write};
+    let live = std::io::stderr().is_terminal();
+    std::sync::Arc::new(move |wait: exowiz::graph::GraphWait| {
+        let mut err = std::io::stderr().lock();
+        if live {
+            // Carriage return and "erase line": the countdown rewrites its own line.
+            let _ = if wait.left.is_zero() {
+                write!(err, "\r\x1b[2K")
+            } else {
+                write!(err, "\r\x1b[2K{}", wait.sentence())
+            };
+            let _ = err.flush();
+        } else if wait.first {
+            let _ = writeln!(err, "{}", wait.sentence());
+        }
+    })
+}

@@ -77,7 +77,8 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
         None => connection.endpoints()?,
     };
     let (tokens, tenant_id) = sign_in::graph_token(connection, &endpoints, demo.is_some()).await?;
-    let graph = GraphClient::new(&endpoints, tokens.access_token.clone());
+    let graph = GraphClient::new(&endpoints, tokens.access_token.clone())
+        .with_wait_reporter(super::stderr_wait_reporter());
     let store = Store::open_default().ok();
     // Before anything changes: say that this run continues an interrupted one (stderr, also
     // with --json, where the notes tell it again). A script cannot answer a question, and

@@ -141,7 +141,8 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
         None => connection.endpoints()?,
     };
     let (tokens, tenant_id) = sign_in::graph_token(connection, &endpoints, demo.is_some()).await?;
-    let graph = GraphClient::new(&endpoints, tokens.access_token.clone());
+    let graph = GraphClient::new(&endpoints, tokens.access_token.clone())
+        .with_wait_reporter(super::stderr_wait_reporter());
     let store = Store::open_default().ok();
     let say = |text: &str| {
         if !args.json {
