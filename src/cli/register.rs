@@ -94,6 +94,27 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
             Ok(None) => {}
             Err(e) => tracing::warn!(error = %e, "journal not readable"),
         }
+        // A damaged journal of this registration (issue 14.7): this run recovers what it can
+        // read; what it cannot is named, with the app to check.
+        let own = journal::path_for(
+            store.dir(),
+            &tenant_id,
+            &request.profile.id,
+            endpoints.graph.as_str(),
+        );
+        for d in exowiz::store::journal_salvage::damaged_journals(store.dir()).unwrap_or_default() {
+            if d.path == own && d.salvaged.knows_something() {
+                safe_eprintln!(
+                    "{}",
+                    exowiz::i18n::tf(
+                        "journal.damaged_recovered",
+                        &[("app", &d.salvaged.app_to_check())]
+                    )
+                );
+            } else if d.path == own || d.path == own.with_extension("damaged") {
+                safe_eprintln!("{}", d.describe());
+            }
+        }
     }
     let quiet = args.json;
     let on_event = move |event: RegisterEvent| {

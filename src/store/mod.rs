@@ -3,6 +3,7 @@
 
 pub mod expiry;
 pub mod journal;
+pub mod journal_salvage;
 pub mod private;
 
 use chrono::{DateTime, Utc};
