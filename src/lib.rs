@@ -22,6 +22,7 @@ pub mod exchange;
 pub mod graph;
 pub mod i18n;
 pub mod logging;
+pub mod printable;
 pub mod profile;
 pub mod register;
 pub mod rotate;

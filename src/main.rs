@@ -51,7 +51,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     let log_path = exowiz::logging::init();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
@@ -92,8 +95,23 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(failure) => {
-            eprintln!("{}", failure.message);
+            // Failures quote arguments and Graph's messages (issue 14.8).
+            eprintln!("{}", exowiz::printable::printable(&failure.message));
             ExitCode::from(failure.exit as u8)
         }
     }
+}
+
+/// clap's own message (help, version, or a usage error that quotes the argument), with control
+/// characters from the command line made visible (issue 14.8). The exit code is clap's: 0 for
+/// help and version, 2 for a usage error.
+fn usage_error(e: clap::Error) -> ExitCode {
+    let text = e.render().to_string();
+    let text = exowiz::printable::printable(&text);
+    if e.use_stderr() {
+        eprint!("{text}");
+    } else {
+        print!("{text}");
+    }
+    ExitCode::from(e.exit_code() as u8)
 }

@@ -48,10 +48,6 @@ pub enum AuthError {
     #[error("{}", entra_sentence(.0))]
     Entra(Box<EntraError>),
 
-    /// The browser came back with a `state` that is not the one exowiz sent.
-    #[error("{}", t("auth.state_mismatch"))]
-    StateMismatch,
-
     /// No answer from the browser within the allowed time.
     #[error("{}", tf("auth.browser_timeout", &[("waited", &human_duration(*waited))]))]
     BrowserTimeout { waited: Duration },

@@ -127,6 +127,8 @@ enum Page {
     SignedIn,
     Failed(String),
     Waiting,
+    /// A redirect with someone else's `state`: ignored, the wait goes on.
+    Ignored,
 }
 
 impl IntoResponse for Page {
@@ -138,6 +140,12 @@ impl IntoResponse for Page {
                 "Sign-in failed",
                 format!("Sign-in failed. {sentence} You can close this tab and return to exowiz."),
                 true,
+            ),
+            Page::Ignored => (
+                StatusCode::BAD_REQUEST,
+                "exowiz sign-in",
+                crate::i18n::t("auth.state_ignored").to_string(),
+                false,
             ),
             Page::Waiting => (
                 StatusCode::BAD_REQUEST,
@@ -300,9 +308,12 @@ impl PendingBrowserSignIn {
         if code.is_none() && error.is_none() {
             return Step::KeepWaiting(Page::Waiting);
         }
+        // Any local process can call the listener (issue 14.9): only the redirect carrying the
+        // `state` exowiz sent may end the wait, with a code or with an error. Anything else is
+        // answered and ignored, so a stray or hostile request cannot abort the admin's sign-in.
         if get("state") != Some(self.state.secret().as_str()) {
-            tracing::warn!("browser sign-in: answer with a wrong state rejected");
-            return Step::Finish(Err(AuthError::StateMismatch));
+            tracing::warn!("browser sign-in: answer with a wrong state ignored");
+            return Step::KeepWaiting(Page::Ignored);
         }
         if error.is_some() {
             let e = EntraError::from_redirect(&self.authorize_host, params)

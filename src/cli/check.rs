@@ -73,7 +73,8 @@ pub async fn run(connection: &Connection, args: CheckArgs) -> Result<u8, Failure
         None => connection.endpoints()?,
     };
     let (tokens, tenant_id) = sign_in::graph_token(connection, &endpoints, demo.is_some()).await?;
-    let graph = GraphClient::new(&endpoints, tokens.access_token.clone());
+    let graph = GraphClient::new(&endpoints, tokens.access_token.clone())
+        .with_wait_reporter(super::stderr_wait_reporter());
     let store = Store::open_default().ok();
     let request = CheckRequest {
         app_id,
@@ -121,25 +122,25 @@ pub async fn run(connection: &Connection, args: CheckArgs) -> Result<u8, Failure
         }
         json["saved"] = serde_json::json!(save_note.is_ok());
         json["commands_saved_to"] = saved_commands.json_path();
-        println!("{json:#}");
+        json_println!("{json:#}");
         if let Err(note) = save_note {
-            eprintln!("{note}");
+            safe_eprintln!("{note}");
         }
         saved_commands.report(true);
     } else {
         print_report(&report);
         if selection.is_some() && applied.is_none() {
-            println!("\nNothing to fix.");
+            safe_println!("\nNothing to fix.");
         }
         if let Some(a) = &applied {
             print_applied(a);
-            println!();
+            safe_println!();
             print_report(&a.report);
         }
         print_summary(last, applied.is_some());
         match save_note {
-            Ok(path) => println!("\nSaved for exowiz status ({path})."),
-            Err(note) => eprintln!("\n{note}"),
+            Ok(path) => safe_println!("\nSaved for exowiz status ({path})."),
+            Err(note) => safe_eprintln!("\n{note}"),
         }
         saved_commands.report(false);
     }
@@ -218,7 +219,7 @@ fn severity_word(s: Severity) -> &'static str {
 }
 
 fn print_report(r: &Report) {
-    println!(
+    safe_println!(
         "{} (client ID {}) in {}:",
         r.app_name(),
         r.app.app_id,
@@ -229,48 +230,48 @@ fn print_report(r: &Report) {
         if let Some(id) = f.fix_id {
             line.push_str(&format!(" [fix {id}]"));
         }
-        println!("{line}");
+        safe_println!("{line}");
         if let Some(Fix::RotateSecret { command }) = &f.fix {
-            println!("{:14}→ {command}", "");
+            safe_println!("{:14}→ {command}", "");
         }
     }
 }
 
 fn print_applied(a: &Applied) {
-    println!();
+    safe_println!();
     for r in &a.results {
         match &r.outcome {
-            Ok(text) => println!("fix {}: {text}", r.fix_id),
-            Err(text) => println!("fix {}: FAILED — {text}", r.fix_id),
+            Ok(text) => safe_println!("fix {}: {text}", r.fix_id),
+            Err(text) => safe_println!("fix {}: FAILED — {text}", r.fix_id),
         }
     }
-    println!("\nChecked again after the fixes:");
+    safe_println!("\nChecked again after the fixes:");
 }
 
 fn print_summary(r: &Report, after_fixes: bool) {
     let (problems, warnings) = (r.count(Severity::Problem), r.count(Severity::Warning));
-    println!();
+    safe_println!();
     if problems + warnings == 0 {
-        println!("Everything is as the {} profile wants.", r.profile_id);
+        safe_println!("Everything is as the {} profile wants.", r.profile_id);
         return;
     }
-    println!("{problems} problem(s), {warnings} warning(s).");
+    safe_println!("{problems} problem(s), {warnings} warning(s).");
     let fixes: Vec<String> = r.fixes().iter().map(|(id, _)| id.to_string()).collect();
     if !fixes.is_empty() {
-        println!(
+        safe_println!(
             "exowiz can fix {} of them: exowiz check --app-id {} --fix all (or --fix {}).",
             fixes.len(),
             r.app.app_id,
             fixes.join(",")
         );
         if after_fixes {
-            println!(
+            safe_println!(
                 "Entra can take a few minutes to show a change everywhere: if a fix above was done but its finding remains, check again later."
             );
         }
     }
     if r.permissions.iter().any(|p| !p.granted) {
-        println!(
+        safe_println!(
             "Or grant consent as a Global or Privileged Role Administrator with this link:\n  {}",
             r.consent_url
         );

@@ -39,7 +39,7 @@ pub async fn start() -> Result<DemoTenant, Failure> {
 
 pub async fn start_with(options: DemoOptions) -> Result<DemoTenant, Failure> {
     let dir = exowiz::store::data_dir().map_err(|e| Failure::new(Exit::Other, e.to_string()))?;
-    std::fs::create_dir_all(&dir).map_err(|e| {
+    exowiz::store::private::ensure_private_dir(&dir).map_err(|e| {
         Failure::new(
             Exit::Other,
             format!(
@@ -79,7 +79,7 @@ pub async fn start_with(options: DemoOptions) -> Result<DemoTenant, Failure> {
         .map_err(|e| Failure::new(Exit::Other, format!("The demo tenant could not start: {e}")))?;
     let base = emulator.base_url().to_string();
     if options.announce {
-        eprintln!(
+        safe_eprintln!(
             "Demo tenant \"Contoso Ltd\" running at {base} (state: {}).",
             state_file.display()
         );

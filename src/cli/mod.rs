@@ -1,5 +1,36 @@
 //! Shared pieces of the subcommands: where Microsoft lives, how to sign in, exit codes.
 
+// Every line the subcommands print goes through `exowiz::printable` (issue 14.8): app names,
+// secret descriptions and Graph's messages come from the tenant and must not steer the
+// terminal. The macros come before the modules so that all of them can use them.
+
+/// `println!` with control characters made visible.
+macro_rules! safe_println {
+    () => {
+        println!()
+    };
+    ($($arg:tt)*) => {
+        println!("{}", exowiz::printable::printable(&format!($($arg)*)))
+    };
+}
+
+/// `eprintln!` with control characters made visible.
+macro_rules! safe_eprintln {
+    () => {
+        eprintln!()
+    };
+    ($($arg:tt)*) => {
+        eprintln!("{}", exowiz::printable::printable(&format!($($arg)*)))
+    };
+}
+
+/// Prints serialized JSON with DEL, C1 and bidi overrides as JSON escapes (same value).
+macro_rules! json_println {
+    ($($arg:tt)*) => {
+        println!("{}", exowiz::printable::printable_json(&format!($($arg)*)))
+    };
+}
+
 pub mod check;
 pub mod demo;
 pub mod profiles;
@@ -114,4 +145,26 @@ impl Connection {
         }
         Ok(endpoints)
     }
+}
+
+/// Tells the admin on stderr what a Graph wait is for and how long it takes (issue 14.6). On a
+/// terminal the line counts down in place; into a file or pipe only the start is written, one
+/// line per wait.
+pub fn stderr_wait_reporter() -> exowiz::graph::WaitReporter {
+    use std::io::{IsTerminal, Write};
+    let live = std::io::stderr().is_terminal();
+    std::sync::Arc::new(move |wait: exowiz::graph::GraphWait| {
+        let mut err = std::io::stderr().lock();
+        if live {
+            // Carriage return and "erase line": the countdown rewrites its own line.
+            let _ = if wait.left.is_zero() {
+                write!(err, "\r\x1b[2K")
+            } else {
+                write!(err, "\r\x1b[2K{}", wait.sentence())
+            };
+            let _ = err.flush();
+        } else if wait.first {
+            let _ = writeln!(err, "{}", wait.sentence());
+        }
+    })
 }

@@ -15,13 +15,15 @@ pub fn run(args: ProfilesArgs) -> Result<(), Failure> {
     if args.json {
         let text = serde_json::to_string_pretty(&profiles)
             .map_err(|e| Failure::new(Exit::Other, e.to_string()))?;
-        println!("{text}");
+        json_println!("{text}");
         return Ok(());
     }
     for p in &profiles {
-        println!(
+        safe_println!(
             "{:<13} {} — app \"{}\"",
-            p.id, p.product, p.default_app_name
+            p.id,
+            p.product,
+            p.default_app_name
         );
         for perm in p.permissions_for(InstallMode::CloudOnly) {
             let hybrid = if p.permissions_for(InstallMode::Hybrid).contains(&perm) {
@@ -29,7 +31,7 @@ pub fn run(args: ProfilesArgs) -> Result<(), Failure> {
             } else {
                 " (cloud-only)"
             };
-            println!(
+            safe_println!(
                 "{:<13}   {} {} ({}){hybrid}",
                 "",
                 perm.api.display_name(),
@@ -38,7 +40,7 @@ pub fn run(args: ProfilesArgs) -> Result<(), Failure> {
             );
         }
         if p.permissions.is_empty() {
-            println!("{:<13}   permissions from --permission API:NAME:TYPE", "");
+            safe_println!("{:<13}   permissions from --permission API:NAME:TYPE", "");
         }
     }
     Ok(())

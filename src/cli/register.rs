@@ -77,7 +77,8 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
         None => connection.endpoints()?,
     };
     let (tokens, tenant_id) = sign_in::graph_token(connection, &endpoints, demo.is_some()).await?;
-    let graph = GraphClient::new(&endpoints, tokens.access_token.clone());
+    let graph = GraphClient::new(&endpoints, tokens.access_token.clone())
+        .with_wait_reporter(super::stderr_wait_reporter());
     let store = Store::open_default().ok();
     // Before anything changes: say that this run continues an interrupted one (stderr, also
     // with --json, where the notes tell it again). A script cannot answer a question, and
@@ -89,15 +90,36 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
             &request.profile.id,
             endpoints.graph.as_str(),
         ) {
-            Ok(Some(run)) => eprintln!("{}", run.describe()),
+            Ok(Some(run)) => safe_eprintln!("{}", run.describe()),
             Ok(None) => {}
             Err(e) => tracing::warn!(error = %e, "journal not readable"),
+        }
+        // A damaged journal of this registration (issue 14.7): this run recovers what it can
+        // read; what it cannot is named, with the app to check.
+        let own = journal::path_for(
+            store.dir(),
+            &tenant_id,
+            &request.profile.id,
+            endpoints.graph.as_str(),
+        );
+        for d in exowiz::store::journal_salvage::damaged_journals(store.dir()).unwrap_or_default() {
+            if d.path == own && d.salvaged.knows_something() {
+                safe_eprintln!(
+                    "{}",
+                    exowiz::i18n::tf(
+                        "journal.damaged_recovered",
+                        &[("app", &d.salvaged.app_to_check())]
+                    )
+                );
+            } else if d.path == own || d.path == own.with_extension("damaged") {
+                safe_eprintln!("{}", d.describe());
+            }
         }
     }
     let quiet = args.json;
     let on_event = move |event: RegisterEvent| {
         if !quiet {
-            eprintln!("{}", describe(&event));
+            safe_eprintln!("{}", describe(&event));
         }
     };
     let mut outcome = register::register(
@@ -116,7 +138,7 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
     journal::test_abort_point("completed");
     let verified = if args.verify {
         if !args.json {
-            eprintln!(
+            safe_eprintln!(
                 "Verifying the secret (a token from Entra ID; a new secret can take a minute)…"
             );
         }
@@ -136,7 +158,7 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
     if args.json {
         let mut out = to_json(&outcome, &request, &saved);
         out["verify"] = verified.as_ref().map(verify::to_json).unwrap_or_default();
-        println!("{out}");
+        json_println!("{out}");
     } else {
         print_text(&outcome, &request);
         if let Some(v) = &verified {
@@ -278,40 +300,43 @@ fn to_json(o: &RegisterOutcome, request: &RegisterRequest, saved: &Saved) -> ser
 fn print_text(o: &RegisterOutcome, request: &RegisterRequest) {
     let fields = &request.profile.fields;
     let end = o.secret_end.format("%Y-%m-%d");
-    println!();
-    println!(
+    safe_println!();
+    safe_println!(
         "{} in {} — paste into {}:",
-        o.app_name, o.tenant_name, fields.location
+        o.app_name,
+        o.tenant_name,
+        fields.location
     );
     if let Some(tenant_field) = &fields.tenant_id {
-        println!("  {:<28} {}", tenant_field, o.tenant_id);
+        safe_println!("  {:<28} {}", tenant_field, o.tenant_id);
     } else {
-        println!(
+        safe_println!(
             "  {:<28} {}  (the product does not ask for it)",
-            "Tenant ID", o.tenant_id
+            "Tenant ID",
+            o.tenant_id
         );
     }
-    println!("  {:<28} {}", fields.client_id, o.client_id);
-    println!(
+    safe_println!("  {:<28} {}", fields.client_id, o.client_id);
+    safe_println!(
         "  {:<28} {}",
         fields.client_secret,
         o.secret.secret_text.expose_secret()
     );
-    println!(
+    safe_println!(
         "  {:<28} {end}  (renew before then: exowiz register again, or rotate)",
         "Secret expires"
     );
     if let (Some(label), Some(mailbox)) = (&fields.mailbox, &o.mailbox) {
-        println!("  {label:<28} {mailbox}");
+        safe_println!("  {label:<28} {mailbox}");
     }
     for (kind, name) in &o.transfer_domains {
-        println!("  {:<28} {name}", format!("Transfer domain ({kind})"));
+        safe_println!("  {:<28} {name}", format!("Transfer domain ({kind})"));
     }
-    println!("\nThe secret is shown only now; exowiz does not keep it.\n");
-    println!("Permissions:");
+    safe_println!("\nThe secret is shown only now; exowiz does not keep it.\n");
+    safe_println!("Permissions:");
     for p in &o.permissions {
         let state = if p.granted { "granted" } else { "NOT granted" };
-        println!(
+        safe_println!(
             "  {:<27} {:<24} {:<12} {state}",
             p.api.display_name(),
             p.name,
@@ -319,23 +344,23 @@ fn print_text(o: &RegisterOutcome, request: &RegisterRequest) {
         );
     }
     if !o.all_granted() {
-        println!(
+        safe_println!(
             "\nAdmin consent: open this link as a Global or Privileged Role Administrator:\n  {}",
             o.consent_url
         );
     }
     for n in &o.notes {
-        println!("\nNote: {n}");
+        safe_println!("\nNote: {n}");
     }
     if !o.exchange_commands.is_empty() {
-        println!("\nIn Exchange Online PowerShell (Connect-ExchangeOnline):");
+        safe_println!("\nIn Exchange Online PowerShell (Connect-ExchangeOnline):");
         for c in &o.exchange_commands {
-            println!("\n  # {}", c.purpose);
+            safe_println!("\n  # {}", c.purpose);
             for note in &c.notes {
-                println!("  #   {note}");
+                safe_println!("  #   {note}");
             }
             for line in c.command.lines() {
-                println!("  {line}");
+                safe_println!("  {line}");
             }
         }
     }

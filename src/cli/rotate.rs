@@ -127,6 +127,9 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
     {
         return Err(input("The new secret's description is empty.".into()));
     }
+    if let Some(d) = args.description.as_deref() {
+        exowiz::register::validate::secret_description(d).map_err(input)?;
+    }
     args.commands.check()?;
     let demo = if args.demo {
         Some(demo::start().await?)
@@ -138,11 +141,12 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
         None => connection.endpoints()?,
     };
     let (tokens, tenant_id) = sign_in::graph_token(connection, &endpoints, demo.is_some()).await?;
-    let graph = GraphClient::new(&endpoints, tokens.access_token.clone());
+    let graph = GraphClient::new(&endpoints, tokens.access_token.clone())
+        .with_wait_reporter(super::stderr_wait_reporter());
     let store = Store::open_default().ok();
     let say = |text: &str| {
         if !args.json {
-            eprintln!("{text}");
+            safe_eprintln!("{text}");
         }
     };
 
@@ -536,21 +540,26 @@ fn date(d: Option<DateTime<Utc>>) -> String {
 }
 
 fn print_secrets(r: &Report, warn_days: u32) {
-    println!();
-    println!(
+    safe_println!();
+    safe_println!(
         "{} (client ID {}) in tenant {}",
         app_name(&r.app),
         r.app.app_id,
         r.tenant_id
     );
     if r.previous.is_empty() {
-        println!("The app has no client secret yet.");
+        safe_println!("The app has no client secret yet.");
         return;
     }
-    println!("Client secrets, newest first:");
-    println!(
+    safe_println!("Client secrets, newest first:");
+    safe_println!(
         "  {:<36}  {:<10}  {:<10}  {:>9}  {:<7}  {:<4}  DESCRIPTION",
-        "KEY ID", "CREATED", "EXPIRES", "DAYS LEFT", "", "HINT"
+        "KEY ID",
+        "CREATED",
+        "EXPIRES",
+        "DAYS LEFT",
+        "",
+        "HINT"
     );
     for s in &r.previous {
         let state = if s.expired {
@@ -560,7 +569,7 @@ fn print_secrets(r: &Report, warn_days: u32) {
         } else {
             ""
         };
-        println!(
+        safe_println!(
             "  {:<36}  {:<10}  {:<10}  {:>9}  {state:<7}  {:<4}  {}",
             s.key_id,
             date(s.start),
@@ -572,7 +581,7 @@ fn print_secrets(r: &Report, warn_days: u32) {
     }
     let due = r.previous.iter().filter(|s| s.due).count();
     if due > 0 {
-        println!(
+        safe_println!(
             "{due} secret(s) due: expired or expiring within {warn_days} days (the connector stops signing in on the expiry date)."
         );
     }
@@ -595,35 +604,36 @@ fn fields(r: &Report) -> ProductFields {
 
 fn print_secret(r: &Report, secret: &NewSecret) {
     let fields = fields(r);
-    println!();
-    println!("New secret — paste into {}:", fields.location);
+    safe_println!();
+    safe_println!("New secret — paste into {}:", fields.location);
     match &fields.tenant_id {
-        Some(label) => println!("  {label:<28} {}", r.tenant_id),
-        None => println!(
+        Some(label) => safe_println!("  {label:<28} {}", r.tenant_id),
+        None => safe_println!(
             "  {:<28} {}  (the product does not ask for it)",
-            "Tenant ID", r.tenant_id
+            "Tenant ID",
+            r.tenant_id
         ),
     }
-    println!("  {:<28} {}", fields.client_id, r.app.app_id);
-    println!(
+    safe_println!("  {:<28} {}", fields.client_id, r.app.app_id);
+    safe_println!(
         "  {:<28} {}",
         fields.client_secret,
         secret.secret_text.expose_secret()
     );
-    println!("  {:<28} {}", "Secret expires", date(secret.end));
-    println!("  {:<28} {}", "Key ID", secret.key_id);
-    println!("\nThe secret is shown only now; exowiz does not keep it.");
+    safe_println!("  {:<28} {}", "Secret expires", date(secret.end));
+    safe_println!("  {:<28} {}", "Key ID", secret.key_id);
+    safe_println!("\nThe secret is shown only now; exowiz does not keep it.");
 }
 
 fn print_roles(roles: &[ApiRoles]) {
-    println!("\nVerified: Entra ID issued a token for the new secret.");
+    safe_println!("\nVerified: Entra ID issued a token for the new secret.");
     for r in roles {
         let list = if r.roles.is_empty() {
             "no application permissions granted".to_string()
         } else {
             r.roles.join(", ")
         };
-        println!("  {:<28} {list}", r.api.display_name());
+        safe_println!("  {:<28} {list}", r.api.display_name());
     }
 }
 
@@ -644,24 +654,24 @@ fn print_comparison(r: &Report) {
     };
     let n = expected.permissions.len();
     if !missing.is_empty() {
-        println!(
+        safe_println!(
             "\nWarning: the token lacks {}, which {}: admin consent is missing. The new secret works; to grant consent again, run:\n  {}",
             missing.join(", "),
             whose(expected),
             r.check_command
         );
     } else if n == 0 {
-        println!(
+        safe_println!(
             "Nothing to compare: {} no application permissions.",
             whose(expected)
         );
     } else if n == 1 {
-        println!(
+        safe_println!(
             "The one application permission {} is in the token.",
             whose(expected)
         );
     } else {
-        println!(
+        safe_println!(
             "All {n} application permissions {} are in the token.",
             whose(expected)
         );
@@ -707,34 +717,34 @@ fn save_commands(
 
 fn finish(args: &RotateArgs, r: &Report) {
     if args.json {
-        println!("{:#}", to_json(r));
+        json_println!("{:#}", to_json(r));
         r.commands_saved.report(true);
         return;
     }
     let verified = matches!(r.verified, Some(Ok(_)));
     if !r.removed.is_empty() {
-        println!(
+        safe_println!(
             "\nRemoved {} older secret(s): {}.",
             r.removed.len(),
             r.removed.join(", ")
         );
     } else if r.secret.is_some() && verified && !r.previous.is_empty() {
-        println!(
+        safe_println!(
             "\nKept {} older secret(s): the product keeps working with them until the new secret is entered.",
             r.previous.len()
         );
         if let Some(cmd) = &r.remove_command {
-            println!(
+            safe_println!(
                 "After the product uses the new secret, remove the older ones (no new secret is made):\n  {cmd}"
             );
         }
     } else if r.secret.is_some() && verified {
-        println!("\nThe app had no other secret.");
+        safe_println!("\nThe app had no other secret.");
     } else if r.secret.is_none() {
-        println!("\nNothing to remove: the app has only the secret it keeps.");
+        safe_println!("\nNothing to remove: the app has only the secret it keeps.");
     }
     for n in &r.notes {
-        println!("\nNote: {n}");
+        safe_println!("\nNote: {n}");
     }
     r.commands_saved.report(false);
 }

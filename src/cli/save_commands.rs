@@ -100,9 +100,9 @@ impl Saved {
             return;
         };
         if json || matches!(self, Saved::Failed(_)) {
-            eprintln!("{sentence}");
+            safe_eprintln!("{sentence}");
         } else {
-            println!("\n{sentence}");
+            safe_println!("\n{sentence}");
         }
     }
 }

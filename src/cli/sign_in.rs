@@ -66,7 +66,9 @@ async fn interactive(
     let http = auth::http_client().map_err(sign_in_failure)?;
     if !device_code {
         if let Some(reason) = browser::unavailable_reason() {
-            eprintln!("Signing in with a device code: no browser can be opened here ({reason}).");
+            safe_eprintln!(
+                "Signing in with a device code: no browser can be opened here ({reason})."
+            );
         } else {
             let pending = BrowserSignIn::start(&http, &config)
                 .await
@@ -74,7 +76,7 @@ async fn interactive(
             let url = pending.authorize_url().to_string();
             match browser::open(&url) {
                 Ok(()) => {
-                    eprintln!(
+                    safe_eprintln!(
                         "Sign in in the browser window that just opened. If none opened, open this link:\n  {url}"
                     );
                     return pending
@@ -82,7 +84,7 @@ async fn interactive(
                         .await
                         .map_err(sign_in_failure);
                 }
-                Err(why) => eprintln!("{why} Signing in with a device code instead."),
+                Err(why) => safe_eprintln!("{why} Signing in with a device code instead."),
             }
         }
     }
@@ -93,13 +95,13 @@ async fn interactive(
         .expires_at()
         .with_timezone(&chrono::Local)
         .format("%H:%M");
-    eprintln!(
+    safe_eprintln!(
         "To sign in, open {} in a browser on any device and enter the code\n\n    {}\n\nThe code is valid until {expires}. Enter it only on a Microsoft sign-in page you opened yourself: nobody from support will ever ask you for it.",
         session.verification_uri(),
         session.user_code()
     );
     let tokens = session.poll().await.map_err(sign_in_failure)?;
-    eprintln!("Signed in.");
+    safe_eprintln!("Signed in.");
     Ok(tokens)
 }
 

@@ -36,12 +36,12 @@ pub fn run(args: StatusArgs) -> Result<u8, Failure> {
         Ok(loaded) => loaded,
         Err(e) => {
             if args.json {
-                println!(
+                safe_println!(
                     "{:#}",
                     serde_json::json!({ "status": "unknown", "error": e.to_string() })
                 );
             } else {
-                println!("UNKNOWN - the saved registrations cannot be read: {e}");
+                safe_println!("UNKNOWN - the saved registrations cannot be read: {e}");
             }
             return Ok(UNKNOWN);
         }
@@ -55,8 +55,25 @@ pub fn run(args: StatusArgs) -> Result<u8, Failure> {
         tracing::warn!(error = %e, "journals not readable");
         Vec::new()
     });
+    // A damaged journal may hide a secret nobody saw (issue 14.7): named with the app to check.
+    let damaged =
+        exowiz::store::journal_salvage::damaged_journals(store.dir()).unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "journals not readable");
+            Vec::new()
+        });
     if args.json {
         let runs: Vec<serde_json::Value> = interrupted.iter().map(run_json).collect();
+        let damaged: Vec<serde_json::Value> = damaged
+            .iter()
+            .map(|d| {
+                serde_json::json!({
+                    "file": d.path.display().to_string(),
+                    "app_name": d.salvaged.app_name,
+                    "client_id": d.salvaged.app.as_ref().map(|a| a.client_id.clone()),
+                    "message": d.describe(),
+                })
+            })
+            .collect();
         let json = serde_json::json!({
             "status": health,
             "level": level,
@@ -64,18 +81,22 @@ pub fn run(args: StatusArgs) -> Result<u8, Failure> {
             "warn_days": args.warn_days,
             "registrations": items,
             "interrupted_runs": runs,
+            "damaged_journals": damaged,
         });
-        println!("{json:#}");
+        json_println!("{json:#}");
     } else {
-        println!("{} - {}", level.plugin_word(), summary(&items, health));
+        safe_println!("{} - {}", level.plugin_word(), summary(&items, health));
         for item in &items {
-            println!("{}", line(item));
+            safe_println!("{}", line(item));
         }
         for run in &interrupted {
-            println!("{}", interrupted_line(run));
+            safe_println!("{}", interrupted_line(run));
+        }
+        for d in &damaged {
+            safe_println!("DAMAGED JOURNAL - {}", d.describe());
         }
         if items.is_empty() {
-            println!(
+            safe_println!(
                 "Registrations made with exowiz register or the wizard appear here (stored in {}).",
                 store.path().display()
             );

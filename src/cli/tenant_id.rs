@@ -8,7 +8,7 @@ pub async fn run(connection: &Connection, domain: &str) -> Result<(), Failure> {
     let http = auth::http_client().map_err(|e| Failure::new(Exit::Other, e.to_string()))?;
     match auth::lookup_tenant_id(&http, &endpoints, domain).await {
         Ok(id) => {
-            println!("{id}");
+            safe_println!("{id}");
             Ok(())
         }
         Err(e @ AuthError::InvalidTenantInput(..)) => Err(Failure::new(Exit::Input, e.to_string())),

@@ -118,23 +118,23 @@ pub fn ews_json(probe: Option<&EwsProbe>) -> Value {
 pub fn print_text(v: &Verified) {
     match &v.roles {
         Ok(roles) => {
-            println!("\nVerified: Entra ID issued a token for the secret.");
+            safe_println!("\nVerified: Entra ID issued a token for the secret.");
             for r in roles {
                 let list = if r.roles.is_empty() {
                     "no application permissions granted".to_string()
                 } else {
                     r.roles.join(", ")
                 };
-                println!("  {:<28} {list}", r.api.display_name());
+                safe_println!("  {:<28} {list}", r.api.display_name());
             }
             if !v.missing.is_empty() {
-                println!(
+                safe_println!(
                     "Warning: the token lacks {}: admin consent is missing for them.",
                     v.missing.join(", ")
                 );
             }
         }
-        Err(e) => println!("\nNot verified: Entra ID gave no token for the secret: {e}"),
+        Err(e) => safe_println!("\nNot verified: Entra ID gave no token for the secret: {e}"),
     }
     print_ews(v.ews.as_ref());
 }
@@ -149,7 +149,7 @@ pub fn print_ews(probe: Option<&EwsProbe>) {
         Some(false) => "EWS: FAILED",
         None => "EWS: not tried",
     };
-    println!("\n{label} — {}", p.detail);
+    safe_println!("\n{label} — {}", p.detail);
 }
 
 /// The exit a failed check means, after a job that was done: 6 no token, 8 EWS probe failed.

@@ -280,7 +280,13 @@ pub fn save(path: &Path, tenant: &Tenant) -> std::io::Result<()> {
         .unwrap_or_else(|| "state.json".into());
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     {
-        let mut f = std::fs::File::create(&tmp)?;
+        // Owner-only: the state names the demo apps (issue 14.10).
+        let mut f = crate::store::private::private_open_options()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&tmp)?;
+        crate::store::private::restrict_file(&tmp)?;
         f.write_all(&json)?;
         f.sync_all()?;
     }

@@ -40,7 +40,37 @@ struct Inner {
     token: RwLock<SecretString>,
     retry: RetryPolicy,
     created: CreatedObjects,
+    /// Told about every wait of a second or more before a retry (issue 14.6: the admin sees
+    /// what is waited for and how long, instead of a silent pause).
+    wait_reporter: Option<WaitReporter>,
 }
+
+/// A wait before the next try of a Graph call, as the admin is told about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GraphWait {
+    /// The call that waits.
+    pub operation: Operation,
+    /// Time left until the next try (zero when the wait is over).
+    pub left: std::time::Duration,
+    /// The first report of this wait (then `left` is the whole wait).
+    pub first: bool,
+}
+
+impl GraphWait {
+    /// One sentence for the admin: what is waited for and how long is left.
+    pub fn sentence(&self) -> String {
+        crate::i18n::tf(
+            "graph.waiting",
+            &[
+                ("left", &super::error::wait_text(self.left)),
+                ("what", self.operation.phrase()),
+            ],
+        )
+    }
+}
+
+/// Receives [`GraphWait`]s: once when a wait starts, then every second until it ends.
+pub type WaitReporter = Arc<dyn Fn(GraphWait) + Send + Sync>;
 
 impl std::fmt::Debug for GraphClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -98,6 +128,7 @@ impl GraphClient {
                 token: RwLock::new(token),
                 retry: RetryPolicy::default(),
                 created: CreatedObjects::default(),
+                wait_reporter: None,
             }),
         }
     }
@@ -114,6 +145,24 @@ impl GraphClient {
                 token: RwLock::new(token),
                 retry,
                 created: CreatedObjects::from_snapshot(self.inner.created.snapshot()),
+                wait_reporter: self.inner.wait_reporter.clone(),
+            }),
+        }
+    }
+
+    /// The same client, telling `reporter` about each wait before a retry (the CLI prints a
+    /// countdown on stderr). Shares the connection pool and token value like [`Self::with_retry`].
+    pub fn with_wait_reporter(self, reporter: WaitReporter) -> Self {
+        let token = self.read_token().clone();
+        Self {
+            inner: Arc::new(Inner {
+                http: self.inner.http.clone(),
+                base: self.inner.base.clone(),
+                host: self.inner.host.clone(),
+                token: RwLock::new(token),
+                retry: self.inner.retry.clone(),
+                created: CreatedObjects::from_snapshot(self.inner.created.snapshot()),
+                wait_reporter: Some(reporter),
             }),
         }
     }
@@ -385,7 +434,7 @@ impl GraphClient {
                         delay_ms = delay.as_millis() as u64,
                         "Graph call failed; retrying"
                     );
-                    tokio::time::sleep(delay).await;
+                    self.wait_before_retry(call.op, delay).await;
                 }
                 None => {
                     tracing::warn!(
@@ -394,10 +443,43 @@ impl GraphClient {
                         detail = %err.detail(),
                         "Graph call failed; giving up"
                     );
-                    return Err(err);
+                    return Err(match self.inner.retry.refuses_wait(&trouble) {
+                        Some(wait) => err.with_refused_wait(wait),
+                        None => err,
+                    });
                 }
             }
         }
+    }
+
+    /// Sleeps `delay`; a wait of a second or more is reported when it starts and each second.
+    async fn wait_before_retry(&self, op: Operation, delay: std::time::Duration) {
+        let one_second = std::time::Duration::from_secs(1);
+        let Some(report) = self
+            .inner
+            .wait_reporter
+            .as_ref()
+            .filter(|_| delay >= one_second)
+        else {
+            tokio::time::sleep(delay).await;
+            return;
+        };
+        let mut left = delay;
+        while !left.is_zero() {
+            report(GraphWait {
+                operation: op,
+                left,
+                first: left == delay,
+            });
+            let step = left.min(one_second);
+            tokio::time::sleep(step).await;
+            left -= step;
+        }
+        report(GraphWait {
+            operation: op,
+            left: std::time::Duration::ZERO,
+            first: false,
+        });
     }
 
     /// One try of `call`, classified for the retry loop.

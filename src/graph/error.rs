@@ -82,6 +82,11 @@ impl Operation {
 
     /// The catalogue key of `description` in the screens' language, as it reads after "while"
     /// in a sentence (German: "beim …"); the English text equals `description`.
+    /// The call as a phrase in the admin's language ("while creating the application").
+    pub fn phrase(self) -> &'static str {
+        t(self.phrase_key())
+    }
+
     fn phrase_key(self) -> &'static str {
         use Operation::*;
         match self {
@@ -193,6 +198,8 @@ struct ErrorData {
     host: String,
     /// Transport or decoding cause (already free of secrets).
     cause: Option<String>,
+    /// Graph's `Retry-After` when it was longer than exowiz waits (the job ended instead).
+    refused_wait: Option<std::time::Duration>,
 }
 
 /// Graph error codes (and one `details[].code`) that get their own sentence.
@@ -235,7 +242,20 @@ impl GraphError {
             date,
             host: host.to_string(),
             cause: None,
+            refused_wait: None,
         }))
+    }
+
+    /// Graph asked to wait `wait` before trying again, longer than exowiz waits: the sentence
+    /// names the wait and says to try later.
+    pub(crate) fn with_refused_wait(mut self, wait: std::time::Duration) -> Self {
+        self.0.refused_wait = Some(wait);
+        self
+    }
+
+    /// The wait Graph asked for that exowiz did not wait out, if that ended the call.
+    pub fn refused_wait(&self) -> Option<std::time::Duration> {
+        self.0.refused_wait
     }
 
     /// Graph could not be reached. `cause` must not contain secrets (reqwest's error text
@@ -278,6 +298,7 @@ impl GraphError {
             date: None,
             host: host.to_string(),
             cause,
+            refused_wait: None,
         }))
     }
 
@@ -384,6 +405,12 @@ impl GraphError {
     fn sentence(&self) -> String {
         let op = self.0.operation;
         let what = t(op.phrase_key());
+        if let Some(wait) = self.0.refused_wait {
+            return tf(
+                "graph.wait_refused",
+                &[("what", what), ("wait", &wait_text(wait))],
+            );
+        }
         match self.0.kind {
             ErrorKind::Unauthorized => t("graph.unauthorized").to_string(),
             ErrorKind::Forbidden => match op.area() {
@@ -544,6 +571,20 @@ where
     T: Deserialize<'de>,
 {
     Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
+
+/// A wait as an admin reads it: seconds up to two minutes, then minutes, then hours (rounded
+/// up, so a wait is never shown shorter than asked).
+pub fn wait_text(wait: std::time::Duration) -> String {
+    let s = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let (key, n) = if s < 120 {
+        ("graph.wait_seconds", s)
+    } else if s < 2 * 3600 {
+        ("graph.wait_minutes", s.div_ceil(60))
+    } else {
+        ("graph.wait_hours", s.div_ceil(3600))
+    };
+    tf(key, &[("n", &n.to_string())])
 }
 
 #[cfg(test)]

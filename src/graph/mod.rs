@@ -20,8 +20,8 @@ mod replication;
 pub mod retry;
 mod service_principals;
 
-pub use client::GraphClient;
-pub use error::{ErrorKind, GraphError, Operation};
+pub use client::{GraphClient, GraphWait, WaitReporter};
+pub use error::{ErrorKind, GraphError, Operation, wait_text};
 pub use model::{
     AddPasswordRequest, AppRole, AppRoleAssignment, Application, ApplicationPatch, Domain,
     KeyCredential, MailboxState, NewAppRoleAssignment, NewApplication, NewOAuth2PermissionGrant,

@@ -1,7 +1,9 @@
 //! One retry policy for every Graph call, and the pure decision logic behind it.
 //!
 //! * 429 and 503: wait `Retry-After` (seconds or an HTTP date; `default_retry_after` when
-//!   missing or unreadable, at most `max_retry_after`), up to `throttle_attempts` answers.
+//!   missing or unreadable), up to `throttle_attempts` answers. A `Retry-After` beyond
+//!   `max_retry_after` is not waited out at all: the job ends with a sentence naming the wait
+//!   Graph asked for (issue 14.6 — a silent five-minute or day-long wait helps nobody).
 //! * 500, 502, 504: exponential backoff with jitter, up to `server_attempts` answers
 //!   (a `Retry-After` sent with them is honoured instead).
 //! * Network failures: up to `network_attempts` tries, growing delay.
@@ -19,7 +21,8 @@ pub struct RetryPolicy {
     pub throttle_attempts: u32,
     /// Wait used when a 429/503 has no usable `Retry-After`.
     pub default_retry_after: Duration,
-    /// Upper bound for one `Retry-After` wait.
+    /// The longest `Retry-After` exowiz waits out; a longer one ends the job (see
+    /// [`RetryPolicy::refuses_wait`]).
     pub max_retry_after: Duration,
     /// Total answers of 500/502/504 accepted before giving up.
     pub server_attempts: u32,
@@ -44,7 +47,7 @@ impl Default for RetryPolicy {
         Self {
             throttle_attempts: 8,
             default_retry_after: Duration::from_secs(10),
-            max_retry_after: Duration::from_secs(300),
+            max_retry_after: Duration::from_secs(60),
             server_attempts: 4,
             server_base_delay: Duration::from_secs(1),
             server_max_delay: Duration::from_secs(30),
@@ -95,6 +98,9 @@ impl RetryPolicy {
         jitter: f64,
     ) -> Option<Duration> {
         let jitter = jitter.clamp(0.0, 1.0);
+        if self.refuses_wait(trouble).is_some() {
+            return None;
+        }
         match *trouble {
             Trouble::Throttled { retry_after } => {
                 attempts.throttled += 1;
@@ -146,6 +152,21 @@ impl RetryPolicy {
                 // Don't sleep past the end of the window: the last try lands right at its end.
                 Some(wait.min(self.replication_window - since_creation))
             }
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait Graph asked for with `trouble` when it is longer than exowiz waits.
+    pub(crate) fn refuses_wait(&self, trouble: &Trouble) -> Option<Duration> {
+        match *trouble {
+            Trouble::Throttled {
+                retry_after: Some(wait),
+            }
+            | Trouble::Server {
+                retry_after: Some(wait),
+            } if wait > self.max_retry_after => Some(wait),
+            _ => None,
         }
     }
 }
@@ -227,7 +248,7 @@ mod tests {
     }
 
     #[test]
-    fn throttling_defaults_to_ten_seconds_and_caps_huge_waits() {
+    fn throttling_defaults_to_ten_seconds_and_refuses_waits_beyond_a_minute() {
         let p = RetryPolicy::default();
         let mut a = Attempts::default();
         assert_eq!(
@@ -238,12 +259,23 @@ mod tests {
             p.next_delay(
                 &mut a,
                 &Trouble::Throttled {
-                    retry_after: Some(secs(86_400))
+                    retry_after: Some(secs(60))
                 },
                 0.0
             ),
-            Some(secs(300))
+            Some(secs(60))
         );
+        for huge in [
+            Trouble::Throttled {
+                retry_after: Some(secs(100_000)),
+            },
+            Trouble::Server {
+                retry_after: Some(secs(61)),
+            },
+        ] {
+            assert_eq!(p.next_delay(&mut a, &huge, 0.0), None);
+            assert!(p.refuses_wait(&huge).is_some());
+        }
     }
 
     #[test]

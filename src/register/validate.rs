@@ -99,7 +99,26 @@ pub fn app_name(text: &str) -> Result<String, String> {
     if t.chars().count() > 120 {
         return Err(i18n::t("validate.app_name_too_long").to_string());
     }
+    // The name is printed in terminals and portals: an escape sequence in it would steer them.
+    if let Some(c) = crate::printable::first_control_char(t) {
+        return Err(i18n::tf(
+            "validate.app_name_control",
+            &[("code", &format!("U+{:04X}", c as u32))],
+        ));
+    }
     Ok(t.to_string())
+}
+
+/// A secret's description typed on the command line (`rotate --description`): no control
+/// characters, for the same reason as [`app_name`].
+pub fn secret_description(text: &str) -> Result<(), String> {
+    match crate::printable::first_control_char(text) {
+        Some(c) => Err(i18n::tf(
+            "validate.description_control",
+            &[("code", &format!("U+{:04X}", c as u32))],
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Default transfer domains from the organisation's name, and a shorter suggestion:

@@ -287,9 +287,7 @@ impl Journal {
         let previous = match read(&path) {
             Ok(p) => p,
             Err(e) if e.kind() == io::ErrorKind::InvalidData => {
-                tracing::warn!(error = %e, "damaged journal set aside");
-                let _ = std::fs::rename(&path, path.with_extension("damaged"));
-                None
+                recover_damaged(&path, tenant_id, profile, graph_url, app_name, &e)
             }
             Err(e) => return Err(e.into()),
         };
@@ -475,11 +473,60 @@ impl Journal {
         self.entry.updated = Utc::now();
         self.entry.pid = std::process::id();
         if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir)?;
+            super::private::ensure_private_dir(dir)?;
         }
         let text = serde_json::to_vec_pretty(&self.entry).map_err(io::Error::other)?;
         write_atomically(&self.path, &text)
     }
+}
+
+/// A damaged journal (issue 14.7): what can be read is taken over as the earlier run, so its
+/// unseen secrets are still removed. When the file was cut off or a secret's state is
+/// unreadable, a copy stays as `*.damaged` for `exowiz status` to name until the admin checked
+/// the app; a file that yields nothing is set aside the same way.
+fn recover_damaged(
+    path: &Path,
+    tenant_id: &str,
+    profile: &str,
+    graph_url: &str,
+    app_name: &str,
+    error: &io::Error,
+) -> Option<JournalEntry> {
+    let salvaged = std::fs::read(path)
+        .map(|bytes| super::journal_salvage::salvage(&bytes))
+        .unwrap_or_default();
+    let set_aside = path.with_extension("damaged");
+    if salvaged.incomplete || !salvaged.unsure_secrets.is_empty() || !salvaged.knows_something() {
+        tracing::warn!(error = %error, "damaged journal kept as *.damaged");
+        let _ = std::fs::copy(path, &set_aside);
+        let _ = super::private::restrict_file(&set_aside);
+    }
+    let _ = std::fs::remove_file(path);
+    if !salvaged.knows_something() {
+        return None;
+    }
+    tracing::warn!("damaged journal: readable parts recovered");
+    let now = Utc::now();
+    Some(JournalEntry {
+        version: VERSION,
+        run_id: uuid::Uuid::new_v4().to_string(),
+        started: salvaged.started.unwrap_or(now),
+        updated: now,
+        // Not a running process: the run it describes is over.
+        pid: 0,
+        tenant_id: tenant_id.to_string(),
+        profile: profile.to_string(),
+        graph_url: graph_url.to_string(),
+        app_name: salvaged.app_name.unwrap_or_else(|| app_name.to_string()),
+        continues: Vec::new(),
+        app: salvaged.app,
+        service_principal_id: salvaged.service_principal_id,
+        secrets: salvaged.unseen_secrets,
+        pending_secrets: salvaged.pending_secrets,
+        grants_done: false,
+        completed: false,
+        rotation: false,
+    })
 }
 
 /// The journal key of a rotation of the app `client_id` (in place of a profile).

@@ -3,6 +3,8 @@
 
 pub mod expiry;
 pub mod journal;
+pub mod journal_salvage;
+pub mod private;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -187,7 +189,7 @@ impl Store {
     }
 
     fn save(&self, file: &StoreFile) -> io::Result<()> {
-        std::fs::create_dir_all(&self.dir)?;
+        private::ensure_private_dir(&self.dir)?;
         let text = serde_json::to_vec_pretty(file).map_err(io::Error::other)?;
         write_atomically(&self.path(), &text)
     }
@@ -218,14 +220,13 @@ pub fn same_cloud(a: &str, b: &str) -> bool {
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let tmp = path.with_extension("tmp");
     {
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let mut f = options.open(&tmp)?;
+        let mut f = private::private_open_options()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&tmp)?;
+        // A temporary file left by an older run may be wider; the rename keeps its mode.
+        private::restrict_file(&tmp)?;
         io::Write::write_all(&mut f, bytes)?;
         f.sync_all()?;
     }
