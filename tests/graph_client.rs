@@ -235,7 +235,6 @@ async fn connection_refused_is_a_network_error_naming_the_host() {
     let endpoints = Endpoints::custom(&base, &base).unwrap();
     let client =
         GraphClient::new(&endpoints, SecretString::from(TOKEN)).with_retry(RetryPolicy::fast());
-    let started = std::time::Instant::now();
     let err = client.organization().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Network);
     assert_eq!(
@@ -244,7 +243,6 @@ async fn connection_refused_is_a_network_error_naming_the_host() {
             "Could not reach Microsoft Graph at 127.0.0.1:{port}. Check the network connection and proxy settings."
         )
     );
-    assert!(started.elapsed() < std::time::Duration::from_secs(2));
     assert!(!err.detail().contains(TOKEN));
 }
 

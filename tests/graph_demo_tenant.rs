@@ -1149,12 +1149,12 @@ async fn replication_lag_longer_than_the_window_ends_in_a_sentence() {
         .create_application(&new_app(&unique_name("slow")))
         .await
         .unwrap();
-    let started = Instant::now();
+    // The lag (30 s) outlasts the window (300 ms): the answer comes from giving up, which the
+    // error below shows; a wait for the lag would have ended in success instead.
     let err = graph
         .create_service_principal(&app.app_id)
         .await
         .unwrap_err();
-    assert!(started.elapsed() < Duration::from_secs(3));
     assert!(err.has_code("NoBackingApplicationObject"), "{err:?}");
     assert_eq!(
         err.to_string(),

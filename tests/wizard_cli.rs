@@ -48,9 +48,21 @@ fn wizard_flags_are_accepted() {
         ],
         data.path(),
     );
-    // Parsed fine; stops only because there is no terminal.
-    assert_eq!(out.status.code(), Some(2));
+    // Parsed fine; stops only because there is no terminal. Exit code 2 is also clap's usage
+    // error, so the sentence decides: the one about the terminal, not a usage message.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("terminal") && stderr.contains("exowiz register"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("Usage:") && !stderr.contains("error:"),
+        "a usage error, not the terminal sentence: {stderr}"
+    );
     let out = exowiz(&["wizard", "--clear-clipboard-after", "soon"], data.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "clap's usage error");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--clear-clipboard-after"));
+    assert!(stderr.contains("--clear-clipboard-after"), "{stderr}");
+    assert!(!stderr.contains("exowiz register"), "{stderr}");
 }
