@@ -109,28 +109,39 @@ async fn organization_domains_users_and_mailboxes() {
     assert_eq!(by_id.id, alice.id);
     assert_eq!(graph.user("nobody@contoso.com").await.unwrap(), None);
 
-    assert_eq!(
-        graph
-            .mailbox_state("fax-transfer@contoso.com")
-            .await
-            .unwrap(),
-        MailboxState::Exists
-    );
-    assert_eq!(
-        graph.mailbox_state("bob.nomail@contoso.com").await.unwrap(),
-        MailboxState::NoMailbox
-    );
-    assert_eq!(
-        graph.mailbox_state("nobody@contoso.com").await.unwrap(),
-        MailboxState::NoSuchUser
-    );
+    // The mailbox check reads the user object (User.Read.All), never mailboxSettings, which
+    // the admin's delegated token may not read for another user (graph-facts §1.5).
+    for (address, expected) in [
+        ("alice@contoso.com", MailboxState::Exists),
+        // an alias (secondary SMTP address), found through proxyAddresses
+        ("alice@contoso.onmicrosoft.com", MailboxState::Exists),
+        ("fax-transfer@contoso.com", MailboxState::Shared),
+        ("bob.nomail@contoso.com", MailboxState::NoMailbox),
+        ("nobody@contoso.com", MailboxState::NoSuchUser),
+    ] {
+        assert_eq!(
+            graph.mailbox_state(address).await.unwrap(),
+            expected,
+            "{address}"
+        );
+    }
     // "There is none" answers are not mistaken for replication lag: one request each.
     let log = emu.requests();
-    assert_eq!(
-        logged(&log, "GET", "users/nobody@contoso.com/mailboxSettings").len(),
-        1
+    assert!(
+        log.iter()
+            .all(|r| !r.path_and_query.contains("mailboxSettings")),
+        "no mailboxSettings request"
     );
-    assert_eq!(logged(&log, "GET", "users/nobody@contoso.com").len(), 1);
+    assert_eq!(
+        logged(&log, "GET", "users")
+            .iter()
+            .filter(|r| r.path_and_query.contains("nobody%40contoso.com"))
+            .count(),
+        1,
+        "one proxyAddresses look-up for the typo"
+    );
+    // graph.user() above and the mailbox check: one each.
+    assert_eq!(logged(&log, "GET", "users/nobody@contoso.com").len(), 2);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -149,6 +160,13 @@ async fn directory_reads_without_the_permission_are_refused_with_a_sentence() {
     let err = graph.user("alice@contoso.com").await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Forbidden);
     assert!(err.to_string().contains("looking up the user"), "{err}");
+    // Without User.Read.All the mailbox check cannot be made: an error, not an answer.
+    let err = graph.mailbox_state("alice@contoso.com").await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Forbidden);
+    assert!(
+        err.to_string().contains("checking the user's mailbox"),
+        "{err}"
+    );
     // With only User.Read Graph still answers /organization, with the basic properties.
     let org = graph.organization().await.unwrap();
     assert_eq!(org.default_domain(), Some("contoso.com"));

@@ -122,6 +122,24 @@ async fn every_profile_registers_exactly_its_permissions() {
         );
         let json = stdout_json(&out);
         assert_eq!(json["tenant_id"], emu.tenant_id().as_str());
+        // The mailbox check, decided from the user object with exowiz's own sign-in scopes:
+        // fax-transfer is a shared mailbox (SMTP addresses, no Exchange licence).
+        if extra.contains(&"--mailbox") {
+            assert_eq!(
+                json["mailbox_check"]["outcome"], "shared_mailbox",
+                "{profile}: {}",
+                json["mailbox_check"]
+            );
+            assert!(
+                json["mailbox_check"]["detail"]
+                    .as_str()
+                    .unwrap()
+                    .contains("fax-transfer@contoso.com"),
+                "{profile}"
+            );
+        } else {
+            assert!(json["mailbox_check"].is_null(), "{profile}");
+        }
         let client_id = json["client_id"].as_str().unwrap();
         let app = graph_get(&emu, &format!("applications(appId='{client_id}')")).await;
 

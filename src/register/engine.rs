@@ -10,7 +10,7 @@
 //! second one.
 
 use super::resolve::{ResolvedPermission, resolve};
-use super::{PermissionStatus, RegisterOutcome, RegisterRequest, validate};
+use super::{MailboxCheck, PermissionStatus, RegisterOutcome, RegisterRequest, validate};
 use crate::endpoints::Endpoints;
 use crate::graph::{
     Application, ApplicationPatch, GraphClient, GraphError, MailboxState, NewApplication,
@@ -171,7 +171,7 @@ pub async fn register(
     let graph_sp = graph_sp?;
     let exchange_sp = exchange_sp?;
     let mut existing_apps = existing_apps?;
-    check_mailbox(req, &org_name, mailbox_state?)?;
+    let mailbox_check = check_mailbox(req, &org_name, mailbox_state)?;
     let transfer_domains = transfer_domains(req, &org)?;
 
     // The interrupted run's app as Graph has it now (`None`: deleted meanwhile).
@@ -453,6 +453,7 @@ pub async fn register(
         secret,
         permissions,
         mailbox: req.mailbox.clone(),
+        mailbox_check,
         transfer_domains,
         exchange_commands,
         notes,
@@ -581,24 +582,40 @@ pub fn consent_url(endpoints: &Endpoints, tenant_id: &str, client_id: &str) -> S
     crate::auth::admin_consent_url(endpoints, tenant_id, client_id, None, "exowiz").to_string()
 }
 
+/// Stops on a mailbox that is certainly not there (typo, no Exchange mailbox); a check that
+/// could not be made does not stop the registration, it is reported with its reason.
 fn check_mailbox(
     req: &RegisterRequest,
     org_name: &str,
-    state: Option<MailboxState>,
-) -> Result<(), RegisterError> {
+    state: Result<Option<MailboxState>, GraphError>,
+) -> Result<Option<MailboxCheck>, RegisterError> {
     let Some(mailbox) = &req.mailbox else {
-        return Ok(());
+        return Ok(None);
+    };
+    let args = [("mailbox", mailbox.as_str()), ("org", org_name)];
+    let check = |outcome, key| {
+        Ok(Some(MailboxCheck {
+            outcome,
+            detail: tf(key, &args),
+        }))
     };
     match state {
-        None | Some(MailboxState::Exists) => Ok(()),
-        Some(MailboxState::NoSuchUser) => Err(RegisterError::Input(tf(
-            "register.no_mailbox_user",
-            &[("mailbox", mailbox), ("org", org_name)],
-        ))),
-        Some(MailboxState::NoMailbox) => Err(RegisterError::Input(tf(
-            "register.no_mailbox",
-            &[("mailbox", mailbox), ("org", org_name)],
-        ))),
+        Ok(None) => Ok(None),
+        Ok(Some(MailboxState::Exists)) => check("mailbox", "register.mailbox_found"),
+        Ok(Some(MailboxState::Shared)) => check("shared_mailbox", "register.mailbox_shared"),
+        Ok(Some(MailboxState::NoSuchUser)) => {
+            Err(RegisterError::Input(tf("register.no_mailbox_user", &args)))
+        }
+        Ok(Some(MailboxState::NoMailbox)) => {
+            Err(RegisterError::Input(tf("register.no_mailbox", &args)))
+        }
+        Err(e) => Ok(Some(MailboxCheck {
+            outcome: "not_checked",
+            detail: tf(
+                "register.mailbox_not_checked",
+                &[("mailbox", mailbox), ("reason", &e.to_string())],
+            ),
+        })),
     }
 }
 
@@ -1096,7 +1113,7 @@ mod tests {
     fn mailbox_sentences_in_english_and_german() {
         use crate::i18n::{Language, with_language};
         let req = request("officemaster");
-        let english = check_mailbox(&req, "Contoso Ltd", Some(MailboxState::NoSuchUser))
+        let english = check_mailbox(&req, "Contoso Ltd", Ok(Some(MailboxState::NoSuchUser)))
             .unwrap_err()
             .to_string();
         assert_eq!(
@@ -1105,7 +1122,7 @@ mod tests {
              shared mailbox is enough) or check the spelling."
         );
         let german = with_language(Language::German, || {
-            check_mailbox(&req, "Contoso Ltd", Some(MailboxState::NoMailbox))
+            check_mailbox(&req, "Contoso Ltd", Ok(Some(MailboxState::NoMailbox)))
                 .unwrap_err()
                 .to_string()
         });

@@ -191,27 +191,12 @@ pub const READ_DOMAINS: Needs = Needs {
         "Directory.ReadWrite.All",
     ],
 };
+/// `GET /users/{id}/mailboxSettings`: only MailboxSettings.Read / .ReadWrite, delegated and
+/// application alike (Microsoft Graph v1.0 "Get user mailbox settings", permissions table);
+/// User.Read.All or Mail.* do not open it.
 pub const READ_MAILBOX_SETTINGS: Needs = Needs {
-    delegated: &[
-        "MailboxSettings.Read",
-        "MailboxSettings.ReadWrite",
-        "Mail.Read",
-        "Mail.ReadWrite",
-        "Mail.Read.Shared",
-        "Mail.ReadWrite.Shared",
-        "User.Read.All",
-        "Directory.Read.All",
-    ],
-    app: &[
-        "MailboxSettings.Read",
-        "MailboxSettings.ReadWrite",
-        "Mail.Read",
-        "Mail.ReadBasic",
-        "Mail.ReadBasic.All",
-        "Mail.ReadWrite",
-        "Mail.Send",
-        "User.Read.All",
-    ],
+    delegated: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+    app: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
 };
 
 /// Which administrators may perform a write.
