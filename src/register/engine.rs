@@ -998,7 +998,7 @@ async fn grant_missing(
             let resource = sp_for(w.api).expect("filtered above");
             async move {
                 let result = graph
-                    .assign_app_role(&resource.id, client_sp_id, w.id)
+                    .assign_app_role_of(&resource, client_sp_id, w.id)
                     .await;
                 ((w.api, w.id.to_string()), result.map(|_| ()))
             }

@@ -202,9 +202,13 @@ pub const READ_MAILBOX_SETTINGS: Needs = Needs {
 /// Which administrators may perform a write.
 #[derive(Debug, Clone, Copy)]
 pub enum AdminNeed {
-    /// Global Administrator or Cloud Application Administrator.
+    /// Creating or changing app registrations and service principals: Global Administrator,
+    /// Cloud Application Administrator or Application Administrator.
     AppAdmin,
-    /// Global Administrator only (e.g. app roles of Microsoft Graph).
+    /// Consent to delegated permissions or to app roles of APIs other than Microsoft Graph:
+    /// any of the above or Privileged Role Administrator.
+    Consent,
+    /// App roles of Microsoft Graph: Global Administrator or Privileged Role Administrator.
     GlobalAdmin,
 }
 
@@ -235,11 +239,26 @@ impl Caller {
     pub fn require_admin(&self, need: AdminNeed) -> GraphResult<()> {
         match self {
             Caller::App { .. } => Ok(()),
-            Caller::User { role, .. } => match (role, need) {
-                (DirectoryRole::GlobalAdministrator, _) => Ok(()),
-                (DirectoryRole::CloudApplicationAdministrator, AdminNeed::AppAdmin) => Ok(()),
-                _ => Err(GraphError::denied()),
-            },
+            Caller::User { role, .. } => {
+                use DirectoryRole::*;
+                let allowed = match need {
+                    AdminNeed::AppAdmin => matches!(
+                        role,
+                        GlobalAdministrator
+                            | CloudApplicationAdministrator
+                            | ApplicationAdministrator
+                    ),
+                    AdminNeed::Consent => !matches!(role, DirectoryRole::None),
+                    AdminNeed::GlobalAdmin => {
+                        matches!(role, GlobalAdministrator | PrivilegedRoleAdministrator)
+                    }
+                };
+                if allowed {
+                    Ok(())
+                } else {
+                    Err(GraphError::denied())
+                }
+            }
         }
     }
 

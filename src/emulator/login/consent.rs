@@ -282,8 +282,10 @@ fn accept(
         })
     });
     let allowed = match user.role {
-        DirectoryRole::GlobalAdministrator => true,
-        DirectoryRole::CloudApplicationAdministrator => !wants_graph_roles,
+        DirectoryRole::GlobalAdministrator | DirectoryRole::PrivilegedRoleAdministrator => true,
+        DirectoryRole::CloudApplicationAdministrator | DirectoryRole::ApplicationAdministrator => {
+            !wants_graph_roles
+        }
         DirectoryRole::None => false,
     };
     if !allowed {
