@@ -26,7 +26,7 @@ use std::time::Duration;
 use crate::endpoints::Endpoints;
 
 pub use client_credentials::client_credentials_token;
-pub use consent::admin_consent_url;
+pub use consent::{CONSENT_REDIRECT_URI, admin_consent_url};
 pub use device_code::{DeviceCodeFlow, DeviceCodeSession};
 pub use discovery::{OidcConfig, discover, lookup_tenant_id, normalize_domain};
 pub use error::{AuthError, EntraError};

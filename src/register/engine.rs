@@ -579,7 +579,14 @@ impl Resume {
 /// The state only lets a browser callback be matched; the link carries no redirect URI, so
 /// Entra shows its own result page and exowiz reads the grants from Graph.
 pub fn consent_url(endpoints: &Endpoints, tenant_id: &str, client_id: &str) -> String {
-    crate::auth::admin_consent_url(endpoints, tenant_id, client_id, None, "exowiz").to_string()
+    crate::auth::admin_consent_url(
+        endpoints,
+        tenant_id,
+        client_id,
+        Some(crate::auth::CONSENT_REDIRECT_URI),
+        "exowiz",
+    )
+    .to_string()
 }
 
 /// Stops on a mailbox that is certainly not there (typo, no Exchange mailbox); a check that
@@ -672,7 +679,9 @@ fn desired_application(req: &RegisterRequest, resolved: &[ResolvedPermission]) -
         sign_in_audience: profile.sign_in_audience,
         is_fallback_public_client: Some(profile.allow_public_client_flows),
         public_client: uris(&profile.redirect_uris.public_client),
-        web: uris(&profile.redirect_uris.web),
+        web: Some(RedirectUris::new(with_consent_redirect(
+            &profile.redirect_uris.web,
+        ))),
         required_resource_access: required_resource_access(resolved),
         ..NewApplication::single_tenant(req.app_name.clone())
     }
@@ -732,6 +741,28 @@ pub fn add_resource_access(
     }
 }
 
+/// The profile's web redirect URIs plus the one the consent link needs (every profile, also
+/// those that register none, e.g. moveIT and custom: without it the link ends in an Entra error).
+fn with_consent_redirect(web: &[String]) -> Vec<String> {
+    let mut uris = web.to_vec();
+    if !uris.iter().any(|u| u == crate::auth::CONSENT_REDIRECT_URI) {
+        uris.push(crate::auth::CONSENT_REDIRECT_URI.to_string());
+    }
+    uris
+}
+
+/// `have` plus whatever of `want` is missing; `None` when nothing is missing.
+fn merged_uris(have: Option<&RedirectUris>, want: &RedirectUris) -> Option<RedirectUris> {
+    let mut uris = have.map(|p| p.redirect_uris.clone()).unwrap_or_default();
+    let before = uris.len();
+    for u in &want.redirect_uris {
+        if !uris.contains(u) {
+            uris.push(u.clone());
+        }
+    }
+    (uris.len() != before).then(|| RedirectUris::new(uris))
+}
+
 fn patch_towards(app: &Application, wanted: &NewApplication) -> Option<ApplicationPatch> {
     let mut patch = ApplicationPatch::default();
     let mut rra = app.required_resource_access.clone();
@@ -743,20 +774,10 @@ fn patch_towards(app: &Application, wanted: &NewApplication) -> Option<Applicati
         patch.required_resource_access = Some(rra);
     }
     if let Some(want) = &wanted.public_client {
-        let mut uris = app
-            .public_client
-            .as_ref()
-            .map(|p| p.redirect_uris.clone())
-            .unwrap_or_default();
-        let before = uris.len();
-        for u in &want.redirect_uris {
-            if !uris.contains(u) {
-                uris.push(u.clone());
-            }
-        }
-        if uris.len() != before {
-            patch.public_client = Some(RedirectUris::new(uris));
-        }
+        patch.public_client = merged_uris(app.public_client.as_ref(), want);
+    }
+    if let Some(want) = &wanted.web {
+        patch.web = merged_uris(app.web.as_ref(), want);
     }
     if wanted.is_fallback_public_client == Some(true) && app.is_fallback_public_client != Some(true)
     {
@@ -1103,6 +1124,7 @@ mod tests {
             "displayName": wanted.display_name,
             "requiredResourceAccess": serde_json::to_value(&wanted.required_resource_access).unwrap(),
             "publicClient": {"redirectUris": ["urn:ietf:wg:oauth:2.0:oob"]},
+            "web": {"redirectUris": ["http://localhost"]},
             "isFallbackPublicClient": false
         }))
         .unwrap()
@@ -1200,7 +1222,36 @@ mod tests {
         let e = Endpoints::custom("http://127.0.0.1:9/", "http://127.0.0.1:9/").unwrap();
         assert_eq!(
             consent_url(&e, "t-1", "c-1"),
-            "http://127.0.0.1:9/t-1/adminconsent?client_id=c-1&state=exowiz"
+            "http://127.0.0.1:9/t-1/adminconsent?client_id=c-1&state=exowiz&redirect_uri=http%3A%2F%2Flocalhost"
         );
+    }
+
+    /// Every profile's app gets the consent link's redirect URI, also those without a web
+    /// platform of their own (moveIT, custom); an existing app without it is patched.
+    #[test]
+    fn every_app_gets_the_consent_redirect_uri() {
+        for name in [
+            "officemaster",
+            "bueroware",
+            "myfactory",
+            "flowfact",
+            "moveit",
+        ] {
+            let req = request(name);
+            let wanted = desired_application(&req, &resolved(&req));
+            assert!(
+                wanted
+                    .web
+                    .as_ref()
+                    .is_some_and(|w| w.redirect_uris.iter().any(|u| u == "http://localhost")),
+                "{name}"
+            );
+        }
+        let req = request("moveit");
+        let wanted = desired_application(&req, &resolved(&req));
+        let mut app = existing(&wanted);
+        app.web = None;
+        let patch = patch_towards(&app, &wanted).expect("adds the redirect URI");
+        assert_eq!(patch.web.unwrap().redirect_uris, ["http://localhost"]);
     }
 }
