@@ -6,13 +6,15 @@
 //! * [`refresh`] – renews a sign-in with its refresh token.
 //! * [`client_credentials_token`] – proves that a client secret works and shows its roles.
 //! * [`discover`] / [`lookup_tenant_id`] – OpenID discovery; every endpoint comes from there.
-//! * [`admin_consent_url`] – the admin consent link for a registered app.
+//! * [`admin_consent_url`] – the admin consent link for a registered app;
+//!   [`ConsentListener`] – the same link with a loopback listener that learns the answer at once.
 //!
 //! HTTP is done with the `reqwest::Client` the caller passes in (see [`http_client`]); the
 //! module never opens a browser itself, it takes an opener callback.
 
 mod client_credentials;
 mod consent;
+mod consent_listener;
 mod device_code;
 mod discovery;
 mod error;
@@ -27,6 +29,7 @@ use crate::endpoints::Endpoints;
 
 pub use client_credentials::client_credentials_token;
 pub use consent::{CONSENT_REDIRECT_URI, admin_consent_url};
+pub use consent_listener::{ConsentAnswer, ConsentListener};
 pub use device_code::{DeviceCodeFlow, DeviceCodeSession};
 pub use discovery::{OidcConfig, discover, lookup_tenant_id, normalize_domain};
 pub use error::{AuthError, EntraError};
