@@ -172,6 +172,56 @@ async fn organization_domains_users_me() {
 async fn mailbox_settings_for_shared_unlicensed_and_app_tokens() {
     let emu = start().await;
     let admin = emu.issue_token(ADMIN, &["User.Read.All", "MailboxSettings.Read"]);
+    // Microsoft Graph v1.0 "Get user mailbox settings": only MailboxSettings.Read/.ReadWrite,
+    // and a delegated token reads the signed-in user's own mailbox; another user's mailbox is
+    // refused by Exchange (403 ErrorAccessDenied) whether it exists or not.
+    for other in [
+        "users/fax-transfer@contoso.com/mailboxSettings",
+        "users/bob.nomail@contoso.com/mailboxSettings",
+        "users/ghost@contoso.com/mailboxSettings",
+    ] {
+        let (s, v) = get(&emu, other, &admin).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{other}: {v}");
+        assert_eq!(error_code(&v), "ErrorAccessDenied");
+    }
+    let user_read_all = emu.issue_token(ADMIN, &["User.Read.All", "Directory.Read.All"]);
+    let (s, v) = get(&emu, "me/mailboxSettings", &user_read_all).await;
+    assert_eq!(
+        s,
+        StatusCode::FORBIDDEN,
+        "User.Read.All does not open it: {v}"
+    );
+    assert_eq!(error_code(&v), "ErrorAccessDenied");
+    let (s, _) = get(&emu, "users/admin@contoso.com/mailboxSettings", &admin).await;
+    assert_eq!(s, StatusCode::OK, "the admin's own mailbox");
+
+    // App-only with MailboxSettings.Read answers for every mailbox.
+    let token = admin_token(&emu);
+    let graph = resource_sp(&emu, &token, GRAPH_APP_ID).await;
+    let reader = create_app(
+        &emu,
+        &token,
+        json!({"displayName": "Settings reader", "signInAudience": "AzureADMyOrg"}),
+    )
+    .await;
+    let (_, reader_secret) = add_secret(&emu, &token, reader["id"].as_str().unwrap()).await;
+    let reader_sp = create_sp(&emu, &token, reader["appId"].as_str().unwrap()).await;
+    let (s, _) = post(
+        &emu,
+        &format!("servicePrincipals/{}/appRoleAssignedTo", graph["id"].as_str().unwrap()),
+        &token,
+        json!({"principalId": reader_sp["id"], "resourceId": graph["id"], "appRoleId": role_id(&graph, "MailboxSettings.Read")}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (_, t) = client_credentials(
+        &emu,
+        reader["appId"].as_str().unwrap(),
+        &reader_secret,
+        "https://graph.microsoft.com/.default",
+    )
+    .await;
+    let admin = t["access_token"].as_str().unwrap().to_string();
     let (s, v) = get(
         &emu,
         "users/fax-transfer@contoso.com/mailboxSettings",
@@ -197,16 +247,12 @@ async fn mailbox_settings_for_shared_unlicensed_and_app_tokens() {
     let (s, v) = get(&emu, "users/ghost@contoso.com/mailboxSettings", &admin).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     assert_eq!(error_code(&v), "ErrorInvalidUser");
-    let (s, _) = get(&emu, "me/mailboxSettings", &admin).await;
-    assert_eq!(s, StatusCode::OK);
     let none = emu.issue_token(ADMIN, &["User.Read"]);
     let (s, v) = get(&emu, "users/alice@contoso.com/mailboxSettings", &none).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     assert_eq!(error_code(&v), "ErrorAccessDenied");
 
-    // app-only: needs a Mail.* / MailboxSettings.* / User.Read.All role
-    let token = admin_token(&emu);
-    let graph = resource_sp(&emu, &token, GRAPH_APP_ID).await;
+    // app-only: Mail.Send and User.Read.All do not open mailbox settings
     let app = create_app(
         &emu,
         &token,
@@ -250,7 +296,7 @@ async fn mailbox_settings_for_shared_unlicensed_and_app_tokens() {
     .await;
     let app_token = t["access_token"].as_str().unwrap().to_string();
     let (s, _) = get(&emu, "users/alice@contoso.com/mailboxSettings", &app_token).await;
-    assert_eq!(s, StatusCode::OK);
+    assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, _) = get(&emu, "users/alice@contoso.com", &app_token).await;
     assert_eq!(s, StatusCode::OK);
     emu.shutdown().await;

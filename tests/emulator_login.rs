@@ -893,7 +893,8 @@ async fn admin_consent_grants_required_resource_access() {
     assert_eq!(g["value"][0]["scope"], "User.Read offline_access");
     assert_eq!(g["value"][0]["resourceId"], graph["id"]);
 
-    // v2 endpoint without redirect_uri shows a page; consenting twice does not duplicate
+    // Without redirect_uri Entra ends in an error (redirect_uri is required): AADSTS900971
+    // when the app has reply addresses, AADSTS500113 when it has none.
     let resp = http()
         .get(url(
             &emu,
@@ -902,8 +903,45 @@ async fn admin_consent_grants_required_resource_access() {
         .send()
         .await
         .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
-    assert!(resp.text().await.unwrap().contains("Permissions granted"));
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let page = resp.text().await.unwrap();
+    assert!(page.contains("AADSTS900971"), "{page}");
+    assert!(!page.contains("Permissions granted"), "{page}");
+    let bare = create_app(
+        &emu,
+        &admin,
+        json!({"displayName": "No reply address", "signInAudience": "AzureADMyOrg"}),
+    )
+    .await;
+    let resp = http()
+        .get(url(
+            &emu,
+            &format!(
+                "{}/adminconsent?client_id={}&state=s",
+                emu.tenant_id(),
+                bare["appId"].as_str().unwrap()
+            ),
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let page = resp.text().await.unwrap();
+    assert!(page.contains("AADSTS500113"), "{page}");
+    // v2 with the registered redirect URI; consenting twice does not duplicate
+    let resp = http()
+        .get(url(
+            &emu,
+            &format!("contoso.com/v2.0/adminconsent?client_id={app_id}&scope=https://graph.microsoft.com/.default&redirect_uri=https://connector.contoso.com/done&state=v2"),
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::FOUND);
+    let p = location_params(resp.headers());
+    assert_eq!(p["admin_consent"], "True");
+    assert_eq!(p["scope"], "https://graph.microsoft.com/.default");
+    assert_eq!(p["state"], "v2");
     let (_, a) = get(
         &emu,
         &format!("servicePrincipals/{sp_id}/appRoleAssignments"),

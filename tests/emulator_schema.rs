@@ -219,19 +219,15 @@ async fn every_entity_matches_the_graph_schema() {
     s.check_list("organization", &list, "GET /organization (User.Read)");
     let (_, list) = get(&emu, "users", &admin).await;
     s.check_list("user", &list, "GET /users");
-    let all_user_props = "id,displayName,givenName,surname,userPrincipalName,mail,mailNickname,jobTitle,mobilePhone,officeLocation,preferredLanguage,businessPhones,accountEnabled,assignedLicenses,createdDateTime,onPremisesSyncEnabled,proxyAddresses,usageLocation,userType";
+    let all_user_props = "id,displayName,givenName,surname,userPrincipalName,mail,mailNickname,jobTitle,mobilePhone,officeLocation,preferredLanguage,businessPhones,accountEnabled,assignedLicenses,assignedPlans,createdDateTime,onPremisesSyncEnabled,proxyAddresses,usageLocation,userType";
     let (_, list) = get(&emu, &format!("users?$select={all_user_props}"), &admin).await;
     s.check_list("user", &list, "GET /users?$select=…");
     let (_, u) = get(&emu, "users/fax-transfer@contoso.com", &admin).await;
     s.check("user", &u, "GET /users/{upn}");
     let (_, me) = get(&emu, "me", &admin).await;
     s.check("user", &me, "GET /me");
-    let (_, mbx) = get(
-        &emu,
-        "users/fax-transfer@contoso.com/mailboxSettings",
-        &admin,
-    )
-    .await;
+    // A delegated token reads only the signed-in user's own mailbox settings.
+    let (_, mbx) = get(&emu, "users/admin@contoso.com/mailboxSettings", &admin).await;
     s.check("mailboxSettings", &mbx, "GET mailboxSettings");
 
     // no `domain` definition in the schema: stick to the documented fields

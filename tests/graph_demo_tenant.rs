@@ -109,28 +109,39 @@ async fn organization_domains_users_and_mailboxes() {
     assert_eq!(by_id.id, alice.id);
     assert_eq!(graph.user("nobody@contoso.com").await.unwrap(), None);
 
-    assert_eq!(
-        graph
-            .mailbox_state("fax-transfer@contoso.com")
-            .await
-            .unwrap(),
-        MailboxState::Exists
-    );
-    assert_eq!(
-        graph.mailbox_state("bob.nomail@contoso.com").await.unwrap(),
-        MailboxState::NoMailbox
-    );
-    assert_eq!(
-        graph.mailbox_state("nobody@contoso.com").await.unwrap(),
-        MailboxState::NoSuchUser
-    );
+    // The mailbox check reads the user object (User.Read.All), never mailboxSettings, which
+    // the admin's delegated token may not read for another user (graph-facts §1.5).
+    for (address, expected) in [
+        ("alice@contoso.com", MailboxState::Exists),
+        // an alias (secondary SMTP address), found through proxyAddresses
+        ("alice@contoso.onmicrosoft.com", MailboxState::Exists),
+        ("fax-transfer@contoso.com", MailboxState::Shared),
+        ("bob.nomail@contoso.com", MailboxState::NoMailbox),
+        ("nobody@contoso.com", MailboxState::NoSuchUser),
+    ] {
+        assert_eq!(
+            graph.mailbox_state(address).await.unwrap(),
+            expected,
+            "{address}"
+        );
+    }
     // "There is none" answers are not mistaken for replication lag: one request each.
     let log = emu.requests();
-    assert_eq!(
-        logged(&log, "GET", "users/nobody@contoso.com/mailboxSettings").len(),
-        1
+    assert!(
+        log.iter()
+            .all(|r| !r.path_and_query.contains("mailboxSettings")),
+        "no mailboxSettings request"
     );
-    assert_eq!(logged(&log, "GET", "users/nobody@contoso.com").len(), 1);
+    assert_eq!(
+        logged(&log, "GET", "users")
+            .iter()
+            .filter(|r| r.path_and_query.contains("nobody%40contoso.com"))
+            .count(),
+        1,
+        "one proxyAddresses look-up for the typo"
+    );
+    // graph.user() above and the mailbox check: one each.
+    assert_eq!(logged(&log, "GET", "users/nobody@contoso.com").len(), 2);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -149,6 +160,13 @@ async fn directory_reads_without_the_permission_are_refused_with_a_sentence() {
     let err = graph.user("alice@contoso.com").await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Forbidden);
     assert!(err.to_string().contains("looking up the user"), "{err}");
+    // Without User.Read.All the mailbox check cannot be made: an error, not an answer.
+    let err = graph.mailbox_state("alice@contoso.com").await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Forbidden);
+    assert!(
+        err.to_string().contains("checking the user's mailbox"),
+        "{err}"
+    );
     // With only User.Read Graph still answers /organization, with the basic properties.
     let org = graph.organization().await.unwrap();
     assert_eq!(org.default_domain(), Some("contoso.com"));
@@ -677,6 +695,93 @@ async fn a_service_principal_for_an_unknown_app_is_refused() {
 // ---------------------------------------------------------------------------------------------
 // Grants
 // ---------------------------------------------------------------------------------------------
+
+/// Who may grant what (Microsoft Entra, "Grant tenant-wide admin consent to an application",
+/// prerequisites): Microsoft Graph app roles need a Privileged Role Administrator or Global
+/// Administrator; app roles of other APIs such as Exchange Online's full_access_as_app also a
+/// Cloud Application Administrator or Application Administrator. The refusal names them.
+#[tokio::test(flavor = "multi_thread")]
+async fn app_role_refusals_name_the_roles_that_may_grant_them() {
+    use exowiz::emulator::DirectoryRole;
+    let emu = emulator(quick_config()).await;
+    let graph = admin(&emu);
+    let app = graph
+        .create_application(&new_app(&unique_name("who grants")))
+        .await
+        .unwrap();
+    let sp = graph.create_service_principal(&app.app_id).await.unwrap();
+    let graph_sp = graph
+        .find_service_principal_by_app_id(MICROSOFT_GRAPH_APP_ID)
+        .await
+        .unwrap()
+        .unwrap();
+    let exo_sp = graph
+        .find_service_principal_by_app_id(EXCHANGE_APP_ID)
+        .await
+        .unwrap()
+        .unwrap();
+    let mail_send = graph_role("Mail.Send");
+    let full_access = oracle_id(EXCHANGE_APP_ID, "full_access_as_app", "Role");
+    let scopes = [
+        "Application.ReadWrite.All",
+        "AppRoleAssignment.ReadWrite.All",
+        "DelegatedPermissionGrant.ReadWrite.All",
+    ];
+    let as_helpdesk =
+        |emu: &Emulator| client(emu, &emu.issue_token("helpdesk@contoso.com", &scopes));
+
+    // No admin role: neither, and the Exchange refusal names the application roles too.
+    let helpdesk = as_helpdesk(&emu);
+    let err = helpdesk
+        .assign_app_role_of(&exo_sp, &sp.id, full_access)
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(403));
+    let text = err.to_string();
+    assert!(text.contains("Cloud Application Administrator"), "{text}");
+    assert!(text.contains("Application Administrator"), "{text}");
+    assert!(!text.starts_with("Only a Privileged Role"), "{text}");
+    let err = helpdesk
+        .assign_app_role_of(&graph_sp, &sp.id, mail_send)
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("Only a Privileged Role Administrator or Global Administrator"),
+        "{err}"
+    );
+
+    // Application Administrator: Exchange yes, Microsoft Graph no.
+    emu.set_directory_role(
+        "helpdesk@contoso.com",
+        DirectoryRole::ApplicationAdministrator,
+    );
+    let app_admin = as_helpdesk(&emu);
+    app_admin
+        .assign_app_role_of(&exo_sp, &sp.id, full_access)
+        .await
+        .expect("an Application Administrator grants Exchange app roles");
+    let err = app_admin
+        .assign_app_role_of(&graph_sp, &sp.id, mail_send)
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(403), "{err}");
+
+    // Privileged Role Administrator: Microsoft Graph app roles yes, app registrations no.
+    emu.set_directory_role(
+        "helpdesk@contoso.com",
+        DirectoryRole::PrivilegedRoleAdministrator,
+    );
+    let pra = as_helpdesk(&emu);
+    pra.assign_app_role_of(&graph_sp, &sp.id, mail_send)
+        .await
+        .expect("a Privileged Role Administrator grants Graph app roles");
+    let err = pra
+        .create_application(&new_app(&unique_name("pra")))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(403), "{err}");
+}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn app_role_assignments_assign_list_remove() {

@@ -100,40 +100,63 @@ async fn users_are_addressed_safely() {
 
 #[tokio::test]
 async fn mailbox_states() {
-    let server = TestServer::start(|_| {
+    let not_found = |who: &str| {
+        Reply::error(
+            404,
+            "Request_ResourceNotFound",
+            &format!(
+                "Resource '{who}' does not exist or one of its queried reference-property objects are not present."
+            ),
+        )
+    };
+    let exchange = json!([{"service": "exchange", "capabilityStatus": "Enabled", "servicePlanId": "efb87545-963c-4e0d-99df-69c6916d9eb0"}]);
+    let server = TestServer::start(move |_| {
         vec![
-            route("GET", "/v1.0/users/has@contoso.com/mailboxSettings", [Reply::json(200, json!({"timeZone": "W. Europe Standard Time", "language": {"locale": "de-DE", "displayName": "Deutsch"}}))]),
-            route("GET", "/v1.0/users/nombx@contoso.com/mailboxSettings", [Reply::error(404, "MailboxNotEnabledForRESTAPI", "The mailbox is either inactive, soft-deleted, or is hosted on-premise.")]),
-            route("GET", "/v1.0/users/ghost@contoso.com/mailboxSettings", [Reply::error(404, "Request_ResourceNotFound", "Resource 'ghost@contoso.com' does not exist or one of its queried reference-property objects are not present.")]),
-            route("GET", "/v1.0/users/other@contoso.com/mailboxSettings", [Reply::error(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")]),
-            route("GET", "/v1.0/users/denied@contoso.com/mailboxSettings", [Reply::error(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")]),
+            route("GET", "/v1.0/users/has@contoso.com", [Reply::json(200, json!({"id": "1", "mail": "has@contoso.com", "proxyAddresses": ["SMTP:has@contoso.com"], "assignedPlans": exchange, "accountEnabled": true, "userType": "Member"}))]),
+            route("GET", "/v1.0/users/shared@contoso.com", [Reply::json(200, json!({"id": "2", "mail": "shared@contoso.com", "proxyAddresses": ["SMTP:shared@contoso.com"], "assignedPlans": [], "accountEnabled": false, "userType": "Member"}))]),
+            route("GET", "/v1.0/users/nombx@contoso.com", [Reply::json(200, json!({"id": "3", "mail": null, "proxyAddresses": [], "assignedPlans": [], "accountEnabled": true, "userType": "Member"}))]),
+            route("GET", "/v1.0/users/alias@contoso.com", [not_found("alias@contoso.com")]),
+            route("GET", "/v1.0/users/ghost@contoso.com", [not_found("ghost@contoso.com")]),
+            route("GET", "/v1.0/users", [
+                Reply::json(200, json!({"value": [{"id": "1", "mail": "has@contoso.com", "proxyAddresses": ["SMTP:has@contoso.com", "smtp:alias@contoso.com"], "assignedPlans": exchange, "userType": "Member"}]})),
+                Reply::json(200, json!({"value": []})),
+            ]),
+            route("GET", "/v1.0/users/denied@contoso.com", [Reply::error(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")]),
         ]
     })
     .await;
     let client = server.client();
-    assert_eq!(
-        client.mailbox_state("has@contoso.com").await.unwrap(),
-        MailboxState::Exists
-    );
-    assert_eq!(
-        client.mailbox_state("nombx@contoso.com").await.unwrap(),
-        MailboxState::NoMailbox
-    );
-    assert_eq!(
-        client.mailbox_state("ghost@contoso.com").await.unwrap(),
-        MailboxState::NoSuchUser
-    );
-    assert_eq!(
-        client.mailbox_state("other@contoso.com").await.unwrap(),
-        MailboxState::Exists
-    );
+    for (address, expected) in [
+        ("has@contoso.com", MailboxState::Exists),
+        ("shared@contoso.com", MailboxState::Shared),
+        ("nombx@contoso.com", MailboxState::NoMailbox),
+        ("alias@contoso.com", MailboxState::Exists),
+        ("ghost@contoso.com", MailboxState::NoSuchUser),
+    ] {
+        assert_eq!(
+            client.mailbox_state(address).await.unwrap(),
+            expected,
+            "{address}"
+        );
+    }
     let err = client
         .mailbox_state("denied@contoso.com")
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Forbidden);
     assert!(err.to_string().contains("checking the user's mailbox"));
-    assert_eq!(server.requests().len(), 5);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 8);
+    let lookups: Vec<_> = requests
+        .iter()
+        .filter(|r| r.path == "/v1.0/users")
+        .map(|r| r.query.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        lookups[0],
+        "$filter=proxyAddresses%2Fany%28p%3Ap%20eq%20%27smtp%3Aalias%40contoso.com%27%29&$select=id,userPrincipalName,mail,proxyAddresses,assignedPlans,accountEnabled,userType"
+    );
+    assert!(requests.iter().all(|r| !r.path.contains("mailboxSettings")));
 }
 
 // --------------------------------------------------------------------------------------------

@@ -122,6 +122,24 @@ async fn every_profile_registers_exactly_its_permissions() {
         );
         let json = stdout_json(&out);
         assert_eq!(json["tenant_id"], emu.tenant_id().as_str());
+        // The mailbox check, decided from the user object with exowiz's own sign-in scopes:
+        // fax-transfer is a shared mailbox (SMTP addresses, no Exchange licence).
+        if extra.contains(&"--mailbox") {
+            assert_eq!(
+                json["mailbox_check"]["outcome"], "shared_mailbox",
+                "{profile}: {}",
+                json["mailbox_check"]
+            );
+            assert!(
+                json["mailbox_check"]["detail"]
+                    .as_str()
+                    .unwrap()
+                    .contains("fax-transfer@contoso.com"),
+                "{profile}"
+            );
+        } else {
+            assert!(json["mailbox_check"].is_null(), "{profile}");
+        }
         let client_id = json["client_id"].as_str().unwrap();
         let app = graph_get(&emu, &format!("applications(appId='{client_id}')")).await;
 
@@ -204,6 +222,29 @@ async fn every_profile_registers_exactly_its_permissions() {
             !String::from_utf8_lossy(&out.stderr).contains(secret),
             "{profile}: secret on stderr"
         );
+
+        // The consent link works for every profile: it carries a redirect URI the app has
+        // registered, and the demo tenant (like Entra) redirects there with admin_consent=True.
+        let link = json["consent_url"].as_str().unwrap();
+        let resp = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+            .get(link)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 302, "{profile}: {link}");
+        let location = resp.headers()["location"].to_str().unwrap().to_string();
+        assert!(
+            location.starts_with("http://localhost/?") || location.starts_with("http://localhost?"),
+            "{profile}: {location}"
+        );
+        assert!(
+            location.contains("admin_consent=True"),
+            "{profile}: {location}"
+        );
+        assert!(location.contains("state=exowiz"), "{profile}: {location}");
     }
 }
 

@@ -162,3 +162,84 @@ async fn tenant_lookup_by_domain() {
         .unwrap_err();
     assert!(err.to_string().contains("fabrikam.example"), "{err}");
 }
+
+/// A tenant that blocks Microsoft Graph Command Line Tools (exowiz's default public client) by
+/// disabling its enterprise app (AADSTS7000112) or requiring assignment (AADSTS50105): the
+/// sentence says so and points to --client-id.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tenant_that_blocks_the_default_client_is_named_with_client_id() {
+    let emu = emulator(quick_config()).await;
+    let http = auth::http_client().unwrap();
+    let token = admin_token(&emu);
+    let graph_cli = "servicePrincipals(appId='14d82eec-204b-4c2f-b7e8-296a70dab67e')";
+    for (patch, code) in [
+        (
+            serde_json::json!({"accountEnabled": false}),
+            "AADSTS7000112",
+        ),
+        (
+            serde_json::json!({"accountEnabled": true, "appRoleAssignmentRequired": true}),
+            "AADSTS50105",
+        ),
+    ] {
+        let resp = reqwest::Client::new()
+            .patch(format!("{}v1.0/{graph_cli}", emu.base_url()))
+            .bearer_auth(&token)
+            .json(&patch)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 204, "{patch}");
+        let cfg = config(&emu, "organizations");
+        let session = DeviceCodeFlow::start(&http, &cfg).await.unwrap();
+        let err = tokio::time::timeout(Duration::from_secs(30), session.poll())
+            .await
+            .expect("answered in time")
+            .expect_err("refused");
+        let text = err.to_string();
+        assert!(text.contains(code), "{text}");
+        assert!(text.contains("--client-id"), "{text}");
+        assert!(
+            text.contains("Microsoft Graph Command Line Tools"),
+            "{text}"
+        );
+    }
+}
+
+/// exowiz asks only for the scopes its calls need (no Domain.Read.All: it reads no /domains).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sign_in_asks_only_for_the_scopes_exowiz_uses() {
+    let emu = emulator(quick_config()).await;
+    let http = auth::http_client().unwrap();
+    let session = DeviceCodeFlow::start(&http, &config(&emu, "organizations"))
+        .await
+        .unwrap();
+    let tokens = tokio::time::timeout(Duration::from_secs(30), session.poll())
+        .await
+        .expect("approved in time")
+        .expect("signed in");
+    // Graph permissions only (Entra also lists the OpenID scopes in `scp`).
+    let mut scopes: Vec<String> = tokens
+        .claims()
+        .unwrap()
+        .scopes()
+        .into_iter()
+        .filter(|s| {
+            !matches!(
+                s.as_str(),
+                "openid" | "profile" | "email" | "offline_access"
+            )
+        })
+        .collect();
+    scopes.sort();
+    assert_eq!(
+        scopes,
+        [
+            "AppRoleAssignment.ReadWrite.All",
+            "Application.ReadWrite.All",
+            "DelegatedPermissionGrant.ReadWrite.All",
+            "Organization.Read.All",
+            "User.Read.All",
+        ]
+    );
+}

@@ -386,8 +386,9 @@ async fn checks_lookups_registration_consent_and_verification() {
 
     // Mailbox check.
     for (mailbox, expected) in [
-        ("fax-transfer@contoso.com", MailboxState::Exists),
+        ("fax-transfer@contoso.com", MailboxState::Shared),
         ("nobody@contoso.com", MailboxState::NoSuchUser),
+        ("bob.nomail@contoso.com", MailboxState::NoMailbox),
     ] {
         h.run(Effect::CheckMailbox {
             ticket: 5,

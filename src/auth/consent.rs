@@ -4,6 +4,14 @@ use url::Url;
 
 use crate::endpoints::Endpoints;
 
+/// The redirect URI exowiz registers on every app it makes ("Web" platform) and passes in the
+/// consent link. Entra requires a registered `redirect_uri` for admin consent; for `localhost`
+/// it ignores the port when matching (Microsoft identity platform, "Redirect URI (reply URL)
+/// best practices and limitations", localhost exceptions), so one entry serves a loopback
+/// listener on any port, and where nothing listens the browser shows a connection error
+/// after the consent went through.
+pub const CONSENT_REDIRECT_URI: &str = "http://localhost";
+
 /// `{login}{tenant}/adminconsent?client_id=…&state=…[&redirect_uri=…]`.
 ///
 /// `tenant_id` should be the tenant GUID (a verified domain also works); `redirect_uri` must be

@@ -426,6 +426,19 @@ fn client_phrase(e: &EntraError) -> String {
     }
 }
 
+/// Codes a tenant produces when it keeps its users from Microsoft Graph Command Line Tools:
+/// the enterprise app disabled (7000112), assignment required (50105), user consent turned off
+/// and no admin consent yet (65001, 90094).
+fn tenant_may_block_default_client(code: u32) -> bool {
+    matches!(code, 7000112 | 50105 | 65001 | 90094)
+}
+
+fn uses_default_client(e: &EntraError) -> bool {
+    e.client_id
+        .as_deref()
+        .is_none_or(|id| id.eq_ignore_ascii_case(super::GRAPH_CLI_CLIENT_ID))
+}
+
 /// The catalogue key of the sentence for a known AADSTS code.
 fn aadsts_key(code: u32) -> Option<&'static str> {
     Some(match code {
@@ -434,6 +447,7 @@ fn aadsts_key(code: u32) -> Option<&'static str> {
         53003 => "auth.aadsts_53003",
         530003 => "auth.aadsts_530003",
         50105 => "auth.aadsts_50105",
+        7000112 => "auth.aadsts_7000112",
         65001 | 90094 | 90008 => "auth.aadsts_65001",
         65004 => "auth.aadsts_65004",
         700016 => "auth.aadsts_700016",
@@ -463,7 +477,10 @@ fn entra_sentence(e: &EntraError) -> String {
         Some(c) => aadsts_key(c).map(|key| tf(key, &[("app", &client_phrase(e))])),
         None => None,
     };
-    if let Some(s) = known {
+    if let Some(mut s) = known {
+        if code.is_some_and(tenant_may_block_default_client) && uses_default_client(e) {
+            s = format!("{s} {}", t("auth.own_client_hint"));
+        }
         return match code {
             Some(c) => format!("{s} (AADSTS{c})"),
             None => s,

@@ -6,13 +6,15 @@
 //! * [`refresh`] – renews a sign-in with its refresh token.
 //! * [`client_credentials_token`] – proves that a client secret works and shows its roles.
 //! * [`discover`] / [`lookup_tenant_id`] – OpenID discovery; every endpoint comes from there.
-//! * [`admin_consent_url`] – the admin consent link for a registered app.
+//! * [`admin_consent_url`] – the admin consent link for a registered app;
+//!   [`ConsentListener`] – the same link with a loopback listener that learns the answer at once.
 //!
 //! HTTP is done with the `reqwest::Client` the caller passes in (see [`http_client`]); the
 //! module never opens a browser itself, it takes an opener callback.
 
 mod client_credentials;
 mod consent;
+mod consent_listener;
 mod device_code;
 mod discovery;
 mod error;
@@ -26,7 +28,8 @@ use std::time::Duration;
 use crate::endpoints::Endpoints;
 
 pub use client_credentials::client_credentials_token;
-pub use consent::admin_consent_url;
+pub use consent::{CONSENT_REDIRECT_URI, admin_consent_url};
+pub use consent_listener::{ConsentAnswer, ConsentListener};
 pub use device_code::{DeviceCodeFlow, DeviceCodeSession};
 pub use discovery::{OidcConfig, discover, lookup_tenant_id, normalize_domain};
 pub use error::{AuthError, EntraError};
@@ -41,14 +44,20 @@ pub const GRAPH_CLI_CLIENT_ID: &str = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
 /// The tenant used when the admin does not name one: any work or school account.
 pub const DEFAULT_TENANT: &str = "organizations";
 
-/// The Graph permissions (delegated) a registration job needs, by name.
+/// The Graph permissions (delegated) a registration job needs, by name: the least privileged
+/// scope of each call exowiz makes (Microsoft Graph v1.0 permission tables of each page), and
+/// nothing else.
 pub const REGISTRATION_GRAPH_SCOPES: &[&str] = &[
+    // POST/PATCH/GET /applications, addPassword, removePassword, POST/GET /servicePrincipals.
     "Application.ReadWrite.All",
+    // POST/GET/DELETE /servicePrincipals/{id}/appRoleAssignedTo, GET …/appRoleAssignments.
     "AppRoleAssignment.ReadWrite.All",
+    // POST/PATCH/GET /oauth2PermissionGrants.
     "DelegatedPermissionGrant.ReadWrite.All",
+    // GET /organization: onPremisesSyncEnabled (the hybrid hint) needs more than User.Read.
     "Organization.Read.All",
+    // GET /users/{address} and /users?$filter=proxyAddresses/any(…): the mailbox check.
     "User.Read.All",
-    "Domain.Read.All",
 ];
 
 /// OpenID Connect scopes that are requested without a resource prefix.
@@ -128,11 +137,13 @@ mod tests {
     fn registration_scopes_are_prefixed_except_oidc() {
         let s = registration_scopes(&Endpoints::for_cloud(Cloud::Global));
         assert!(s.contains(&"https://graph.microsoft.com/Application.ReadWrite.All".to_string()));
-        assert!(s.contains(&"https://graph.microsoft.com/Domain.Read.All".to_string()));
+        // exowiz reads no /domains: it does not ask for Domain.Read.All.
+        assert!(!s.iter().any(|x| x.ends_with("Domain.Read.All")), "{s:?}");
+        assert!(s.contains(&"https://graph.microsoft.com/User.Read.All".to_string()));
         assert!(s.contains(&"offline_access".to_string()));
         assert!(s.contains(&"openid".to_string()));
         assert!(s.contains(&"profile".to_string()));
-        assert_eq!(s.len(), 9);
+        assert_eq!(s.len(), 8);
     }
 
     #[test]

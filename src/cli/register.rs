@@ -284,6 +284,7 @@ fn to_json(o: &RegisterOutcome, request: &RegisterRequest, saved: &Saved) -> ser
             "granted": p.granted,
         })).collect::<Vec<_>>(),
         "mailbox": o.mailbox,
+        "mailbox_check": o.mailbox_check,
         "transfer_domains": o.transfer_domains.iter().map(|(k, n)| json!({"type": k, "name": n})).collect::<Vec<_>>(),
         "product_fields": {
             "tenant_id": fields.tenant_id,
@@ -328,6 +329,9 @@ fn print_text(o: &RegisterOutcome, request: &RegisterRequest) {
     );
     if let (Some(label), Some(mailbox)) = (&fields.mailbox, &o.mailbox) {
         safe_println!("  {label:<28} {mailbox}");
+    }
+    if let Some(check) = &o.mailbox_check {
+        println!("  {:<28} {}", "Mailbox check", check.detail);
     }
     for (kind, name) in &o.transfer_domains {
         safe_println!("  {:<28} {name}", format!("Transfer domain ({kind})"));

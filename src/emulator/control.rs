@@ -175,3 +175,41 @@ pub async fn set_mailbox_ews(State(shared): State<Arc<Shared>>, body: Bytes) -> 
         Err(e) => (StatusCode::NOT_FOUND, Json(json!({"error": e}))).into_response(),
     }
 }
+
+/// `POST /_emulator/user/role` `{"user": "helpdesk@contoso.com", "role":
+/// "PrivilegedRoleAdministrator"}`: gives a demo user another directory role (one of
+/// `GlobalAdministrator`, `PrivilegedRoleAdministrator`, `CloudApplicationAdministrator`,
+/// `ApplicationAdministrator`, `None`), so refusals by role can be tried. Sign in again after.
+pub async fn set_user_role(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let v: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => return bad_request(format!("invalid JSON: {e}")),
+    };
+    let user = v.get("user").and_then(Value::as_str).map(str::to_string);
+    let role = v
+        .get("role")
+        .cloned()
+        .and_then(|r| serde_json::from_value::<super::state::DirectoryRole>(r).ok());
+    let (Some(user), Some(role)) = (user, role) else {
+        return bad_request(
+            "expected {\"user\": \"upn\", \"role\": \"GlobalAdministrator|PrivilegedRoleAdministrator|CloudApplicationAdministrator|ApplicationAdministrator|None\"}",
+        );
+    };
+    let changed = shared.mutate(|t| {
+        match t
+            .users
+            .iter_mut()
+            .find(|u| super::util::eq_ci(u.upn(), &user))
+        {
+            Some(u) => {
+                u.directory_role = role;
+                Ok(())
+            }
+            None => Err(format!("There is no user {user} in the demo tenant.")),
+        }
+    });
+    match changed {
+        Ok(()) => Json(json!({"user": user, "role": role})).into_response(),
+        Err(e) => (StatusCode::NOT_FOUND, Json(json!({"error": e}))).into_response(),
+    }
+}

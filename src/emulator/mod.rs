@@ -54,6 +54,7 @@ pub use cli::{EmulatorArgs, run_cli};
 pub use ews::settings::{
     EwsSettings, REASON_BLOCKED, REASON_DISABLED, TEAMS_APP_ID, UserAgentPolicy,
 };
+pub use state::DirectoryRole;
 pub use token::peek_claims;
 
 use shared::Shared;
@@ -208,6 +209,22 @@ impl Emulator {
             change(&mut t.ews);
             Ok::<(), ()>(())
         });
+    }
+
+    /// Gives `upn` another directory role (as an admin would in Entra's "Roles and
+    /// administrators"); tokens issued afterwards carry it. Panics if there is no such user.
+    pub fn set_directory_role(&self, upn: &str, role: DirectoryRole) {
+        let found =
+            self.shared.mutate(
+                |t| match t.users.iter_mut().find(|u| util::eq_ci(u.upn(), upn)) {
+                    Some(u) => {
+                        u.directory_role = role;
+                        Ok(())
+                    }
+                    None => Err(()),
+                },
+            );
+        assert!(found.is_ok(), "no demo user {upn}");
     }
 
     /// A delegated Graph access token for `upn` (client: Microsoft Graph Command Line Tools).

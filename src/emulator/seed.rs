@@ -250,6 +250,13 @@ fn users(created: &str) -> Vec<User> {
             } else {
                 json!([])
             };
+            // Graph shows an Exchange Online mailbox of a licensed user as an enabled
+            // `exchange` plan; shared mailboxes have none (they need no licence).
+            let plans = if u.licensed && u.mailbox.is_some() {
+                json!([{"assignedDateTime": created, "capabilityStatus": "Enabled", "service": "exchange", "servicePlanId": EXCHANGE_PLAN}])
+            } else {
+                json!([])
+            };
             let proxies = if u.mailbox.is_some() {
                 json!([
                     format!("SMTP:{upn}"),
@@ -272,6 +279,7 @@ fn users(created: &str) -> Vec<User> {
                 "userPrincipalName": upn,
                 "accountEnabled": u.enabled,
                 "assignedLicenses": licenses,
+                "assignedPlans": plans,
                 "createdDateTime": created,
                 "mailNickname": u.local,
                 "onPremisesSyncEnabled": null,

@@ -35,6 +35,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
             get(control::ews_settings).post(control::set_ews),
         )
         .route("/_emulator/ews/mailbox", post(control::set_mailbox_ews))
+        .route("/_emulator/user/role", post(control::set_user_role))
         // Exchange Online serves EWS under either spelling of the path.
         .route(
             "/EWS/Exchange.asmx",

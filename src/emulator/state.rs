@@ -39,10 +39,20 @@ pub struct Tenant {
     pub ews: super::ews::settings::EwsSettings,
 }
 
+/// The signed-in user's Entra directory role, as far as registering and consenting go
+/// (Microsoft Entra, "Grant tenant-wide admin consent to an application", prerequisites, and
+/// "Least privileged roles by task"):
+/// * Global Administrator: everything;
+/// * Privileged Role Administrator: consent to any permission of any API (Microsoft Graph
+///   app roles included), but no app registrations;
+/// * Cloud Application Administrator / Application Administrator: app registrations and
+///   consent to everything except Microsoft Graph app roles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DirectoryRole {
     GlobalAdministrator,
+    PrivilegedRoleAdministrator,
     CloudApplicationAdministrator,
+    ApplicationAdministrator,
     None,
 }
 
@@ -51,9 +61,13 @@ impl DirectoryRole {
     pub fn template_id(self) -> Option<&'static str> {
         match self {
             DirectoryRole::GlobalAdministrator => Some("62e90394-69f5-4237-9190-012177145e10"),
+            DirectoryRole::PrivilegedRoleAdministrator => {
+                Some("e8611ab8-c189-46e8-94e1-60213ab1f814")
+            }
             DirectoryRole::CloudApplicationAdministrator => {
                 Some("158c047a-c907-4556-b7ef-446551a6b5f7")
             }
+            DirectoryRole::ApplicationAdministrator => Some("9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3"),
             DirectoryRole::None => None,
         }
     }
@@ -61,7 +75,9 @@ impl DirectoryRole {
     pub fn label(self) -> &'static str {
         match self {
             DirectoryRole::GlobalAdministrator => "Global Administrator",
+            DirectoryRole::PrivilegedRoleAdministrator => "Privileged Role Administrator",
             DirectoryRole::CloudApplicationAdministrator => "Cloud Application Administrator",
+            DirectoryRole::ApplicationAdministrator => "Application Administrator",
             DirectoryRole::None => "no admin role",
         }
     }

@@ -32,6 +32,9 @@ pub enum Operation {
     FindServicePrincipal,
     ListServicePrincipals,
     AssignAppRole,
+    /// Granting an application permission of an API other than Microsoft Graph (e.g. Exchange
+    /// Online's full_access_as_app): more roles may grant it.
+    AssignOtherAppRole,
     ListAppRoleAssignments,
     RemoveAppRoleAssignment,
     CreateDelegatedGrant,
@@ -46,6 +49,8 @@ enum Area {
     Read,
     AppWrite,
     AppRoleGrant,
+    /// App roles of APIs other than Microsoft Graph.
+    OtherAppRoleGrant,
     DelegatedGrant,
 }
 
@@ -70,7 +75,7 @@ impl Operation {
             ReadServicePrincipal => "reading the service principal",
             FindServicePrincipal => "looking for the service principal",
             ListServicePrincipals => "listing the service principals",
-            AssignAppRole => "granting the application permission",
+            AssignAppRole | AssignOtherAppRole => "granting the application permission",
             ListAppRoleAssignments => "listing the granted application permissions",
             RemoveAppRoleAssignment => "removing the application permission",
             CreateDelegatedGrant => "granting the delegated permissions",
@@ -106,7 +111,7 @@ impl Operation {
             ReadServicePrincipal => "graph.op_read_service_principal",
             FindServicePrincipal => "graph.op_find_service_principal",
             ListServicePrincipals => "graph.op_list_service_principals",
-            AssignAppRole => "graph.op_assign_app_role",
+            AssignAppRole | AssignOtherAppRole => "graph.op_assign_app_role",
             ListAppRoleAssignments => "graph.op_list_app_role_assignments",
             RemoveAppRoleAssignment => "graph.op_remove_app_role_assignment",
             CreateDelegatedGrant => "graph.op_create_delegated_grant",
@@ -131,7 +136,7 @@ impl Operation {
             | FindServicePrincipal
             | ListServicePrincipals
             | ListAppRoleAssignments => "graph.subject_service_principal",
-            AssignAppRole => "graph.subject_app_role",
+            AssignAppRole | AssignOtherAppRole => "graph.subject_app_role",
             RemoveAppRoleAssignment => "graph.subject_app_role_assignment",
             CreateDelegatedGrant | UpdateDelegatedGrant | ListDelegatedGrants
             | DeleteDelegatedGrant => "graph.subject_delegated_grant",
@@ -148,6 +153,7 @@ impl Operation {
             | RemoveSecret
             | CreateServicePrincipal => Area::AppWrite,
             AssignAppRole | RemoveAppRoleAssignment => Area::AppRoleGrant,
+            AssignOtherAppRole => Area::OtherAppRoleGrant,
             CreateDelegatedGrant | UpdateDelegatedGrant | DeleteDelegatedGrant => {
                 Area::DelegatedGrant
             }
@@ -416,6 +422,7 @@ impl GraphError {
             ErrorKind::Forbidden => match op.area() {
                 Area::AppWrite => t("graph.forbidden_app_write").to_string(),
                 Area::AppRoleGrant => t("graph.forbidden_app_role_grant").to_string(),
+                Area::OtherAppRoleGrant => t("graph.forbidden_other_app_role_grant").to_string(),
                 Area::DelegatedGrant => t("graph.forbidden_delegated_grant").to_string(),
                 Area::Read => tf("graph.forbidden_read", &[("what", what)]),
             },
@@ -424,7 +431,9 @@ impl GraphError {
                 &[("subject", t(op.subject_key())), ("what", what)],
             ),
             ErrorKind::Conflict => match op {
-                Operation::AssignAppRole => t("graph.conflict_app_role").to_string(),
+                Operation::AssignAppRole | Operation::AssignOtherAppRole => {
+                    t("graph.conflict_app_role").to_string()
+                }
                 Operation::CreateDelegatedGrant => t("graph.conflict_delegated_grant").to_string(),
                 _ => tf("graph.conflict", &[("what", what)]),
             },
@@ -646,6 +655,18 @@ mod tests {
         assert!(role.to_string().starts_with(
             "Only a Privileged Role Administrator or Global Administrator can grant Microsoft Graph application permissions."
         ));
+        // Exchange Online's app roles: Cloud Application Administrator suffices (Microsoft Entra,
+        // "Grant tenant-wide admin consent to an application", prerequisites).
+        let exchange_role = err(
+            Operation::AssignOtherAppRole,
+            403,
+            "Authorization_RequestDenied",
+            denied,
+        );
+        let text = exchange_role.to_string();
+        assert!(text.contains("Cloud Application Administrator"), "{text}");
+        assert!(text.contains("Application Administrator"), "{text}");
+        assert!(!text.contains("Microsoft Graph"), "{text}");
         let grant = err(
             Operation::CreateDelegatedGrant,
             403,
@@ -765,7 +786,7 @@ mod tests {
         assert_eq!(dec.kind(), ErrorKind::Decode);
     }
 
-    const ALL_OPERATIONS: [Operation; 23] = {
+    const ALL_OPERATIONS: [Operation; 24] = {
         use Operation::*;
         [
             ReadOrganization,
@@ -785,6 +806,7 @@ mod tests {
             FindServicePrincipal,
             ListServicePrincipals,
             AssignAppRole,
+            AssignOtherAppRole,
             ListAppRoleAssignments,
             RemoveAppRoleAssignment,
             CreateDelegatedGrant,

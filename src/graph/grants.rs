@@ -7,7 +7,7 @@ use super::client::GraphClient;
 use super::error::{GraphError, Operation};
 use super::model::{
     AppRoleAssignment, NewAppRoleAssignment, NewOAuth2PermissionGrant, OAuth2PermissionGrant,
-    OAuth2PermissionGrantPatch, join_scopes,
+    OAuth2PermissionGrantPatch, ServicePrincipal, join_scopes,
 };
 use super::odata::{encode_segment, filter_query, string_literal};
 
@@ -30,6 +30,34 @@ impl GraphClient {
             app_role_id: app_role_id.to_string(),
         };
         self.post(Operation::AssignAppRole, &path, &body).await
+    }
+
+    /// Same as [`Self::assign_app_role`] for the API `resource`; a refusal names the roles that
+    /// may grant that API's permissions (fewer for Microsoft Graph than for Exchange Online).
+    pub async fn assign_app_role_of(
+        &self,
+        resource: &ServicePrincipal,
+        client_sp_id: &str,
+        app_role_id: &str,
+    ) -> Result<AppRoleAssignment, GraphError> {
+        let op = if resource
+            .app_id
+            .eq_ignore_ascii_case(super::MICROSOFT_GRAPH_APP_ID)
+        {
+            Operation::AssignAppRole
+        } else {
+            Operation::AssignOtherAppRole
+        };
+        let path = format!(
+            "servicePrincipals/{}/appRoleAssignedTo",
+            encode_segment(&resource.id)
+        );
+        let body = NewAppRoleAssignment {
+            principal_id: client_sp_id.to_string(),
+            resource_id: resource.id.clone(),
+            app_role_id: app_role_id.to_string(),
+        };
+        self.post(op, &path, &body).await
     }
 
     /// `GET /servicePrincipals/{client}/appRoleAssignments` (all pages).

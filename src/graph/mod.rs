@@ -14,6 +14,7 @@ pub mod client;
 mod directory;
 pub mod error;
 mod grants;
+mod mailbox;
 pub mod model;
 mod odata;
 mod replication;

@@ -99,8 +99,11 @@ pub struct User {
 /// Result of the mailbox check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MailboxState {
-    /// The user has an Exchange Online mailbox.
+    /// The user has a licensed Exchange Online mailbox (an enabled `exchange` plan).
     Exists,
+    /// A mailbox that needs no licence: SMTP addresses but no Exchange plan, as a shared or
+    /// resource mailbox has.
+    Shared,
     /// The user exists but has no Exchange Online mailbox (unlicensed, on-premises, guest).
     NoMailbox,
     /// There is no such user.
@@ -603,7 +606,7 @@ pub(crate) struct Page<T> {
 }
 
 /// `null` or missing → `T::default()`.
-fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+pub(crate) fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
     T: Deserialize<'de> + Default,

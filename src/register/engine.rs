@@ -10,7 +10,7 @@
 //! second one.
 
 use super::resolve::{ResolvedPermission, resolve};
-use super::{PermissionStatus, RegisterOutcome, RegisterRequest, validate};
+use super::{MailboxCheck, PermissionStatus, RegisterOutcome, RegisterRequest, validate};
 use crate::endpoints::Endpoints;
 use crate::graph::{
     Application, ApplicationPatch, GraphClient, GraphError, MailboxState, NewApplication,
@@ -171,7 +171,7 @@ pub async fn register(
     let graph_sp = graph_sp?;
     let exchange_sp = exchange_sp?;
     let mut existing_apps = existing_apps?;
-    check_mailbox(req, &org_name, mailbox_state?)?;
+    let mailbox_check = check_mailbox(req, &org_name, mailbox_state)?;
     let transfer_domains = transfer_domains(req, &org)?;
 
     // The interrupted run's app as Graph has it now (`None`: deleted meanwhile).
@@ -453,6 +453,7 @@ pub async fn register(
         secret,
         permissions,
         mailbox: req.mailbox.clone(),
+        mailbox_check,
         transfer_domains,
         exchange_commands,
         notes,
@@ -578,27 +579,50 @@ impl Resume {
 /// The state only lets a browser callback be matched; the link carries no redirect URI, so
 /// Entra shows its own result page and exowiz reads the grants from Graph.
 pub fn consent_url(endpoints: &Endpoints, tenant_id: &str, client_id: &str) -> String {
-    crate::auth::admin_consent_url(endpoints, tenant_id, client_id, None, "exowiz").to_string()
+    crate::auth::admin_consent_url(
+        endpoints,
+        tenant_id,
+        client_id,
+        Some(crate::auth::CONSENT_REDIRECT_URI),
+        "exowiz",
+    )
+    .to_string()
 }
 
+/// Stops on a mailbox that is certainly not there (typo, no Exchange mailbox); a check that
+/// could not be made does not stop the registration, it is reported with its reason.
 fn check_mailbox(
     req: &RegisterRequest,
     org_name: &str,
-    state: Option<MailboxState>,
-) -> Result<(), RegisterError> {
+    state: Result<Option<MailboxState>, GraphError>,
+) -> Result<Option<MailboxCheck>, RegisterError> {
     let Some(mailbox) = &req.mailbox else {
-        return Ok(());
+        return Ok(None);
+    };
+    let args = [("mailbox", mailbox.as_str()), ("org", org_name)];
+    let check = |outcome, key| {
+        Ok(Some(MailboxCheck {
+            outcome,
+            detail: tf(key, &args),
+        }))
     };
     match state {
-        None | Some(MailboxState::Exists) => Ok(()),
-        Some(MailboxState::NoSuchUser) => Err(RegisterError::Input(tf(
-            "register.no_mailbox_user",
-            &[("mailbox", mailbox), ("org", org_name)],
-        ))),
-        Some(MailboxState::NoMailbox) => Err(RegisterError::Input(tf(
-            "register.no_mailbox",
-            &[("mailbox", mailbox), ("org", org_name)],
-        ))),
+        Ok(None) => Ok(None),
+        Ok(Some(MailboxState::Exists)) => check("mailbox", "register.mailbox_found"),
+        Ok(Some(MailboxState::Shared)) => check("shared_mailbox", "register.mailbox_shared"),
+        Ok(Some(MailboxState::NoSuchUser)) => {
+            Err(RegisterError::Input(tf("register.no_mailbox_user", &args)))
+        }
+        Ok(Some(MailboxState::NoMailbox)) => {
+            Err(RegisterError::Input(tf("register.no_mailbox", &args)))
+        }
+        Err(e) => Ok(Some(MailboxCheck {
+            outcome: "not_checked",
+            detail: tf(
+                "register.mailbox_not_checked",
+                &[("mailbox", mailbox), ("reason", &e.to_string())],
+            ),
+        })),
     }
 }
 
@@ -655,7 +679,9 @@ fn desired_application(req: &RegisterRequest, resolved: &[ResolvedPermission]) -
         sign_in_audience: profile.sign_in_audience,
         is_fallback_public_client: Some(profile.allow_public_client_flows),
         public_client: uris(&profile.redirect_uris.public_client),
-        web: uris(&profile.redirect_uris.web),
+        web: Some(RedirectUris::new(with_consent_redirect(
+            &profile.redirect_uris.web,
+        ))),
         required_resource_access: required_resource_access(resolved),
         ..NewApplication::single_tenant(req.app_name.clone())
     }
@@ -715,6 +741,28 @@ pub fn add_resource_access(
     }
 }
 
+/// The profile's web redirect URIs plus the one the consent link needs (every profile, also
+/// those that register none, e.g. moveIT and custom: without it the link ends in an Entra error).
+fn with_consent_redirect(web: &[String]) -> Vec<String> {
+    let mut uris = web.to_vec();
+    if !uris.iter().any(|u| u == crate::auth::CONSENT_REDIRECT_URI) {
+        uris.push(crate::auth::CONSENT_REDIRECT_URI.to_string());
+    }
+    uris
+}
+
+/// `have` plus whatever of `want` is missing; `None` when nothing is missing.
+fn merged_uris(have: Option<&RedirectUris>, want: &RedirectUris) -> Option<RedirectUris> {
+    let mut uris = have.map(|p| p.redirect_uris.clone()).unwrap_or_default();
+    let before = uris.len();
+    for u in &want.redirect_uris {
+        if !uris.contains(u) {
+            uris.push(u.clone());
+        }
+    }
+    (uris.len() != before).then(|| RedirectUris::new(uris))
+}
+
 fn patch_towards(app: &Application, wanted: &NewApplication) -> Option<ApplicationPatch> {
     let mut patch = ApplicationPatch::default();
     let mut rra = app.required_resource_access.clone();
@@ -726,20 +774,10 @@ fn patch_towards(app: &Application, wanted: &NewApplication) -> Option<Applicati
         patch.required_resource_access = Some(rra);
     }
     if let Some(want) = &wanted.public_client {
-        let mut uris = app
-            .public_client
-            .as_ref()
-            .map(|p| p.redirect_uris.clone())
-            .unwrap_or_default();
-        let before = uris.len();
-        for u in &want.redirect_uris {
-            if !uris.contains(u) {
-                uris.push(u.clone());
-            }
-        }
-        if uris.len() != before {
-            patch.public_client = Some(RedirectUris::new(uris));
-        }
+        patch.public_client = merged_uris(app.public_client.as_ref(), want);
+    }
+    if let Some(want) = &wanted.web {
+        patch.web = merged_uris(app.web.as_ref(), want);
     }
     if wanted.is_fallback_public_client == Some(true) && app.is_fallback_public_client != Some(true)
     {
@@ -981,7 +1019,7 @@ async fn grant_missing(
             let resource = sp_for(w.api).expect("filtered above");
             async move {
                 let result = graph
-                    .assign_app_role(&resource.id, client_sp_id, w.id)
+                    .assign_app_role_of(&resource, client_sp_id, w.id)
                     .await;
                 ((w.api, w.id.to_string()), result.map(|_| ()))
             }
@@ -1086,6 +1124,7 @@ mod tests {
             "displayName": wanted.display_name,
             "requiredResourceAccess": serde_json::to_value(&wanted.required_resource_access).unwrap(),
             "publicClient": {"redirectUris": ["urn:ietf:wg:oauth:2.0:oob"]},
+            "web": {"redirectUris": ["http://localhost"]},
             "isFallbackPublicClient": false
         }))
         .unwrap()
@@ -1096,7 +1135,7 @@ mod tests {
     fn mailbox_sentences_in_english_and_german() {
         use crate::i18n::{Language, with_language};
         let req = request("officemaster");
-        let english = check_mailbox(&req, "Contoso Ltd", Some(MailboxState::NoSuchUser))
+        let english = check_mailbox(&req, "Contoso Ltd", Ok(Some(MailboxState::NoSuchUser)))
             .unwrap_err()
             .to_string();
         assert_eq!(
@@ -1105,7 +1144,7 @@ mod tests {
              shared mailbox is enough) or check the spelling."
         );
         let german = with_language(Language::German, || {
-            check_mailbox(&req, "Contoso Ltd", Some(MailboxState::NoMailbox))
+            check_mailbox(&req, "Contoso Ltd", Ok(Some(MailboxState::NoMailbox)))
                 .unwrap_err()
                 .to_string()
         });
@@ -1183,7 +1222,36 @@ mod tests {
         let e = Endpoints::custom("http://127.0.0.1:9/", "http://127.0.0.1:9/").unwrap();
         assert_eq!(
             consent_url(&e, "t-1", "c-1"),
-            "http://127.0.0.1:9/t-1/adminconsent?client_id=c-1&state=exowiz"
+            "http://127.0.0.1:9/t-1/adminconsent?client_id=c-1&state=exowiz&redirect_uri=http%3A%2F%2Flocalhost"
         );
+    }
+
+    /// Every profile's app gets the consent link's redirect URI, also those without a web
+    /// platform of their own (moveIT, custom); an existing app without it is patched.
+    #[test]
+    fn every_app_gets_the_consent_redirect_uri() {
+        for name in [
+            "officemaster",
+            "bueroware",
+            "myfactory",
+            "flowfact",
+            "moveit",
+        ] {
+            let req = request(name);
+            let wanted = desired_application(&req, &resolved(&req));
+            assert!(
+                wanted
+                    .web
+                    .as_ref()
+                    .is_some_and(|w| w.redirect_uris.iter().any(|u| u == "http://localhost")),
+                "{name}"
+            );
+        }
+        let req = request("moveit");
+        let wanted = desired_application(&req, &resolved(&req));
+        let mut app = existing(&wanted);
+        app.web = None;
+        let patch = patch_towards(&app, &wanted).expect("adds the redirect URI");
+        assert_eq!(patch.web.unwrap().redirect_uris, ["http://localhost"]);
     }
 }

@@ -44,6 +44,16 @@ pub struct PermissionStatus {
     pub granted: bool,
 }
 
+/// What the mailbox check found, for `--json` (`mailbox_check`) and the text output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MailboxCheck {
+    /// `mailbox` (licensed), `shared_mailbox` (no licence needed) or `not_checked`. A missing
+    /// user or one without a mailbox stops the registration before anything is created.
+    pub outcome: &'static str,
+    /// One plain sentence: what was found, or why it could not be checked.
+    pub detail: String,
+}
+
 /// What was registered. The secret is here once; it is never saved.
 #[derive(Debug)]
 pub struct RegisterOutcome {
@@ -61,6 +71,8 @@ pub struct RegisterOutcome {
     pub consent_url: String,
     pub permissions: Vec<PermissionStatus>,
     pub mailbox: Option<String>,
+    /// `None` when no mailbox was given.
+    pub mailbox_check: Option<MailboxCheck>,
     pub transfer_domains: Vec<(String, String)>,
     pub exchange_commands: Vec<ExchangeCommand>,
     /// Things the admin should know (EWS retirement, unverified GUIDs, missing resources,

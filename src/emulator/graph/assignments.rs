@@ -109,7 +109,7 @@ fn admin_need(ctx: &Ctx, resource_id: &str) -> AdminNeed {
     if is_graph {
         AdminNeed::GlobalAdmin
     } else {
-        AdminNeed::AppAdmin
+        AdminNeed::Consent
     }
 }
 

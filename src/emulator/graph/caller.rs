@@ -191,35 +191,24 @@ pub const READ_DOMAINS: Needs = Needs {
         "Directory.ReadWrite.All",
     ],
 };
+/// `GET /users/{id}/mailboxSettings`: only MailboxSettings.Read / .ReadWrite, delegated and
+/// application alike (Microsoft Graph v1.0 "Get user mailbox settings", permissions table);
+/// User.Read.All or Mail.* do not open it.
 pub const READ_MAILBOX_SETTINGS: Needs = Needs {
-    delegated: &[
-        "MailboxSettings.Read",
-        "MailboxSettings.ReadWrite",
-        "Mail.Read",
-        "Mail.ReadWrite",
-        "Mail.Read.Shared",
-        "Mail.ReadWrite.Shared",
-        "User.Read.All",
-        "Directory.Read.All",
-    ],
-    app: &[
-        "MailboxSettings.Read",
-        "MailboxSettings.ReadWrite",
-        "Mail.Read",
-        "Mail.ReadBasic",
-        "Mail.ReadBasic.All",
-        "Mail.ReadWrite",
-        "Mail.Send",
-        "User.Read.All",
-    ],
+    delegated: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+    app: &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
 };
 
 /// Which administrators may perform a write.
 #[derive(Debug, Clone, Copy)]
 pub enum AdminNeed {
-    /// Global Administrator or Cloud Application Administrator.
+    /// Creating or changing app registrations and service principals: Global Administrator,
+    /// Cloud Application Administrator or Application Administrator.
     AppAdmin,
-    /// Global Administrator only (e.g. app roles of Microsoft Graph).
+    /// Consent to delegated permissions or to app roles of APIs other than Microsoft Graph:
+    /// any of the above or Privileged Role Administrator.
+    Consent,
+    /// App roles of Microsoft Graph: Global Administrator or Privileged Role Administrator.
     GlobalAdmin,
 }
 
@@ -250,11 +239,26 @@ impl Caller {
     pub fn require_admin(&self, need: AdminNeed) -> GraphResult<()> {
         match self {
             Caller::App { .. } => Ok(()),
-            Caller::User { role, .. } => match (role, need) {
-                (DirectoryRole::GlobalAdministrator, _) => Ok(()),
-                (DirectoryRole::CloudApplicationAdministrator, AdminNeed::AppAdmin) => Ok(()),
-                _ => Err(GraphError::denied()),
-            },
+            Caller::User { role, .. } => {
+                use DirectoryRole::*;
+                let allowed = match need {
+                    AdminNeed::AppAdmin => matches!(
+                        role,
+                        GlobalAdministrator
+                            | CloudApplicationAdministrator
+                            | ApplicationAdministrator
+                    ),
+                    AdminNeed::Consent => !matches!(role, DirectoryRole::None),
+                    AdminNeed::GlobalAdmin => {
+                        matches!(role, GlobalAdministrator | PrivilegedRoleAdministrator)
+                    }
+                };
+                if allowed {
+                    Ok(())
+                } else {
+                    Err(GraphError::denied())
+                }
+            }
         }
     }
 

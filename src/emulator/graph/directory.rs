@@ -198,6 +198,19 @@ pub fn mailbox_settings(ctx: &Ctx, k: &Key) -> GraphResult<GResp> {
     }
     let wanted = user_key(k);
     let u = ctx.shared.read(|t| t.user(wanted).cloned());
+    // A delegated token reads only the signed-in user's own mailbox settings; another user's
+    // mailbox needs rights on that mailbox (shared/delegated), which no demo user holds, so
+    // Exchange refuses before saying whether the mailbox is there.
+    if let Some(me) = ctx.caller.user_id() {
+        let own = u.as_ref().is_some_and(|u| eq_ci(me, u.id()));
+        if !own {
+            return Err(GraphError::new(
+                403,
+                "ErrorAccessDenied",
+                "Access is denied. Check credentials and try again.",
+            ));
+        }
+    }
     let Some(u) = u else {
         return Err(GraphError::new(
             404,

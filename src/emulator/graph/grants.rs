@@ -106,7 +106,7 @@ pub fn get(ctx: &Ctx, key: &Key) -> GraphResult<GResp> {
 
 fn require_write(ctx: &Ctx) -> GraphResult<()> {
     ctx.caller.require(&caller::WRITE_GRANTS)?;
-    ctx.caller.require_admin(AdminNeed::AppAdmin)
+    ctx.caller.require_admin(AdminNeed::Consent)
 }
 
 /// Check space-separated scope names against the resource's delegated permissions and
@@ -152,7 +152,7 @@ pub fn create(ctx: &Ctx) -> GraphResult<GResp> {
         }
         _ => return Err(GraphError::invalid_value("consentType", RESOURCE)),
     }
-    ctx.caller.require_admin(AdminNeed::AppAdmin)?;
+    ctx.caller.require_admin(AdminNeed::Consent)?;
     let scope = s("scope").unwrap_or_default();
     let shared = ctx.shared;
     let grant = shared.mutate(|t| {

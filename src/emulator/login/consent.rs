@@ -65,6 +65,18 @@ fn start(shared: &Shared, tenant: &str, q: HashMap<String, String>, v2: bool) ->
         Err(e) => return error_page(StatusCode::BAD_REQUEST, &e.short_description()),
     };
     let redirect_uri = q.get("redirect_uri").filter(|r| !r.is_empty()).cloned();
+    // Entra lists redirect_uri as required for admin consent (Microsoft identity platform,
+    // "Admin consent on the Microsoft identity platform" and the client-credentials page's
+    // request table); without one the admin ends on an error, never on a result page:
+    // AADSTS500113 when the app has no reply address at all, AADSTS900971 when none was sent.
+    if redirect_uri.is_none() {
+        let text = if client.all_redirects.is_empty() {
+            "AADSTS500113: No reply address is registered for the application."
+        } else {
+            "AADSTS900971: No reply address provided."
+        };
+        return error_page(StatusCode::BAD_REQUEST, text);
+    }
     if let Some(r) = &redirect_uri
         && !client.redirect_allowed(r)
     {
@@ -282,8 +294,10 @@ fn accept(
         })
     });
     let allowed = match user.role {
-        DirectoryRole::GlobalAdministrator => true,
-        DirectoryRole::CloudApplicationAdministrator => !wants_graph_roles,
+        DirectoryRole::GlobalAdministrator | DirectoryRole::PrivilegedRoleAdministrator => true,
+        DirectoryRole::CloudApplicationAdministrator | DirectoryRole::ApplicationAdministrator => {
+            !wants_graph_roles
+        }
         DirectoryRole::None => false,
     };
     if !allowed {

@@ -327,3 +327,42 @@ pub fn new_code() -> String {
 pub fn new_session_state() -> String {
     new_guid()
 }
+
+/// The error Entra gives when the tenant blocks this client for this user, if any, from the
+/// client's enterprise app (service principal) in the tenant:
+/// * `accountEnabled: false` ("Enabled for users to sign-in?" No) → AADSTS7000112
+///   (UnauthorizedClientApplicationDisabled, "Application is disabled"; Microsoft Learn,
+///   "Error AADSTS7000112 - Application is disabled");
+/// * `appRoleAssignmentRequired: true` and the user holds no assignment → AADSTS50105
+///   (EntitlementGrantsNotFound; Microsoft Entra error-code reference).
+///
+/// An admin sets both on the enterprise app (Entra admin center, or PATCH servicePrincipals),
+/// which is how tenants block Microsoft Graph Command Line Tools.
+pub fn client_blocked(t: &Tenant, client: &ClientApp, user: &SignedInUser) -> Option<OAuthError> {
+    let sp = t.sp_by_app_id(&client.app_id)?;
+    if sp.props.get("accountEnabled") == Some(&Value::Bool(false)) {
+        return Some(OAuthError::new(
+            400,
+            "unauthorized_client",
+            7000112,
+            format!(
+                "Application '{}'({}) is disabled.",
+                client.app_id, client.display_name
+            ),
+        ));
+    }
+    let assignment_required = sp.props.get("appRoleAssignmentRequired") == Some(&Value::Bool(true));
+    let assigned = t.app_role_assignments.iter().any(|a| {
+        eq_ci(sprop(a, "resourceId"), sp.id()) && eq_ci(sprop(a, "principalId"), &user.id)
+    });
+    if assignment_required && !assigned {
+        return Some(OAuthError::invalid_grant(
+            50105,
+            format!(
+                "Your administrator has configured the application {} ('{}') to block users unless they are specifically granted ('assigned') access to the application. The signed in user '{}' is blocked because they are not a direct member of a group with access, nor had access directly assigned by an administrator. Please contact your administrator to assign access to this application.",
+                client.display_name, client.app_id, user.upn
+            ),
+        ));
+    }
+    None
+}

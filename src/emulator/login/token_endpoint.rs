@@ -297,6 +297,9 @@ fn authorization_code(shared: &Shared, form: &Form, client_id: &str) -> Result<V
     )?;
     let requested = scopes::parse(shared, &p.scope)?;
     let user = load_user(shared, &entry.user_id)?;
+    if let Some(e) = shared.read(|t| issue::client_blocked(t, &client, &user)) {
+        return Err(e);
+    }
     // Single use: only the first successful redemption gets tokens.
     {
         let mut s = shared.session();
@@ -420,6 +423,9 @@ fn device_code(shared: &Shared, form: &Form, client_id: &str) -> Result<Value, O
     if let Some(e) = issue::sign_in_error(&user, &requested.resource.app_id) {
         return Err(e);
     }
+    if let Some(e) = shared.read(|t| issue::client_blocked(t, &client, &user)) {
+        return Err(e);
+    }
     Ok(issue::delegated_response(
         shared, &user, &client, &requested, &scope, None,
     ))
@@ -465,6 +471,9 @@ fn refresh_token(shared: &Shared, form: &Form, client_id: &str) -> Result<Value,
     }
     let user = load_user(shared, claims["oid"].as_str().unwrap_or(""))?;
     if let Some(e) = issue::sign_in_error(&user, &requested.resource.app_id) {
+        return Err(e);
+    }
+    if let Some(e) = shared.read(|t| issue::client_blocked(t, &client, &user)) {
         return Err(e);
     }
     Ok(issue::delegated_response(

@@ -83,6 +83,9 @@ pub fn build(page: &mut Page, state: &WizardState, _room: Room) {
             Check::Done(MailboxState::Exists) => {
                 ok_line(page, under, t("transport.mailbox_exists"))
             }
+            Check::Done(MailboxState::Shared) => {
+                ok_line(page, under, t("transport.mailbox_shared"))
+            }
             Check::Done(MailboxState::NoMailbox) => {
                 error_line(page, under, t("transport.mailbox_no_mailbox"))
             }

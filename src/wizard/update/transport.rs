@@ -199,7 +199,9 @@ fn next(state: &mut WizardState) -> Vec<Effect> {
         return advance(state);
     };
     match state.transport.mailbox_check {
-        Check::Done(MailboxState::Exists) => advance(state),
+        Check::Done(MailboxState::Exists | MailboxState::Shared) => advance(state),
+        // The check could not be made and the admin was told why; a second Enter goes on.
+        Check::Failed(_) => advance(state),
         Check::Running => {
             set_info(state, t("status.mailbox_checking"));
             Vec::new()
@@ -225,8 +227,8 @@ pub(super) fn mailbox_checked(
     }
     let transport = &mut state.transport;
     match result {
-        Ok(MailboxState::Exists) => {
-            transport.mailbox_check = Check::Done(MailboxState::Exists);
+        Ok(found @ (MailboxState::Exists | MailboxState::Shared)) => {
+            transport.mailbox_check = Check::Done(found);
             transport.mailbox_error = None;
             if state.step == Step::Transport {
                 return advance(state);
@@ -242,8 +244,11 @@ pub(super) fn mailbox_checked(
             transport.focus = 0;
         }
         Err(sentence) => {
-            transport.mailbox_check = Check::Failed(sentence.clone());
-            transport.mailbox_error = Some(sentence);
+            transport.mailbox_error = Some(tf(
+                "status.mailbox_not_checked",
+                &[("reason", sentence.as_str())],
+            ));
+            transport.mailbox_check = Check::Failed(sentence);
             transport.focus = 0;
         }
     }

@@ -108,9 +108,28 @@ fn a_failed_check_shows_the_lower_layers_sentence() {
     );
     assert_eq!(
         state.transport.mailbox_error.as_deref(),
-        Some("Graph is not reachable. Check the network.")
+        Some(
+            "The mailbox could not be checked: Graph is not reachable. Check the network. \
+             Press Enter again to go on without the check."
+        )
     );
     assert_eq!(state.step, Step::Transport);
+    // The admin was told; a second Enter goes on without the check instead of asking again.
+    assert!(!names(&enter(&mut state)).contains(&"CheckMailbox"));
+    assert_ne!(state.step, Step::Transport);
+}
+
+#[test]
+fn a_shared_mailbox_passes_like_a_licensed_one() {
+    let (mut state, _) = at("officemaster", Step::Transport);
+    press(&mut state, KeyCode::Tab);
+    let effects = enter(&mut state);
+    mailbox_answer(&mut state, &effects[0], MailboxState::Shared);
+    assert_ne!(state.step, Step::Transport);
+    assert_eq!(
+        state.transport.mailbox_check,
+        Check::Done(MailboxState::Shared)
+    );
 }
 
 #[test]
