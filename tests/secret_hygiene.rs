@@ -49,7 +49,10 @@ async fn no_secret_or_token_is_written_anywhere_during_trace_logged_runs() {
     let emu = emulator(quick_config()).await;
     let data = tempfile::tempdir().unwrap();
     let token = admin_token(&emu);
-    assert!(token.starts_with("eyJ"), "the demo tenant's tokens are JWTs");
+    assert!(
+        token.starts_with("eyJ"),
+        "the demo tenant's tokens are JWTs"
+    );
     let script = data.path().join("exo.ps1");
     let script = script.to_str().unwrap();
     let register = traced(
