@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod demo;
+pub mod hand_over;
 pub mod profiles;
 pub mod register;
 pub mod rotate;
