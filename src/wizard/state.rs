@@ -307,6 +307,8 @@ pub enum DoneFocus {
     ClientId,
     #[default]
     Secret,
+    /// The n-th of the profile's product fields (one with a value to copy).
+    Field(usize),
     /// The n-th Exchange command.
     Command(usize),
 }

@@ -131,9 +131,9 @@ pub fn registered_app(state: &WizardState, granted: [bool; 4]) -> RegisteredApp 
             mailbox: Some(MAILBOX.into()),
             mail_domain: Some("contoso.com".into()),
             transfer_domains: vec![
-                ("fax".into(), "fax.contoso.com".into()),
-                ("sms".into(), "sms.contoso.com".into()),
-                ("vox".into(), "vox.contoso.com".into()),
+                ("fax".into(), "fax.contoso".into()),
+                ("sms".into(), "sms.contoso".into()),
+                ("vox".into(), "vox.contoso".into()),
             ],
         },
     }
