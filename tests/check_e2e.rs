@@ -637,6 +637,19 @@ async fn myfactory_without_the_oob_redirect_is_no_problem_and_fix_leaves_it_out(
         .find(|f| f["kind"] == "redirect-uri")
         .expect("the redirect URI is reported");
     assert_eq!(redirect["severity"], "ok", "{redirect:#}");
+    // check names the product's fields too: myfactory's EWS URL, the secret unknown to it.
+    let fields = report["product_fields"]["fields"].as_array().unwrap();
+    assert!(
+        fields
+            .iter()
+            .any(|f| f["label"] == "URL zu Exchange EWS-Webservice"
+                && f["value"] == "https://outlook.office365.com/EWS/Exchange.asmx")
+    );
+    assert!(
+        fields
+            .iter()
+            .any(|f| f["source"] == "client_secret" && f["value"].is_null())
+    );
     assert!(redirect["fix"].is_null(), "{redirect:#}");
     assert!(
         redirect["text"]

@@ -187,6 +187,8 @@ impl ProductField {
     pub fn to_json(&self, values: &HandOverValues<'_>, secret: &str) -> serde_json::Value {
         let value = match self.value_for(values) {
             FieldValue::Text(t) => serde_json::Value::String(t),
+            // check makes no secret: it passes "" and the field says null.
+            FieldValue::Secret if secret.is_empty() => serde_json::Value::Null,
             FieldValue::Secret => serde_json::Value::String(secret.to_string()),
             FieldValue::Missing => serde_json::Value::Null,
         };
