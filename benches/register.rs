@@ -47,6 +47,7 @@ async fn main() {
                 mode: InstallMode::CloudOnly,
                 mailbox: Some("fax-transfer@contoso.com".into()),
                 transfer_domains: vec![],
+                mail_domain: None,
                 // A new app each run: the first-registration path, not the re-run.
                 app_name: format!("Bench OfficeMaster {latency_ms} {run}"),
                 secret_months: 12,

@@ -590,3 +590,80 @@ async fn a_check_reads_each_resource_service_principal_once() {
         assert_eq!(reads, 1, "{resource}: {reads} reads");
     }
 }
+
+/// Issue 16.2, manual 001 line 44: myfactory advises removing the `oob` redirect URI on 401
+/// errors. `check` on a myfactory app without it reports no problem, and `--fix` leaves it out.
+#[tokio::test(flavor = "multi_thread")]
+async fn myfactory_without_the_oob_redirect_is_no_problem_and_fix_leaves_it_out() {
+    let emu = emulator(quick_config()).await;
+    let data = tempfile::tempdir().unwrap();
+    let out = exowiz(
+        &emu,
+        data.path(),
+        Some(&admin_token(&emu)),
+        &[
+            "register",
+            "--profile",
+            "myfactory",
+            "--grant-consent",
+            "--json",
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", explain(&out));
+    let registered = stdout_json(&out);
+    let client_id = registered["client_id"].as_str().unwrap();
+    let object_id = registered["app_object_id"].as_str().unwrap();
+    let status = graph_send(
+        &emu,
+        reqwest::Method::PATCH,
+        &format!("applications/{object_id}"),
+        Some(json!({"publicClient": {"redirectUris": []}})),
+    )
+    .await;
+    assert_eq!(status, 204);
+
+    let out = check(&emu, data.path(), client_id, &["--json"]).await;
+    let report = stdout_json(&out);
+    let problems: Vec<_> = drifts(&report)
+        .into_iter()
+        .filter(|(_, severity, _, _)| severity == "problem")
+        .collect();
+    assert!(problems.is_empty(), "{problems:#?}");
+    let redirect = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "redirect-uri")
+        .expect("the redirect URI is reported");
+    assert_eq!(redirect["severity"], "ok", "{redirect:#}");
+    // check names the product's fields too: myfactory's EWS URL, the secret unknown to it.
+    let fields = report["product_fields"]["fields"].as_array().unwrap();
+    assert!(
+        fields
+            .iter()
+            .any(|f| f["label"] == "URL zu Exchange EWS-Webservice"
+                && f["value"] == "https://outlook.office365.com/EWS/Exchange.asmx")
+    );
+    assert!(
+        fields
+            .iter()
+            .any(|f| f["source"] == "client_secret" && f["value"].is_null())
+    );
+    assert!(redirect["fix"].is_null(), "{redirect:#}");
+    assert!(
+        redirect["text"]
+            .as_str()
+            .unwrap()
+            .contains("vendor makes it optional"),
+        "{redirect:#}"
+    );
+
+    let _ = check(&emu, data.path(), client_id, &["--fix", "all", "--json"]).await;
+    let app = graph_get(&emu, &format!("applications/{object_id}")).await;
+    let uris = app["publicClient"]["redirectUris"].as_array().unwrap();
+    assert!(
+        !uris.iter().any(|u| u == OOB),
+        "--fix added oob back: {app:#}"
+    );
+}

@@ -77,6 +77,7 @@ impl Session {
                 mode: InstallMode::CloudOnly,
                 mailbox: None,
                 transfer_domains: vec![],
+                mail_domain: None,
                 app_name: profile.default_app_name.clone(),
                 secret_months: profile.secret_months,
                 grant_consent: false,

@@ -214,6 +214,19 @@ async fn rotate_keeps_the_old_secret_and_a_later_run_removes_only_it() {
     assert_not_kept(data.path(), &out, &new_secret);
     assert_ne!(new_key, old_key);
     assert_eq!(json["tenant_id"], emu.tenant_id().as_str());
+    // Issue 16: rotate names the product's fields from the manual too (BüroWARE: Client-ID,
+    // Domain / Bezeichnung, Geheimer Schlüssel with the new secret).
+    let fields = json["product_fields"]["fields"].as_array().unwrap();
+    let labels: Vec<&str> = fields
+        .iter()
+        .map(|f| f["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        ["Client-ID", "Domain / Bezeichnung", "Geheimer Schlüssel"]
+    );
+    assert_eq!(fields[0]["value"], client_id.as_str());
+    assert_eq!(fields[2]["value"], new_secret.as_str());
     assert_eq!(json["client_id"], client_id.as_str());
     assert_eq!(json["verified"], true);
     assert_eq!(json["removed"], serde_json::json!([]));

@@ -5,6 +5,7 @@
 //! Write them with `INSTA_UPDATE=always cargo test --test ui_snapshots`, read the .snap files,
 //! then run again without it.
 
+mod manual_fields;
 mod ui_fixtures;
 
 use chrono::{DateTime, FixedOffset, Utc};
@@ -412,6 +413,87 @@ fn done_for_a_product_without_tenant_id() {
     s.app = Some(app);
     s.done.focus = DoneFocus::ClientId;
     one_size("10_done_no_tenant_id", &s, 80, 24);
+}
+
+/// Issue 16: Done carries every field its manual asks the admin to enter, under the product's
+/// label, with its value (the IDs in their rows, the secret masked), in a snapshot per product;
+/// tall enough that nothing scrolls away.
+#[test]
+fn done_hands_over_every_field_each_manual_asks_for() {
+    for (id, _, fields, steps) in manual_fields::table() {
+        let mut s = state_at(Step::Done);
+        s.profile_index = s.profiles.iter().position(|p| p.id == id).unwrap();
+        let mut app = registered_app(&s, [true; 4]);
+        app.notes.clear();
+        s.app = Some(app);
+        let terminal = render(&s, 120, 90);
+        let text = terminal.backend().to_string();
+        for field in &fields {
+            let row = text
+                .lines()
+                .position(|l| {
+                    let row = l.trim_start_matches(['"', ' ', '▶']);
+                    row.starts_with(field.label)
+                })
+                .unwrap_or_else(|| panic!("{id}: Done lacks {}:\n{text}", field.label));
+            // The value is on the label's line or the one below it.
+            let near: String = text.lines().skip(row).take(2).collect();
+            let value = match field.expect {
+                manual_fields::Expect::TenantId => TENANT_ID,
+                manual_fields::Expect::ClientId => CLIENT_ID,
+                // Masked until revealed: its hint shows.
+                manual_fields::Expect::Secret => "Q8~",
+                manual_fields::Expect::Text(value) => value,
+            };
+            assert!(
+                near.contains(value),
+                "{id}: {} shows {value}:\n{near}",
+                field.label
+            );
+        }
+        let profile = s.profile();
+        for (i, step) in profile.next_steps.iter().enumerate() {
+            let start: String = step.text.chars().take(30).collect();
+            assert!(
+                text.contains(&format!("{}. {start}", i + 1)),
+                "{id}: next step {} (manual line {})",
+                i + 1,
+                steps[i]
+            );
+        }
+        insta::assert_snapshot!(format!("10_done_fields_{id}_120x90"), terminal.backend());
+    }
+}
+
+/// Issue 10.5: Done says in words that the app does not work yet and what is missing.
+#[test]
+fn done_says_what_is_missing_before_the_app_works() {
+    let mut s = state_at(Step::Done);
+    s.app = Some(registered_app(&s, [true, false, false, true]));
+    s.verify = VerifyState::Failed("Entra ID gave no token for the secret.".into());
+    let terminal = render(&s, 120, 40);
+    let text = terminal.backend().to_string();
+    assert!(
+        text.contains("The app does not work yet. Missing:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("admin consent for People.Read.All, User.Read.All"),
+        "{text}"
+    );
+    assert!(
+        text.contains("a verified secret: Entra ID gave no token"),
+        "{text}"
+    );
+    insta::assert_snapshot!("10_done_not_working_yet_120x40", terminal.backend());
+
+    // Consent granted, roles verified: it says so.
+    let s = state_at(Step::Done);
+    let text = render(&s, 120, 40).backend().to_string();
+    assert!(
+        text.contains("The app works: every permission is granted"),
+        "{text}"
+    );
 }
 
 // ---- Popups, frame ------------------------------------------------------------------------

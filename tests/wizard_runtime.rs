@@ -288,6 +288,7 @@ fn request(profile_id: &str, mailbox: Option<&str>) -> RegisterRequest {
         mode: InstallMode::CloudOnly,
         mailbox: mailbox.map(str::to_string),
         transfer_domains: vec![],
+        mail_domain: None,
         app_name: profile.default_app_name.clone(),
         secret_months: profile.secret_months,
         grant_consent: false,

@@ -724,6 +724,11 @@ async fn run_register(
         secret_end: Some(outcome.secret_end),
         consent_url: outcome.consent_url,
         permissions: outcome.permissions,
+        inputs: crate::profile::ProductInputs {
+            mailbox: outcome.mailbox,
+            mail_domain: outcome.mail_domain,
+            transfer_domains: outcome.transfer_domains,
+        },
         exchange_commands: outcome.exchange_commands,
         notes: outcome.notes,
     })

@@ -28,6 +28,9 @@ pub struct Expectation {
     pub public_client_uris: Vec<String>,
     /// "Web" redirect URIs.
     pub web_uris: Vec<String>,
+    /// Redirect URIs above the vendor lets the admin remove (myfactory's `oob`, manual 001
+    /// line 44): their absence is reported as the vendor's advice, with no fix.
+    pub vendor_optional_uris: Vec<String>,
     /// `isFallbackPublicClient`; `None`: not compared (custom).
     pub public_client_flows: Option<bool>,
     /// `None`: not compared (custom).
@@ -131,6 +134,7 @@ pub fn expectation(
             permissions,
             public_client_uris: Vec::new(),
             web_uris: Vec::new(),
+            vendor_optional_uris: Vec::new(),
             public_client_flows: None,
             sign_in_audience: None,
             custom: true,
@@ -153,6 +157,7 @@ pub fn expectation(
             .collect(),
         public_client_uris: profile.redirect_uris.public_client.clone(),
         web_uris: profile.redirect_uris.web.clone(),
+        vendor_optional_uris: profile.redirect_uris.vendor_optional.clone(),
         public_client_flows: Some(profile.allow_public_client_flows),
         sign_in_audience: Some(profile.sign_in_audience),
         custom: false,
@@ -440,6 +445,15 @@ fn redirect_uris(o: &Observed, out: &mut Vec<Finding>) {
                     } else {
                         tf("check.redirect_web", &[("uri", uri)])
                     },
+                    None,
+                ));
+            } else if o.expectation.vendor_optional_uris.contains(uri) {
+                // The vendor advises removing it in some cases: its absence is no problem, and
+                // --fix must not undo the admin's removal.
+                out.push(finding(
+                    FindingKind::RedirectUri,
+                    Severity::Ok,
+                    tf("check.redirect_vendor_optional", &[("uri", uri)]),
                     None,
                 ));
             } else {

@@ -120,6 +120,9 @@ pub async fn run(connection: &Connection, args: CheckArgs) -> Result<u8, Failure
             );
             json["after"] = a.report.to_json();
         }
+        // The product's fields for the profile checked against (no secret: check makes none).
+        json["product_fields"] =
+            super::hand_over::to_json(&last.profile, &hand_over_values(last), "");
         json["saved"] = serde_json::json!(save_note.is_ok());
         json["commands_saved_to"] = saved_commands.json_path();
         json_println!("{json:#}");
@@ -129,6 +132,14 @@ pub async fn run(connection: &Connection, args: CheckArgs) -> Result<u8, Failure
         saved_commands.report(true);
     } else {
         print_report(&report);
+        if !last.profile.product_fields.is_empty() {
+            safe_println!(
+                "\nIn the {} ({}):",
+                last.profile.product,
+                last.profile.fields.location
+            );
+            super::hand_over::print_text(&last.profile, &hand_over_values(last));
+        }
         if selection.is_some() && applied.is_none() {
             safe_println!("\nNothing to fix.");
         }
@@ -275,5 +286,14 @@ fn print_summary(r: &Report, after_fixes: bool) {
             "Or grant consent as a Global or Privileged Role Administrator with this link:\n  {}",
             r.consent_url
         );
+    }
+}
+
+/// What check knows of the product's fields: the tenant and client IDs.
+fn hand_over_values(r: &Report) -> exowiz::profile::HandOverValues<'_> {
+    exowiz::profile::HandOverValues {
+        tenant_id: &r.tenant_id,
+        client_id: &r.app.app_id,
+        ..Default::default()
     }
 }

@@ -33,6 +33,7 @@ macro_rules! json_println {
 
 pub mod check;
 pub mod demo;
+pub mod hand_over;
 pub mod profiles;
 pub mod register;
 pub mod rotate;

@@ -1,7 +1,7 @@
 //! `exowiz register`: the whole registration without screens.
 
 use super::save_commands::{SaveCommandsArgs, Saved};
-use super::{Connection, Exit, Failure, demo, sign_in, verify_output as verify};
+use super::{Connection, Exit, Failure, demo, hand_over, sign_in, verify_output as verify};
 use exowiz::exchange::ScriptHeader;
 use exowiz::graph::{GraphClient, GraphError};
 use exowiz::profile::{self, InstallMode, Permission};
@@ -26,6 +26,10 @@ pub struct RegisterArgs {
     /// Transfer domain as TYPE=NAME (fax, sms, vox); repeatable.
     #[arg(long = "domain", value_name = "TYPE=NAME")]
     pub domains: Vec<String>,
+    /// The mail domain the product asks for (BüroWARE's „Domain / Bezeichnung“): one of the
+    /// tenant's verified domains (default: the tenant's default domain).
+    #[arg(long)]
+    pub mail_domain: Option<String>,
     /// Display name of the app (default: the profile's).
     #[arg(long)]
     pub app_name: Option<String>,
@@ -217,6 +221,7 @@ fn request_from(args: &RegisterArgs) -> Result<RegisterRequest, Failure> {
         mode: args.mode,
         mailbox,
         transfer_domains,
+        mail_domain: args.mail_domain.clone(),
         app_name: args
             .app_name
             .clone()
@@ -260,7 +265,6 @@ fn describe(event: &RegisterEvent) -> String {
 }
 
 fn to_json(o: &RegisterOutcome, request: &RegisterRequest, saved: &Saved) -> serde_json::Value {
-    let fields = &request.profile.fields;
     json!({
         "tenant_id": o.tenant_id,
         "tenant_name": o.tenant_name,
@@ -286,12 +290,12 @@ fn to_json(o: &RegisterOutcome, request: &RegisterRequest, saved: &Saved) -> ser
         "mailbox": o.mailbox,
         "mailbox_check": o.mailbox_check,
         "transfer_domains": o.transfer_domains.iter().map(|(k, n)| json!({"type": k, "name": n})).collect::<Vec<_>>(),
-        "product_fields": {
-            "tenant_id": fields.tenant_id,
-            "client_id": fields.client_id,
-            "client_secret": fields.client_secret,
-            "where": fields.location,
-        },
+        "mail_domain": o.mail_domain,
+        "product_fields": hand_over::to_json(
+            &request.profile,
+            &o.hand_over_values(),
+            o.secret.secret_text.expose_secret(),
+        ),
         "exchange_commands": o.exchange_commands,
         "commands_saved_to": saved.json_path(),
         "notes": o.notes,
@@ -327,14 +331,9 @@ fn print_text(o: &RegisterOutcome, request: &RegisterRequest) {
         "  {:<28} {end}  (renew before then: exowiz register again, or rotate)",
         "Secret expires"
     );
-    if let (Some(label), Some(mailbox)) = (&fields.mailbox, &o.mailbox) {
-        safe_println!("  {label:<28} {mailbox}");
-    }
+    hand_over::print_text(&request.profile, &o.hand_over_values());
     if let Some(check) = &o.mailbox_check {
-        println!("  {:<28} {}", "Mailbox check", check.detail);
-    }
-    for (kind, name) in &o.transfer_domains {
-        safe_println!("  {:<28} {name}", format!("Transfer domain ({kind})"));
+        safe_println!("  {:<28} {}", "Mailbox check", check.detail);
     }
     safe_println!("\nThe secret is shown only now; exowiz does not keep it.\n");
     safe_println!("Permissions:");

@@ -622,7 +622,20 @@ fn print_secret(r: &Report, secret: &NewSecret) {
     );
     safe_println!("  {:<28} {}", "Secret expires", date(secret.end));
     safe_println!("  {:<28} {}", "Key ID", secret.key_id);
+    if let Some(profile) = &r.profile {
+        super::hand_over::print_text(profile, &hand_over_values(r));
+    }
     safe_println!("\nThe secret is shown only now; exowiz does not keep it.");
+}
+
+/// What rotate knows of the product's fields: the IDs (a rotation names no mailbox or domain;
+/// those fields say what to keep in the product).
+fn hand_over_values(r: &Report) -> exowiz::profile::HandOverValues<'_> {
+    exowiz::profile::HandOverValues {
+        tenant_id: &r.tenant_id,
+        client_id: &r.app.app_id,
+        ..Default::default()
+    }
 }
 
 fn print_roles(roles: &[ApiRoles]) {
@@ -813,11 +826,18 @@ fn to_json(r: &Report) -> Value {
         })),
         "check_command": r.missing_roles.as_ref().filter(|m| !m.is_empty()).map(|_| &r.check_command),
         "remove_command": r.remove_command,
-        "product_fields": {
-            "tenant_id": fields.tenant_id,
-            "client_id": fields.client_id,
-            "client_secret": fields.client_secret,
-            "where": fields.location,
+        "product_fields": match &r.profile {
+            Some(profile) => super::hand_over::to_json(
+                profile,
+                &hand_over_values(r),
+                r.secret.as_ref().map(|s| s.secret_text.expose_secret()).unwrap_or_default(),
+            ),
+            None => json!({
+                "tenant_id": fields.tenant_id,
+                "client_id": fields.client_id,
+                "client_secret": fields.client_secret,
+                "where": fields.location,
+            }),
         },
         "notes": r.notes,
     })

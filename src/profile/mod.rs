@@ -4,7 +4,12 @@
 //! from any directory. Permission names are resolved to GUIDs at run time from the resource's
 //! service principal in the tenant; `well_known` is only the fallback.
 
+pub mod hand_over;
 pub mod well_known;
+
+pub use hand_over::{
+    FieldValue, HandOverValues, ManualText, ProductField, ProductInputs, ValueSource,
+};
 
 use crate::i18n::Language;
 use serde::{Deserialize, Serialize};
@@ -199,6 +204,18 @@ pub struct RedirectUris {
     /// "Web" platform (`web.redirectUris`).
     #[serde(default)]
     pub web: Vec<String>,
+    /// Redirect URIs above that the vendor itself advises removing in some cases (myfactory:
+    /// `oob` on 401 errors). `check` reports their absence as the vendor's choice, not as a
+    /// problem, and `check --fix` does not add them back.
+    #[serde(default)]
+    pub vendor_optional: Vec<String>,
+}
+
+impl RedirectUris {
+    /// Whether the vendor lets the admin leave `uri` out.
+    pub fn is_vendor_optional(&self, uri: &str) -> bool {
+        self.vendor_optional.iter().any(|u| u == uri)
+    }
 }
 
 /// The product's own names for the values the admin pastes in.
@@ -262,6 +279,18 @@ pub struct Profile {
     pub fields: ProductFields,
     #[serde(default)]
     pub permissions: Vec<Permission>,
+    /// The vendor manual this profile follows (a file in shared/seeds), for the line numbers.
+    #[serde(default)]
+    pub manual: Option<String>,
+    /// Every field the manual asks the admin to fill in, in the manual's order.
+    #[serde(default)]
+    pub product_fields: Vec<ProductField>,
+    /// The product-side steps the manual lists after the values are entered, in order.
+    #[serde(default)]
+    pub next_steps: Vec<ManualText>,
+    /// What the admin should know with the values (vendor advice, exowiz's own readings).
+    #[serde(default)]
+    pub advice: Vec<ManualText>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -173,6 +173,7 @@ pub async fn register(
     let mut existing_apps = existing_apps?;
     let mailbox_check = check_mailbox(req, &org_name, mailbox_state)?;
     let transfer_domains = transfer_domains(req, &org)?;
+    let mail_domain = mail_domain(req, &org)?;
 
     // The interrupted run's app as Graph has it now (`None`: deleted meanwhile).
     let resumed_app = resume.app().and_then(|_| existing_apps.first().cloned());
@@ -455,6 +456,7 @@ pub async fn register(
         mailbox: req.mailbox.clone(),
         mailbox_check,
         transfer_domains,
+        mail_domain,
         exchange_commands,
         notes,
         journal: journal.into_inner(),
@@ -626,8 +628,42 @@ fn check_mailbox(
     }
 }
 
-/// The transfer domains to hand over: the ones given, else defaults from the organisation's
-/// name. None may be one of the tenant's own mail domains, or mail to real users would be caught.
+/// The mail domain the product asks for: the one the admin picked, which must be one of the
+/// tenant's verified domains, else the verified default domain (Graph `/organization`
+/// `verifiedDomains`, `isDefault`: learn.microsoft.com/graph/api/resources/verifieddomain).
+fn mail_domain(
+    req: &RegisterRequest,
+    org: &crate::graph::Organization,
+) -> Result<Option<String>, RegisterError> {
+    if !req.profile.needs_mail_domain {
+        return Ok(None);
+    }
+    let Some(wanted) = &req.mail_domain else {
+        return Ok(org.default_domain().map(str::to_string));
+    };
+    let wanted = wanted.trim().trim_end_matches('.');
+    match org
+        .verified_domains
+        .iter()
+        .find(|d| d.name.eq_ignore_ascii_case(wanted))
+    {
+        Some(d) => Ok(Some(d.name.clone())),
+        None => {
+            let known: Vec<&str> = org
+                .verified_domains
+                .iter()
+                .map(|d| d.name.as_str())
+                .collect();
+            Err(RegisterError::Input(tf(
+                "register.not_a_verified_domain",
+                &[("domain", wanted), ("domains", &known.join(", "))],
+            )))
+        }
+    }
+}
+
+/// The transfer domains to hand over: the ones given, else the shorter defaults from the
+/// organisation's name. None may be one of the tenant's own mail domains, or mail to real users would be caught.
 fn transfer_domains(
     req: &RegisterRequest,
     org: &crate::graph::Organization,
@@ -639,12 +675,14 @@ fn transfer_domains(
             .iter()
             .find(|(k, _)| k == kind)
             .map(|(_, n)| n.clone())
+            // The shorter name the wizard suggests: the manual advises shortening the
+            // organisation's name (000, line 175).
             .unwrap_or_else(|| {
                 validate::default_transfer_domains(
                     org.display_name.as_deref().unwrap_or_default(),
                     kind,
                 )
-                .0
+                .1
             });
         if org
             .verified_domains
@@ -1105,6 +1143,7 @@ mod tests {
             mode: InstallMode::CloudOnly,
             mailbox: Some("fax-transfer@contoso.com".into()),
             transfer_domains: vec![],
+            mail_domain: None,
             app_name: profile.default_app_name.clone(),
             secret_months: 24,
             grant_consent: false,

@@ -25,6 +25,9 @@ pub struct RegisterRequest {
     pub mailbox: Option<String>,
     /// (type, domain), e.g. ("fax", "fax.contoso").
     pub transfer_domains: Vec<(String, String)>,
+    /// The mail domain the product asks for (BüroWARE), when the admin picked one; None takes
+    /// the tenant's verified default domain.
+    pub mail_domain: Option<String>,
     pub app_name: String,
     pub secret_months: u32,
     pub grant_consent: bool,
@@ -74,6 +77,8 @@ pub struct RegisterOutcome {
     /// `None` when no mailbox was given.
     pub mailbox_check: Option<MailboxCheck>,
     pub transfer_domains: Vec<(String, String)>,
+    /// The tenant's mail domain, for products that ask for it (`needs_mail_domain`).
+    pub mail_domain: Option<String>,
     pub exchange_commands: Vec<ExchangeCommand>,
     /// Things the admin should know (EWS retirement, unverified GUIDs, missing resources,
     /// an interrupted run that was continued).
@@ -87,5 +92,16 @@ pub struct RegisterOutcome {
 impl RegisterOutcome {
     pub fn all_granted(&self) -> bool {
         self.permissions.iter().all(|p| p.granted)
+    }
+
+    /// The values the profile's product fields draw from.
+    pub fn hand_over_values(&self) -> crate::profile::HandOverValues<'_> {
+        crate::profile::HandOverValues {
+            tenant_id: &self.tenant_id,
+            client_id: &self.client_id,
+            mailbox: self.mailbox.as_deref(),
+            mail_domain: self.mail_domain.as_deref(),
+            transfer_domains: &self.transfer_domains,
+        }
     }
 }

@@ -250,6 +250,8 @@ pub struct RegisteredApp {
     pub permissions: Vec<PermissionStatus>,
     pub exchange_commands: Vec<ExchangeCommand>,
     pub notes: Vec<String>,
+    /// Mailbox, mail domain and transfer domains, for the product's further fields on Done.
+    pub inputs: crate::profile::ProductInputs,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -305,6 +307,8 @@ pub enum DoneFocus {
     ClientId,
     #[default]
     Secret,
+    /// The n-th of the profile's product fields (one with a value to copy).
+    Field(usize),
     /// The n-th Exchange command.
     Command(usize),
 }

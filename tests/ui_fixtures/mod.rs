@@ -127,6 +127,15 @@ pub fn registered_app(state: &WizardState, granted: [bool; 4]) -> RegisteredApp 
         ),
         // The engine's notes are language-dependent: each test binary adds its own.
         notes: Vec::new(),
+        inputs: profile::ProductInputs {
+            mailbox: Some(MAILBOX.into()),
+            mail_domain: Some("contoso.com".into()),
+            transfer_domains: vec![
+                ("fax".into(), "fax.contoso".into()),
+                ("sms".into(), "sms.contoso".into()),
+                ("vox".into(), "vox.contoso".into()),
+            ],
+        },
     }
 }
 

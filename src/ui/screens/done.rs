@@ -1,8 +1,9 @@
 //! Step 10: the three values under the product's own names, the secret masked until revealed,
 //! its expiry, where to paste them, notes, and the Exchange Online commands.
 
-use super::{Room, heading, push_hints, warn_line};
+use super::{Room, heading, ok_line, push_hints, warn_line};
 use crate::i18n::{t, tf};
+use crate::profile::FieldValue;
 use crate::ui::format::{date, pad, width};
 use crate::ui::theme;
 use crate::ui::widgets::page::Page;
@@ -11,6 +12,7 @@ use crate::ui::widgets::text_field::marker;
 use crate::wizard::WizardState;
 use crate::wizard::keymap::Action;
 use crate::wizard::state::DoneFocus;
+use crate::wizard::update::Readiness;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
@@ -110,6 +112,7 @@ pub fn build(page: &mut Page, state: &WizardState, room: Room) {
         &[Action::Copy, Action::Reveal, Action::FocusNext],
     );
     page.blank();
+    works_yet(page, state);
     warn_line(page, 0, t("done.shown_once"));
     if crate::wizard::update::can_remove_old(state) {
         page.text(
@@ -123,10 +126,15 @@ pub fn build(page: &mut Page, state: &WizardState, room: Room) {
         warn_line(page, 0, t("done.older_kept_unverified"));
     }
 
-    if !app.notes.is_empty() {
+    further_fields(page, state);
+    next_steps(page, state);
+
+    let language = crate::i18n::language();
+    if !app.notes.is_empty() || !profile.advice.is_empty() {
         page.blank();
         heading(page, t("done.notes"));
-        for note in &app.notes {
+        let advice = profile.advice.iter().map(|a| a.text_in(language));
+        for note in app.notes.iter().map(String::as_str).chain(advice) {
             page.text_after(vec![Span::raw("  • ")], note, Style::new());
         }
     }
@@ -193,5 +201,84 @@ pub fn build(page: &mut Page, state: &WizardState, room: Room) {
                 page.focus(start..end);
             }
         }
+    }
+}
+
+/// Issue 10.5: in words, whether the app works yet and, if not, what is missing.
+fn works_yet(page: &mut Page, state: &WizardState) {
+    match crate::wizard::update::readiness(state) {
+        Readiness::Works => ok_line(page, 0, t("done.works")),
+        Readiness::Missing(missing) => {
+            warn_line(page, 0, t("done.not_working_yet"));
+            for sentence in &missing {
+                page.text_after(vec![Span::raw("  • ")], sentence, theme::warn());
+            }
+        }
+    }
+}
+
+/// The product's fields beyond the three IDs, under the product's own labels; a field with a
+/// value can take the focus and be copied, one exowiz does not know says what to enter.
+fn further_fields(page: &mut Page, state: &WizardState) {
+    let fields = crate::wizard::update::further_fields(state);
+    if fields.is_empty() {
+        return;
+    }
+    let language = crate::i18n::language();
+    page.blank();
+    heading(page, t("done.further_fields"));
+    for (i, field, value) in fields {
+        let focused = state.done.focus == DoneFocus::Field(i);
+        let start = page.len();
+        page.text_after(
+            vec![marker(focused)],
+            &field.label_in(language),
+            theme::label(focused),
+        );
+        match value {
+            FieldValue::Text(text) => {
+                let style = if focused {
+                    theme::selected()
+                } else {
+                    theme::accent()
+                };
+                page.text_indented(4, &text, style);
+            }
+            FieldValue::Secret => {}
+            FieldValue::Missing => {
+                let hint = field
+                    .missing_in(language)
+                    .unwrap_or(t("done.field_unknown"));
+                page.text_indented(
+                    4,
+                    &tf("done.field_missing", &[("what", hint)]),
+                    theme::warn(),
+                );
+            }
+        }
+        if let Some(note) = field.note_in(language) {
+            page.text_indented(4, note, theme::dim());
+        }
+        if focused {
+            page.focus(start..page.len());
+        }
+    }
+}
+
+/// The steps in the product after the values are in, numbered in the manual's order.
+fn next_steps(page: &mut Page, state: &WizardState) {
+    let steps = &state.profile().next_steps;
+    if steps.is_empty() {
+        return;
+    }
+    let language = crate::i18n::language();
+    page.blank();
+    heading(page, t("done.next_steps"));
+    for (i, step) in steps.iter().enumerate() {
+        page.text_after(
+            vec![Span::raw(format!("  {}. ", i + 1))],
+            step.text_in(language),
+            Style::new(),
+        );
     }
 }

@@ -27,7 +27,7 @@ mod tests;
 
 pub use accounts::{inputs as accounts_inputs, is_guid};
 pub use consent::all_granted;
-pub use done::{copy_label, focus_order as done_focus_order};
+pub use done::{Readiness, copy_label, focus_order as done_focus_order, further_fields, readiness};
 pub use focus::{focused_field, highlighted_app};
 pub use register::checklist;
 pub use review::register_request;

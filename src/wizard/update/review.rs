@@ -82,6 +82,7 @@ pub fn register_request(state: &WizardState) -> Result<RegisterRequest, String> 
         mode: state.mode,
         mailbox,
         transfer_domains,
+        mail_domain: None,
         app_name,
         secret_months: accounts.secret_months,
         grant_consent: false,

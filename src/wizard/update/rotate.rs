@@ -163,6 +163,10 @@ pub(super) fn secret_created(
         permissions: Vec::new(),
         exchange_commands: Vec::new(),
         notes: Vec::new(),
+        inputs: crate::profile::ProductInputs {
+            mail_domain: state.tenant.as_ref().map(|t| t.default_domain.clone()),
+            ..Default::default()
+        },
     });
     state.verify = VerifyState::NotStarted;
     state.done = Default::default();

@@ -162,6 +162,11 @@ pub(super) fn start_manual(state: &mut WizardState) -> Vec<Effect> {
         permissions,
         exchange_commands,
         notes: Vec::new(),
+        inputs: crate::profile::ProductInputs {
+            mailbox,
+            mail_domain: state.tenant.as_ref().map(|t| t.default_domain.clone()),
+            transfer_domains: Vec::new(),
+        },
     });
     state.verify = VerifyState::NotStarted;
     state.done = Default::default();

@@ -106,6 +106,7 @@ pub(super) mod support {
                 Some("fax-transfer@contoso.com"),
             ),
             notes: Vec::new(),
+            inputs: Default::default(),
         }
     }
 

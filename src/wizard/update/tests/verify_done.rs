@@ -404,3 +404,50 @@ fn a_script_that_could_not_be_saved_is_an_error_sentence() {
             .any(|b| b.label_key == "key.save_commands")
     );
 }
+
+/// Issue 10.4: the product's further fields (here myfactory's EWS URL and moveIT's sender
+/// address) take the focus after the secret and copy under the product's own label.
+#[test]
+fn done_focuses_and_copies_the_products_further_fields() {
+    let mut state = on_done("myfactory");
+    press(&mut state, KeyCode::Tab);
+    // Without a mailbox the e-mail address field (index 0) has nothing to copy: Version next.
+    assert_eq!(state.done.focus, DoneFocus::Field(4));
+    press(&mut state, KeyCode::Tab);
+    assert_eq!(state.done.focus, DoneFocus::Field(5));
+    let effects = letter(&mut state, 'c');
+    assert!(matches!(
+        &effects[..],
+        [Effect::Copy { label, value, clear_after: None }]
+            if label.starts_with("URL zu Exchange EWS-Webservice")
+                && value.expose_secret() == "https://outlook.office365.com/EWS/Exchange.asmx"
+    ));
+
+    let mut state = on_done("moveit");
+    state.app.as_mut().unwrap().inputs.mailbox = Some("orders@contoso.com".into());
+    state.done.focus = DoneFocus::Field(1);
+    let effects = letter(&mut state, 'c');
+    assert!(matches!(
+        &effects[..],
+        [Effect::Copy { label, value, clear_after: None }]
+            if label.starts_with("Sender-Adresse") && value.expose_secret() == "orders@contoso.com"
+    ));
+}
+
+/// Issue 10.5: Done knows whether the app works yet and names what is missing.
+#[test]
+fn done_readiness_names_missing_consent_and_an_unverified_secret() {
+    use crate::wizard::update::{Readiness, readiness};
+    let mut state = on_done("officemaster");
+    let Readiness::Missing(missing) = readiness(&state) else {
+        panic!("nothing granted, nothing verified");
+    };
+    assert_eq!(missing.len(), 2, "{missing:?}");
+    assert!(missing[0].contains("full_access_as_app"), "{missing:?}");
+    assert!(missing[1].contains("not been tried"), "{missing:?}");
+    for p in &mut state.app.as_mut().unwrap().permissions {
+        p.granted = true;
+    }
+    state.verify = VerifyState::Passed(report());
+    assert_eq!(readiness(&state), Readiness::Works);
+}
