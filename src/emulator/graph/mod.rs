@@ -119,6 +119,9 @@ pub struct Ctx<'a> {
     pub body: &'a [u8],
     /// Path below `v1.0/` without the query (for `@odata.nextLink`).
     pub path: &'a str,
+    /// `Prefer: create-if-missing` was sent: a PATCH by alternate key creates the object
+    /// when none has that key (application-upsert, serviceprincipal-upsert).
+    pub create_if_missing: bool,
 }
 
 fn not_allowed() -> GraphError {
@@ -273,6 +276,16 @@ fn post_only(method: &Method, f: impl FnOnce() -> GraphResult<GResp>) -> GraphRe
     }
 }
 
+/// Whether any `Prefer` header asks for `create-if-missing` (preferences are comma-separated).
+fn prefers_create_if_missing(headers: &HeaderMap) -> bool {
+    headers
+        .get_all("prefer")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|p| p.trim().eq_ignore_ascii_case("create-if-missing"))
+}
+
 fn client_request_id(headers: &HeaderMap) -> String {
     headers
         .get("client-request-id")
@@ -305,6 +318,7 @@ pub fn handle(
             q: &q,
             body,
             path: path.trim_start_matches('/'),
+            create_if_missing: prefers_create_if_missing(headers),
         };
         route(&ctx, method, &target)
     })();
