@@ -48,6 +48,7 @@ impl GraphClient {
             url,
             body: None,
             not_found_is_answer: true,
+            create_if_missing: false,
         };
         match self.execute(call).await {
             Ok(_) => Ok(MailboxState::Exists),
