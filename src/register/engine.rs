@@ -150,6 +150,9 @@ pub async fn register(
             None => graph.find_applications_by_name(&req.app_name).await,
         }
     };
+    // An app found by its display name only is exowiz's when exowiz made it (its uniqueName);
+    // anyone can give an app that name, and taking it over would escalate it (issue 14.4).
+    let by_name_only = resume.app().is_none() && wanted_app_id.is_none();
     let mailbox_state = async {
         match &req.mailbox {
             Some(m) => graph.mailbox_state(m).await.map(Some),
@@ -171,6 +174,9 @@ pub async fn register(
     let graph_sp = graph_sp?;
     let exchange_sp = exchange_sp?;
     let mut existing_apps = existing_apps?;
+    if by_name_only {
+        existing_apps = only_exowiz_apps(existing_apps, req, &org_name)?;
+    }
     check_mailbox(req, &org_name, mailbox_state?)?;
     let transfer_domains = transfer_domains(req, &org)?;
 
@@ -191,7 +197,11 @@ pub async fn register(
     }
     if existing_apps.is_empty() && wanted_app_id.is_some() {
         // The saved app was deleted in the portal: look for one by name before creating one.
-        existing_apps = graph.find_applications_by_name(&req.app_name).await?;
+        existing_apps = only_exowiz_apps(
+            graph.find_applications_by_name(&req.app_name).await?,
+            req,
+            &org_name,
+        )?;
     }
     if existing_apps.len() > 1 {
         let ids: Vec<String> = existing_apps.iter().map(|a| a.app_id.clone()).collect();
@@ -229,10 +239,22 @@ pub async fn register(
         .service_principal_id
         .clone()
         .filter(|_| matches!((&found, &resumed_app), (Some(f), Some(r)) if f.id == r.id));
+    // The key the app is created under: the interrupted run's (its create may have gone
+    // through unseen), else a new one. Journaled before the request is sent.
+    let unique_name = found.is_none().then(|| {
+        let name = resume
+            .unique_name
+            .clone()
+            .unwrap_or_else(|| new_unique_name(&profile.id));
+        journal.record(|j| j.record_unique_name(&name));
+        journal::test_abort_point("unique_name");
+        name
+    });
     let app_step = async {
         match found {
             None => {
-                let app = graph.create_application(&wanted).await?;
+                let unique_name = unique_name.as_deref().unwrap_or_default();
+                let app = graph.upsert_application(unique_name, &wanted).await?;
                 on_event(RegisterEvent::AppCreated {
                     client_id: app.app_id.clone(),
                 });
@@ -297,6 +319,8 @@ pub async fn register(
         }
     }
     let (app, created_app, existing_sp) = app_step?;
+    // (A kill here leaves the app known to the journal by its uniqueName only.)
+    journal::test_abort_point("app_unrecorded");
     journal.record(|j| j.record_app(&app.id, &app.app_id, created_app));
     journal::test_abort_point("app");
 
@@ -312,7 +336,9 @@ pub async fn register(
     let (secret, sp) = tokio::join!(graph.add_password(&app.id, &description, end), async {
         match existing_sp.clone() {
             Some(sp) => Ok(sp),
-            None => graph.create_service_principal(&app.app_id).await,
+            // The upsert: an existing service principal (an interrupted run made it, or
+            // the answer was lost) is success, not "already exists".
+            None => graph.upsert_service_principal(&app.app_id).await,
         }
     });
     if let Ok(s) = &secret {
@@ -467,6 +493,9 @@ struct Resume {
     /// `--app-id` names it).
     app: Option<JournalApp>,
     service_principal_id: Option<String>,
+    /// The key the interrupted run created (or was about to create) its app under, when this
+    /// run is for the same app name.
+    unique_name: Option<String>,
 }
 
 impl Resume {
@@ -479,6 +508,12 @@ impl Resume {
             };
             same.then_some(a)
         });
+        let unique_name = previous
+            .as_ref()
+            .filter(|p| {
+                req.app_id.is_none() && p.app_name.trim().eq_ignore_ascii_case(req.app_name.trim())
+            })
+            .and_then(|p| p.unique_name.clone());
         let service_principal_id = app
             .as_ref()
             .and(previous.as_ref())
@@ -487,6 +522,7 @@ impl Resume {
             previous,
             app,
             service_principal_id,
+            unique_name,
         }
     }
 
@@ -572,6 +608,47 @@ impl Resume {
             &[("when", &when), ("parts", &parts.join("; "))],
         ))
     }
+}
+
+/// Prefix of the `uniqueName` of every app exowiz creates: it marks the app as exowiz's in
+/// the tenant itself, so a later run (on any machine) may bring it up to date.
+pub const UNIQUE_NAME_PREFIX: &str = "exowiz-";
+
+/// `exowiz-<profile>-<random>`: a fresh key for a new app (the random part keeps two
+/// registrations of one profile apart).
+fn new_unique_name(profile_id: &str) -> String {
+    let random = uuid::Uuid::new_v4().simple().to_string();
+    format!("{UNIQUE_NAME_PREFIX}{profile_id}-{}", &random[..12])
+}
+
+/// Whether exowiz made `app` (its uniqueName carries exowiz's prefix).
+pub fn made_by_exowiz(app: &Application) -> bool {
+    app.unique_name
+        .as_deref()
+        .is_some_and(|n| n.starts_with(UNIQUE_NAME_PREFIX))
+}
+
+/// The apps of a name search exowiz may adopt: only those it made. When the name belongs to
+/// apps exowiz did not make and none of its own, stop with a sentence naming `--app-id`
+/// (naming an app by its ID is the admin's explicit choice to adopt it).
+fn only_exowiz_apps(
+    apps: Vec<Application>,
+    req: &RegisterRequest,
+    org_name: &str,
+) -> Result<Vec<Application>, RegisterError> {
+    let (ours, foreign): (Vec<_>, Vec<_>) = apps.into_iter().partition(made_by_exowiz);
+    if ours.is_empty() && !foreign.is_empty() {
+        let ids: Vec<&str> = foreign.iter().map(|a| a.app_id.as_str()).collect();
+        return Err(RegisterError::Input(tf(
+            "register.foreign_app",
+            &[
+                ("org", org_name),
+                ("name", &req.app_name),
+                ("client_ids", &ids.join(", ")),
+            ],
+        )));
+    }
+    Ok(ours)
 }
 
 /// The admin-consent link (v1 endpoint: grants everything the app requests, graph-facts §3).

@@ -71,6 +71,11 @@ pub struct JournalEntry {
     /// Start dates of earlier runs this one continues.
     #[serde(default)]
     pub continues: Vec<DateTime<Utc>>,
+    /// The `uniqueName` the run creates its app under, recorded before the create is sent: a
+    /// run after a lost answer or a kill upserts the same key and finds that app instead of
+    /// making a second one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unique_name: Option<String>,
     pub app: Option<JournalApp>,
     pub service_principal_id: Option<String>,
     #[serde(default)]
@@ -99,6 +104,7 @@ impl JournalEntry {
             return self.secrets.is_empty() && self.pending_secrets.is_empty();
         }
         self.app.is_none()
+            && self.unique_name.is_none()
             && self.service_principal_id.is_none()
             && self.secrets.is_empty()
             && self.pending_secrets.is_empty()
@@ -310,6 +316,7 @@ impl Journal {
             graph_url: graph_url.to_string(),
             app_name: app_name.to_string(),
             continues: Vec::new(),
+            unique_name: None,
             app: None,
             service_principal_id: None,
             secrets: Vec::new(),
@@ -322,6 +329,7 @@ impl Journal {
         if let Some(p) = &previous {
             entry.continues = p.continues.clone();
             entry.continues.push(p.started);
+            entry.unique_name = p.unique_name.clone();
             entry.app = p.app.clone();
             entry.service_principal_id = p.service_principal_id.clone();
             entry.secrets = p.unshown_secrets().cloned().collect();
@@ -373,6 +381,12 @@ impl Journal {
             created_by_this_run: created || created_before,
             recorded,
         });
+        self.write()
+    }
+
+    /// The app is about to be created (upserted) under `unique_name`.
+    pub fn record_unique_name(&mut self, unique_name: &str) -> io::Result<()> {
+        self.entry.unique_name = Some(unique_name.to_string());
         self.write()
     }
 

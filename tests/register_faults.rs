@@ -1,0 +1,190 @@
+//! `exowiz register` under faults (issue 14): nothing lost, nothing twice, nobody else's app.
+//! The real binary against the demo tenant, which carries requests out and loses their answers
+//! (`Emulator::lose_answers`) and lags replication like Entra.
+
+mod support;
+
+use std::path::Path;
+use std::process::Output;
+use std::time::Duration;
+
+use serde_json::Value;
+use support::*;
+
+const ARGS: &[&str] = &[
+    "register",
+    "--profile",
+    "officemaster",
+    "--mailbox",
+    "fax-transfer@contoso.com",
+    "--json",
+];
+
+fn apps_named(emu: &exowiz::emulator::Emulator, name: &str) -> Vec<Value> {
+    // The tenant's own state: sees apps that are still replicating too.
+    emu.snapshot()["applications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["displayName"] == name)
+        .cloned()
+        .collect()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+async fn exowiz_env(
+    emu: &exowiz::emulator::Emulator,
+    data: &Path,
+    token: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Output {
+    let base = emu.base_url().to_string();
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_exowiz"));
+    cmd.args(args)
+        .env("EXOWIZ_LOGIN_URL", &base)
+        .env("EXOWIZ_GRAPH_URL", &base)
+        .env("EXOWIZ_DATA_DIR", data)
+        .env("EXOWIZ_NO_BROWSER", "1")
+        .env("EXOWIZ_ACCESS_TOKEN", token)
+        .kill_on_drop(true);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    tokio::time::timeout(Duration::from_secs(120), cmd.output())
+        .await
+        .expect("exowiz finishes within two minutes")
+        .expect("exowiz runs")
+}
+
+/// 14.1: a 500 after Graph created the app: the upsert is repeated and finds it (main sent a
+/// POST and retried it: two apps, see tests/graph_idempotent.rs).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lost_answer_to_the_create_makes_one_app_and_the_run_completes() {
+    let emu = emulator(quick_config()).await;
+    let data = tempfile::tempdir().unwrap();
+    let token = admin_token(&emu);
+    emu.lose_answers("PATCH", "/v1.0/applications(uniqueName", 1, 500);
+    let out = exowiz(&emu, data.path(), Some(&token), ARGS).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let apps = apps_named(&emu, "OfficeMaster EWS");
+    assert_eq!(apps.len(), 1, "one app, not one per retry");
+    let json = stdout_json(&out);
+    assert_eq!(json["client_id"], apps[0]["appId"]);
+    assert!(
+        apps[0]["uniqueName"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("exowiz-officemaster-")),
+        "{}",
+        apps[0]
+    );
+}
+
+/// 14.2: killed after Graph created the app but before the run recorded it, re-run at once
+/// while the app is still replicating (a name search cannot see it): the journaled uniqueName
+/// finds it — one app.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_kill_after_the_create_and_an_immediate_rerun_make_one_app() {
+    let emu = emulator(exowiz::emulator::EmulatorConfig {
+        replication_lag: Duration::from_millis(1500),
+        ..quick_config()
+    })
+    .await;
+    let data = tempfile::tempdir().unwrap();
+    let token = admin_token(&emu);
+    let first = exowiz_env(
+        &emu,
+        data.path(),
+        &token,
+        ARGS,
+        &[("EXOWIZ_TEST_ABORT_AFTER", "app_unrecorded")],
+    )
+    .await;
+    assert!(!first.status.success(), "aborted");
+    assert_eq!(apps_named(&emu, "OfficeMaster EWS").len(), 1);
+    let second = exowiz(&emu, data.path(), Some(&token), ARGS).await;
+    assert!(second.status.success(), "{}", stderr(&second));
+    let apps = apps_named(&emu, "OfficeMaster EWS");
+    assert_eq!(apps.len(), 1, "the re-run found the first app");
+    assert_eq!(stdout_json(&second)["client_id"], apps[0]["appId"]);
+    let sps = emu.snapshot()["servicePrincipals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["appId"] == apps[0]["appId"])
+        .count();
+    assert_eq!(sps, 1);
+}
+
+/// 14.5: killed right after the service principal was made; the re-run takes it as success.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_existing_service_principal_on_rerun_is_success() {
+    let emu = emulator(quick_config()).await;
+    let data = tempfile::tempdir().unwrap();
+    let token = admin_token(&emu);
+    let first = exowiz_env(
+        &emu,
+        data.path(),
+        &token,
+        ARGS,
+        &[("EXOWIZ_TEST_ABORT_AFTER", "secret_unrecorded")],
+    )
+    .await;
+    assert!(!first.status.success());
+    let second = exowiz(&emu, data.path(), Some(&token), ARGS).await;
+    assert!(second.status.success(), "{}", stderr(&second));
+    let apps = apps_named(&emu, "OfficeMaster EWS");
+    assert_eq!(apps.len(), 1);
+}
+
+/// 14.4: `--app-name "HR Portal"` names an app exowiz never made: nothing is taken over or
+/// escalated; the run stops with a sentence that names --app-id.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_foreign_app_of_the_same_name_is_never_taken_over() {
+    let emu = emulator(quick_config()).await;
+    let data = tempfile::tempdir().unwrap();
+    let token = admin_token(&emu);
+    let before = apps_named(&emu, "HR Portal");
+    assert_eq!(before.len(), 1, "the demo tenant has one HR Portal");
+    let out = exowiz(
+        &emu,
+        data.path(),
+        Some(&token),
+        &[
+            "register",
+            "--profile",
+            "custom",
+            "--permission",
+            "graph:Mail.Send:application",
+            "--app-name",
+            "HR Portal",
+            "--grant-consent",
+            "--json",
+        ],
+    )
+    .await;
+    assert!(!out.status.success(), "stopped");
+    let err = stderr(&out);
+    assert!(err.contains("exowiz did not make"), "{err}");
+    assert!(err.contains("--app-id"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(apps_named(&emu, "HR Portal"), before, "HR Portal untouched");
+    let hr_app_id = before[0]["appId"].as_str().unwrap();
+    let sps: Vec<Value> = emu.snapshot()["servicePrincipals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["appId"] == hr_app_id)
+        .cloned()
+        .collect();
+    let grants_to_hr = emu.snapshot()["appRoleAssignments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| sps.iter().any(|s| s["id"] == a["principalId"]))
+        .count();
+    assert_eq!(grants_to_hr, 0, "no role granted to HR Portal");
+}
