@@ -50,6 +50,9 @@ impl RegisterRequest {
     pub fn check(&self) -> Result<(), String> {
         validate::app_name(&self.app_name)?;
         validate::secret_months(self.secret_months)?;
+        if let Some(id) = &self.app_id {
+            validate::client_id(id)?;
+        }
         if let Some(m) = &self.mailbox {
             validate::mailbox(m)?;
         } else if self.profile.needs_transfer_mailbox {
