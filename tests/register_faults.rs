@@ -264,3 +264,52 @@ async fn concurrent_runs_of_different_profiles_lose_no_registration() {
             .unwrap();
     assert_eq!(saved["registrations"].as_array().unwrap().len(), ok);
 }
+
+/// Issue 9.4: right after the service principal was made, Entra may answer grants with 404
+/// `Directory_ObjectNotFound` "Unable to read the company information from the directory" —
+/// having carried the write out. exowiz retries as replication, takes the duplicate answer as
+/// success, reads back, and reports every permission granted, each exactly once.
+#[tokio::test(flavor = "multi_thread")]
+async fn grants_answered_directory_object_not_found_are_granted_once() {
+    let emu = emulator(quick_config()).await;
+    let data = tempfile::tempdir().unwrap();
+    let token = admin_token(&emu);
+    emu.lose_answers("POST", "appRoleAssignedTo", 2, 404);
+    emu.lose_answers("POST", "/v1.0/oauth2PermissionGrants", 1, 404);
+    let mut args = ARGS.to_vec();
+    args.push("--grant-consent");
+    let out = exowiz(&emu, data.path(), Some(&token), &args).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json = stdout_json(&out);
+    assert!(
+        json["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["granted"] == true),
+        "{json}"
+    );
+    let sp_id = json["service_principal_id"].as_str().unwrap();
+    let assignments: Vec<Value> = emu.snapshot()["appRoleAssignments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["principalId"] == sp_id)
+        .cloned()
+        .collect();
+    let mut roles: Vec<&str> = assignments
+        .iter()
+        .map(|a| a["appRoleId"].as_str().unwrap())
+        .collect();
+    let total = roles.len();
+    roles.sort();
+    roles.dedup();
+    assert_eq!(roles.len(), total, "no role assigned twice");
+    assert_eq!(total, 3);
+    let lost = emu
+        .requests()
+        .iter()
+        .filter(|r| r.status == 404 && r.method == "POST")
+        .count();
+    assert_eq!(lost, 3, "the faults happened");
+}

@@ -1105,28 +1105,37 @@ async fn grant_missing(
         futures::future::join_all(role_jobs),
         futures::future::join_all(delegated_jobs)
     );
-    let mut failures = Vec::new();
+    let mut failures: Vec<(Vec<(Api, String)>, GraphError)> = Vec::new();
     for (key, result) in role_results {
         match result {
             Ok(()) => {
                 granted.insert(key);
             }
-            // Granted meanwhile (e.g. by the consent link): that is what we wanted.
+            // Granted meanwhile (e.g. by the consent link), or an earlier try whose answer
+            // was lost went through ("Permission entry already exists"): what we wanted.
             Err(e) if e.is_conflict() => {
                 granted.insert(key);
             }
-            Err(e) => failures.push(e),
+            Err(e) => failures.push((vec![key], e)),
         }
     }
     for (keys, result) in delegated_results {
         match result {
             Ok(()) => granted.extend(keys),
             Err(e) if e.is_conflict() => granted.extend(keys),
-            Err(e) => failures.push(e),
+            Err(e) => failures.push((keys, e)),
+        }
+    }
+    if !failures.is_empty() {
+        // A write that failed may have been carried out all the same (replication answers
+        // like Directory_ObjectNotFound): read back before reporting anything as not granted.
+        if let Ok((now, _)) = read_granted(graph, client_sp_id, wanted, sp_for).await {
+            granted.extend(now);
+            failures.retain(|(keys, _)| keys.iter().any(|k| !granted.contains(k)));
         }
     }
     let mut seen = BTreeSet::new();
-    for e in failures {
+    for (_, e) in failures {
         tracing::warn!(detail = %e.detail(), "a grant failed");
         let text = e.to_string();
         if seen.insert(text.clone()) {

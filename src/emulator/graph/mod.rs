@@ -371,6 +371,13 @@ pub fn throttled_response(headers: &HeaderMap, status: u16, retry_after: Option<
             "The service is temporarily unavailable. Please retry after the number of seconds in the Retry-After header.",
         ),
         504 => ("GatewayTimeout", "The gateway timed out."),
+        // What Entra answers to a grant or role assignment right after the service principal
+        // was made, while the directory replicates — sometimes having carried the write out
+        // (graph-facts §1.5; issue 9.4).
+        404 => (
+            "Directory_ObjectNotFound",
+            "Unable to read the company information from the directory.",
+        ),
         _ => (
             "UnknownError",
             "The emulator was told to fail this request.",
