@@ -313,3 +313,28 @@ async fn grants_answered_directory_object_not_found_are_granted_once() {
         .count();
     assert_eq!(lost, 3, "the faults happened");
 }
+
+/// 14.1: `addPassword` carried out, answer lost (500): the secret nobody saw is found on the
+/// app (description and end date), removed, and one fresh secret is made — the app holds only
+/// the secret the admin got. (Main retried the POST: one extra unseen secret per retry.)
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lost_add_password_answer_leaves_no_unseen_secret() {
+    let emu = emulator(quick_config()).await;
+    let data = tempfile::tempdir().unwrap();
+    let token = admin_token(&emu);
+    emu.lose_answers("POST", "addPassword", 1, 500);
+    let out = exowiz(&emu, data.path(), Some(&token), ARGS).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json = stdout_json(&out);
+    let apps = apps_named(&emu, "OfficeMaster EWS");
+    assert_eq!(apps.len(), 1);
+    let creds = apps[0]["passwordCredentials"].as_array().unwrap();
+    assert_eq!(creds.len(), 1, "only the secret the admin got: {creds:?}");
+    assert_eq!(creds[0]["keyId"], json["secret"]["key_id"]);
+    let adds = emu
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path_and_query.contains("addPassword"))
+        .count();
+    assert_eq!(adds, 2, "the lost one and one fresh one");
+}
