@@ -1285,6 +1285,11 @@ fn schema_for(record: &RequestRecord, body: &Value) -> (&'static str, Value) {
         ("POST", ["applications"]) | ("PATCH", ["applications", _]) => {
             ("application", body.clone())
         }
+        // The upserts: PATCH by alternate key with Prefer: create-if-missing.
+        ("PATCH", [key]) if key.starts_with("applications(") => ("application", body.clone()),
+        ("PATCH", [key]) if key.starts_with("servicePrincipals(") => {
+            ("servicePrincipal", body.clone())
+        }
         ("POST", ["applications", _, "addPassword"]) => {
             let keys: Vec<&String> = body.as_object().unwrap().keys().collect();
             assert_eq!(keys, ["passwordCredential"], "addPassword body {body}");
@@ -1411,10 +1416,10 @@ async fn every_body_exowiz_register_sends_matches_the_graph_schema() {
 
     let kinds: BTreeSet<&str> = checked.iter().map(String::as_str).collect();
     for wanted in [
-        "POST application",
+        // Creation is the upsert (a PATCH by uniqueName / appId), not a POST.
         "PATCH application",
         "POST passwordCredential",
-        "POST servicePrincipal",
+        "PATCH servicePrincipal",
         "POST appRoleAssignment",
         "POST oAuth2PermissionGrant",
         "PATCH oAuth2PermissionGrant",

@@ -60,7 +60,9 @@ async fn logs_at_trace_level_contain_neither_token_nor_secret() {
                 "POST",
                 &format!("/v1.0/applications/{APP_OBJECT_ID}/addPassword"),
                 [
-                    Reply::error(500, "generalException", "boom"),
+                    // A 429 (not carried out) is retried; a 500 on a POST no longer is.
+                    Reply::error(429, "TooManyRequests", "Too many requests")
+                        .header("Retry-After", "0"),
                     Reply::json(200, fixtures::password_credential(SECRET)),
                 ],
             ),

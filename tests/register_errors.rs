@@ -300,3 +300,29 @@ async fn throttling_and_replication_lag_are_waited_out() {
     );
     assert_eq!(stdout_json(&out)["permissions"][0]["granted"], true);
 }
+
+/// Issue 14.12: a client ID that is not a GUID is refused with a sentence before any request.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_app_id_that_is_not_a_guid_is_refused_before_any_graph_call() {
+    let emu = emulator(quick_config()).await;
+    let data = tempfile::tempdir().unwrap();
+    let token = admin_token(&emu);
+    emu.clear_requests();
+    let out = exowiz(
+        &emu,
+        data.path(),
+        Some(&token),
+        &[
+            "register",
+            "--profile",
+            "officemaster",
+            "--mailbox",
+            "fax-transfer@contoso.com",
+            "--app-id",
+            "not-a-guid",
+        ],
+    )
+    .await;
+    assert_clean_failure(&out, 2, "'not-a-guid' is not a client ID");
+    assert_eq!(emu.requests().len(), 0, "no Graph call");
+}

@@ -192,6 +192,18 @@ impl Emulator {
         self.shared.set_throttle(count, status, retry_after_secs);
     }
 
+    /// The next `count` requests `method` whose path contains `path_contains` are carried out,
+    /// but the client gets `status` (500, 502, 504) instead of the answer — a gateway that lost
+    /// the answer of a write Graph made.
+    pub fn lose_answers(&self, method: &str, path_contains: &str, count: usize, status: u16) {
+        self.shared.plan_lost_answer(shared::LostAnswer {
+            method: method.to_string(),
+            path_contains: path_contains.to_string(),
+            remaining: count,
+            status,
+        });
+    }
+
     /// The tenant's state as JSON (never secret values or their hashes).
     pub fn snapshot(&self) -> serde_json::Value {
         self.shared.read(|t| t.snapshot())

@@ -117,8 +117,18 @@ async fn record(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> 
             graph::throttled_response(&parts.headers, status, retry_after)
         }
         None => {
-            next.run(Request::from_parts(parts, Body::from(bytes)))
-                .await
+            let headers = parts.headers.clone();
+            let resp = next
+                .run(Request::from_parts(parts, Body::from(bytes)))
+                .await;
+            // Fault injection: the write was carried out, the answer is lost on the way.
+            match is_graph
+                .then(|| shared.take_lost_answer(&method, &path_and_query))
+                .flatten()
+            {
+                Some(status) => graph::throttled_response(&headers, status, None),
+                None => resp,
+            }
         }
     };
     shared.record(

@@ -18,6 +18,16 @@ pub struct Throttle {
     pub retry_after: Option<u64>,
 }
 
+/// A planned "carried out, then lost" answer: the request is processed, then the client gets
+/// `status` instead of the real answer (what a 500/504 from a gateway after the write means).
+pub struct LostAnswer {
+    pub method: String,
+    /// Matches when the request path (below the host) contains this text.
+    pub path_contains: String,
+    pub remaining: usize,
+    pub status: u16,
+}
+
 pub struct Shared {
     pub config: EmulatorConfig,
     /// Base URL with trailing slash.
@@ -30,6 +40,7 @@ pub struct Shared {
     log: Mutex<Vec<(u64, RequestRecord)>>,
     seq: AtomicU64,
     throttle: Mutex<Throttle>,
+    lost_answers: Mutex<Vec<LostAnswer>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -54,6 +65,7 @@ impl Shared {
                 status: 429,
                 retry_after: None,
             }),
+            lost_answers: Mutex::new(Vec::new()),
         }
     }
 
@@ -124,6 +136,22 @@ impl Shared {
             status,
             retry_after,
         };
+    }
+
+    pub fn plan_lost_answer(&self, plan: LostAnswer) {
+        lock(&self.lost_answers).push(plan);
+    }
+
+    /// The status that replaces the answer to `method path`, if a lost answer is planned.
+    pub fn take_lost_answer(&self, method: &str, path: &str) -> Option<u16> {
+        let mut plans = lock(&self.lost_answers);
+        let plan = plans.iter_mut().find(|p| {
+            p.remaining > 0
+                && p.method.eq_ignore_ascii_case(method)
+                && path.contains(&p.path_contains)
+        })?;
+        plan.remaining -= 1;
+        Some(plan.status)
     }
 
     /// Take one throttled response if any are planned.

@@ -9,7 +9,7 @@ use super::model::{
     AddPasswordRequest, Application, ApplicationPatch, NewApplication, NewSecret, NewSecretWire,
     PasswordCredentialInput, RemovePasswordRequest,
 };
-use super::odata::{encode_segment, filter_query, string_literal};
+use super::odata::{encode_segment, filter_query, key_segment, string_literal};
 
 impl GraphClient {
     /// `POST /applications` → 201. The new `id` and `appId` are remembered for the
@@ -24,6 +24,40 @@ impl GraphClient {
         self.remember_created(&[&created.id, &created.app_id]);
         tracing::info!(id = %created.id, app_id = %created.app_id, "created app registration");
         Ok(created)
+    }
+
+    /// `PATCH /applications(uniqueName='…')` with `Prefer: create-if-missing` (graph-facts
+    /// §1.1a; learn.microsoft.com/graph/api/application-upsert): creates the app when no app has
+    /// `unique_name` (201 + the app), else updates it (204; the app is then read back). Unlike
+    /// `POST /applications` this is safe to send again after a lost answer: a second send finds
+    /// the first app instead of making another.
+    pub async fn upsert_application(
+        &self,
+        unique_name: &str,
+        app: &NewApplication,
+    ) -> Result<Application, GraphError> {
+        let op = Operation::CreateApplication;
+        let path = key_segment("applications", Some("uniqueName"), unique_name);
+        // A 404 on reading back an app this key names is replication lag, not absence.
+        self.remember_created(&[unique_name]);
+        let answer = self.upsert_json(op, &path, app).await?;
+        let app: Application = if answer.status == reqwest::StatusCode::CREATED {
+            self.decode(op, &answer)?
+        } else {
+            self.get(Operation::ReadApplication, &path).await?
+        };
+        self.remember_created(&[&app.id, &app.app_id]);
+        tracing::info!(id = %app.id, app_id = %app.app_id, created = answer.status == reqwest::StatusCode::CREATED, "app registration upserted");
+        Ok(app)
+    }
+
+    /// `GET /applications(uniqueName='…')`; `None` when no app has this key.
+    pub async fn find_application_by_unique_name(
+        &self,
+        unique_name: &str,
+    ) -> Result<Option<Application>, GraphError> {
+        let path = key_segment("applications", Some("uniqueName"), unique_name);
+        self.get_optional(Operation::FindApplication, &path).await
     }
 
     /// `GET /applications/{object_id}`.

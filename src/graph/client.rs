@@ -89,6 +89,21 @@ pub(crate) struct Call {
     pub body: Option<Vec<u8>>,
     /// A 404 is a normal answer ("there is none"), never a replication symptom.
     pub not_found_is_answer: bool,
+    /// `Prefer: create-if-missing` (Graph's upsert by alternate key).
+    pub create_if_missing: bool,
+}
+
+impl Call {
+    /// Whether sending this request twice has the same effect as sending it once. A POST
+    /// (create, addPassword, a grant) is not: after a 500/502/504 or a lost connection Graph
+    /// may have carried it out, and a blind second try makes a second app or secret. Creation
+    /// uses the upsert (a PATCH) instead, which is safe to repeat.
+    fn repeatable(&self) -> bool {
+        matches!(
+            self.method,
+            Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::PATCH
+        )
+    }
 }
 
 /// What one try came to.
@@ -273,6 +288,7 @@ impl GraphClient {
                 url,
                 body: None,
                 not_found_is_answer: false,
+                create_if_missing: false,
             })
             .await?;
         self.decode(op, &answer)
@@ -292,6 +308,7 @@ impl GraphClient {
                 url,
                 body: None,
                 not_found_is_answer: true,
+                create_if_missing: false,
             })
             .await
         {
@@ -316,6 +333,28 @@ impl GraphClient {
             url,
             body: Some(body),
             not_found_is_answer: false,
+            create_if_missing: false,
+        })
+        .await
+    }
+
+    /// `PATCH path` with `Prefer: create-if-missing`: Graph's upsert by alternate key
+    /// (201 + the new object, or 204 after updating the existing one). Safe to repeat.
+    pub(crate) async fn upsert_json<B: Serialize>(
+        &self,
+        op: Operation,
+        path: &str,
+        body: &B,
+    ) -> Result<Answer, GraphError> {
+        let url = self.url(op, path)?;
+        let body = self.json_body(op, body)?;
+        self.execute(Call {
+            op,
+            method: Method::PATCH,
+            url,
+            body: Some(body),
+            not_found_is_answer: false,
+            create_if_missing: true,
         })
         .await
     }
@@ -338,6 +377,7 @@ impl GraphClient {
             url,
             body: None,
             not_found_is_answer: false,
+            create_if_missing: false,
         })
         .await?;
         Ok(())
@@ -368,6 +408,7 @@ impl GraphClient {
                     url: url.clone(),
                     body: None,
                     not_found_is_answer: false,
+                    create_if_missing: false,
                 })
                 .await?;
             let page: Page<T> = self.decode(op, &answer)?;
@@ -488,10 +529,7 @@ impl GraphClient {
         // Only a request that certainly never reached Graph (connect failure) or one that is
         // safe to repeat is retried after a transport error; a POST that may have been
         // processed could otherwise create a second app or secret.
-        let idempotent = matches!(
-            call.method,
-            Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::PATCH
-        );
+        let idempotent = call.repeatable();
         let request = match self.build_request(call, client_request_id) {
             Ok(request) => request,
             Err(err) => return Outcome::Failed(err),
@@ -552,7 +590,9 @@ impl GraphClient {
             429 | 503 => Some(Trouble::Throttled {
                 retry_after: retry_after(),
             }),
-            500 | 502 | 504 => Some(Trouble::Server {
+            // Graph may have carried out the request before the error: only a repeatable one
+            // is sent again; for the others the caller reads back what exists.
+            500 | 502 | 504 if idempotent => Some(Trouble::Server {
                 retry_after: retry_after(),
             }),
             400 | 404
@@ -606,6 +646,9 @@ impl GraphClient {
             .http
             .request(call.method.clone(), call.url.clone())
             .headers(headers);
+        if call.create_if_missing {
+            builder = builder.header("Prefer", "create-if-missing");
+        }
         if let Some(body) = &call.body {
             builder = builder
                 .header(CONTENT_TYPE, "application/json")

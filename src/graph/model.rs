@@ -235,6 +235,9 @@ pub struct Application {
     pub notes: Option<String>,
     #[serde(default)]
     pub description: Option<String>,
+    /// The client-chosen alternate key (immutable); exowiz's apps carry `exowiz-…`.
+    #[serde(default)]
+    pub unique_name: Option<String>,
 }
 
 /// Body of `POST /applications`.

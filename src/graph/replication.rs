@@ -84,9 +84,13 @@ pub(crate) fn is_replication_error(status: u16, body: &ErrorBody) -> bool {
                     })
         }
         404 => {
+            // `Directory_ObjectNotFound` "Unable to read the company information from the
+            // directory" answers grants right after the service principal was made.
             matches!(
                 body.code.as_deref(),
-                Some("Request_ResourceNotFound") | Some("ResourceNotFound")
+                Some("Request_ResourceNotFound")
+                    | Some("ResourceNotFound")
+                    | Some("Directory_ObjectNotFound")
             ) || message.contains("does not exist")
         }
         _ => false,

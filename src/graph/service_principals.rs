@@ -40,6 +40,29 @@ impl GraphClient {
         }
     }
 
+    /// `PATCH /servicePrincipals(appId='…')` with `Prefer: create-if-missing`
+    /// (learn.microsoft.com/graph/api/serviceprincipal-upsert): 201 + the new service principal,
+    /// or 204 when it exists already — then it is read back. An existing service principal (an
+    /// interrupted run made it) is success, and a repeated send never makes a second one.
+    pub async fn upsert_service_principal(
+        &self,
+        app_id: &str,
+    ) -> Result<ServicePrincipal, GraphError> {
+        let op = Operation::CreateServicePrincipal;
+        let path = key_segment("servicePrincipals", Some("appId"), app_id);
+        let answer = self.upsert_json(op, &path, &serde_json::json!({})).await?;
+        let sp: ServicePrincipal = if answer.status == reqwest::StatusCode::CREATED {
+            self.decode(op, &answer)?
+        } else {
+            // Read back by the key; a 404 here names the app exowiz created and is retried as
+            // replication lag.
+            self.get(Operation::FindServicePrincipal, &path).await?
+        };
+        self.remember_created(&[&sp.id]);
+        tracing::info!(id = %sp.id, app_id = %sp.app_id, "service principal upserted");
+        Ok(sp)
+    }
+
     /// `GET /servicePrincipals(appId='…')`; `None` when the tenant has none for this app.
     pub async fn find_service_principal_by_app_id(
         &self,

@@ -50,6 +50,9 @@ impl RegisterRequest {
     pub fn check(&self) -> Result<(), String> {
         validate::app_name(&self.app_name)?;
         validate::secret_months(self.secret_months)?;
+        if let Some(id) = &self.app_id {
+            validate::client_id(id)?;
+        }
         if let Some(m) = &self.mailbox {
             validate::mailbox(m)?;
         } else if self.profile.needs_transfer_mailbox {
@@ -150,6 +153,9 @@ pub async fn register(
             None => graph.find_applications_by_name(&req.app_name).await,
         }
     };
+    // An app found by its display name only is exowiz's when exowiz made it (its uniqueName);
+    // anyone can give an app that name, and taking it over would escalate it (issue 14.4).
+    let by_name_only = resume.app().is_none() && wanted_app_id.is_none();
     let mailbox_state = async {
         match &req.mailbox {
             Some(m) => graph.mailbox_state(m).await.map(Some),
@@ -171,6 +177,9 @@ pub async fn register(
     let graph_sp = graph_sp?;
     let exchange_sp = exchange_sp?;
     let mut existing_apps = existing_apps?;
+    if by_name_only {
+        existing_apps = only_exowiz_apps(existing_apps, req, &org_name)?;
+    }
     let mailbox_check = check_mailbox(req, &org_name, mailbox_state)?;
     let transfer_domains = transfer_domains(req, &org)?;
     let mail_domain = mail_domain(req, &org)?;
@@ -192,7 +201,11 @@ pub async fn register(
     }
     if existing_apps.is_empty() && wanted_app_id.is_some() {
         // The saved app was deleted in the portal: look for one by name before creating one.
-        existing_apps = graph.find_applications_by_name(&req.app_name).await?;
+        existing_apps = only_exowiz_apps(
+            graph.find_applications_by_name(&req.app_name).await?,
+            req,
+            &org_name,
+        )?;
     }
     if existing_apps.len() > 1 {
         let ids: Vec<String> = existing_apps.iter().map(|a| a.app_id.clone()).collect();
@@ -230,10 +243,22 @@ pub async fn register(
         .service_principal_id
         .clone()
         .filter(|_| matches!((&found, &resumed_app), (Some(f), Some(r)) if f.id == r.id));
+    // The key the app is created under: the interrupted run's (its create may have gone
+    // through unseen), else a new one. Journaled before the request is sent.
+    let unique_name = found.is_none().then(|| {
+        let name = resume
+            .unique_name
+            .clone()
+            .unwrap_or_else(|| new_unique_name(&profile.id));
+        journal.record(|j| j.record_unique_name(&name));
+        journal::test_abort_point("unique_name");
+        name
+    });
     let app_step = async {
         match found {
             None => {
-                let app = graph.create_application(&wanted).await?;
+                let unique_name = unique_name.as_deref().unwrap_or_default();
+                let app = graph.upsert_application(unique_name, &wanted).await?;
                 on_event(RegisterEvent::AppCreated {
                     client_id: app.app_id.clone(),
                 });
@@ -298,6 +323,8 @@ pub async fn register(
         }
     }
     let (app, created_app, existing_sp) = app_step?;
+    // (A kill here leaves the app known to the journal by its uniqueName only.)
+    journal::test_abort_point("app_unrecorded");
     journal.record(|j| j.record_app(&app.id, &app.app_id, created_app));
     journal::test_abort_point("app");
 
@@ -310,10 +337,27 @@ pub async fn register(
         .unwrap_or_else(Utc::now);
     let description = format!("{} (exowiz)", profile.secret_description);
     journal.record(|j| j.record_secret_pending(&description, end));
-    let (secret, sp) = tokio::join!(graph.add_password(&app.id, &description, end), async {
+    let add_secret = async {
+        let first = graph.add_password(&app.id, &description, end).await;
+        match first {
+            Err(e) if outcome_unknown(&e) => {
+                // Graph may have made the secret; its value reached nobody. Remove it, and
+                // only when it was seen and removed ask once more.
+                if remove_unseen_secret(graph, &app.id, &description, end).await {
+                    graph.add_password(&app.id, &description, end).await
+                } else {
+                    Err(e)
+                }
+            }
+            other => other,
+        }
+    };
+    let (secret, sp) = tokio::join!(add_secret, async {
         match existing_sp.clone() {
             Some(sp) => Ok(sp),
-            None => graph.create_service_principal(&app.app_id).await,
+            // The upsert: an existing service principal (an interrupted run made it, or
+            // the answer was lost) is success, not "already exists".
+            None => graph.upsert_service_principal(&app.app_id).await,
         }
     });
     if let Ok(s) = &secret {
@@ -470,6 +514,9 @@ struct Resume {
     /// `--app-id` names it).
     app: Option<JournalApp>,
     service_principal_id: Option<String>,
+    /// The key the interrupted run created (or was about to create) its app under, when this
+    /// run is for the same app name.
+    unique_name: Option<String>,
 }
 
 impl Resume {
@@ -482,6 +529,12 @@ impl Resume {
             };
             same.then_some(a)
         });
+        let unique_name = previous
+            .as_ref()
+            .filter(|p| {
+                req.app_id.is_none() && p.app_name.trim().eq_ignore_ascii_case(req.app_name.trim())
+            })
+            .and_then(|p| p.unique_name.clone());
         let service_principal_id = app
             .as_ref()
             .and(previous.as_ref())
@@ -490,6 +543,7 @@ impl Resume {
             previous,
             app,
             service_principal_id,
+            unique_name,
         }
     }
 
@@ -575,6 +629,92 @@ impl Resume {
             &[("when", &when), ("parts", &parts.join("; "))],
         ))
     }
+}
+
+/// A write that failed in a way that says nothing about whether Graph carried it out.
+fn outcome_unknown(e: &GraphError) -> bool {
+    matches!(
+        e.kind(),
+        crate::graph::ErrorKind::Server | crate::graph::ErrorKind::Network
+    )
+}
+
+/// After an `addPassword` whose answer was lost: removes the secret(s) of this description and
+/// end date (whole seconds) that the request made. True when one was found and every one was
+/// removed — then a fresh `addPassword` cannot leave a second unseen secret. False when none is
+/// visible (maybe never made, maybe still replicating) or a removal failed: the journal's
+/// pending entry stays, and the next run removes it.
+async fn remove_unseen_secret(
+    graph: &GraphClient,
+    app_object_id: &str,
+    description: &str,
+    end: chrono::DateTime<Utc>,
+) -> bool {
+    let Ok(app) = graph.get_application(app_object_id).await else {
+        return false;
+    };
+    let end = end.trunc_subsecs(0);
+    let stray: Vec<&str> = app
+        .password_credentials
+        .iter()
+        .filter(|c| {
+            c.display_name.as_deref() == Some(description)
+                && c.end_date_time.map(|e| e.trunc_subsecs(0)) == Some(end)
+        })
+        .map(|c| c.key_id.as_str())
+        .collect();
+    if stray.is_empty() {
+        return false;
+    }
+    for key_id in stray {
+        match graph.remove_password(app_object_id, key_id).await {
+            Ok(()) => tracing::info!(key_id, "removed a secret whose answer was lost"),
+            Err(e) if e.is_not_found() => {}
+            Err(_) => return false,
+        }
+    }
+    true
+}
+
+/// Prefix of the `uniqueName` of every app exowiz creates: it marks the app as exowiz's in
+/// the tenant itself, so a later run (on any machine) may bring it up to date.
+pub const UNIQUE_NAME_PREFIX: &str = "exowiz-";
+
+/// `exowiz-<profile>-<random>`: a fresh key for a new app (the random part keeps two
+/// registrations of one profile apart).
+fn new_unique_name(profile_id: &str) -> String {
+    let random = uuid::Uuid::new_v4().simple().to_string();
+    format!("{UNIQUE_NAME_PREFIX}{profile_id}-{}", &random[..12])
+}
+
+/// Whether exowiz made `app` (its uniqueName carries exowiz's prefix).
+pub fn made_by_exowiz(app: &Application) -> bool {
+    app.unique_name
+        .as_deref()
+        .is_some_and(|n| n.starts_with(UNIQUE_NAME_PREFIX))
+}
+
+/// The apps of a name search exowiz may adopt: only those it made. When the name belongs to
+/// apps exowiz did not make and none of its own, stop with a sentence naming `--app-id`
+/// (naming an app by its ID is the admin's explicit choice to adopt it).
+fn only_exowiz_apps(
+    apps: Vec<Application>,
+    req: &RegisterRequest,
+    org_name: &str,
+) -> Result<Vec<Application>, RegisterError> {
+    let (ours, foreign): (Vec<_>, Vec<_>) = apps.into_iter().partition(made_by_exowiz);
+    if ours.is_empty() && !foreign.is_empty() {
+        let ids: Vec<&str> = foreign.iter().map(|a| a.app_id.as_str()).collect();
+        return Err(RegisterError::Input(tf(
+            "register.foreign_app",
+            &[
+                ("org", org_name),
+                ("name", &req.app_name),
+                ("client_ids", &ids.join(", ")),
+            ],
+        )));
+    }
+    Ok(ours)
 }
 
 /// The admin-consent link (v1 endpoint: grants everything the app requests, graph-facts §3).
@@ -1101,28 +1241,37 @@ async fn grant_missing(
         futures::future::join_all(role_jobs),
         futures::future::join_all(delegated_jobs)
     );
-    let mut failures = Vec::new();
+    let mut failures: Vec<(Vec<(Api, String)>, GraphError)> = Vec::new();
     for (key, result) in role_results {
         match result {
             Ok(()) => {
                 granted.insert(key);
             }
-            // Granted meanwhile (e.g. by the consent link): that is what we wanted.
+            // Granted meanwhile (e.g. by the consent link), or an earlier try whose answer
+            // was lost went through ("Permission entry already exists"): what we wanted.
             Err(e) if e.is_conflict() => {
                 granted.insert(key);
             }
-            Err(e) => failures.push(e),
+            Err(e) => failures.push((vec![key], e)),
         }
     }
     for (keys, result) in delegated_results {
         match result {
             Ok(()) => granted.extend(keys),
             Err(e) if e.is_conflict() => granted.extend(keys),
-            Err(e) => failures.push(e),
+            Err(e) => failures.push((keys, e)),
+        }
+    }
+    if !failures.is_empty() {
+        // A write that failed may have been carried out all the same (replication answers
+        // like Directory_ObjectNotFound): read back before reporting anything as not granted.
+        if let Ok((now, _)) = read_granted(graph, client_sp_id, wanted, sp_for).await {
+            granted.extend(now);
+            failures.retain(|(keys, _)| keys.iter().any(|k| !granted.contains(k)));
         }
     }
     let mut seen = BTreeSet::new();
-    for e in failures {
+    for (_, e) in failures {
         tracing::warn!(detail = %e.detail(), "a grant failed");
         let text = e.to_string();
         if seen.insert(text.clone()) {

@@ -91,6 +91,15 @@ pub fn secret_months(months: u32) -> Result<u32, String> {
 }
 
 /// App display names: Entra allows up to 120 characters.
+/// A client ID (`--app-id`) is a GUID; anything else is refused before a Graph call.
+pub fn client_id(text: &str) -> Result<String, String> {
+    let id = text.trim();
+    match uuid::Uuid::parse_str(id) {
+        Ok(_) => Ok(id.to_string()),
+        Err(_) => Err(tf("rotate.not_a_client_id", &[("app_id", id)])),
+    }
+}
+
 pub fn app_name(text: &str) -> Result<String, String> {
     let t = text.trim();
     if t.is_empty() {

@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 use std::io;
 use std::path::{Path, PathBuf};
 
+use super::lock::{self, LockError, RunLock};
 use super::write_atomically;
 
 const VERSION: u32 = 1;
@@ -71,6 +72,11 @@ pub struct JournalEntry {
     /// Start dates of earlier runs this one continues.
     #[serde(default)]
     pub continues: Vec<DateTime<Utc>>,
+    /// The `uniqueName` the run creates its app under, recorded before the create is sent: a
+    /// run after a lost answer or a kill upserts the same key and finds that app instead of
+    /// making a second one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unique_name: Option<String>,
     pub app: Option<JournalApp>,
     pub service_principal_id: Option<String>,
     #[serde(default)]
@@ -99,6 +105,7 @@ impl JournalEntry {
             return self.secrets.is_empty() && self.pending_secrets.is_empty();
         }
         self.app.is_none()
+            && self.unique_name.is_none()
             && self.service_principal_id.is_none()
             && self.secrets.is_empty()
             && self.pending_secrets.is_empty()
@@ -180,8 +187,9 @@ pub fn all_interrupted(dir: &Path) -> io::Result<Vec<InterruptedRun>> {
                 .and_then(|n| n.to_str())
                 .is_some_and(|n| n.starts_with("journal-") && n.ends_with(".json"))
         })
+        .filter(|p| !lock::held_by_another(&lock_path(p)))
         .filter_map(|p| read(&p).ok().flatten())
-        .filter(|e| !e.is_empty() && !another_exowiz_runs(e.pid))
+        .filter(|e| !e.is_empty())
         .map(|e| InterruptedRun::from_entry(&e))
         .collect();
     runs.sort_by_key(|r| r.started);
@@ -206,7 +214,10 @@ pub fn interrupted(
     };
     Ok(entry
         .filter(|e| !e.is_empty() && !e.rotation)
-        .filter(|e| e.pid != std::process::id() && !another_exowiz_runs(e.pid))
+        .filter(|e| e.pid != std::process::id())
+        .filter(|_| {
+            !lock::held_by_another(&lock_path(&path_for(dir, tenant_id, profile, graph_url)))
+        })
         .map(|e| InterruptedRun::from_entry(&e)))
 }
 
@@ -225,6 +236,20 @@ pub enum BeginError {
 pub struct Journal {
     path: PathBuf,
     entry: JournalEntry,
+    /// The OS lock on this tenant and profile, held from `begin` until the journal is dropped:
+    /// a second exowiz on the same registration is refused before it creates anything.
+    _lock: RunLock,
+}
+
+/// The lock file next to a journal: `.run-<hash>.lock` (not `journal-*`, which names
+/// journals).
+fn lock_path(journal: &Path) -> PathBuf {
+    let stem = journal
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let key = stem.strip_prefix("journal-").unwrap_or(&stem);
+    journal.with_file_name(format!(".run-{key}.lock"))
 }
 
 /// `journal-<hash>.json` for a tenant, profile and Graph URL. A loopback Graph URL counts
@@ -284,6 +309,11 @@ impl Journal {
         app_name: &str,
     ) -> Result<(Self, Option<JournalEntry>), BeginError> {
         let path = path_for(dir, tenant_id, profile, graph_url);
+        let run_lock = match lock::try_run_lock(&lock_path(&path)) {
+            Ok(l) => l,
+            Err(LockError::Busy { pid }) => return Err(BeginError::Busy { pid }),
+            Err(LockError::Io(e)) => return Err(e.into()),
+        };
         let previous = match read(&path) {
             Ok(p) => p,
             Err(e) if e.kind() == io::ErrorKind::InvalidData => {
@@ -291,11 +321,6 @@ impl Journal {
             }
             Err(e) => return Err(e.into()),
         };
-        if let Some(p) = &previous
-            && another_exowiz_runs(p.pid)
-        {
-            return Err(BeginError::Busy { pid: p.pid });
-        }
         let now = Utc::now();
         let mut entry = JournalEntry {
             version: VERSION,
@@ -308,6 +333,7 @@ impl Journal {
             graph_url: graph_url.to_string(),
             app_name: app_name.to_string(),
             continues: Vec::new(),
+            unique_name: None,
             app: None,
             service_principal_id: None,
             secrets: Vec::new(),
@@ -320,12 +346,17 @@ impl Journal {
         if let Some(p) = &previous {
             entry.continues = p.continues.clone();
             entry.continues.push(p.started);
+            entry.unique_name = p.unique_name.clone();
             entry.app = p.app.clone();
             entry.service_principal_id = p.service_principal_id.clone();
             entry.secrets = p.unshown_secrets().cloned().collect();
             entry.pending_secrets = p.pending_secrets.clone();
         }
-        let mut journal = Self { path, entry };
+        let mut journal = Self {
+            path,
+            entry,
+            _lock: run_lock,
+        };
         if previous.is_some() {
             journal.write()?;
         }
@@ -371,6 +402,12 @@ impl Journal {
             created_by_this_run: created || created_before,
             recorded,
         });
+        self.write()
+    }
+
+    /// The app is about to be created (upserted) under `unique_name`.
+    pub fn record_unique_name(&mut self, unique_name: &str) -> io::Result<()> {
+        self.entry.unique_name = Some(unique_name.to_string());
         self.write()
     }
 
@@ -518,6 +555,7 @@ fn recover_damaged(
         profile: profile.to_string(),
         graph_url: graph_url.to_string(),
         app_name: salvaged.app_name.unwrap_or_else(|| app_name.to_string()),
+        unique_name: salvaged.unique_name,
         continues: Vec::new(),
         app: salvaged.app,
         service_principal_id: salvaged.service_principal_id,
@@ -689,36 +727,6 @@ impl RunJournal {
     }
 }
 
-/// Is `pid` another running exowiz? Only known on Linux (`/proc/<pid>/exe` names the same
-/// program); elsewhere, and for this process itself, the answer is no, so an interrupted run
-/// is always continued.
-fn another_exowiz_runs(pid: u32) -> bool {
-    if pid == std::process::id() {
-        return false;
-    }
-    #[cfg(target_os = "linux")]
-    {
-        let Ok(theirs) = std::fs::read_link(format!("/proc/{pid}/exe")) else {
-            return false;
-        };
-        let Ok(ours) = std::env::current_exe() else {
-            return false;
-        };
-        let name = |p: &Path| {
-            p.file_name().map(|n| {
-                n.to_string_lossy()
-                    .trim_end_matches(" (deleted)")
-                    .to_string()
-            })
-        };
-        name(&theirs).is_some() && name(&theirs) == name(&ours)
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        false
-    }
-}
-
 /// For tests: `EXOWIZ_TEST_ABORT_AFTER=<step>` makes a debug build abort right after the
 /// journal recorded `step` (app, secret, service_principal, grants, completed; and
 /// secret_unrecorded: the secret exists but its answer was not recorded yet): like a killed
@@ -795,7 +803,13 @@ mod tests {
             !journal.finish().unwrap(),
             "not completed: nothing to delete"
         );
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        assert_eq!(
+            std::fs::read_dir(dir.path())
+                .unwrap()
+                .filter(|e| e.as_ref().unwrap().path().extension() != Some("lock".as_ref()))
+                .count(),
+            0
+        );
     }
 
     #[test]
@@ -983,7 +997,10 @@ mod tests {
         assert!(previous.is_none());
         assert!(j.entry().unwrap().rotation);
         assert_eq!(
-            std::fs::read_dir(dir.path()).unwrap().count(),
+            std::fs::read_dir(dir.path())
+                .unwrap()
+                .filter(|e| e.as_ref().unwrap().path().extension() != Some("lock".as_ref()))
+                .count(),
             0,
             "nothing on disk before a secret"
         );
@@ -1060,46 +1077,80 @@ mod tests {
         assert_eq!(found[0].1, later, "the pending end, to the second");
     }
 
-    /// Sleeps when started by `a_journal_of_another_running_exowiz_is_busy` (a second process
-    /// of the same program); does nothing in a normal test run.
+    /// When started by the tests below (a second process of the same program): holds the run
+    /// lock of the directory `EXOWIZ_JOURNAL_TEST_WAIT` names ("-": no lock), then sleeps. Does
+    /// nothing in a normal test run.
     #[test]
     fn helper_process_that_waits() {
-        if std::env::var_os("EXOWIZ_JOURNAL_TEST_WAIT").is_some() {
+        if let Some(dir) = std::env::var_os("EXOWIZ_JOURNAL_TEST_WAIT") {
+            let _held = (dir != "-").then(|| begin(Path::new(&dir)));
             std::thread::sleep(std::time::Duration::from_secs(30));
         }
     }
 
     #[cfg(target_os = "linux")]
-    #[test]
-    fn a_journal_of_another_running_exowiz_is_busy() {
-        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+    fn helper(wait: &std::ffi::OsStr) -> std::process::Child {
+        std::process::Command::new(std::env::current_exe().unwrap())
             .args([
                 "--exact",
                 "store::journal::tests::helper_process_that_waits",
                 "--test-threads",
                 "1",
             ])
-            .env("EXOWIZ_JOURNAL_TEST_WAIT", "1")
+            .env("EXOWIZ_JOURNAL_TEST_WAIT", wait)
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
-            .unwrap();
-        let pid = child.id();
+            .unwrap()
+    }
+
+    /// The lock, not a PID, decides: another running exowiz process (or any process that
+    /// reuses the PID, e.g. `exowiz emulator`) whose PID the journal names does not block.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_running_process_named_in_the_journal_does_not_block() {
+        let mut child = helper(std::ffi::OsStr::new("-"));
         let dir = tempfile::tempdir().unwrap();
-        let (mut j, _) = begin(dir.path());
-        j.record_app("obj-1", "client-1", true).unwrap();
-        let mut entry = j.entry().clone();
-        entry.pid = pid;
-        write_atomically(j.path(), &serde_json::to_vec(&entry).unwrap()).unwrap();
+        {
+            let (mut j, _) = begin(dir.path());
+            j.record_app("obj-1", "client-1", true).unwrap();
+            let mut entry = j.entry().clone();
+            entry.pid = child.id();
+            write_atomically(j.path(), &serde_json::to_vec(&entry).unwrap()).unwrap();
+        }
+        let result = Journal::begin(dir.path(), "t1", "officemaster", URL, "OfficeMaster EWS");
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let (_, previous) = result.expect("not busy");
+        assert!(previous.is_some(), "its journal is an interrupted run");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_run_lock_held_by_another_process_is_busy() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = helper(dir.path().as_os_str());
+        let pid = child.id();
+        let lock_file = lock_path(&path_for(dir.path(), "T1", "officemaster", URL));
+        // Wait (bounded) until the helper holds the lock and has written its PID.
+        for _ in 0..200 {
+            if std::fs::read_to_string(&lock_file).is_ok_and(|t| t == pid.to_string()) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
         let busy = Journal::begin(dir.path(), "t1", "officemaster", URL, "OfficeMaster EWS");
+        let listed = lock::held_by_another(&lock_file);
         child.kill().unwrap();
         child.wait().unwrap();
         match busy {
             Err(BeginError::Busy { pid: p }) => assert_eq!(p, pid),
             other => panic!("expected Busy, got {other:?}"),
         }
-        // Once it has ended, its journal is an interrupted run.
-        assert!(begin(dir.path()).1.is_some());
+        assert!(listed);
+        // The OS released the lock of the killed process.
+        assert!(!lock::held_by_another(&lock_file));
+        begin(dir.path());
     }
 
     #[test]

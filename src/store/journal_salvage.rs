@@ -16,6 +16,8 @@ use super::journal::{JournalApp, JournalSecret, PendingSecret};
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Salvaged {
     pub app_name: Option<String>,
+    /// The uniqueName the app was (to be) created under: a re-run upserts the same app.
+    pub unique_name: Option<String>,
     pub started: Option<DateTime<Utc>>,
     pub app: Option<JournalApp>,
     pub service_principal_id: Option<String>,
@@ -34,6 +36,7 @@ impl Salvaged {
     /// Anything a later run or the admin must know about.
     pub fn knows_something(&self) -> bool {
         self.app.is_some()
+            || self.unique_name.is_some()
             || self.service_principal_id.is_some()
             || !self.unseen_secrets.is_empty()
             || !self.pending_secrets.is_empty()
@@ -57,6 +60,7 @@ pub fn salvage(bytes: &[u8]) -> Salvaged {
     let text = text.as_ref();
     let mut s = Salvaged {
         app_name: string_field(text, "app_name"),
+        unique_name: string_field(text, "unique_name"),
         started: string_field(text, "started").and_then(|v| parse_date(&v)),
         service_principal_id: string_field(text, "service_principal_id"),
         incomplete: serde_json::from_str::<serde_json::Value>(text).is_err(),

@@ -4,6 +4,7 @@
 pub mod expiry;
 pub mod journal;
 pub mod journal_salvage;
+pub mod lock;
 pub mod private;
 
 use chrono::{DateTime, Utc};
@@ -163,7 +164,16 @@ impl Store {
     /// What the new record does not know is kept from the old one: the mailbox, whether it uses
     /// EWS, and fields a newer exowiz wrote (`check` and `rotate` know neither the mailbox nor
     /// those fields).
-    pub fn upsert(&self, mut reg: SavedRegistration) -> io::Result<()> {
+    pub fn upsert(&self, reg: SavedRegistration) -> io::Result<()> {
+        // Concurrent runs (other profiles, other tenants) each read, change and write the one
+        // file: one at a time, or a run's registration is lost.
+        std::fs::create_dir_all(&self.dir)?;
+        lock::with_lock(&self.dir.join(".registrations.lock"), || {
+            self.upsert_locked(reg)
+        })
+    }
+
+    fn upsert_locked(&self, mut reg: SavedRegistration) -> io::Result<()> {
         let mut file = self.load_file()?;
         let same =
             |r: &SavedRegistration| r.tenant_id == reg.tenant_id && r.client_id == reg.client_id;
@@ -218,19 +228,33 @@ pub fn same_cloud(a: &str, b: &str) -> bool {
 /// Writes via a temporary file and rename, so an interrupted run never leaves half a file.
 /// The file is private to the user: it names the tenant's apps.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let tmp = path.with_extension("tmp");
+    // A name of its own per write: two processes writing the same file never share (and
+    // clobber) one temporary file.
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(
+        ".{name}.{}.{}.tmp",
+        std::process::id(),
+        uuid::Uuid::new_v4().simple()
+    ));
     {
+        // A unique temporary file (create_new): concurrent writers never share one, and it
+        // is owner-only from its first byte.
         let mut f = private::private_open_options()
             .write(true)
-            .create(true)
-            .truncate(true)
+            .create_new(true)
             .open(&tmp)?;
-        // A temporary file left by an older run may be wider; the rename keeps its mode.
-        private::restrict_file(&tmp)?;
-        io::Write::write_all(&mut f, bytes)?;
-        f.sync_all()?;
+        let written = io::Write::write_all(&mut f, bytes).and_then(|_| f.sync_all());
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
     }
-    std::fs::rename(tmp, path)
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
 }
 
 #[cfg(test)]

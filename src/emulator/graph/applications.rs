@@ -285,16 +285,36 @@ pub fn create(ctx: &Ctx) -> GraphResult<GResp> {
     require_write(ctx)?;
     let body = validate::json_object(ctx.body)?;
     check_write_body(&body)?;
+    create_from(ctx, body, None)
+}
+
+/// Creates the application `body` describes; `unique_name` is the upsert's alternate key.
+fn create_from(
+    ctx: &Ctx,
+    body: Map<String, Value>,
+    unique_name: Option<&str>,
+) -> GraphResult<GResp> {
     if !body.contains_key("displayName") {
         return Err(GraphError::invalid_value("displayName", "Application"));
     }
     let shared = ctx.shared;
     let props = shared.mutate(|t| {
+        let wanted = unique_name.or_else(|| body.get("uniqueName").and_then(Value::as_str));
+        if let Some(name) = wanted.filter(|n| !n.is_empty())
+            && t.applications
+                .iter()
+                .any(|a| eq_ci(sprop(&a.props, "uniqueName"), name))
+        {
+            return Err(unique_name_taken());
+        }
         let id = new_guid();
         let app_id = new_guid();
         let mut props =
             ops::application_defaults(&id, &app_id, &t.initial_domain(), &iso(Utc::now()));
         validate::merge(&mut props, &body, &ops::application_default_of);
+        if let Some(name) = unique_name {
+            props.insert("uniqueName".into(), Value::String(name.to_string()));
+        }
         let version_given = body
             .get("api")
             .and_then(|a| a.get("requestedAccessTokenVersion"))
@@ -327,16 +347,84 @@ pub fn create(ctx: &Ctx) -> GraphResult<GResp> {
 
 pub fn update(ctx: &Ctx, key: &Key) -> GraphResult<GResp> {
     require_write(ctx)?;
+    if let Key::Alt(prop, unique_name) = key
+        && prop == "uniqueName"
+        && ctx.create_if_missing
+    {
+        return upsert(ctx, unique_name);
+    }
     let app = find(ctx, key)?;
     let body = validate::json_object(ctx.body)?;
     check_write_body(&body)?;
+    update_app(ctx, &app, &body)
+}
+
+/// `PATCH /applications(uniqueName='…')` with `Prefer: create-if-missing`
+/// (learn.microsoft.com/graph/api/application-upsert): **201** with the new application when
+/// no application has that `uniqueName`, else **204** after updating it. `uniqueName` is a
+/// key the directory enforces on write, so an application that is still replicating (not yet
+/// visible to reads) is found all the same — that is what makes a repeated create safe.
+fn upsert(ctx: &Ctx, unique_name: &str) -> GraphResult<GResp> {
+    if unique_name.trim().is_empty() {
+        return Err(GraphError::invalid_value("uniqueName", "Application"));
+    }
+    let body = validate::json_object(ctx.body)?;
+    check_write_body(&body)?;
+    if let Some(given) = body.get("uniqueName")
+        && given.as_str().is_none_or(|g| !eq_ci(g, unique_name))
+    {
+        return Err(unique_name_immutable());
+    }
+    let existing = ctx.shared.read(|t| {
+        t.applications
+            .iter()
+            .find(|a| eq_ci(sprop(&a.props, "uniqueName"), unique_name))
+            .cloned()
+    });
+    match existing {
+        Some(app) => update_app(ctx, &app, &body),
+        None => create_from(ctx, body, Some(unique_name)),
+    }
+}
+
+/// `uniqueName` is immutable once set (application resource: "Immutable").
+fn unique_name_immutable() -> GraphError {
+    GraphError::bad_request("Property 'uniqueName' is immutable and cannot be changed.")
+}
+
+fn unique_name_taken() -> GraphError {
+    GraphError::new(
+        400,
+        "Request_MultipleObjectsWithSameKeyValue",
+        "Another object with the same value for property uniqueName already exists.",
+    )
+}
+
+fn update_app(ctx: &Ctx, app: &Application, body: &Map<String, Value>) -> GraphResult<GResp> {
+    let current = sprop(&app.props, "uniqueName");
+    if let Some(given) = body.get("uniqueName")
+        && !current.is_empty()
+        && given.as_str().is_none_or(|g| !eq_ci(g, current))
+    {
+        return Err(unique_name_immutable());
+    }
+    if let Some(given) = body.get("uniqueName").and_then(Value::as_str)
+        && current.is_empty()
+        && ctx.shared.read(|t| {
+            t.applications
+                .iter()
+                .any(|a| !eq_ci(a.id(), app.id()) && eq_ci(sprop(&a.props, "uniqueName"), given))
+        })
+    {
+        return Err(unique_name_taken());
+    }
     let id = app.id().to_string();
     ctx.shared.mutate(|t| {
         let mut props = t
             .app(&id)
             .map(|a| a.props.clone())
             .ok_or_else(|| GraphError::not_found(&id))?;
-        validate::merge(&mut props, &body, &ops::application_default_of);
+        validate::merge(&mut props, body, &ops::application_default_of);
         validate_semantics(t, &props, &id)?;
         let old_name = t
             .app(&id)

@@ -119,6 +119,9 @@ pub struct Ctx<'a> {
     pub body: &'a [u8],
     /// Path below `v1.0/` without the query (for `@odata.nextLink`).
     pub path: &'a str,
+    /// `Prefer: create-if-missing` was sent: a PATCH by alternate key creates the object
+    /// when none has that key (application-upsert, serviceprincipal-upsert).
+    pub create_if_missing: bool,
 }
 
 fn not_allowed() -> GraphError {
@@ -273,6 +276,16 @@ fn post_only(method: &Method, f: impl FnOnce() -> GraphResult<GResp>) -> GraphRe
     }
 }
 
+/// Whether any `Prefer` header asks for `create-if-missing` (preferences are comma-separated).
+fn prefers_create_if_missing(headers: &HeaderMap) -> bool {
+    headers
+        .get_all("prefer")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|p| p.trim().eq_ignore_ascii_case("create-if-missing"))
+}
+
 fn client_request_id(headers: &HeaderMap) -> String {
     headers
         .get("client-request-id")
@@ -305,6 +318,7 @@ pub fn handle(
             q: &q,
             body,
             path: path.trim_start_matches('/'),
+            create_if_missing: prefers_create_if_missing(headers),
         };
         route(&ctx, method, &target)
     })();
@@ -357,6 +371,13 @@ pub fn throttled_response(headers: &HeaderMap, status: u16, retry_after: Option<
             "The service is temporarily unavailable. Please retry after the number of seconds in the Retry-After header.",
         ),
         504 => ("GatewayTimeout", "The gateway timed out."),
+        // What Entra answers to a grant or role assignment right after the service principal
+        // was made, while the directory replicates — sometimes having carried the write out
+        // (graph-facts §1.5; issue 9.4).
+        404 => (
+            "Directory_ObjectNotFound",
+            "Unable to read the company information from the directory.",
+        ),
         _ => (
             "UnknownError",
             "The emulator was told to fail this request.",

@@ -97,6 +97,12 @@ pub fn create(ctx: &Ctx) -> GraphResult<GResp> {
             ));
         }
     };
+    create_for(ctx, &app_id, body)
+}
+
+/// Creates the service principal of the application `app_id`.
+fn create_for(ctx: &Ctx, app_id: &str, body: Map<String, Value>) -> GraphResult<GResp> {
+    let app_id = app_id.to_string();
     validate::check_body(
         &body,
         SERVICE_PRINCIPAL_WRITABLE,
@@ -145,7 +151,32 @@ pub fn create(ctx: &Ctx) -> GraphResult<GResp> {
 
 pub fn update(ctx: &Ctx, key: &Key) -> GraphResult<GResp> {
     require_write(ctx)?;
-    let sp = find(ctx, key)?;
+    // Upsert (learn.microsoft.com/graph/api/serviceprincipal-upsert): with
+    // `Prefer: create-if-missing` a missing service principal of that appId is created (201);
+    // an existing one is updated (204). The directory knows its own service principals even
+    // while they replicate, so a repeated upsert never makes a second one.
+    if let Key::Alt(prop, app_id) = key
+        && prop == "appId"
+        && ctx.create_if_missing
+    {
+        let exists = ctx.shared.read(|t| t.sp_by_app_id(app_id).is_some());
+        if !exists {
+            let mut body = validate::json_object(ctx.body)?;
+            if let Some(given) = body.remove("appId")
+                && given.as_str().is_none_or(|g| !eq_ci(g, app_id))
+            {
+                return Err(GraphError::invalid_value("appId", "ServicePrincipal"));
+            }
+            return create_for(ctx, app_id, body);
+        }
+    }
+    let sp = match key {
+        Key::Alt(prop, app_id) if prop == "appId" && ctx.create_if_missing => ctx
+            .shared
+            .read(|t| t.sp_by_app_id(app_id).cloned())
+            .ok_or_else(|| GraphError::not_found(app_id))?,
+        _ => find(ctx, key)?,
+    };
     let body = validate::json_object(ctx.body)?;
     let mut read_only: Vec<&str> = SERVICE_PRINCIPAL_READ_ONLY.to_vec();
     read_only.push("appId");
