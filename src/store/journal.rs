@@ -1153,6 +1153,62 @@ mod tests {
         begin(dir.path());
     }
 
+    /// The next run's list of secrets to remove: the interrupted run's unshown secret and the
+    /// one whose addPassword answer it never recorded (found by display name and end date),
+    /// never a secret that was shown nor the admin's own; the found one is journaled as unshown
+    /// and the pending entry cleared, so a failed removal is tried again.
+    #[test]
+    fn unseen_secret_keys_are_the_unshown_and_the_lost_ones_only() {
+        use crate::graph::PasswordCredential;
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::new(dir.path());
+        let end = Utc::now().trunc_subsecs(0) + chrono::Duration::days(700);
+        {
+            let (mut j, _) = begin(dir.path());
+            j.record_app("obj-1", "client-1", true).unwrap();
+            j.record_secret("key-shown", end).unwrap();
+            assert!(j.mark_shown("key-shown").unwrap());
+            j.record_secret("key-unshown", end).unwrap();
+            j.record_secret_pending("OfficeMaster (exowiz)", end)
+                .unwrap();
+            // The run dies here: the answer to that addPassword was never recorded.
+        }
+        let (mut run, previous) =
+            RunJournal::begin(Some(&store), "T1", "officemaster", URL, "OfficeMaster EWS").unwrap();
+        let previous = previous.expect("the interrupted run");
+        let credential = |key: &str, name: &str, end: DateTime<Utc>| PasswordCredential {
+            key_id: key.into(),
+            display_name: Some(name.into()),
+            hint: None,
+            start_date_time: None,
+            end_date_time: Some(end),
+        };
+        let credentials = [
+            credential("key-shown", "OfficeMaster (exowiz)", end),
+            credential("key-unshown", "OfficeMaster (exowiz)", end),
+            credential("key-lost", "OfficeMaster (exowiz)", end),
+            credential("key-admins-own", "made in the portal", end),
+            credential(
+                "key-other-end",
+                "OfficeMaster (exowiz)",
+                end + chrono::Duration::days(1),
+            ),
+        ];
+        let mut keys = run.unseen_secret_keys(&previous, &credentials);
+        keys.sort();
+        assert_eq!(keys, ["key-lost", "key-unshown"]);
+        let entry = run.entry().unwrap();
+        assert!(entry.pending_secrets.is_empty(), "pending entry cleared");
+        assert!(
+            entry
+                .secrets
+                .iter()
+                .any(|s| s.key_id == "key-lost" && !s.shown),
+            "the lost one is journaled as unshown: {:?}",
+            entry.secrets
+        );
+    }
+
     #[test]
     fn the_file_never_holds_more_than_ids_dates_and_flags() {
         let dir = tempfile::tempdir().unwrap();
