@@ -10,6 +10,7 @@
 //! whose `state` is not ours (another page, a forged link) is answered and ignored. A link
 //! opened on another machine never reaches the listener: the caller keeps polling Graph then.
 
+use super::pkce::html_escape;
 use std::net::{Ipv6Addr, SocketAddr};
 use std::time::Duration;
 
@@ -212,21 +213,6 @@ impl IntoResponse for Page {
         )
             .into_response()
     }
-}
-
-fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 async fn on_redirect(

@@ -179,7 +179,8 @@ impl IntoResponse for Page {
     }
 }
 
-fn html_escape(s: &str) -> String {
+/// Text for an HTML page (the sign-in and consent listeners' answers).
+pub(crate) fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
