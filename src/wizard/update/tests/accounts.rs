@@ -149,7 +149,11 @@ fn reuse_without_a_chosen_app_stays() {
     assert!(enter(&mut state).is_empty());
     assert_eq!(state.step, Step::Accounts);
     assert_eq!(state.accounts.focus, AccountsFocus::BrowserFilter);
-    assert!(state.status.is_some());
+    assert_status(
+        &state,
+        StatusKind::Error,
+        crate::i18n::t("status.choose_an_app"),
+    );
 }
 
 #[test]
@@ -189,7 +193,11 @@ fn manual_prefills_the_signed_in_tenant_and_validates_ids() {
     retype(&mut state, "not-a-guid");
     assert!(enter(&mut state).is_empty());
     assert_eq!(state.accounts.focus, AccountsFocus::ManualTenant);
-    assert!(state.status.is_some());
+    assert_status(
+        &state,
+        StatusKind::Error,
+        crate::i18n::t("status.manual_tenant_not_id"),
+    );
     retype(&mut state, CONTOSO_TENANT_ID);
     enter(&mut state);
     assert_eq!(state.accounts.focus, AccountsFocus::ManualClientId);
@@ -228,7 +236,11 @@ fn ctrl_l_looks_up_the_tenant_id_from_a_domain() {
     );
     // On a GUID, Ctrl+L only says so.
     assert!(update(&mut state, ctrl('l')).is_empty());
-    assert!(state.status.is_some());
+    assert_status(
+        &state,
+        StatusKind::Info,
+        crate::i18n::t("status.tenant_is_id"),
+    );
     // On garbage, a sentence and no lookup.
     retype(&mut state, "contoso");
     assert!(update(&mut state, ctrl('l')).is_empty());

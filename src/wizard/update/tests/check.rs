@@ -141,7 +141,11 @@ fn enter_without_a_selection_says_how_to_select() {
     let mut state = on_findings();
     assert!(enter(&mut state).is_empty());
     assert_eq!(state.popup, None);
-    assert!(state.status.is_some());
+    assert_status(
+        &state,
+        StatusKind::Info,
+        crate::i18n::t("status.select_fixes"),
+    );
 }
 
 #[test]

@@ -30,6 +30,7 @@ pub(super) mod support {
     use crate::register::PermissionStatus;
     use crate::wizard::effect::Effect;
     use crate::wizard::msg::{Msg, SignInPrompt};
+    pub use crate::wizard::state::StatusKind;
     use crate::wizard::state::{AppSummary, RegisteredApp, SignInPhase, TenantInfo, WizardState};
     use crate::wizard::step::Step;
     use crate::wizard::update::{go_to, update, welcome};
@@ -159,6 +160,16 @@ pub(super) mod support {
     }
 
     /// Short names of effects, for compact assertions.
+    /// The status line says exactly `sentence` with `kind` — not merely "some status is set".
+    pub fn assert_status(state: &WizardState, kind: StatusKind, sentence: &str) {
+        let status = state.status.as_ref().expect("a status sentence is shown");
+        assert_eq!(
+            (status.kind, status.text.as_str()),
+            (kind, sentence),
+            "status line"
+        );
+    }
+
     pub fn names(effects: &[Effect]) -> Vec<&'static str> {
         effects
             .iter()

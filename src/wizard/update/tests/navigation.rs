@@ -160,7 +160,11 @@ fn register_running_ignores_esc_with_a_sentence() {
     assert_eq!(names(&effects), ["Register"]);
     assert!(esc(&mut state).is_empty());
     assert_eq!(state.step, Step::Register);
-    assert!(state.status.is_some());
+    assert_status(
+        &state,
+        StatusKind::Info,
+        crate::i18n::t("status.register_running_no_back"),
+    );
 }
 
 #[test]
@@ -191,7 +195,12 @@ fn once_registered_back_stops_at_consent() {
     assert!(esc(&mut state).is_empty());
     assert_eq!(state.step, Step::Consent);
     assert!(state.app.is_some(), "the registration is kept");
-    assert!(state.status.is_some(), "Esc on Consent says why it stays");
+    // Esc on Consent says why it stays.
+    assert_status(
+        &state,
+        StatusKind::Info,
+        crate::i18n::t("status.app_exists_no_back"),
+    );
 }
 
 #[test]

@@ -368,5 +368,9 @@ fn enter_while_registering_only_says_it_runs() {
     let (mut state, _) = at("officemaster", Step::Review);
     enter(&mut state);
     assert!(enter(&mut state).is_empty());
-    assert!(state.status.is_some());
+    assert_status(
+        &state,
+        StatusKind::Info,
+        crate::i18n::t("status.register_running"),
+    );
 }

@@ -160,7 +160,11 @@ fn enter_without_apps_says_to_choose_one() {
     let (mut state, _) = on_app_step();
     assert!(enter(&mut state).is_empty());
     assert_eq!(state.step, Step::App);
-    assert!(state.status.is_some());
+    assert_status(
+        &state,
+        StatusKind::Error,
+        crate::i18n::t("status.choose_an_app_to_rotate"),
+    );
 }
 
 #[test]

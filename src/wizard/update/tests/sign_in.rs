@@ -118,7 +118,12 @@ fn browser_prompt_copy_open_and_not_opened_notice() {
             },
         },
     );
-    assert!(state.status.is_some(), "says the browser did not open");
+    // Says the browser did not open.
+    assert_status(
+        &state,
+        StatusKind::Info,
+        crate::i18n::t("status.browser_not_opened"),
+    );
     let effects = letter(&mut state, 'c');
     assert!(matches!(
         &effects[..],

@@ -64,7 +64,11 @@ fn enter_checks_a_valid_mailbox_and_goes_on_when_it_exists() {
     assert_eq!(state.step, Step::Transport);
     // Enter while the check runs starts no second one.
     assert!(enter(&mut state).is_empty());
-    assert!(state.status.is_some());
+    assert_status(
+        &state,
+        StatusKind::Info,
+        crate::i18n::t("status.mailbox_checking"),
+    );
     let after = mailbox_answer(&mut state, &effects[0], MailboxState::Exists);
     assert!(after.is_empty());
     assert_eq!(state.step, Step::Accounts);
@@ -155,7 +159,11 @@ fn invalid_fields_get_sentences_and_no_check_runs() {
     assert!(errors[1].as_ref().unwrap().contains("sms"));
     assert!(errors[2].is_some());
     assert_eq!(state.transport.focus, 0, "focus on the first wrong field");
-    assert!(state.status.is_some());
+    assert_status(
+        &state,
+        StatusKind::Error,
+        crate::i18n::t("status.transport_invalid"),
+    );
     assert_eq!(state.transport.mailbox_check, Check::NotChecked);
 }
 
