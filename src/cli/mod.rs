@@ -169,3 +169,88 @@ pub fn stderr_wait_reporter() -> exowiz::graph::WaitReporter {
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    /// Just the connection flags, parsed the way the real command line parses them.
+    #[derive(Parser)]
+    struct Flags {
+        #[command(flatten)]
+        connection: Connection,
+    }
+
+    fn endpoints(args: &[&str]) -> Result<Endpoints, Failure> {
+        let flags = Flags::try_parse_from(std::iter::once("exowiz").chain(args.iter().copied()))
+            .expect("valid flags");
+        flags.connection.endpoints()
+    }
+
+    fn hosts(e: &Endpoints) -> [String; 3] {
+        [&e.login, &e.graph, &e.ews].map(|u| u.host_str().unwrap_or_default().to_string())
+    }
+
+    #[test]
+    fn cloud_flag_chooses_sign_in_graph_and_exchange_of_that_cloud() {
+        // Microsoft's national-cloud endpoints (Graph "National cloud deployments",
+        // identity platform "National clouds"); a mix-up would send the admin's sign-in to
+        // the wrong cloud, which only a real US Gov or 21Vianet tenant would notice.
+        let cases = [
+            (
+                "global",
+                [
+                    "login.microsoftonline.com",
+                    "graph.microsoft.com",
+                    "outlook.office365.com",
+                ],
+            ),
+            (
+                "usgov",
+                [
+                    "login.microsoftonline.us",
+                    "graph.microsoft.us",
+                    "outlook.office365.us",
+                ],
+            ),
+            (
+                "china",
+                [
+                    "login.chinacloudapi.cn",
+                    "microsoftgraph.chinacloudapi.cn",
+                    "partner.outlook.cn",
+                ],
+            ),
+        ];
+        for (cloud, expected) in cases {
+            let e = endpoints(&["--cloud", cloud]).unwrap();
+            assert_eq!(hosts(&e), expected.map(String::from), "--cloud {cloud}");
+            assert_eq!(e.ews.path(), "/EWS/Exchange.asmx", "--cloud {cloud}");
+        }
+        assert_eq!(
+            hosts(&endpoints(&[]).unwrap()),
+            hosts(&endpoints(&["--cloud", "global"]).unwrap()),
+            "global is the default"
+        );
+    }
+
+    #[test]
+    fn custom_urls_override_the_cloud_and_keep_ews_off_the_real_exchange() {
+        let e = endpoints(&[
+            "--cloud",
+            "usgov",
+            "--login-url",
+            "http://127.0.0.1:9/",
+            "--graph-url",
+            "http://127.0.0.1:9/base",
+        ])
+        .unwrap();
+        assert_eq!(e.login.as_str(), "http://127.0.0.1:9/");
+        assert_eq!(e.graph.as_str(), "http://127.0.0.1:9/base/");
+        assert_eq!(e.ews.as_str(), "http://127.0.0.1:9/base/EWS/Exchange.asmx");
+        let failure = endpoints(&["--graph-url", "not a url"]).unwrap_err();
+        assert_eq!(failure.exit, Exit::Input);
+        assert!(failure.message.contains("'not a url' is not a URL"));
+    }
+}
