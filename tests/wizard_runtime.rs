@@ -882,3 +882,47 @@ async fn open_browser_and_quit() {
     ));
     assert_eq!(h.executor.run(Effect::Quit), Control::Quit);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_token_about_to_expire_is_renewed_before_the_next_graph_request() {
+    // Tokens that live one minute are inside the executor's five-minute renewal margin from
+    // the start: every Graph effect must renew with the refresh token first (an admin who
+    // leaves the wizard open over lunch otherwise meets 401s on Verify or Done).
+    let mut h = harness_with(
+        EmulatorConfig {
+            token_lifetime: Duration::from_secs(60),
+            ..quick()
+        },
+        None,
+    )
+    .await;
+    h.sign_in(SignInMethod::DeviceCode).await;
+    h.emulator.clear_requests();
+    h.run(Effect::ListApps {
+        ticket: 8,
+        filter: String::new(),
+    });
+    match h.next().await {
+        Msg::AppsListed {
+            ticket: 8,
+            result: Ok(apps),
+        } => assert!(!apps.is_empty()),
+        other => panic!("expected AppsListed, got {other:?}"),
+    }
+    let requests = h.emulator.requests();
+    let renewals: Vec<_> = requests
+        .iter()
+        .filter(|r| r.method == "POST" && r.path_and_query.contains("/oauth2/v2.0/token"))
+        .collect();
+    assert_eq!(renewals.len(), 1, "one renewal: {requests:?}");
+    assert_eq!(renewals[0].status, 200, "the renewal succeeded");
+    let first_graph = requests
+        .iter()
+        .position(|r| r.path_and_query.contains("/v1.0/"))
+        .expect("the app list came from Graph");
+    let renewal = requests
+        .iter()
+        .position(|r| r.path_and_query.contains("/oauth2/v2.0/token"))
+        .unwrap();
+    assert!(renewal < first_graph, "renewed before Graph: {requests:?}");
+}
