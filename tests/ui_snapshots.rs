@@ -873,3 +873,52 @@ fn quit_while_fixes_are_applied_says_a_job_runs() {
     s.popup = Some(Popup::ConfirmQuit);
     one_size("c1_check_quit_while_applying", &s, 80, 24);
 }
+
+/// The plain text of a rendered screen, one string per row.
+fn screen_rows(state: &WizardState, w: u16, h: u16) -> Vec<String> {
+    let terminal = render(state, w, h);
+    let buffer = terminal.backend().buffer();
+    (0..h)
+        .map(|y| (0..w).map(|x| buffer[(x, y)].symbol()).collect::<String>())
+        .collect()
+}
+
+/// Where the admin picks which app gets a new secret, the highlighted app's whole name is on
+/// the screen at 80×24: "OfficeMaster EWS (test system, do not delete)" must not look like
+/// "OfficeMaster EWS". A name too long even for the whole width is named in full under the list.
+#[test]
+fn the_highlighted_apps_full_name_is_visible_at_80x24() {
+    let long = "OfficeMaster EWS (test system, do not delete)";
+    let longer = "OfficeMaster EWS — test system of the branch office in Garmisch-Partenkirchen, do not delete";
+    let reuse = || {
+        let mut s = state_at(Step::Accounts);
+        s.accounts.choice = AccountsChoice::Reuse;
+        s.accounts.focus = AccountsFocus::BrowserFilter;
+        s
+    };
+    let rotate = || rotate_state(Step::App);
+    for job_state in [&reuse as &dyn Fn() -> WizardState, &rotate] {
+        for name in [long, longer] {
+            let mut s = job_state();
+            let mut listed = apps();
+            let at = listed
+                .iter()
+                .position(|a| a.display_name == long)
+                .expect("the fixture lists the test system's app");
+            listed[at].display_name = name.to_string();
+            s.accounts.browser.apps = Check::Done(listed);
+            s.accounts.browser.selected = at;
+            let rows = screen_rows(&s, 80, 24);
+            if name == longer && s.step == Step::App {
+                one_size("r1_rotate_app_long_name_highlighted", &s, 80, 24);
+            }
+            let joined: String = rows.iter().map(|r| r.trim()).collect::<Vec<_>>().join(" ");
+            let squeezed = joined.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(
+                squeezed.contains(name),
+                "{name:?} is not on the screen:\n{}",
+                rows.join("\n")
+            );
+        }
+    }
+}

@@ -10,7 +10,7 @@ use crate::ui::widgets::table::{self, Cell, Table};
 use crate::ui::widgets::text_field::{self, Field, marker};
 use crate::wizard::WizardState;
 use crate::wizard::keymap::Action;
-use crate::wizard::state::{AccountsChoice, AccountsFocus, Check};
+use crate::wizard::state::{AccountsChoice, AccountsFocus, AppSummary, Check};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
@@ -169,6 +169,47 @@ fn group_titles(saved: usize, total: usize, first: usize, last: usize) -> Vec<(u
     groups
 }
 
+/// Width of a client ID (a GUID) and of its short form: the first block, enough to tell the
+/// apps of one tenant apart.
+const CLIENT_ID_WIDTH: usize = 36;
+const SHORT_CLIENT_ID_CHARS: usize = 8;
+
+/// How the app table shares the width: the names come first (two apps that differ only at
+/// the end of their names must not look alike), the client ID gives way to its first block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct AppColumns {
+    name_room: usize,
+    short_client_id: bool,
+}
+
+impl AppColumns {
+    fn fit(page_width: usize, names_width: usize, expiry_width: usize) -> Self {
+        // Indent and marker (2 + 2), two column gaps (2 + 2).
+        let room_with =
+            |id_width: usize| page_width.saturating_sub(2 + 2 + id_width + 2 + 2 + expiry_width);
+        let full = room_with(CLIENT_ID_WIDTH);
+        if names_width <= full {
+            return Self {
+                name_room: full,
+                short_client_id: false,
+            };
+        }
+        Self {
+            name_room: room_with(SHORT_CLIENT_ID_CHARS + 1),
+            short_client_id: true,
+        }
+    }
+
+    fn client_id(&self, id: &str) -> String {
+        match id.get(..SHORT_CLIENT_ID_CHARS) {
+            Some(head) if self.short_client_id && id.len() > SHORT_CLIENT_ID_CHARS => {
+                format!("{head}…")
+            }
+            _ => id.to_string(),
+        }
+    }
+}
+
 /// The app browser: filter field, app table, the chosen app. Also the rotate job's app step.
 pub(super) fn browser(
     page: &mut Page,
@@ -239,24 +280,29 @@ pub(super) fn browser(
                 .chain(std::iter::once(width(t("accounts.secret_expires"))))
                 .max()
                 .unwrap_or(0);
-            let name_room = page
-                .width()
-                .saturating_sub(2 + 2 + 36 + 2 + 2 + expiry_width);
+            let shown_name = |a: &AppSummary| {
+                let is_chosen = b
+                    .chosen
+                    .as_ref()
+                    .is_some_and(|c| c.client_id == a.client_id);
+                if is_chosen {
+                    format!("✓ {}", a.display_name)
+                } else {
+                    a.display_name.clone()
+                }
+            };
+            let names_width = apps[first..last]
+                .iter()
+                .map(|a| width(&shown_name(a)))
+                .max()
+                .unwrap_or(0);
+            let layout = AppColumns::fit(page.width(), names_width, expiry_width);
             let table_rows = apps[first..last]
                 .iter()
                 .map(|a| {
-                    let is_chosen = b
-                        .chosen
-                        .as_ref()
-                        .is_some_and(|c| c.client_id == a.client_id);
-                    let name = if is_chosen {
-                        format!("✓ {}", a.display_name)
-                    } else {
-                        a.display_name.clone()
-                    };
                     vec![
-                        Cell::new(truncate(&name, name_room)),
-                        Cell::styled(a.client_id.clone(), theme::accent()),
+                        Cell::new(truncate(&shown_name(a), layout.name_room)),
+                        Cell::styled(layout.client_id(&a.client_id), theme::accent()),
                         a.secret_expires
                             .map(|e| Cell::new(date(e)))
                             .unwrap_or_else(|| Cell::styled(never, theme::dim())),
@@ -293,8 +339,27 @@ pub(super) fn browser(
                     theme::dim(),
                 );
             }
-            if focused && let Some(r) = ranges.get(selected - first) {
-                page.focus(r.clone());
+            // A name cut even so: the highlighted app is named in full under the list, so
+            // that "OfficeMaster EWS (test…" cannot pass for "OfficeMaster EWS".
+            let highlighted = &apps[selected];
+            let mut focus = ranges.get(selected - first).cloned();
+            if focused && width(&shown_name(highlighted)) > layout.name_room {
+                let start = page.len();
+                page.text_indented(
+                    4,
+                    &tf(
+                        "accounts.highlighted_in_full",
+                        &[
+                            ("app", &highlighted.display_name),
+                            ("client_id", &highlighted.client_id),
+                        ],
+                    ),
+                    theme::dim(),
+                );
+                focus = focus.map(|r| r.start..page.len().max(start));
+            }
+            if focused && let Some(r) = focus {
+                page.focus(r);
             }
         }
     }
