@@ -922,3 +922,35 @@ fn the_highlighted_apps_full_name_is_visible_at_80x24() {
         }
     }
 }
+
+/// Review cuts the permission reasons to fit 80×24; ↓ highlights a permission and its whole
+/// reason is read under the table before the admin proceeds.
+#[test]
+fn review_shows_the_highlighted_permissions_whole_reason_at_80x24() {
+    let mut s = state_at(Step::Review);
+    let profile = s.profile().clone();
+    let first = &profile.permissions_for(s.mode)[0];
+    let reason = first.reason(exowiz::i18n::language()).to_string();
+    assert!(
+        !reason.is_empty(),
+        "the fixture's first permission has a reason"
+    );
+    let squeezed = |rows: Vec<String>| -> String {
+        rows.join(" ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert!(
+        !squeezed(screen_rows(&s, 80, 24)).contains(&reason),
+        "at 80x24 the table alone cuts it (else this test proves nothing)"
+    );
+    s.review_reason = Some(0);
+    let rows = screen_rows(&s, 80, 24);
+    assert!(
+        squeezed(rows.clone()).contains(&reason),
+        "{reason:?} not on the screen:\n{}",
+        rows.join("\n")
+    );
+    one_size("06_review_reason", &s, 80, 24);
+}

@@ -412,6 +412,9 @@ fn step_bindings(state: &WizardState, out: &mut Vec<Binding>) {
                 "key.choose",
             ));
             enter(out, "key.confirm_choice");
+            if !state.profile().permissions_for(state.mode).is_empty() {
+                up_down(out, "key.read_reason");
+            }
         }
         Step::Register => {
             if state.register.error.is_some() {

@@ -561,6 +561,8 @@ pub struct WizardState {
     pub transport: TransportState,
     pub accounts: AccountsState,
     pub review: ReviewChoice,
+    /// The permission whose whole reason Review shows under the table (↑/↓); none at first.
+    pub review_reason: Option<usize>,
     pub register: RegisterState,
     pub app: Option<RegisteredApp>,
     pub consent: ConsentState,
@@ -624,6 +626,7 @@ impl WizardState {
                 ..AccountsState::default()
             },
             review: ReviewChoice::default(),
+            review_reason: None,
             register: RegisterState::default(),
             app: None,
             consent: ConsentState::default(),

@@ -54,7 +54,7 @@ pub fn build(page: &mut Page, state: &WizardState, _room: Room) {
     // Sized for the longer status, so the layout does not jump as grants arrive.
     let status_width = width(&format!("✓ {}", t("consent.granted")))
         .max(width(&format!("… {}", t("consent.not_granted"))));
-    permission_table(page, rows, t("table.status"), status_width, 0);
+    permission_table(page, rows, t("table.status"), status_width, 0, None);
     page.blank();
 
     if let Some(error) = &consent.error {

@@ -176,14 +176,17 @@ pub struct PermissionRow {
 /// The permission table as the Entra portal shows it: API | Permission | Type | `last_header`.
 /// When the last column would get fewer than `min_last` cells (80 columns), the API becomes a
 /// group title over its permissions — the portal groups them the same way — and the last column
-/// gets the room. `max_last_lines` limits a wrapping last column (0: no limit).
+/// gets the room. `max_last_lines` limits a wrapping last column (0: no limit). With
+/// `selection`, the selected row is highlighted (the layout does not move); rows are then
+/// expected in display order (grouped by API).
 pub fn permission_table(
     page: &mut Page,
     rows: Vec<PermissionRow>,
     last_header: &str,
     min_last: usize,
     max_last_lines: usize,
-) {
+    selection: Option<Option<usize>>,
+) -> Vec<std::ops::Range<usize>> {
     let api_width = rows
         .iter()
         .map(|r| width(r.api.display_name()))
@@ -243,8 +246,12 @@ pub fn permission_table(
     header.push(t("table.permission").to_string());
     header.push(t("table.type").to_string());
     header.push(last_header.to_string());
-    let mut table = Table::new(header, cells, if grouped { 4 } else { 2 });
+    let indent = if grouped { 4 } else { 2 };
+    let mut table = Table::new(header, cells, indent);
     table.groups = groups;
     table.max_last_lines = max_last_lines;
-    table::push(page, &table);
+    if let Some(selected) = selection {
+        table.selected = selected;
+    }
+    table::push(page, &table)
 }

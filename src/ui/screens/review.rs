@@ -178,7 +178,7 @@ pub fn build(page: &mut Page, state: &WizardState, room: Room) {
                 .map(|p| p.description.clone())
                 .unwrap_or_default()
         };
-        let rows: Vec<PermissionRow> = permissions
+        let mut rows: Vec<PermissionRow> = permissions
             .iter()
             .map(|p| PermissionRow {
                 api: p.api,
@@ -187,12 +187,54 @@ pub fn build(page: &mut Page, state: &WizardState, room: Room) {
                 last: Cell::new(described(&p.name, p.reason(crate::i18n::language()))),
             })
             .collect();
+        // Display order (grouped by API, as the table shows them), so that ↑/↓ walk the
+        // rows from top to bottom.
+        let mut apis = Vec::new();
+        for r in &rows {
+            if !apis.contains(&r.api) {
+                apis.push(r.api);
+            }
+        }
+        rows.sort_by_key(|r| apis.iter().position(|a| *a == r.api));
+        let highlighted = state.review_reason.and_then(|i| {
+            rows.get(i)
+                .map(|r| (i, r.name.clone(), r.last.text.clone()))
+        });
         // Lines left for descriptions once the buttons (2), the header and one line per
         // permission and group title are placed.
         let fixed = page.len() + 2 + 1 + 2 * rows.len();
         let spare = usize::from(room.height).saturating_sub(fixed);
         let per_row = 1 + spare / rows.len().max(1);
-        permission_table(page, rows, t("table.description"), MIN_DESCRIPTION, per_row);
+        let ranges = permission_table(
+            page,
+            rows,
+            t("table.description"),
+            MIN_DESCRIPTION,
+            per_row,
+            Some(highlighted.as_ref().map(|(i, ..)| *i)),
+        );
+        // A reason cut to fit is read whole under the table: the admin is about to grant it.
+        if let Some((i, name, reason)) = highlighted {
+            let start = page.len();
+            page.text_indented(
+                4,
+                &tf(
+                    "review.reason_in_full",
+                    &[("permission", &name), ("reason", &reason)],
+                ),
+                Style::default(),
+            );
+            // The highlighted row too, when both fit; the whole reason first.
+            let end = page.len();
+            let row_start = ranges.get(i).map_or(start, |r| r.start);
+            let rows_room = usize::from(room.height).saturating_sub(4);
+            let from = if end - row_start <= rows_room {
+                row_start
+            } else {
+                start
+            };
+            page.focus(from..end);
+        }
     }
 
     let button = |choice: ReviewChoice, key: &str| Button {

@@ -170,6 +170,7 @@ pub(crate) fn go_to(state: &mut WizardState, to: Step) -> Vec<Effect> {
         }
         Step::Review => {
             state.review = Default::default();
+            state.review_reason = None;
             Vec::new()
         }
         Step::Consent => consent::enter(state),

@@ -26,6 +26,23 @@ pub(super) fn on_action(state: &mut WizardState, action: Action) -> Vec<Effect> 
             };
             Vec::new()
         }
+        Action::Down => {
+            let last = state
+                .profile()
+                .permissions_for(state.mode)
+                .len()
+                .checked_sub(1);
+            state.review_reason = match (state.review_reason, last) {
+                (_, None) => None,
+                (None, Some(_)) => Some(0),
+                (Some(i), Some(last)) => Some((i + 1).min(last)),
+            };
+            Vec::new()
+        }
+        Action::Up => {
+            state.review_reason = state.review_reason.and_then(|i| i.checked_sub(1));
+            Vec::new()
+        }
         Action::Next => match state.review {
             Proceed if state.accounts.choice == AccountsChoice::Manual => {
                 verify::start_manual(state)

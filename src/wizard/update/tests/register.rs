@@ -374,3 +374,29 @@ fn enter_while_registering_only_says_it_runs() {
         crate::i18n::t("status.register_running"),
     );
 }
+
+#[test]
+fn up_and_down_on_review_walk_the_permission_reasons_within_the_list() {
+    let (mut state, _) = at("officemaster", Step::Review);
+    let count = state.profile().permissions_for(state.mode).len();
+    assert!(count > 1);
+    assert_eq!(state.review_reason, None, "none highlighted at first");
+    press(&mut state, KeyCode::Down);
+    assert_eq!(state.review_reason, Some(0));
+    for _ in 0..count + 2 {
+        press(&mut state, KeyCode::Down);
+    }
+    assert_eq!(state.review_reason, Some(count - 1), "stops at the last");
+    for _ in 0..count {
+        press(&mut state, KeyCode::Up);
+    }
+    assert_eq!(
+        state.review_reason, None,
+        "Up past the first hides the reason"
+    );
+    assert_eq!(
+        state.review,
+        ReviewChoice::Proceed,
+        "the buttons did not move"
+    );
+}
