@@ -212,6 +212,12 @@ impl Emulator {
         self.shared.plan_fault(fault);
     }
 
+    /// Forgets every planned fault (and a planned throttle).
+    pub fn clear_faults(&self) {
+        self.shared.clear_faults();
+        self.shared.set_throttle(0, 429, None);
+    }
+
     /// The planned faults that have not struck yet.
     pub fn pending_faults(&self) -> Vec<Fault> {
         self.shared.pending_faults()
