@@ -111,13 +111,27 @@ fn cases() -> Vec<Case> {
         ),
         (
             Job::Register,
-            "429 with Retry-After: 100000".into(),
-            Setup::Throttle(1, 429, Some(100_000)),
+            "429 with Retry-After: 100000 on the create".into(),
+            fault(
+                "PATCH",
+                CREATE,
+                StatusBefore {
+                    status: 429,
+                    retry_after: Some(100_000),
+                },
+            ),
         ),
         (
             Job::Register,
-            "503 with Retry-After: 100000".into(),
-            Setup::Throttle(1, 503, Some(100_000)),
+            "503 with Retry-After: 100000 on the service principal".into(),
+            fault(
+                "PATCH",
+                SP,
+                StatusBefore {
+                    status: 503,
+                    retry_after: Some(100_000),
+                },
+            ),
         ),
         (
             Job::Register,
@@ -307,8 +321,15 @@ fn cases() -> Vec<Case> {
             Setup::Throttle(3, 429, Some(1)),
         ),
         (
-            "429 with Retry-After: 100000".into(),
-            Setup::Throttle(1, 429, Some(100_000)),
+            "429 with Retry-After: 100000 on addPassword".into(),
+            fault(
+                "POST",
+                ADD_PASSWORD,
+                StatusBefore {
+                    status: 429,
+                    retry_after: Some(100_000),
+                },
+            ),
         ),
         (
             "503 before addPassword".into(),
