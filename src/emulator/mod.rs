@@ -19,7 +19,8 @@
 //!   user's consent); `.default` yields the granted scopes (or the registration's
 //!   `requiredResourceAccess` when nothing was granted yet). Owners, `Application.ReadWrite.OwnedBy`
 //!   ownership limits, soft delete and tenant app-management policies are not modelled;
-//!   secret lifetime is capped at 2 years as if a policy were assigned.
+//!   secret lifetime is capped at 2 years as if a policy were assigned (shorter with
+//!   `Emulator::set_secret_lifetime_policy` / `POST /_emulator/policy/secret-lifetime`).
 //! - `$filter` supports `eq`, `in`, `startswith`, `any(x:x eq …)`, `and`, `or`; advanced
 //!   queries (`ne`, `not`, `endswith`, `$search`, `$expand`) are refused with
 //!   `Request_UnsupportedQuery`. `$count` needs `ConsistencyLevel: eventual`.
