@@ -667,3 +667,52 @@ async fn myfactory_without_the_oob_redirect_is_no_problem_and_fix_leaves_it_out(
         "--fix added oob back: {app:#}"
     );
 }
+
+/// Issue 14 (found open by the fault matrix brief): `check --fix` made the missing service
+/// principal with a blind `POST /servicePrincipals`; when Graph carried it out and the answer
+/// was lost (500 from a gateway), the POST was not repeatable and the fix failed although the
+/// service principal existed. With the upsert by appId (learn.microsoft.com/graph/api/
+/// serviceprincipal-upsert, as register does) the repeated PATCH finds it: the fix succeeds in
+/// the same run and the tenant holds one service principal.
+#[tokio::test(flavor = "multi_thread")]
+async fn fix_makes_the_service_principal_once_when_graphs_answer_is_lost() {
+    let emu = emulator(quick_config()).await;
+    let data = tempfile::tempdir().unwrap();
+    let registered = register_officemaster(&emu, data.path()).await;
+    let client_id = registered["client_id"].as_str().unwrap();
+    let old_sp = registered["service_principal_id"].as_str().unwrap();
+    let status = graph_send(
+        &emu,
+        reqwest::Method::DELETE,
+        &format!("servicePrincipals/{old_sp}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    // Whichever way the service principal is made, Graph makes it and the answer is lost.
+    emu.lose_answers("POST", "/v1.0/servicePrincipals", 1, 500);
+    emu.lose_answers("PATCH", "/v1.0/servicePrincipals(appId", 1, 500);
+
+    let fixed = check(&emu, data.path(), client_id, &["--fix", "all", "--json"]).await;
+    assert_eq!(code(&fixed), 0, "{}", explain(&fixed));
+    let fixed = stdout_json(&fixed);
+    let applied = fixed["applied"].as_array().unwrap();
+    assert!(applied.iter().all(|a| a["done"] == true), "{applied:#?}");
+    let sps = emu.snapshot()["servicePrincipals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["appId"] == client_id)
+        .count();
+    assert_eq!(sps, 1, "one service principal");
+    let lost = emu
+        .requests()
+        .iter()
+        .filter(|r| {
+            r.status == 500
+                && (r.path_and_query == "/v1.0/servicePrincipals"
+                    || r.path_and_query.contains("/v1.0/servicePrincipals(appId"))
+        })
+        .count();
+    assert_eq!(lost, 1, "the fault struck the creation");
+}

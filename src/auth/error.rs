@@ -667,3 +667,30 @@ mod tests {
         assert_eq!(human_duration(Duration::from_millis(200)), "200 ms");
     }
 }
+
+/// Property tests (issue 14): Entra's token and device-code error answers are untrusted input.
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn entra_error_bodies_never_panic(body in ".{0,200}", status in 100u16..600) {
+            let _ = EntraError::parse(status, "login.microsoftonline.com", &body);
+        }
+
+        #[test]
+        fn aadsts_codes_are_read(code in 10_000u32..9_999_999, text in "[ -~]{0,60}") {
+            let body = serde_json::json!({
+                "error": "invalid_grant",
+                "error_description": format!("AADSTS{code}: {text}"),
+                "error_codes": [code],
+            });
+            let parsed = EntraError::parse(400, "login.microsoftonline.com", &body.to_string());
+            prop_assert!(parsed.is_some());
+        }
+    }
+}

@@ -682,7 +682,9 @@ pub async fn apply(
     };
     let create_sp = async {
         match sp_fix {
-            Some(_) => Some(graph.create_service_principal(&report.app.app_id).await),
+            // The upsert by appId, as register makes it: safe to repeat after a lost answer,
+            // and an existing service principal (made meanwhile) is success, not a conflict.
+            Some(_) => Some(graph.upsert_service_principal(&report.app.app_id).await),
             None => None,
         }
     };

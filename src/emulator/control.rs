@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::ews::settings::{EwsSettings, UserAgentPolicy};
+use super::faults::Fault;
 use super::shared::Shared;
 
 /// `GET /_emulator/requests`: the request log, times in ms since server start.
@@ -64,6 +65,56 @@ pub async fn throttle(State(shared): State<Arc<Shared>>, body: Bytes) -> Respons
     let retry_after = v.get("retry_after").and_then(Value::as_u64);
     shared.set_throttle(count, status as u16, retry_after);
     StatusCode::NO_CONTENT.into_response()
+}
+
+/// `GET /_emulator/faults`: the planned faults that have not struck yet.
+pub async fn faults(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    Json(json!(shared.pending_faults()))
+}
+
+/// `POST /_emulator/faults` with one fault or a list, e.g. `{"method": "POST", "path":
+/// "addPassword", "count": 1, "fault": "drop_after"}` or `{"path": "/v1.0/applications",
+/// "fault": "status_before", "status": 503, "retry_after": 100000}` (kinds: src/emulator/faults.rs).
+pub async fn add_faults(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let list: Vec<Fault> = match serde_json::from_slice::<Value>(&body) {
+        Ok(Value::Array(items)) => match serde_json::from_value(Value::Array(items)) {
+            Ok(l) => l,
+            Err(e) => return bad_request(format!("not a list of faults: {e}")),
+        },
+        Ok(one) => match serde_json::from_value(one) {
+            Ok(f) => vec![f],
+            Err(e) => return bad_request(format!("not a fault: {e}")),
+        },
+        Err(e) => return bad_request(format!("invalid JSON: {e}")),
+    };
+    if let Some(problem) = list.iter().find_map(Fault::problem) {
+        return bad_request(problem);
+    }
+    for f in list {
+        shared.plan_fault(f);
+    }
+    Json(json!(shared.pending_faults())).into_response()
+}
+
+/// `DELETE /_emulator/faults`: forget every planned fault.
+pub async fn clear_faults(State(shared): State<Arc<Shared>>) -> StatusCode {
+    shared.clear_faults();
+    StatusCode::NO_CONTENT
+}
+
+/// `POST /_emulator/policy/secret-lifetime` `{"max_months": 6}`: the tenant's app-management
+/// policy for secret lifetimes (1 to 24 months).
+pub async fn secret_lifetime_policy(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let months = serde_json::from_slice::<Value>(&body)
+        .ok()
+        .and_then(|v| v.get("max_months").and_then(Value::as_u64));
+    match months {
+        Some(m @ 1..=24) => {
+            shared.set_secret_max_months(m as u32);
+            Json(json!({"max_months": m})).into_response()
+        }
+        _ => bad_request("expected {\"max_months\": 1..24}"),
+    }
 }
 
 /// `GET /_emulator/state`: the tenant snapshot.

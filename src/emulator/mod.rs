@@ -5,7 +5,7 @@
 //! Layout: `server` (router, request log, latency, throttling), `shared` (state shared by all
 //! handlers), `state` + `seed` (tenant data, persistence, seeded tenant), `catalog` (Graph and
 //! Exchange permissions), `ops` (object construction shared by Graph and consent), `token`
-//! (JWT), `errors` (Graph and AADSTS error bodies), `login/*` (sign-in endpoints), `graph/*`
+//! (JWT), `errors` (Graph and AADSTS error bodies), `faults` (fault injection), `login/*` (sign-in endpoints), `graph/*`
 //! (Graph v1.0 endpoints), `ews` (Exchange Web Services: `GetFolder` for an app-only caller,
 //! the tenant's EWS settings), `control` (`/_emulator/*`), `cli` (`exowiz emulator`).
 //!
@@ -19,7 +19,8 @@
 //!   user's consent); `.default` yields the granted scopes (or the registration's
 //!   `requiredResourceAccess` when nothing was granted yet). Owners, `Application.ReadWrite.OwnedBy`
 //!   ownership limits, soft delete and tenant app-management policies are not modelled;
-//!   secret lifetime is capped at 2 years as if a policy were assigned.
+//!   secret lifetime is capped at 2 years as if a policy were assigned (shorter with
+//!   `Emulator::set_secret_lifetime_policy` / `POST /_emulator/policy/secret-lifetime`).
 //! - `$filter` supports `eq`, `in`, `startswith`, `any(x:x eq …)`, `and`, `or`; advanced
 //!   queries (`ne`, `not`, `endswith`, `$search`, `$expand`) are refused with
 //!   `Request_UnsupportedQuery`. `$count` needs `ConsistencyLevel: eventual`.
@@ -32,6 +33,7 @@ mod cli;
 mod control;
 mod errors;
 mod ews;
+mod faults;
 mod graph;
 mod login;
 mod ops;
@@ -54,6 +56,7 @@ pub use cli::{EmulatorArgs, run_cli};
 pub use ews::settings::{
     EwsSettings, REASON_BLOCKED, REASON_DISABLED, TEAMS_APP_ID, UserAgentPolicy,
 };
+pub use faults::{Fault, FaultKind};
 pub use state::DirectoryRole;
 pub use token::peek_claims;
 
@@ -196,12 +199,35 @@ impl Emulator {
     /// but the client gets `status` (500, 502, 504) instead of the answer — a gateway that lost
     /// the answer of a write Graph made.
     pub fn lose_answers(&self, method: &str, path_contains: &str, count: usize, status: u16) {
-        self.shared.plan_lost_answer(shared::LostAnswer {
-            method: method.to_string(),
-            path_contains: path_contains.to_string(),
-            remaining: count,
-            status,
-        });
+        self.inject(Fault::new(
+            method,
+            path_contains,
+            count,
+            FaultKind::StatusAfter { status },
+        ));
+    }
+
+    /// Plans `fault` for the next matching requests (see [`FaultKind`] for what each does).
+    /// Faults are taken in the order planned; a throttled request meets no fault.
+    pub fn inject(&self, fault: Fault) {
+        self.shared.plan_fault(fault);
+    }
+
+    /// Forgets every planned fault (and a planned throttle).
+    pub fn clear_faults(&self) {
+        self.shared.clear_faults();
+        self.shared.set_throttle(0, 429, None);
+    }
+
+    /// The planned faults that have not struck yet.
+    pub fn pending_faults(&self) -> Vec<Fault> {
+        self.shared.pending_faults()
+    }
+
+    /// The tenant's app-management policy: secrets may live at most `months` (default 24);
+    /// a longer `addPassword` is refused with `CredentialInvalidLifetimeAsPerAppPolicy`.
+    pub fn set_secret_lifetime_policy(&self, months: u32) {
+        self.shared.set_secret_max_months(months);
     }
 
     /// The tenant's state as JSON (never secret values or their hashes).

@@ -1,4 +1,5 @@
-//! The HTTP router and the middleware every request passes: request log, latency, throttling.
+//! The HTTP router and the middleware every request passes: request log, latency, throttling,
+//! injected faults.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -14,6 +15,7 @@ use axum::routing::{any, get, post};
 use super::RequestRecord;
 use super::control;
 use super::ews;
+use super::faults;
 use super::graph;
 use super::login;
 use super::shared::Shared;
@@ -29,6 +31,16 @@ pub fn router(shared: Arc<Shared>) -> Router {
             get(control::requests).delete(control::clear_requests),
         )
         .route("/_emulator/throttle", post(control::throttle))
+        .route(
+            "/_emulator/faults",
+            get(control::faults)
+                .post(control::add_faults)
+                .delete(control::clear_faults),
+        )
+        .route(
+            "/_emulator/policy/secret-lifetime",
+            post(control::secret_lifetime_policy),
+        )
         .route("/_emulator/state", get(control::state))
         .route(
             "/_emulator/ews",
@@ -112,23 +124,34 @@ async fn record(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> 
     } else {
         None
     };
-    let resp = match throttled {
-        Some((status, retry_after)) => {
+    let fault = if throttled.is_none() {
+        shared.take_fault(&method, &path_and_query)
+    } else {
+        None
+    };
+    let mut logged_status = None;
+    let resp = match (throttled, fault) {
+        (Some((status, retry_after)), _) => {
             graph::throttled_response(&parts.headers, status, retry_after)
         }
-        None => {
+        // Fault injection (src/emulator/faults.rs): before or after the request is carried out.
+        (None, Some(kind)) => {
             let headers = parts.headers.clone();
-            let resp = next
-                .run(Request::from_parts(parts, Body::from(bytes)))
-                .await;
-            // Fault injection: the write was carried out, the answer is lost on the way.
-            match is_graph
-                .then(|| shared.take_lost_answer(&method, &path_and_query))
-                .flatten()
-            {
-                Some(status) => graph::throttled_response(&headers, status, None),
-                None => resp,
-            }
+            let real = if kind.carried_out() {
+                Some(
+                    next.run(Request::from_parts(parts, Body::from(bytes)))
+                        .await,
+                )
+            } else {
+                None
+            };
+            let real_status = real.as_ref().map_or(0, |r| r.status().as_u16());
+            logged_status = Some(kind.logged_status(real_status));
+            faults::apply(kind, real, &headers, graph::throttled_response).await
+        }
+        (None, None) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
         }
     };
     shared.record(
@@ -136,7 +159,7 @@ async fn record(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> 
         RequestRecord {
             method,
             path_and_query,
-            status: resp.status().as_u16(),
+            status: logged_status.unwrap_or_else(|| resp.status().as_u16()),
             started,
             finished: Instant::now(),
             json_body,

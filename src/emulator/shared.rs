@@ -1,12 +1,13 @@
 //! State shared by all handlers: configuration, the tenant (behind a std mutex that is never
 //! held across an await), the volatile sign-in session, the request log and the throttle plan.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
 use rand::RngExt;
 
+use super::faults::{Fault, FaultKind};
 use super::login::session::Session;
 use super::state::{self, Application, ServicePrincipal, Tenant};
 use super::util::now_ms;
@@ -16,16 +17,6 @@ pub struct Throttle {
     pub remaining: usize,
     pub status: u16,
     pub retry_after: Option<u64>,
-}
-
-/// A planned "carried out, then lost" answer: the request is processed, then the client gets
-/// `status` instead of the real answer (what a 500/504 from a gateway after the write means).
-pub struct LostAnswer {
-    pub method: String,
-    /// Matches when the request path (below the host) contains this text.
-    pub path_contains: String,
-    pub remaining: usize,
-    pub status: u16,
 }
 
 pub struct Shared {
@@ -40,7 +31,10 @@ pub struct Shared {
     log: Mutex<Vec<(u64, RequestRecord)>>,
     seq: AtomicU64,
     throttle: Mutex<Throttle>,
-    lost_answers: Mutex<Vec<LostAnswer>>,
+    faults: Mutex<Vec<Fault>>,
+    /// The longest secret lifetime the tenant's app-management policy allows, in months
+    /// (Entra's default without a policy: none; the demo tenant acts as if 24 were assigned).
+    secret_max_months: AtomicU32,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -65,7 +59,8 @@ impl Shared {
                 status: 429,
                 retry_after: None,
             }),
-            lost_answers: Mutex::new(Vec::new()),
+            faults: Mutex::new(Vec::new()),
+            secret_max_months: AtomicU32::new(24),
         }
     }
 
@@ -138,20 +133,39 @@ impl Shared {
         };
     }
 
-    pub fn plan_lost_answer(&self, plan: LostAnswer) {
-        lock(&self.lost_answers).push(plan);
+    pub fn plan_fault(&self, fault: Fault) {
+        lock(&self.faults).push(fault);
     }
 
-    /// The status that replaces the answer to `method path`, if a lost answer is planned.
-    pub fn take_lost_answer(&self, method: &str, path: &str) -> Option<u16> {
-        let mut plans = lock(&self.lost_answers);
-        let plan = plans.iter_mut().find(|p| {
-            p.remaining > 0
-                && p.method.eq_ignore_ascii_case(method)
-                && path.contains(&p.path_contains)
-        })?;
-        plan.remaining -= 1;
-        Some(plan.status)
+    pub fn clear_faults(&self) {
+        lock(&self.faults).clear();
+    }
+
+    /// The planned faults not used up yet.
+    pub fn pending_faults(&self) -> Vec<Fault> {
+        lock(&self.faults)
+            .iter()
+            .filter(|f| f.count > 0)
+            .cloned()
+            .collect()
+    }
+
+    /// The fault the request `method path` meets, if one is planned (first planned first).
+    pub fn take_fault(&self, method: &str, path_and_query: &str) -> Option<FaultKind> {
+        let mut plans = lock(&self.faults);
+        let plan = plans
+            .iter_mut()
+            .find(|p| p.matches(method, path_and_query))?;
+        plan.count -= 1;
+        Some(plan.kind)
+    }
+
+    pub fn secret_max_months(&self) -> u32 {
+        self.secret_max_months.load(Ordering::SeqCst)
+    }
+
+    pub fn set_secret_max_months(&self, months: u32) {
+        self.secret_max_months.store(months, Ordering::SeqCst);
     }
 
     /// Take one throttled response if any are planned.

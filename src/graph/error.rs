@@ -892,3 +892,34 @@ mod tests {
         assert!(e.detail().contains("request-id r"));
     }
 }
+
+/// Property tests (issue 14): Graph's error bodies are untrusted input.
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn error_bodies_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+            let _ = ErrorBody::parse(&bytes);
+        }
+
+        #[test]
+        fn well_formed_error_codes_are_read(code in "[A-Za-z_]{1,30}", message in ".{0,60}") {
+            let body = serde_json::json!({"error": {"code": code, "message": message}});
+            let parsed = ErrorBody::parse(body.to_string().as_bytes());
+            let err = GraphError::from_response(
+                Operation::CreateApplication,
+                "graph.microsoft.com",
+                400,
+                &parsed,
+                None,
+                "00000000-0000-0000-0000-000000000000",
+            );
+            prop_assert_eq!(err.code(), Some(code.as_str()));
+        }
+    }
+}

@@ -418,3 +418,39 @@ mod tests {
         );
     }
 }
+
+/// Property tests (issue 14): `Retry-After` is Graph input; any header text is survived.
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn retry_after_never_panics(text in ".{0,40}", now_secs in 0i64..4_000_000_000) {
+            let now = DateTime::from_timestamp(now_secs, 0).unwrap();
+            let _ = parse_retry_after(Some(&text), now);
+        }
+
+        #[test]
+        fn delta_seconds_round_trip(secs in any::<u64>()) {
+            prop_assert_eq!(
+                parse_retry_after(Some(&secs.to_string()), Utc::now()),
+                Some(Duration::from_secs(secs))
+            );
+        }
+
+        #[test]
+        fn an_http_date_in_the_future_is_the_time_until_then(ahead in 0i64..1_000_000) {
+            let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+            let then = now + chrono::Duration::seconds(ahead);
+            let header = then.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+            prop_assert_eq!(
+                parse_retry_after(Some(&header), now),
+                Some(Duration::from_secs(ahead as u64))
+            );
+        }
+    }
+}

@@ -520,6 +520,10 @@ pub fn add_password(ctx: &Ctx, key: &Key) -> GraphResult<GResp> {
         .and_then(parse_iso)
         .unwrap_or(now);
     let default_end = start.checked_add_months(Months::new(24)).unwrap_or(start);
+    // The tenant's app-management policy (settable for the fault matrix).
+    let policy_end = start
+        .checked_add_months(Months::new(ctx.shared.secret_max_months()))
+        .unwrap_or(start);
     let end = cred
         .get("endDateTime")
         .and_then(Value::as_str)
@@ -531,7 +535,7 @@ pub fn add_password(ctx: &Ctx, key: &Key) -> GraphResult<GResp> {
             "PasswordCredential",
         ));
     }
-    if end > default_end + chrono::Duration::minutes(5) {
+    if end > policy_end + chrono::Duration::minutes(5) {
         return Err(GraphError::new(
             400,
             "CredentialInvalidLifetimeAsPerAppPolicy",

@@ -374,6 +374,16 @@ pub fn throttled_response(headers: &HeaderMap, status: u16, retry_after: Option<
         // What Entra answers to a grant or role assignment right after the service principal
         // was made, while the directory replicates — sometimes having carried the write out
         // (graph-facts §1.5; issue 9.4).
+        // A token that expired mid-run (Entra's access tokens live 60-90 minutes).
+        401 => (
+            "InvalidAuthenticationToken",
+            "Lifetime validation failed, the token is expired.",
+        ),
+        403 => (
+            "Authorization_RequestDenied",
+            "Insufficient privileges to complete the operation.",
+        ),
+        502 => ("BadGateway", "The gateway could not reach the service."),
         404 => (
             "Directory_ObjectNotFound",
             "Unable to read the company information from the directory.",
@@ -385,6 +395,7 @@ pub fn throttled_response(headers: &HeaderMap, status: u16, retry_after: Option<
     };
     let mut e = GraphError::new(status, code, message);
     e.retry_after = retry_after;
+    e.www_authenticate = status == 401;
     let request_id = new_guid();
     let crid = client_request_id(headers);
     GResp::error(&e, &request_id, &crid).into_http(&request_id, &crid)
