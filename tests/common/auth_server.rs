@@ -6,7 +6,9 @@
 //! Issue 15.5: sign-in tests belong against the demo tenant (src/emulator/login), which answers
 //! as Microsoft documents, not as exowiz would like. This fake checks only what Entra checks
 //! (it used to demand `prompt=select_account`, which is exowiz's choice; that rule is gone).
-//! Already moved: device-code pending/slow_down/declined (tests/device_code_demo_tenant.rs).
+//! Already moved: device-code pending/slow_down/declined (tests/device_code_demo_tenant.rs),
+//! client credentials with roles, without roles and with a wrong secret
+//! (tests/client_credentials_demo_tenant.rs).
 //! Kept on purpose, because the demo tenant cannot produce them: a forged `state` and a bare
 //! `access_denied` on the redirect (`AuthorizeMode::WrongState`, `DenyPlain`: the demo tenant
 //! always echoes the state and always sends a description), a server-side `expired_token`
@@ -14,9 +16,8 @@
 //! (`refresh_without_new_rt`), errors that echo secrets (`echo_secrets_in_errors`, to prove
 //! the client scrubs them), and a discovery document without a device endpoint
 //! (`no_device_endpoint`). Not yet moved although the demo tenant could produce them:
-//! discovery and tenant lookup, client credentials (incl. AADSTS7000215), refresh, and the
-//! authorization-code exchange, and declined consent (AADSTS65004, the demo tenant's cancel
-//! button); they are left here for a later change.
+//! discovery and tenant lookup, refresh, the authorization-code exchange, and declined consent
+//! (AADSTS65004, the demo tenant's cancel button); they are left here for a later change.
 #![allow(dead_code)]
 
 use std::collections::{HashMap, HashSet, VecDeque};
