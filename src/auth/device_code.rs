@@ -1,6 +1,7 @@
 //! Device authorization grant (RFC 8628): the admin enters a short code at
 //! `verification_uri` on any device while exowiz polls the token endpoint.
 
+use std::sync::Mutex;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -78,7 +79,7 @@ impl DeviceCodeFlow {
             user_code,
             verification_uri,
             expires_at: Utc::now() + chrono::Duration::seconds(expires_in as i64),
-            interval,
+            interval: Mutex::new(interval),
             message,
             slow_down_step: SLOW_DOWN_STEP,
             device_code,
@@ -98,7 +99,9 @@ pub struct DeviceCodeSession {
     user_code: String,
     verification_uri: Url,
     expires_at: DateTime<Utc>,
-    interval: Duration,
+    /// The current wait between polls. Behind a lock because `slow_down` lengthens it for all
+    /// later requests (RFC 8628 §3.5), even across `poll` calls, and callers may read it meanwhile.
+    interval: Mutex<Duration>,
     message: String,
     slow_down_step: Duration,
     device_code: SecretString,
@@ -115,7 +118,7 @@ impl std::fmt::Debug for DeviceCodeSession {
             .field("user_code", &self.user_code)
             .field("verification_uri", &self.verification_uri.as_str())
             .field("expires_at", &self.expires_at)
-            .field("interval", &self.interval)
+            .field("interval", &self.interval())
             .field("device_code", &"[redacted]")
             .field("token_endpoint", &self.token_endpoint.as_str())
             .field("client_id", &self.client_id)
@@ -139,9 +142,16 @@ impl DeviceCodeSession {
         self.expires_at
     }
 
-    /// Seconds between polls, as the server asked.
+    /// The current wait between polls: the server's `interval`, plus the slow-down step for
+    /// every `slow_down` answer so far.
     pub fn interval(&self) -> Duration {
-        self.interval
+        *self.interval.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn lengthen_interval(&self) -> Duration {
+        let mut interval = self.interval.lock().unwrap_or_else(|e| e.into_inner());
+        *interval += self.slow_down_step;
+        *interval
     }
 
     /// The server's ready-made instruction (in the server's language).
@@ -152,7 +162,7 @@ impl DeviceCodeSession {
     /// Overrides the poll timing. Meant for tests and the local demo tenant; against Entra keep
     /// the server's interval and the RFC's 5-second slow-down step.
     pub fn with_poll_timing(mut self, interval: Duration, slow_down_step: Duration) -> Self {
-        self.interval = interval;
+        self.interval = Mutex::new(interval);
         self.slow_down_step = slow_down_step;
         self
     }
@@ -162,9 +172,9 @@ impl DeviceCodeSession {
     /// stops polling.
     pub async fn poll(&self) -> Result<Tokens, AuthError> {
         let host = host_of(&self.token_endpoint);
-        let mut interval = self.interval;
         let mut transient_failures = 0;
         loop {
+            let interval = self.interval();
             let left = (self.expires_at - Utc::now()).to_std().unwrap_or_default();
             if left < interval {
                 tokio::time::sleep(left).await;
@@ -193,7 +203,7 @@ impl DeviceCodeSession {
                     "authorization_pending" => transient_failures = 0,
                     "slow_down" => {
                         transient_failures = 0;
-                        interval += self.slow_down_step;
+                        let interval = self.lengthen_interval();
                         tracing::debug!(?interval, "device code: slow_down");
                     }
                     "authorization_declined" => return Err(AuthError::DeviceCodeDeclined),

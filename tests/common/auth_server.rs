@@ -2,6 +2,22 @@
 //! (with PKCE), token (authorization_code, device_code, refresh_token, client_credentials) and
 //! devicecode endpoints, answering with Entra's documented bodies and error JSON. Scenario
 //! knobs and recorded requests live in `ServerState`.
+//!
+//! Issue 15.5: sign-in tests belong against the demo tenant (src/emulator/login), which answers
+//! as Microsoft documents, not as exowiz would like. This fake checks only what Entra checks
+//! (it used to demand `prompt=select_account`, which is exowiz's choice; that rule is gone).
+//! Already moved: device-code pending/slow_down/declined (tests/device_code_demo_tenant.rs),
+//! client credentials with roles, without roles and with a wrong secret
+//! (tests/client_credentials_demo_tenant.rs).
+//! Kept on purpose, because the demo tenant cannot produce them: a forged `state` and a bare
+//! `access_denied` on the redirect (`AuthorizeMode::WrongState`, `DenyPlain`: the demo tenant
+//! always echoes the state and always sends a description), a server-side `expired_token`
+//! (see `DeviceAnswer::Expired`), refresh answers without a new refresh token
+//! (`refresh_without_new_rt`), errors that echo secrets (`echo_secrets_in_errors`, to prove
+//! the client scrubs them), and a discovery document without a device endpoint
+//! (`no_device_endpoint`). Not yet moved although the demo tenant could produce them:
+//! discovery and tenant lookup, refresh, the authorization-code exchange, and declined consent
+//! (AADSTS65004, the demo tenant's cancel button); they are left here for a later change.
 #![allow(dead_code)]
 
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -49,11 +65,17 @@ pub enum AuthorizeMode {
 }
 
 /// Answers of the token endpoint to successive device-code polls; success when empty.
+/// Pending, slow_down and declined are tested against the demo tenant
+/// (tests/device_code_demo_tenant.rs); what stays here the demo tenant cannot produce:
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeviceAnswer {
+    /// Lets a test poll a fixed number of times in milliseconds (`with_poll_timing`) for the
+    /// local-expiry and drop tests: the demo tenant answers `slow_down` to fast polls, and the
+    /// client's expiry deadline is on the wall clock, so the paused clock cannot shorten it.
     Pending,
-    SlowDown,
-    Declined,
+    /// The server calling the code expired while the client still thinks it valid (clock skew):
+    /// the demo tenant announces its true lifetime in `expires_in`, so the client always gives
+    /// up locally first and the server-side `expired_token` answer is never reached.
     Expired,
 }
 
@@ -296,7 +318,6 @@ async fn authorize(
         (need("code_challenge").len() != 43, "code_challenge"),
         (need("state").is_empty(), "state"),
         (need("scope").is_empty(), "scope"),
-        (need("prompt") != "select_account", "prompt"),
     ]
     .into_iter()
     .filter(|(bad, _)| *bad)
@@ -487,18 +508,6 @@ async fn token(
                     "authorization_pending",
                     70016,
                     "OAuth 2.0 device flow error. Authorization is pending. Continue polling.",
-                ),
-                Some(DeviceAnswer::SlowDown) => entra_error(
-                    StatusCode::BAD_REQUEST,
-                    "slow_down",
-                    70016,
-                    "Polling too fast. Slow down.",
-                ),
-                Some(DeviceAnswer::Declined) => entra_error(
-                    StatusCode::BAD_REQUEST,
-                    "authorization_declined",
-                    70000,
-                    "The user declined the authorization request.",
                 ),
                 Some(DeviceAnswer::Expired) => entra_error(
                     StatusCode::BAD_REQUEST,
