@@ -181,6 +181,7 @@ fn msg_kind(msg: &Msg) -> &'static str {
         Msg::Paste(_) => "Paste",
         Msg::Resize => "Resize",
         Msg::Tick => "Tick",
+        Msg::GraphWaiting { .. } => "GraphWaiting",
         Msg::SignInPrompt { .. } => "SignInPrompt",
         Msg::SignedIn { .. } => "SignedIn",
         Msg::MailboxChecked { .. } => "MailboxChecked",
