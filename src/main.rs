@@ -68,7 +68,9 @@ fn main() -> ExitCode {
             // `status` ends with its own exit code; every other command but `check` with 0 on success.
             Some(Command::Status(args)) => return cli::status::run(args),
             // `check` too: 0 fine, 1 warnings, 7 problems remain.
-            Some(Command::Check(args)) => return cli::check::run(&cli.connection, args).await,
+            Some(Command::Check(args)) => {
+                return cli::interrupt::or_ctrl_c(cli::check::run(&cli.connection, args)).await;
+            }
             None => cli::wizard::run(&cli.connection, cli.wizard, None, log_path).await,
             Some(Command::Wizard(args)) => {
                 cli::wizard::run(&cli.connection, args.or(cli.wizard), None, log_path).await
@@ -77,8 +79,12 @@ fn main() -> ExitCode {
                 let wizard = args.wizard.clone().or(cli.wizard);
                 cli::wizard::run(&cli.connection, wizard, Some(args), log_path).await
             }
-            Some(Command::Register(args)) => cli::register::run(&cli.connection, args).await,
-            Some(Command::Rotate(args)) => cli::rotate::run(&cli.connection, args).await,
+            Some(Command::Register(args)) => {
+                cli::interrupt::or_ctrl_c(cli::register::run(&cli.connection, args)).await
+            }
+            Some(Command::Rotate(args)) => {
+                cli::interrupt::or_ctrl_c(cli::rotate::run(&cli.connection, args)).await
+            }
             Some(Command::Profiles(args)) => cli::profiles::run(args),
             Some(Command::TenantId { domain }) => {
                 cli::tenant_id::run(&cli.connection, &domain).await

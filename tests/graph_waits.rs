@@ -109,10 +109,24 @@ async fn ctrl_c_during_a_wait_ends_exowiz_at_once() {
         .status()
         .unwrap();
     assert!(sent.success());
+    let mut rest = Vec::new();
+    while let Some(line) = lines.next_line().await.unwrap() {
+        rest.push(line);
+    }
     let status = child.wait().await.unwrap();
-    assert!(
-        status.signal() == Some(2) || status.code() == Some(130),
-        "Ctrl+C ends exowiz as interrupted: {status:?}"
+    let rest = rest.join("\n");
+    // A sentence and exit code 130, not a silent death on the signal (issue 14.6).
+    assert_eq!(
+        (status.code(), status.signal()),
+        (Some(130), None),
+        "Ctrl+C ends exowiz with exit code 130: {status:?}; stderr: {rest}"
     );
+    assert!(
+        rest.contains(
+            "Stopped by Ctrl+C. What was done so far is kept; run the same command again to continue."
+        ),
+        "{rest}"
+    );
+    assert!(!rest.contains("panic"), "{rest}");
     assert_eq!(emu.requests().iter().filter(|r| r.status == 429).count(), 1);
 }

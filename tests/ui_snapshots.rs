@@ -10,12 +10,12 @@ mod ui_fixtures;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use exowiz::exchange::ews;
-use exowiz::graph::MailboxState;
+use exowiz::graph::{GraphWait, MailboxState, Operation};
 use exowiz::ui;
 use exowiz::wizard::state::{
     AccountsChoice, AccountsFocus, AppSummary, Check, ClipboardNotice, ClipboardVia, ComparedWith,
-    DoneFocus, ItemState, Popup, ReviewChoice, SignInPhase, Status, StatusKind, VerifyReport,
-    VerifyState,
+    DoneFocus, GraphWaitNotice, ItemState, Popup, ReviewChoice, SignInPhase, Status, StatusKind,
+    VerifyReport, VerifyState,
 };
 use exowiz::wizard::text_field::TextField;
 use exowiz::wizard::{Step, WizardState};
@@ -133,6 +133,34 @@ fn step_07_register_midway() {
     s.register.items[1].detail = Some(format!("created, client ID {CLIENT_ID}"));
     s.spinner = 3;
     both_sizes("07_register_midway", &s);
+}
+
+/// Issue 14.6: Microsoft Graph asked to wait (429 with `Retry-After`); the status line says
+/// what for and counts the seconds down.
+fn register_waiting_for_graph() -> WizardState {
+    let mut s = state_at(Step::Register);
+    s.register.items = checklist([
+        ItemState::Running,
+        ItemState::Pending,
+        ItemState::Pending,
+        ItemState::Pending,
+        ItemState::Pending,
+    ]);
+    s.spinner = 3;
+    s.graph_wait = Some(GraphWaitNotice {
+        wait: GraphWait {
+            operation: Operation::CreateApplication,
+            left: std::time::Duration::from_secs(17),
+            first: false,
+        },
+        ticks_since_report: 0,
+    });
+    s
+}
+
+#[test]
+fn register_waiting_for_graph_counts_down() {
+    both_sizes("07_register_waiting", &register_waiting_for_graph());
 }
 
 #[test]

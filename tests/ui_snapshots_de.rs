@@ -247,3 +247,27 @@ fn de_sign_in_failed() {
     s.sign_in = SignInPhase::Failed(error.to_string());
     one_size("de_02_sign_in_failed", &s, 80, 24);
 }
+
+/// Issue 14.6: Graph's wait on the status line, in German.
+#[test]
+fn de_register_waiting_for_graph() {
+    use exowiz::graph::{GraphWait, Operation};
+    use exowiz::wizard::state::{GraphWaitNotice, ItemState};
+    let mut s = state_at(Step::Register);
+    s.register.items = checklist([
+        ItemState::Running,
+        ItemState::Pending,
+        ItemState::Pending,
+        ItemState::Pending,
+        ItemState::Pending,
+    ]);
+    s.graph_wait = Some(GraphWaitNotice {
+        wait: GraphWait {
+            operation: Operation::CreateApplication,
+            left: std::time::Duration::from_secs(17),
+            first: false,
+        },
+        ticks_since_report: 0,
+    });
+    one_size("de_07_register_waiting", &s, 80, 24);
+}

@@ -167,3 +167,170 @@ fn welcome_names_a_saved_secret_that_expires_soon() {
     pty.send_key(Key::CtrlC);
     assert!(pty.wait_exit(Duration::from_secs(15)).is_some());
 }
+
+/// Issue 14.11: the terminal goes away without a SIGHUP to exowiz (it is not the session
+/// leader: here a shell that ignores SIGHUP is, as when exowiz is started from a script). Its
+/// reads then return end-of-file; before, crossterm retried them forever on a whole core.
+/// exowiz must end, and burn little CPU until it does (CPU time from /proc, not wall time).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_terminal_gone_without_sighup_ends_the_wizard() {
+    use wizard_support::process::{self, KillOnDrop};
+    let data = tempfile::tempdir().unwrap();
+    let mut pty = Pty::exowiz_under(
+        &["sh", "-c", "trap '' HUP; \"$@\"; exit $?", "sh"],
+        &["demo"],
+        data.path(),
+        &[],
+    );
+    started(&pty);
+    let shell = pty.pid();
+    let exowiz = process::children_named(shell, "exowiz");
+    assert_eq!(exowiz.len(), 1, "one exowiz under the shell: {exowiz:?}");
+    let exowiz = exowiz[0];
+    let _cleanup = KillOnDrop(exowiz);
+    assert!(pty.wait_quiet(Duration::from_millis(300), Duration::from_secs(10)));
+    let before = process::stat(exowiz).expect("exowiz runs").cpu_ticks;
+
+    pty.hang_up();
+    // Bounded wait for the exit; the last reading before it is what the process used.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let mut last = before;
+    while !process::exited(exowiz) && std::time::Instant::now() < deadline {
+        if let Some(stat) = process::stat(exowiz) {
+            last = stat.cpu_ticks;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    if let Some(stat) = process::stat(exowiz) {
+        last = stat.cpu_ticks;
+    }
+    let used = (last - before) as f64 / process::ticks_per_second() as f64;
+    assert!(
+        process::exited(exowiz),
+        "exowiz still runs 30 s after its terminal hung up, having used {used:.1} s of CPU"
+    );
+    // Generous: spinning on end-of-file uses a whole core for as long as the process lives.
+    assert!(used < 5.0, "{used:.1} s of CPU after the hang-up");
+    let status = pty
+        .wait_exit(Duration::from_secs(15))
+        .expect("the shell ends");
+    assert_eq!(status.exit_code(), 0, "{status:?}");
+    let log = std::fs::read_to_string(data.path().join("exowiz.log")).unwrap();
+    assert!(!log.contains("panic"), "{log}");
+}
+
+/// Issue 14.11: closing the terminal (a SIGHUP to exowiz, the session leader, and a hung-up
+/// terminal) ends the wizard with exit code 0 — before, ratatui's clean-up wrote to the gone
+/// terminal and the failed `eprintln!` was logged as a panic (exit 101).
+#[cfg(target_os = "linux")]
+#[test]
+fn closing_the_terminal_ends_the_wizard_without_a_panic() {
+    let data = tempfile::tempdir().unwrap();
+    let mut pty = Pty::exowiz(&["demo"], data.path());
+    started(&pty);
+    assert!(pty.wait_quiet(Duration::from_millis(300), Duration::from_secs(10)));
+    pty.hang_up();
+    let status = pty
+        .wait_exit(Duration::from_secs(30))
+        .expect("exowiz exits when its terminal is closed");
+    let log = std::fs::read_to_string(data.path().join("exowiz.log")).unwrap();
+    assert!(!log.contains("panic"), "{log}");
+    assert!(log.contains("SIGHUP") || log.contains("hung up"), "{log}");
+    assert_eq!(status.exit_code(), 0, "{status:?}");
+}
+
+/// The bytes written after `from`, as text (escape sequences included).
+#[cfg(target_os = "linux")]
+fn written_since(pty: &Pty, from: usize) -> String {
+    String::from_utf8_lossy(&pty.raw_output()[from..]).into_owned()
+}
+
+/// Waits (bounded) until the process is in `state`.
+#[cfg(target_os = "linux")]
+fn wait_for_state(pid: u32, state: char) -> bool {
+    use wizard_support::process;
+    let deadline = std::time::Instant::now() + START;
+    while std::time::Instant::now() < deadline {
+        if process::stat(pid).is_some_and(|s| s.state == state) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
+}
+
+/// Suspends with `suspend`, checks the terminal is restored and the process stopped, continues
+/// it and checks the wizard's screen is back in full and takes keys (raw mode: an arrow key
+/// arrives without Enter).
+#[cfg(target_os = "linux")]
+fn suspend_and_continue(suspend: impl FnOnce(&mut Pty)) {
+    use wizard_support::process::{self, KillOnDrop};
+    let data = tempfile::tempdir().unwrap();
+    let mut pty = Pty::exowiz(&["demo"], data.path());
+    started(&pty);
+    let pid = pty.pid();
+    let _cleanup = KillOnDrop(pid);
+    pty.wait_for_text("Which product do you connect?", START)
+        .unwrap();
+    assert!(pty.wait_quiet(Duration::from_millis(300), Duration::from_secs(10)));
+
+    let before = pty.bytes_written();
+    suspend(&mut pty);
+    assert!(
+        pty.wait_until(START, |s| !s.alternate_screen() && !s.hide_cursor()),
+        "left the alternate screen with the cursor shown: {:?}",
+        written_since(&pty, before)
+    );
+    let restored = written_since(&pty, before);
+    assert!(restored.contains("\x1b[?1049l"), "{restored:?}");
+    assert!(restored.contains("\x1b[?25h"), "{restored:?}");
+    assert!(
+        wait_for_state(pid, 'T'),
+        "exowiz is stopped: {:?}",
+        process::stat(pid)
+    );
+    // Stopped: the wizard's text is gone from the (main) screen.
+    assert!(!pty.screen_text().contains("Which product do you connect?"));
+
+    let stopped = pty.bytes_written();
+    process::send_signal(pid, "CONT");
+    pty.wait_for_text("Which product do you connect?", START)
+        .unwrap_or_else(|screen| panic!("the screen is drawn again after SIGCONT: {screen}"));
+    assert!(pty.screen(|s| s.alternate_screen() && s.hide_cursor()));
+    assert!(written_since(&pty, stopped).contains("\x1b[?1049h"));
+    // Drawn in full: the product list and the header, not only what changed.
+    let screen = pty.screen_text();
+    assert!(
+        screen.contains("OfficeMaster connector for Office 365"),
+        "{screen}"
+    );
+    assert!(screen.contains("Welcome"), "{screen}");
+
+    // Keys work again, one at a time (raw mode, not line-buffered).
+    pty.send_key(Key::Down);
+    pty.wait_for_text(
+        "What exowiz registers for the myfactory Exchange connector",
+        START,
+    )
+    .unwrap_or_else(|screen| panic!("the arrow key moves the selection: {screen}"));
+    pty.send_key(Key::CtrlC);
+    let status = pty.wait_exit(Duration::from_secs(15)).expect("exits");
+    assert_eq!(status.exit_code(), 0, "{status:?}");
+    assert_restored(&pty);
+}
+
+/// Issue 14.11: SIGTSTP (the shell's job control, `kill -TSTP`) restores the terminal and
+/// stops; SIGCONT (`fg`) takes the terminal again and redraws.
+#[cfg(target_os = "linux")]
+#[test]
+fn sigtstp_suspends_with_the_terminal_restored_and_sigcont_redraws() {
+    suspend_and_continue(|pty| wizard_support::process::send_signal(pty.pid(), "TSTP"));
+}
+
+/// Ctrl+Z: in raw mode the terminal sends the key, not SIGTSTP; the wizard suspends the same.
+#[cfg(target_os = "linux")]
+#[test]
+fn ctrl_z_suspends_like_sigtstp() {
+    suspend_and_continue(|pty| pty.send_key(Key::Ctrl('z')));
+}

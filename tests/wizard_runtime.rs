@@ -109,7 +109,18 @@ async fn harness() -> Harness {
 }
 
 impl Harness {
+    /// The next message but Graph's wait reports (a new app's replication lag makes some;
+    /// `next_with_waits` sees them).
     async fn next(&mut self) -> Msg {
+        loop {
+            match self.next_with_waits().await {
+                Msg::GraphWaiting { .. } => continue,
+                msg => return msg,
+            }
+        }
+    }
+
+    async fn next_with_waits(&mut self) -> Msg {
         tokio::time::timeout(Duration::from_secs(60), self.rx.recv())
             .await
             .expect("a message within a minute")
@@ -925,4 +936,61 @@ async fn a_token_about_to_expire_is_renewed_before_the_next_graph_request() {
         .position(|r| r.path_and_query.contains("/oauth2/v2.0/token"))
         .unwrap();
     assert!(renewal < first_graph, "renewed before Graph: {requests:?}");
+}
+
+/// Issue 14.6: the demo tenant answers 429 with `Retry-After: 2` (Microsoft's throttling
+/// answer, https://learn.microsoft.com/en-us/graph/throttling). The session's Graph client
+/// reports the wait to the wizard as `Msg::GraphWaiting` — at the start, each second, and
+/// with nothing left at the end — and the screen fed those messages counts down.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_throttled_job_reports_its_wait_and_the_screen_counts_it_down() {
+    use exowiz::wizard::update;
+    use ratatui::{Terminal, backend::TestBackend};
+    let mut h = harness().await;
+    h.sign_in(SignInMethod::DeviceCode).await;
+    let mut state = exowiz::wizard::WizardState::new(profile::all().unwrap(), false, true);
+    let screen = |state: &exowiz::wizard::WizardState| {
+        let mut terminal = Terminal::new(TestBackend::new(120, 30)).unwrap();
+        terminal.draw(|f| exowiz::ui::draw(f, state)).unwrap();
+        format!("{:?}", terminal.backend())
+    };
+
+    h.emulator.throttle_next(1, 429, Some(2));
+    h.run(Effect::CheckMailbox {
+        ticket: 5,
+        mailbox: "fax-transfer@contoso.com".into(),
+    });
+    let mut left = Vec::new();
+    let mut shown = Vec::new();
+    loop {
+        match h.next_with_waits().await {
+            Msg::GraphWaiting { wait } => {
+                left.push(wait.left.as_secs());
+                update(&mut state, Msg::GraphWaiting { wait });
+                shown.push(screen(&state));
+            }
+            Msg::MailboxChecked {
+                ticket: 5, result, ..
+            } => {
+                assert_eq!(result, Ok(MailboxState::Shared));
+                break;
+            }
+            other => panic!("expected a wait or the mailbox check, got {other:?}"),
+        }
+    }
+    assert_eq!(
+        left,
+        [2, 1, 0],
+        "reported at the start, each second, at the end"
+    );
+    let sentence = "Microsoft Graph asked exowiz to wait while checking";
+    assert!(shown[0].contains(sentence), "{}", shown[0]);
+    assert!(shown[0].contains("trying again in 2 s"), "{}", shown[0]);
+    assert!(shown[1].contains("trying again in 1 s"), "{}", shown[1]);
+    assert!(
+        !shown[2].contains(sentence),
+        "gone once the wait is over: {}",
+        shown[2]
+    );
+    assert_eq!(state.graph_wait, None);
 }

@@ -539,6 +539,14 @@ async fn open_browser(shared: &Shared, url: String) -> Result<(), String> {
         })
 }
 
+/// Graph's waits (Retry-After, replication) as `Msg::GraphWaiting`, so the screen counts them
+/// down (issue 14.6). A closed channel (the wizard ended) drops the report.
+fn wait_reporter(tx: UnboundedSender<Msg>) -> crate::graph::WaitReporter {
+    Arc::new(move |wait| {
+        let _ = tx.send(Msg::GraphWaiting { wait });
+    })
+}
+
 /// Signs in, reports the prompt on the way, then reads the organisation.
 async fn sign_in(
     shared: &Shared,
@@ -607,7 +615,8 @@ async fn sign_in(
         ));
     }
     let user = claims.username().unwrap_or_default().to_string();
-    let graph = GraphClient::new(&config.endpoints, tokens.access_token.clone());
+    let graph = GraphClient::new(&config.endpoints, tokens.access_token.clone())
+        .with_wait_reporter(wait_reporter(tx.clone()));
     let org = graph.organization().await.map_err(graph_sentence)?;
     let default_domain = org.default_domain().unwrap_or_default().to_string();
     let info = TenantInfo {

@@ -13,6 +13,7 @@
 pub mod app_list;
 pub mod executor;
 pub mod runtime;
+pub mod signals;
 pub mod terminal;
 
 pub use executor::{BrowserOpener, Control, Executor, ExecutorConfig};

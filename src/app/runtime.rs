@@ -9,9 +9,15 @@
 //! Ctrl+C: the key goes to `update` like any other. If afterwards the wizard neither quit nor
 //! shows a popup (e.g. "quit without copying the secret?"), the runtime quits: Ctrl+C always
 //! leaves, except where the wizard asks first; a second Ctrl+C in that popup leaves too unless
-//! the wizard keeps a popup open. SIGTERM, SIGHUP and SIGINT end the wizard the same way.
+//! the wizard keeps a popup open. SIGTERM, SIGHUP and SIGINT end the wizard the same way
+//! (exit code 0), and so does a terminal that is gone (its hang-up, see `signals`).
+//!
+//! Ctrl+Z (in raw mode the key, not the terminal's SIGTSTP) and SIGTSTP suspend: the terminal
+//! is restored, the process stops; when continued (`fg`), the wizard's mode is entered again
+//! and the whole screen is drawn anew (the shell wrote over it meanwhile). Unix only.
 
 use std::io::{self, Write};
+use std::ops::{Deref, DerefMut};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -25,6 +31,7 @@ use tokio::sync::mpsc;
 use tokio::time::{Interval, MissedTickBehavior};
 
 use super::executor::{Control, Executor, ExecutorConfig};
+use super::signals::{SignalEvent, Signals, TerminalHangup};
 use super::terminal::{self, TerminalGuard};
 use crate::clipboard::TerminalOut;
 use crate::wizard::{self, Msg, WizardState};
@@ -57,6 +64,12 @@ pub fn msg_for_event(event: Event) -> Option<Msg> {
 pub fn is_ctrl_c(msg: &Msg) -> bool {
     matches!(msg, Msg::Key(k) if k.modifiers.contains(KeyModifiers::CONTROL)
         && matches!(k.code, KeyCode::Char('c') | KeyCode::Char('C')))
+}
+
+/// Ctrl+Z: suspend (Unix; in raw mode the terminal sends the key instead of SIGTSTP).
+pub fn is_ctrl_z(msg: &Msg) -> bool {
+    matches!(msg, Msg::Key(k) if k.modifiers.contains(KeyModifiers::CONTROL)
+        && matches!(k.code, KeyCode::Char('z') | KeyCode::Char('Z')))
 }
 
 /// Runs the wizard in this terminal until it quits. The terminal is restored on every way out;
@@ -93,17 +106,12 @@ async fn event_loop(
     signals: &mut Signals,
     options: &RuntimeOptions,
 ) -> io::Result<()> {
-    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-    {
-        // A blank alternate screen to match ratatui's blank back buffer (not `Terminal::clear`,
-        // which asks the terminal for the cursor position and waits for the answer).
-        let mut held = options.terminal.lock();
-        crossterm::queue!(held, Clear(ClearType::All), MoveTo(0, 0))?;
-        held.flush()?;
-    }
+    let mut terminal = WizardTerminal::new()?;
+    clear_screen(options)?;
     draw(&mut terminal, state, options)?;
     debug_panic_after_first_draw();
 
+    let hangup = TerminalHangup::stdin();
     let mut events = EventStream::new();
     let mut tick: Option<Interval> = None;
     loop {
@@ -118,15 +126,28 @@ async fn event_loop(
             },
             Some(msg) = rx.recv() => msg,
             () = next_tick(&mut tick) => Msg::Tick,
-            name = signals.recv() => {
-                tracing::info!(signal = name, "ending on a signal");
+            signal = signals.recv() => match signal {
+                SignalEvent::End(name) => {
+                    tracing::info!(signal = name, "ending on a signal");
+                    return Ok(());
+                }
+                SignalEvent::Suspend => {
+                    suspend(&mut terminal, options)?;
+                    draw(&mut terminal, state, options)?;
+                    continue;
+                }
+            },
+            () = hangup.wait() => {
+                tracing::info!("the terminal is gone (hung up); ending");
                 return Ok(());
             }
         };
         // Apply everything that is already waiting, then draw once.
         let mut next = Some(first);
         while let Some(msg) = next {
-            if apply(state, executor, msg) == Control::Quit {
+            if cfg!(unix) && is_ctrl_z(&msg) {
+                suspend(&mut terminal, options)?;
+            } else if apply(state, executor, msg) == Control::Quit {
                 return Ok(());
             }
             next = rx.try_recv().ok();
@@ -160,6 +181,7 @@ fn msg_kind(msg: &Msg) -> &'static str {
         Msg::Paste(_) => "Paste",
         Msg::Resize => "Resize",
         Msg::Tick => "Tick",
+        Msg::GraphWaiting { .. } => "GraphWaiting",
         Msg::SignInPrompt { .. } => "SignInPrompt",
         Msg::SignedIn { .. } => "SignedIn",
         Msg::MailboxChecked { .. } => "MailboxChecked",
@@ -181,6 +203,78 @@ fn msg_kind(msg: &Msg) -> &'static str {
         Msg::CommandsSaved { .. } => "CommandsSaved",
         Msg::ClipboardCleared { .. } => "ClipboardCleared",
     }
+}
+
+/// ratatui's terminal without ratatui's clean-up on drop: that shows the cursor and, when the
+/// write fails because the terminal is gone, `eprintln!`s to the same gone terminal — which
+/// panics ("failed printing to stderr"), so a closed terminal ended in a logged panic. The
+/// cursor is shown by `terminal::restore` anyway; here it is shown if the terminal still
+/// takes it, otherwise ratatui's terminal is forgotten (its drop has nothing left to do).
+struct WizardTerminal(Option<Terminal<CrosstermBackend<io::Stdout>>>);
+
+impl WizardTerminal {
+    /// A terminal with blank buffers: the first draw writes every cell.
+    fn new() -> io::Result<Self> {
+        Ok(Self(Some(Terminal::new(CrosstermBackend::new(
+            io::stdout(),
+        ))?)))
+    }
+}
+
+impl Deref for WizardTerminal {
+    type Target = Terminal<CrosstermBackend<io::Stdout>>;
+    fn deref(&self) -> &Self::Target {
+        self.0.as_ref().expect("taken only in drop")
+    }
+}
+
+impl DerefMut for WizardTerminal {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        self.0.as_mut().expect("taken only in drop")
+    }
+}
+
+impl Drop for WizardTerminal {
+    fn drop(&mut self) {
+        if let Some(mut inner) = self.0.take()
+            && inner.show_cursor().is_err()
+        {
+            std::mem::forget(inner);
+        }
+    }
+}
+
+/// A blank alternate screen to match ratatui's blank back buffer (not `Terminal::clear`,
+/// which asks the terminal for the cursor position and waits for the answer).
+fn clear_screen(options: &RuntimeOptions) -> io::Result<()> {
+    let mut held = options.terminal.lock();
+    crossterm::queue!(held, Clear(ClearType::All), MoveTo(0, 0))?;
+    held.flush()
+}
+
+/// Ctrl+Z or SIGTSTP: restore the terminal, stop until continued, then take the terminal
+/// again with a fresh screen (the caller draws it in full). The terminal output is held
+/// throughout, so a clipboard write (OSC 52) never lands in the shell meanwhile.
+#[cfg(unix)]
+fn suspend(terminal: &mut WizardTerminal, options: &RuntimeOptions) -> io::Result<()> {
+    {
+        let _held = options.terminal.lock();
+        terminal::restore();
+        tracing::info!("suspended");
+        if let Err(e) = super::signals::stop_until_continued() {
+            tracing::warn!("exowiz could not stop itself ({e}); continuing");
+        }
+        tracing::info!("continued");
+        // A fresh back buffer: the next draw writes every cell, not only the changed ones.
+        *terminal = WizardTerminal::new()?;
+        terminal::enter_wizard_mode()?;
+    }
+    clear_screen(options)
+}
+
+#[cfg(not(unix))]
+fn suspend(_terminal: &mut WizardTerminal, _options: &RuntimeOptions) -> io::Result<()> {
+    Ok(())
 }
 
 fn draw(
@@ -219,48 +313,6 @@ async fn next_tick(tick: &mut Option<Interval>) {
             interval.tick().await;
         }
         None => std::future::pending().await,
-    }
-}
-
-/// Termination signals (the terminal closing, `kill`, an external SIGINT): leave cleanly.
-struct Signals {
-    #[cfg(unix)]
-    term: tokio::signal::unix::Signal,
-    #[cfg(unix)]
-    hup: tokio::signal::unix::Signal,
-    #[cfg(unix)]
-    int: tokio::signal::unix::Signal,
-}
-
-impl Signals {
-    #[cfg(unix)]
-    fn new() -> io::Result<Self> {
-        use tokio::signal::unix::{SignalKind, signal};
-        Ok(Self {
-            term: signal(SignalKind::terminate())?,
-            hup: signal(SignalKind::hangup())?,
-            int: signal(SignalKind::interrupt())?,
-        })
-    }
-
-    #[cfg(not(unix))]
-    fn new() -> io::Result<Self> {
-        Ok(Self {})
-    }
-
-    #[cfg(unix)]
-    async fn recv(&mut self) -> &'static str {
-        tokio::select! {
-            _ = self.term.recv() => "SIGTERM",
-            _ = self.hup.recv() => "SIGHUP",
-            _ = self.int.recv() => "SIGINT",
-        }
-    }
-
-    #[cfg(not(unix))]
-    async fn recv(&mut self) -> &'static str {
-        let _ = tokio::signal::ctrl_c().await;
-        "Ctrl+C"
     }
 }
 

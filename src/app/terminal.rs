@@ -48,15 +48,22 @@ pub struct TerminalGuard {
 impl TerminalGuard {
     /// Raw mode, alternate screen, bracketed paste, hidden cursor.
     pub fn enter() -> io::Result<Self> {
-        enable_raw_mode()?;
-        ACTIVE.store(true, Ordering::SeqCst);
-        let mut out = io::stdout();
-        if let Err(e) = execute!(out, EnterAlternateScreen, EnableBracketedPaste, Hide) {
-            restore();
-            return Err(e);
-        }
+        enter_wizard_mode()?;
         Ok(Self { _private: () })
     }
+}
+
+/// Raw mode, alternate screen, bracketed paste, hidden cursor: at the start, and again when
+/// the wizard is continued after a suspend. On an error the terminal is restored.
+pub fn enter_wizard_mode() -> io::Result<()> {
+    enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    let mut out = io::stdout();
+    if let Err(e) = execute!(out, EnterAlternateScreen, EnableBracketedPaste, Hide) {
+        restore();
+        return Err(e);
+    }
+    Ok(())
 }
 
 impl Drop for TerminalGuard {
@@ -65,8 +72,9 @@ impl Drop for TerminalGuard {
     }
 }
 
-/// Puts the terminal back as it was (once; later calls do nothing). Safe to call from a panic
-/// hook or a signal path.
+/// Puts the terminal back as it was (once; later calls do nothing until the wizard's mode is
+/// entered again). Safe to call from a panic hook, a signal path, or on a terminal that is gone
+/// (write errors are ignored: there is nothing left to restore).
 pub fn restore() {
     if !ACTIVE.swap(false, Ordering::SeqCst) {
         return;

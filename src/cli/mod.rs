@@ -34,6 +34,7 @@ macro_rules! json_println {
 pub mod check;
 pub mod demo;
 pub mod hand_over;
+pub mod interrupt;
 pub mod profiles;
 pub mod register;
 pub mod rotate;
@@ -66,6 +67,8 @@ pub enum Exit {
     /// `register --verify`, `rotate`: done and the secret works, but the EWS probe could not
     /// open the mailbox (not on the allow list yet, EWS off, no such mailbox, …).
     EwsProbe = 8,
+    /// Stopped by Ctrl+C (128 + SIGINT, as a shell reports it).
+    Interrupted = 130,
 }
 
 /// A failed command: one plain sentence (or two) and its exit code.

@@ -160,7 +160,19 @@ pub fn header(frame: &mut Frame, area: Rect, state: &WizardState) {
     );
 }
 
-/// The status line's content: an error beats a clipboard note, which beats an info sentence.
+/// What Graph's wait is for and the seconds left (in the screen's language, made at draw time).
+fn graph_wait_sentence(wait: &crate::graph::GraphWait) -> String {
+    tf(
+        "status.graph_waiting",
+        &[
+            ("what", wait.operation.phrase()),
+            ("left", &crate::graph::wait_text(wait.left)),
+        ],
+    )
+}
+
+/// The status line's content: an error beats Graph's wait, which beats a clipboard note, which
+/// beats an info sentence.
 /// Wrapped to `width`; a long sentence gets a second line rather than being cut.
 pub fn status_lines(state: &WizardState, width: usize) -> Vec<Line<'static>> {
     let error = state
@@ -172,6 +184,15 @@ pub fn status_lines(state: &WizardState, width: usize) -> Vec<Line<'static>> {
             Some(Span::styled("✗ ", theme::error())),
             s.text.clone(),
             theme::error(),
+        )
+    } else if let Some(notice) = &state.graph_wait {
+        (
+            Some(Span::styled(
+                format!("{} ", theme::spinner(state.spinner)),
+                theme::warn(),
+            )),
+            graph_wait_sentence(&notice.wait),
+            theme::warn(),
         )
     } else if let Some(c) = &state.clipboard {
         let label = t(&c.label).to_string();

@@ -5,7 +5,7 @@ use super::state::{
     AppSecrets, AppSummary, ClipboardVia, CreatedSecret, RegisteredApp, RemovedSecrets, TenantInfo,
     Ticket, VerifyReport,
 };
-use crate::graph::MailboxState;
+use crate::graph::{GraphWait, MailboxState};
 use crate::register::{PermissionStatus, RegisterEvent};
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
@@ -31,6 +31,13 @@ pub enum Msg {
     Resize,
     /// Spinner / countdown tick; sent only while `WizardState::wants_tick()`.
     Tick,
+    /// Microsoft Graph asked to wait before the next try (429/503 `Retry-After`, or the
+    /// replication lag after a create): reported when the wait starts, each second, and with
+    /// nothing left when it ends. Not tied to a ticket: the session's one Graph client waits
+    /// for whichever job is running.
+    GraphWaiting {
+        wait: GraphWait,
+    },
     SignInPrompt {
         ticket: Ticket,
         prompt: SignInPrompt,

@@ -332,6 +332,16 @@ pub enum ClipboardVia {
     Osc52,
 }
 
+/// The status line's note while Microsoft Graph makes exowiz wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GraphWaitNotice {
+    /// The latest report: what is waited for and how long is left.
+    pub wait: crate::graph::GraphWait,
+    /// Ticks since that report. The client reports each second; a notice that is not renewed
+    /// belongs to a job that was cancelled mid-wait and goes away.
+    pub ticks_since_report: usize,
+}
+
 /// The status line's note about the last copy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClipboardNotice {
@@ -576,6 +586,8 @@ pub struct WizardState {
     /// rotate job.
     pub saved_due: Vec<crate::store::expiry::RegistrationHealth>,
     pub clipboard: Option<ClipboardNotice>,
+    /// A wait Microsoft Graph asked for, with the seconds left, while it lasts (issue 14.6).
+    pub graph_wait: Option<GraphWaitNotice>,
     pub status: Option<Status>,
     pub popup: Option<Popup>,
     /// Spinner frame, advanced by Tick while something runs.
@@ -637,6 +649,7 @@ impl WizardState {
             resume: ResumeState::default(),
             saved_due: Vec::new(),
             clipboard: None,
+            graph_wait: None,
             status: None,
             popup: None,
             spinner: 0,
@@ -678,6 +691,6 @@ impl WizardState {
             .clipboard
             .as_ref()
             .is_some_and(|c| c.clears_in.is_some());
-        running || countdown
+        running || countdown || self.graph_wait.is_some()
     }
 }

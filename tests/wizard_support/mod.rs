@@ -9,3 +9,6 @@ pub mod svg;
 
 #[cfg(unix)]
 pub mod drive;
+
+#[cfg(target_os = "linux")]
+pub mod process;

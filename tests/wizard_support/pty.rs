@@ -14,9 +14,13 @@
 #![allow(dead_code)]
 
 use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native_pty_system};
+use std::fs::File;
 use std::io::{Read, Write};
+use std::os::fd::{AsRawFd, BorrowedFd};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// Screen size the tests use unless they say otherwise.
@@ -78,15 +82,49 @@ struct Output {
 struct SharedOutput {
     output: Mutex<Output>,
     changed: Condvar,
+    /// Set by [`Pty::hang_up`]: the reader closes its descriptor of the terminal's master side.
+    hang_up: AtomicBool,
 }
 
 /// A program running in a pseudo-terminal.
+///
+/// The test holds the master side through three descriptors (the master, a writer, the
+/// reader thread's); [`Pty::hang_up`] closes all of them, which hangs the terminal up as a
+/// closed terminal window does.
 pub struct Pty {
     child: Box<dyn Child + Send + Sync>,
-    writer: Box<dyn Write + Send>,
-    master: Box<dyn MasterPty + Send>,
+    writer: Option<File>,
+    master: Option<Box<dyn MasterPty + Send>>,
+    reader: Option<JoinHandle<()>>,
     shared: Arc<SharedOutput>,
     exit: Option<ExitStatus>,
+}
+
+/// Another descriptor of the master side. (Not portable-pty's `take_writer`: its writer types
+/// a newline and Ctrl+D into the terminal when dropped.)
+fn duplicate(master: &dyn MasterPty) -> File {
+    let fd = master
+        .as_raw_fd()
+        .expect("a Unix pseudo-terminal has a descriptor");
+    // SAFETY: the master is open for the duration of this borrow.
+    let borrowed = unsafe { BorrowedFd::borrow_raw(fd) };
+    File::from(
+        borrowed
+            .try_clone_to_owned()
+            .expect("dup of the master side"),
+    )
+}
+
+/// Whether `file` has something to read within `ms` milliseconds (or has hung up).
+fn readable_within(file: &File, ms: i32) -> bool {
+    let mut poll = libc::pollfd {
+        fd: file.as_raw_fd(),
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd for the duration of the call.
+    let n = unsafe { libc::poll(&mut poll, 1, ms) };
+    n > 0
 }
 
 impl Pty {
@@ -121,8 +159,8 @@ impl Pty {
         let child = pair.slave.spawn_command(cmd).expect("the program starts");
         // Only the child holds the terminal's slave side, so reading ends when it exits.
         drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().expect("a reader");
-        let writer = pair.master.take_writer().expect("a writer");
+        let mut reader = duplicate(&*pair.master);
+        let writer = duplicate(&*pair.master);
         let shared = Arc::new(SharedOutput {
             output: Mutex::new(Output {
                 parser: vt100::Parser::new(nonzero(rows), nonzero(cols), 0),
@@ -131,11 +169,23 @@ impl Pty {
                 closed: false,
             }),
             changed: Condvar::new(),
+            hang_up: AtomicBool::new(false),
         });
         let sink = shared.clone();
-        std::thread::spawn(move || {
+        let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             loop {
+                // Polls with a short timeout so a hang-up is noticed while the program is
+                // quiet (a blocked read would keep the master open).
+                if sink.hang_up.load(Ordering::SeqCst) {
+                    let mut out = sink.output.lock().unwrap_or_else(|p| p.into_inner());
+                    out.closed = true;
+                    sink.changed.notify_all();
+                    return;
+                }
+                if !readable_within(&reader, 50) {
+                    continue;
+                }
                 let n = match reader.read(&mut buf) {
                     Ok(0) | Err(_) => 0,
                     Ok(n) => n,
@@ -154,8 +204,9 @@ impl Pty {
         });
         Pty {
             child,
-            writer,
-            master: pair.master,
+            writer: Some(writer),
+            master: Some(pair.master),
+            reader: Some(reader),
             shared,
             exit: None,
         }
@@ -171,6 +222,21 @@ impl Pty {
     /// `("LANG", "de_DE.UTF-8")` replaces `LANG=C.UTF-8`). The machine's `LC_ALL` and
     /// `LC_MESSAGES` are removed, so the screens are English whatever the machine's locale.
     pub fn exowiz_with_env(args: &[&str], data_dir: &Path, env: &[(&str, &str)]) -> Pty {
+        Self::exowiz_under(&[], args, data_dir, env)
+    }
+
+    /// Same, started by `wrapper` (a program and its arguments, the exowiz command line
+    /// appended), e.g. a shell that stays the terminal's session leader.
+    pub fn exowiz_under(
+        wrapper: &[&str],
+        args: &[&str],
+        data_dir: &Path,
+        env: &[(&str, &str)],
+    ) -> Pty {
+        let exowiz = env!("CARGO_BIN_EXE_exowiz");
+        let mut command: Vec<&str> = wrapper.to_vec();
+        command.push(exowiz);
+        command.extend_from_slice(args);
         let dir = data_dir.to_str().expect("a UTF-8 temp path");
         let mut all = vec![
             ("EXOWIZ_DATA_DIR", dir),
@@ -180,8 +246,8 @@ impl Pty {
         ];
         all.extend_from_slice(env);
         Self::spawn(
-            env!("CARGO_BIN_EXE_exowiz"),
-            args,
+            command[0],
+            &command[1..],
             &all,
             &[
                 "DISPLAY",
@@ -229,10 +295,9 @@ impl Pty {
 
     /// Types raw bytes.
     pub fn send(&mut self, bytes: &[u8]) {
-        self.writer
-            .write_all(bytes)
-            .expect("the terminal takes input");
-        self.writer.flush().expect("the terminal takes input");
+        let writer = self.writer.as_mut().expect("the terminal was not hung up");
+        writer.write_all(bytes).expect("the terminal takes input");
+        writer.flush().expect("the terminal takes input");
     }
 
     pub fn send_key(&mut self, key: Key) {
@@ -252,6 +317,8 @@ impl Pty {
     /// Resizes the terminal (the program gets SIGWINCH).
     pub fn resize(&mut self, rows: u16, cols: u16) {
         self.master
+            .as_ref()
+            .expect("the terminal was not hung up")
             .resize(PtySize {
                 rows,
                 cols,
@@ -338,6 +405,18 @@ impl Pty {
         }
         drop(out);
         self.exit.clone()
+    }
+
+    /// Closes the terminal's master side, as closing a terminal window does: the program's
+    /// terminal hangs up (reads return end-of-file; the session leader gets SIGHUP). The output
+    /// read so far stays available.
+    pub fn hang_up(&mut self) {
+        self.shared.hang_up.store(true, Ordering::SeqCst);
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
+        }
+        self.writer = None;
+        self.master = None;
     }
 
     /// The child's process ID.

@@ -11,6 +11,7 @@ mod check;
 mod consent;
 mod done;
 mod focus;
+mod graph_wait;
 mod notices;
 mod popup;
 mod register;
@@ -60,7 +61,11 @@ pub fn update(state: &mut WizardState, msg: Msg) -> Vec<Effect> {
         Msg::Key(event) => on_key(state, event),
         Msg::Paste(text) => on_paste(state, &text),
         Msg::Resize => Vec::new(),
-        Msg::Tick => notices::tick(state),
+        Msg::Tick => {
+            graph_wait::tick(state);
+            notices::tick(state)
+        }
+        Msg::GraphWaiting { wait } => graph_wait::reported(state, wait),
         Msg::SignInPrompt { ticket, prompt } => sign_in::prompt(state, ticket, prompt),
         Msg::SignedIn { ticket, result } => sign_in::signed_in(state, ticket, result),
         Msg::MailboxChecked {

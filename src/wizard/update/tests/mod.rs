@@ -12,6 +12,7 @@ mod accounts;
 mod check;
 mod consent;
 mod flow;
+mod graph_wait;
 mod keys;
 mod navigation;
 mod notices;
