@@ -994,3 +994,130 @@ async fn a_throttled_job_reports_its_wait_and_the_screen_counts_it_down() {
     );
     assert_eq!(state.graph_wait, None);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The consent step learns the browser's answer at once (issue 9.2)
+// ---------------------------------------------------------------------------------------------
+
+/// Feeds the executor's messages through the wizard (the runtime's own `apply`) until `done`.
+/// Each message must come within a minute (`Harness::next`): a wizard that only polls, with
+/// the hour-long interval these tests set, never gets there.
+async fn pump_until(
+    h: &mut Harness,
+    state: &mut exowiz::wizard::WizardState,
+    done: impl Fn(&exowiz::wizard::WizardState) -> bool,
+) {
+    while !done(state) {
+        let msg = h.next().await;
+        exowiz::app::runtime::apply(state, &mut h.executor, msg);
+    }
+}
+
+fn key(c: char) -> Msg {
+    Msg::Key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char(c),
+        crossterm::event::KeyModifiers::NONE,
+    ))
+}
+
+/// Reads of the app's application-permission grants (one per consent poll).
+fn grant_reads(emulator: &Emulator, service_principal_id: &str) -> usize {
+    let path = format!("/v1.0/servicePrincipals/{service_principal_id}/appRoleAssignments");
+    emulator
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET" && r.path_and_query.starts_with(&path))
+        .count()
+}
+
+/// Signed in, registered (BüroWARE: one application permission) and on the Consent step, with
+/// the listener's link shown; polls an hour apart, so only the listener can be quick.
+async fn on_consent(h: &mut Harness) -> exowiz::wizard::WizardState {
+    use exowiz::wizard::{Step, WizardState};
+    let (_, info) = h.sign_in(SignInMethod::Browser).await;
+    let mut state = WizardState::new(vec![profile::by_id("bueroware").unwrap()], true, false);
+    state.tenant = Some(info);
+    state.consent_poll_interval = Duration::from_secs(3600);
+    state.step = Step::Review;
+    let enter = Msg::Key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Enter,
+        crossterm::event::KeyModifiers::NONE,
+    ));
+    exowiz::app::runtime::apply(&mut state, &mut h.executor, enter);
+    // The listener's link is shown and the read on entering has answered (nothing granted):
+    // from here on only the listener or the next poll, an hour away, can see the grant.
+    pump_until(h, &mut state, |s| {
+        s.step == Step::Consent
+            && s.consent.listener_link.is_some()
+            && s.consent.last_polled.is_some()
+    })
+    .await;
+    state
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_consent_step_learns_the_grant_from_the_browser_without_waiting_for_a_poll() {
+    let mut h = harness().await;
+    let mut state = on_consent(&mut h).await;
+    let app = state.app.as_ref().unwrap();
+    let sp = app.service_principal_id.clone().unwrap();
+    let plain = app.consent_url.clone();
+    let link = state.consent.listener_link.clone().unwrap();
+    assert_ne!(link, plain);
+    assert!(
+        link.contains("redirect_uri=http%3A%2F%2Flocalhost%3A"),
+        "the link carries the listener's port: {link}"
+    );
+    assert!(!exowiz::wizard::update::all_granted(&state));
+    let reads_before = grant_reads(&h.emulator, &sp);
+
+    // `o` opens the listener's link; the browser (the demo tenant approves as its admin)
+    // follows Entra's redirect back to the listener.
+    exowiz::app::runtime::apply(&mut state, &mut h.executor, key('o'));
+    pump_until(&mut h, &mut state, exowiz::wizard::update::all_granted).await;
+
+    assert!(
+        !state.consent.polling,
+        "no further poll once all is granted"
+    );
+    assert_eq!(
+        grant_reads(&h.emulator, &sp) - reads_before,
+        1,
+        "one read to confirm the browser's answer, none waited for"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn leaving_the_consent_step_closes_the_listener() {
+    let mut h = harness().await;
+    let mut state = on_consent(&mut h).await;
+    let link = state.consent.listener_link.clone().unwrap();
+    let port = url::Url::parse(&link)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "redirect_uri")
+        .and_then(|(_, v)| url::Url::parse(&v).ok()?.port())
+        .unwrap();
+    let listener = format!("http://127.0.0.1:{port}/");
+    assert!(
+        reqwest::get(&listener).await.is_ok(),
+        "open while on Consent"
+    );
+
+    let enter = Msg::Key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Enter,
+        crossterm::event::KeyModifiers::NONE,
+    ));
+    exowiz::app::runtime::apply(&mut state, &mut h.executor, enter);
+    assert_eq!(state.step, exowiz::wizard::Step::Verify);
+    // The abort takes effect on the runtime's next turn: count attempts, not time.
+    let mut closed = false;
+    for _ in 0..100 {
+        if reqwest::get(&listener).await.is_err() {
+            closed = true;
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    assert!(closed, "the listener is closed once the step is left");
+}

@@ -59,6 +59,8 @@ pub struct ExecutorConfig {
     pub browser_timeout: Duration,
     /// How long Verify keeps trying while a new secret replicates (about a minute in Entra).
     pub verify_patience: Duration,
+    /// How long the consent listener waits for the browser before only the polls remain.
+    pub consent_listen_timeout: Duration,
     /// Where Done's `s` saves the Exchange Online script; `None`: the current directory, where
     /// the admin started exowiz.
     pub commands_dir: Option<std::path::PathBuf>,
@@ -78,6 +80,7 @@ impl ExecutorConfig {
             open_browser: Arc::new(crate::browser::open),
             browser_timeout: auth::DEFAULT_BROWSER_TIMEOUT,
             verify_patience: crate::verify::DEFAULT_PATIENCE,
+            consent_listen_timeout: auth::CONSENT_LISTEN_TIMEOUT,
             commands_dir: None,
         }
     }
@@ -118,6 +121,8 @@ pub struct Executor {
     shared: Arc<Shared>,
     tx: UnboundedSender<Msg>,
     sign_in: Option<AbortHandle>,
+    /// The consent link's loopback listener (one at a time; closed when aborted).
+    consent_listener: Option<AbortHandle>,
     tasks: Vec<AbortHandle>,
     next_clear_id: u64,
 }
@@ -136,6 +141,7 @@ impl Executor {
             }),
             tx,
             sign_in: None,
+            consent_listener: None,
             tasks: Vec::new(),
             next_clear_id: 0,
         })
@@ -223,6 +229,19 @@ impl Executor {
                     let _ = tx.send(Msg::ConsentPolled { ticket, result });
                 });
             }
+            Effect::ListenForConsent {
+                ticket,
+                tenant_id,
+                client_id,
+            } => {
+                self.stop_consent_listener();
+                let (shared, tx) = (self.shared.clone(), self.tx.clone());
+                let task = tokio::spawn(async move {
+                    listen_for_consent(&shared, ticket, &tenant_id, &client_id, &tx).await;
+                });
+                self.consent_listener = Some(task.abort_handle());
+            }
+            Effect::StopConsentListener => self.stop_consent_listener(),
             Effect::GrantConsent {
                 ticket,
                 service_principal_id,
@@ -393,6 +412,13 @@ impl Executor {
         }
     }
 
+    /// Aborting the task drops the listener's wait, which closes its sockets.
+    fn stop_consent_listener(&mut self) {
+        if let Some(task) = self.consent_listener.take() {
+            task.abort();
+        }
+    }
+
     /// Copies on a blocking thread (X11 may take a moment), reports `Copied`, and for a secret
     /// starts the clearing timer, which reports `ClipboardCleared`.
     fn copy(&mut self, label: String, value: SecretString, secret: bool) {
@@ -449,6 +475,7 @@ impl Executor {
     /// clipboard (on X11 it would vanish with the process anyway).
     pub fn shutdown(&mut self) {
         self.cancel_sign_in();
+        self.stop_consent_listener();
         for task in self.tasks.drain(..) {
             task.abort();
         }
@@ -545,6 +572,32 @@ fn wait_reporter(tx: UnboundedSender<Msg>) -> crate::graph::WaitReporter {
     Arc::new(move |wait| {
         let _ = tx.send(Msg::GraphWaiting { wait });
     })
+}
+
+/// Opens the consent listener, reports its link, then waits for Entra's answer and reports it.
+async fn listen_for_consent(
+    shared: &Shared,
+    ticket: Ticket,
+    tenant_id: &str,
+    client_id: &str,
+    tx: &UnboundedSender<Msg>,
+) {
+    let listener =
+        match auth::ConsentListener::start(&shared.config.endpoints, tenant_id, client_id).await {
+            Ok(listener) => listener,
+            Err(e) => {
+                let result = Err(auth_sentence(e));
+                let _ = tx.send(Msg::ConsentListening { ticket, result });
+                return;
+            }
+        };
+    let link = listener.consent_url().to_string();
+    let _ = tx.send(Msg::ConsentListening {
+        ticket,
+        result: Ok(link),
+    });
+    let answer = listener.wait(shared.config.consent_listen_timeout).await;
+    let _ = tx.send(Msg::ConsentAnswered { ticket, answer });
 }
 
 /// Signs in, reports the prompt on the way, then reads the organisation.

@@ -157,8 +157,9 @@ async fn event_loop(
     }
 }
 
-/// One message through `update` and the executor.
-fn apply(state: &mut WizardState, executor: &mut Executor, msg: Msg) -> Control {
+/// One message through `update` and the executor (also how tests drive the wizard without a
+/// terminal).
+pub fn apply(state: &mut WizardState, executor: &mut Executor, msg: Msg) -> Control {
     tracing::debug!(msg = msg_kind(&msg), "message");
     let ctrl_c = is_ctrl_c(&msg);
     let effects = wizard::update(state, msg);
@@ -191,6 +192,8 @@ fn msg_kind(msg: &Msg) -> &'static str {
         Msg::Registered { .. } => "Registered",
         Msg::ConsentPolled { .. } => "ConsentPolled",
         Msg::ConsentGranted { .. } => "ConsentGranted",
+        Msg::ConsentListening { .. } => "ConsentListening",
+        Msg::ConsentAnswered { .. } => "ConsentAnswered",
         Msg::Verified { .. } => "Verified",
         Msg::SecretsLoaded { .. } => "SecretsLoaded",
         Msg::SecretCreated { .. } => "SecretCreated",

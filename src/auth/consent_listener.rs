@@ -29,6 +29,10 @@ use super::error::AuthError;
 use crate::endpoints::Endpoints;
 use crate::i18n::{t, tf};
 
+/// How long the wizard and the CLI keep the listener open: an admin may take a while to find
+/// an account that may grant; the polls of Graph go on after it (and alongside).
+pub const CONSENT_LISTEN_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+
 /// What the admin decided on Entra's consent page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConsentAnswer {

@@ -29,7 +29,7 @@ use crate::endpoints::Endpoints;
 
 pub use client_credentials::client_credentials_token;
 pub use consent::{CONSENT_REDIRECT_URI, admin_consent_url};
-pub use consent_listener::{ConsentAnswer, ConsentListener};
+pub use consent_listener::{CONSENT_LISTEN_TIMEOUT, ConsentAnswer, ConsentListener};
 pub use device_code::{DeviceCodeFlow, DeviceCodeSession};
 pub use discovery::{OidcConfig, discover, lookup_tenant_id, normalize_domain};
 pub use error::{AuthError, EntraError};

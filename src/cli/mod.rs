@@ -43,6 +43,7 @@ pub mod sign_in;
 pub mod status;
 pub mod tenant_id;
 pub mod verify_output;
+pub mod wait_consent;
 pub mod wizard;
 
 use exowiz::endpoints::{Cloud, Endpoints};

@@ -1,6 +1,7 @@
 //! `exowiz register`: the whole registration without screens.
 
 use super::save_commands::{SaveCommandsArgs, Saved};
+use super::wait_consent::{self, WaitConsentArgs, Waited};
 use super::{Connection, Exit, Failure, demo, hand_over, sign_in, verify_output as verify};
 use exowiz::exchange::ScriptHeader;
 use exowiz::graph::{GraphClient, GraphError};
@@ -50,6 +51,8 @@ pub struct RegisterArgs {
     pub json: bool,
     #[command(flatten)]
     pub commands: SaveCommandsArgs,
+    #[command(flatten)]
+    pub wait: WaitConsentArgs,
     /// Register on the built-in demo tenant (started here, state kept in the data directory).
     #[arg(long)]
     pub demo: bool,
@@ -140,7 +143,24 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
         RegisterError::Graph(e) => graph_failure(e),
     })?;
     journal::test_abort_point("completed");
-    let verified = if args.verify {
+    // Consent missing: the printed link is the listener's, so that exowiz learns the answer
+    // at once when the admin opens it here (issue 9.2).
+    let wait = !outcome.all_granted() && args.wait.wanted(args.json);
+    let mut waited = Ok(());
+    if wait {
+        let listener =
+            wait_consent::listener(&endpoints, &outcome.tenant_id, &outcome.client_id).await;
+        if let Some(l) = &listener {
+            outcome.consent_url = l.consent_url().to_string();
+        }
+        // In text the secret is out before the wait: Ctrl+C then loses nothing.
+        if !args.json {
+            print_text(&outcome, &request);
+            finish_journal(&mut outcome);
+        }
+        waited = wait_for_grants(&graph, &endpoints, &mut outcome, listener, &args).await;
+    }
+    let verified = if args.verify && waited.is_ok() {
         if !args.json {
             safe_eprintln!(
                 "Verifying the secret (a token from Entra ID; a new secret can take a minute)…"
@@ -164,14 +184,31 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
         out["verify"] = verified.as_ref().map(verify::to_json).unwrap_or_default();
         json_println!("{out}");
     } else {
-        print_text(&outcome, &request);
+        if !wait {
+            print_text(&outcome, &request);
+        }
         if let Some(v) = &verified {
             verify::print_text(v);
         }
     }
     saved.report(args.json);
-    // The value is out: the journal may forget this run (a run killed before this line leaves
-    // the secret to be removed by the next one, since nobody has it).
+    finish_journal(&mut outcome);
+    waited?;
+    if request.grant_consent && !outcome.all_granted() {
+        return Err(Failure::new(
+            Exit::ConsentIncomplete,
+            "The app is registered, but not every permission could be granted: see the notes above and open the consent link as an administrator who may grant them.",
+        ));
+    }
+    match verified.map(verify::failure) {
+        Some(Some(failure)) => Err(failure),
+        _ => Ok(()),
+    }
+}
+
+/// The value is out: the journal may forget this run (a run killed before this leaves the
+/// secret to be removed by the next one, since nobody has it). Once only.
+fn finish_journal(outcome: &mut RegisterOutcome) {
     if std::io::Write::flush(&mut std::io::stdout()).is_ok()
         && let Some(mut journal) = outcome.journal.take()
     {
@@ -182,15 +219,44 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
             tracing::warn!(error = %e, "the journal could not be closed");
         }
     }
-    if request.grant_consent && !outcome.all_granted() {
-        return Err(Failure::new(
+}
+
+/// Waits for the admin's consent (see `wait_consent`); the grants end up in `outcome`.
+/// Ctrl+C is `ConsentIncomplete`, said once everything else is printed.
+async fn wait_for_grants(
+    graph: &GraphClient,
+    endpoints: &exowiz::endpoints::Endpoints,
+    outcome: &mut RegisterOutcome,
+    listener: Option<exowiz::auth::ConsentListener>,
+    args: &RegisterArgs,
+) -> Result<(), Failure> {
+    let target = register::consent_wait::ConsentTarget {
+        graph,
+        endpoints,
+        tenant_id: &outcome.tenant_id,
+        client_id: &outcome.client_id,
+        service_principal_id: &outcome.service_principal_id,
+        permissions: &outcome.permissions,
+    };
+    match wait_consent::wait(&target, listener, &args.wait, args.json).await {
+        Waited::Granted(list) => {
+            outcome.permissions = list;
+            if !args.json {
+                safe_println!(
+                    "
+Admin consent is granted for every permission."
+                );
+            }
+            Ok(())
+        }
+        Waited::Stopped => Err(Failure::new(
             Exit::ConsentIncomplete,
-            "The app is registered, but not every permission could be granted: see the notes above and open the consent link as an administrator who may grant them.",
-        ));
-    }
-    match verified.map(verify::failure) {
-        Some(Some(failure)) => Err(failure),
-        _ => Ok(()),
+            format!(
+                "Stopped waiting for admin consent. The app is registered; grant consent later with the link above, then see the result with: exowiz check --app-id {}",
+                outcome.client_id
+            ),
+        )),
+        Waited::Failed(e) => Err(graph_failure(e)),
     }
 }
 

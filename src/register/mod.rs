@@ -2,6 +2,7 @@
 //! does after sign-in. No terminal, no prompts: input is a `RegisterRequest`, progress goes to a
 //! callback, the result is a `RegisterOutcome`.
 
+pub mod consent_wait;
 pub mod engine;
 pub mod resolve;
 pub mod validate;

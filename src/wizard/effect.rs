@@ -57,6 +57,16 @@ pub enum Effect {
         service_principal_id: String,
         permissions: Vec<PermissionStatus>,
     },
+    /// Open a loopback listener for Entra's answer to the consent link on this machine; reports
+    /// `ConsentListening` (the link that carries the listener's redirect URI), then
+    /// `ConsentAnswered` once the browser comes back. A new one replaces the running one.
+    ListenForConsent {
+        ticket: Ticket,
+        tenant_id: String,
+        client_id: String,
+    },
+    /// Close the consent listener (the step was left).
+    StopConsentListener,
     /// Grant admin consent from the tool (only after the admin confirmed); reports `ConsentGranted`.
     GrantConsent {
         ticket: Ticket,

@@ -5,6 +5,7 @@ use super::state::{
     AppSecrets, AppSummary, ClipboardVia, CreatedSecret, RegisteredApp, RemovedSecrets, TenantInfo,
     Ticket, VerifyReport,
 };
+use crate::auth::ConsentAnswer;
 use crate::graph::{GraphWait, MailboxState};
 use crate::register::{PermissionStatus, RegisterEvent};
 use chrono::{DateTime, Utc};
@@ -72,6 +73,18 @@ pub enum Msg {
     ConsentPolled {
         ticket: Ticket,
         result: Result<Vec<PermissionStatus>, String>,
+    },
+    /// The consent listener is open: `Ok(link)` is the consent link with its redirect URI;
+    /// `Err(sentence)` when it could not start (the plain link and polling remain).
+    ConsentListening {
+        ticket: Ticket,
+        result: Result<String, String>,
+    },
+    /// Entra sent the browser back to the listener with the admin's decision (`None`: nothing
+    /// came before the listener gave up; polling goes on).
+    ConsentAnswered {
+        ticket: Ticket,
+        answer: Option<ConsentAnswer>,
     },
     ConsentGranted {
         ticket: Ticket,

@@ -23,6 +23,8 @@ pub struct Tickets {
     pub lookup: Ticket,
     pub register: Ticket,
     pub consent: Ticket,
+    /// The consent link's loopback listener (separate from the polls, which run alongside).
+    pub consent_listener: Ticket,
     pub verify: Ticket,
     pub secrets: Ticket,
     pub create_secret: Ticket,
@@ -263,6 +265,12 @@ pub struct ConsentState {
     /// Granting from the tool runs.
     pub granting: bool,
     pub error: Option<String>,
+    /// The consent link whose answer the loopback listener on this machine learns (with
+    /// `redirect_uri=http://localhost:PORT`); `None` while it starts or when it could not:
+    /// then the registration's plain link is shown.
+    pub listener_link: Option<String>,
+    /// Entra's sentence when the admin refused or could not grant in the browser.
+    pub refused: Option<String>,
 }
 
 /// What the token's roles are compared with (the Verify screen says so).
@@ -597,6 +605,9 @@ pub struct WizardState {
     /// How long a copied secret stays in the clipboard (`SECRET_CLEAR_AFTER` unless the
     /// runtime sets something else).
     pub secret_clear_after: Duration,
+    /// Pause between two reads of the consent status (`CONSENT_POLL_INTERVAL` unless a test
+    /// sets something else).
+    pub consent_poll_interval: Duration,
 }
 
 /// Default secret lifetime when a profile says nothing (the portal's recommendation).
@@ -656,6 +667,7 @@ impl WizardState {
             tickets: Tickets::default(),
             should_quit: false,
             secret_clear_after: SECRET_CLEAR_AFTER,
+            consent_poll_interval: super::update::CONSENT_POLL_INTERVAL,
         }
     }
 

@@ -14,9 +14,6 @@ use crate::wizard::WizardState;
 use crate::wizard::keymap::Action;
 use ratatui::style::Style;
 
-/// How often the consent is polled. The wizard's `update` schedules the polls; keep in step.
-pub const POLL_SECONDS: u32 = 5;
-
 pub fn build(page: &mut Page, state: &WizardState, _room: Room) {
     let Some(app) = &state.app else {
         spinner_line(page, 0, state, t("consent.waiting_for_app"));
@@ -27,7 +24,11 @@ pub fn build(page: &mut Page, state: &WizardState, _room: Room) {
     page.text(t("consent.intro"), Style::new());
     page.blank();
     page.text(t("consent.open_link"), Style::new());
-    page.link(2, &app.consent_url);
+    // The listener's link while it is open (exowiz learns the answer at once), else the plain one.
+    page.link(
+        2,
+        &crate::wizard::update::consent_link(state).unwrap_or_default(),
+    );
     push_hints(
         page,
         2,
@@ -60,6 +61,12 @@ pub fn build(page: &mut Page, state: &WizardState, _room: Room) {
     if let Some(error) = &consent.error {
         error_line(page, 0, error);
     }
+    if let Some(refused) = consent.refused.as_ref().filter(|_| !all_granted) {
+        error_line(page, 0, refused);
+        if let Some(k) = key(state, Action::OpenLink) {
+            page.text(&tf("consent.refused_retry", &[("key", &k)]), theme::dim());
+        }
+    }
     if consent.granting {
         spinner_line(page, 0, state, t("consent.granting"));
     } else if all_granted {
@@ -68,7 +75,8 @@ pub fn build(page: &mut Page, state: &WizardState, _room: Room) {
             page.text(&tf("consent.continue", &[("key", &k)]), theme::dim());
         }
     } else {
-        let mut text = tf("consent.polling", &[("seconds", &POLL_SECONDS.to_string())]);
+        let seconds = state.consent_poll_interval.as_secs().to_string();
+        let mut text = tf("consent.polling", &[("seconds", &seconds)]);
         if let Some(at) = consent.last_polled {
             text.push_str(" · ");
             text.push_str(&tf("consent.last_checked", &[("time", &time_seconds(at))]));

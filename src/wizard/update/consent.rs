@@ -1,7 +1,15 @@
 //! Admin consent: the link, each permission's status (polled until all are granted), and
 //! granting from the tool after an explicit confirmation.
+//!
+//! Where the admin opens the link on this machine, a loopback listener learns Entra's answer
+//! at once (`ListenForConsent`): the link shown, copied and opened is then the listener's (with
+//! `redirect_uri=http://localhost:PORT`). A grant is confirmed by reading the grants at once
+//! (they may take a while to replicate: the polls go on until they are visible); a refusal shows
+//! Entra's sentence and a fresh listener waits for the next try. The polls run alongside all
+//! the time, for a link opened on another machine.
 
-use super::{CONSENT_POLL_INTERVAL, advance, notices, set_error, set_info};
+use super::{advance, notices, set_error, set_info};
+use crate::auth::ConsentAnswer;
 use crate::i18n::t;
 use crate::register::PermissionStatus;
 use crate::wizard::effect::Effect;
@@ -19,19 +27,106 @@ pub fn all_granted(state: &WizardState) -> bool {
         .is_some_and(|app| app.permissions.iter().all(|p| p.granted))
 }
 
-/// Entering: read the grants at once, with a fresh ticket.
+/// The consent link to show, copy and open: the listener's while it is open, else the
+/// registration's.
+pub fn link(state: &WizardState) -> Option<String> {
+    let app = state.app.as_ref()?;
+    Some(
+        state
+            .consent
+            .listener_link
+            .clone()
+            .unwrap_or_else(|| app.consent_url.clone()),
+    )
+}
+
+/// Entering: open the listener and read the grants at once, with fresh tickets.
 pub(super) fn enter(state: &mut WizardState) -> Vec<Effect> {
     let ticket = state.tickets.issue();
     state.tickets.consent = ticket;
     state.consent.error = None;
-    schedule(state, ticket, Duration::ZERO)
+    state.consent.refused = None;
+    let mut effects = schedule(state, ticket, Duration::ZERO);
+    effects.extend(listen(state));
+    effects
 }
 
-/// Leaving: outstanding polls and grants are no longer wanted.
-pub(super) fn leave(state: &mut WizardState) {
+/// Leaving: outstanding polls, grants and the listener are no longer wanted.
+pub(super) fn leave(state: &mut WizardState) -> Vec<Effect> {
     state.tickets.consent = state.tickets.issue();
+    state.tickets.consent_listener = state.tickets.issue();
     state.consent.polling = false;
     state.consent.granting = false;
+    state.consent.listener_link = None;
+    vec![Effect::StopConsentListener]
+}
+
+/// Asks for a (new) loopback listener under a fresh ticket; its link replaces the shown one
+/// once it is open.
+fn listen(state: &mut WizardState) -> Vec<Effect> {
+    let Some(app) = &state.app else {
+        return Vec::new();
+    };
+    let (tenant_id, client_id) = (app.tenant_id.clone(), app.client_id.clone());
+    let ticket = state.tickets.issue();
+    state.tickets.consent_listener = ticket;
+    state.consent.listener_link = None;
+    vec![Effect::ListenForConsent {
+        ticket,
+        tenant_id,
+        client_id,
+    }]
+}
+
+/// The listener is open (its link is shown from now on), or could not start (the plain link
+/// and the polls remain, as without a listener).
+pub(super) fn listening(
+    state: &mut WizardState,
+    ticket: Ticket,
+    result: Result<String, String>,
+) -> Vec<Effect> {
+    if ticket != state.tickets.consent_listener {
+        return Vec::new();
+    }
+    match result {
+        Ok(link) => state.consent.listener_link = Some(link),
+        Err(why) => tracing::info!(%why, "consent listener not started; polling only"),
+    }
+    Vec::new()
+}
+
+/// Entra's answer reached the listener.
+pub(super) fn answered(
+    state: &mut WizardState,
+    ticket: Ticket,
+    answer: Option<ConsentAnswer>,
+) -> Vec<Effect> {
+    if ticket != state.tickets.consent_listener {
+        return Vec::new();
+    }
+    match answer {
+        // Confirm at once instead of at the next poll: a new ticket drops the poll that is
+        // waiting; the chain goes on from this read while the grants replicate.
+        Some(ConsentAnswer::Granted) => {
+            state.consent.refused = None;
+            set_info(state, t("status.consent_answer_granted"));
+            if state.consent.granting {
+                return Vec::new();
+            }
+            let ticket = state.tickets.issue();
+            state.tickets.consent = ticket;
+            schedule(state, ticket, Duration::ZERO)
+        }
+        // The admin may try again (another account, after a role was assigned): a fresh
+        // listener waits for that answer; the polls go on meanwhile.
+        Some(ConsentAnswer::Refused(sentence)) => {
+            set_error(state, sentence.clone());
+            state.consent.refused = Some(sentence);
+            listen(state)
+        }
+        // The listener gave up waiting; the polls remain.
+        None => Vec::new(),
+    }
 }
 
 /// Asks for the next read of the grants under `ticket`.
@@ -54,7 +149,7 @@ fn schedule(state: &mut WizardState, ticket: Ticket, after: Duration) -> Vec<Eff
 }
 
 pub(super) fn on_action(state: &mut WizardState, action: Action) -> Vec<Effect> {
-    let Some(url) = state.app.as_ref().map(|a| a.consent_url.clone()) else {
+    let Some(url) = link(state) else {
         return Vec::new();
     };
     match action {
@@ -116,13 +211,15 @@ fn apply(
             state.consent.error = None;
             if all_granted(state) {
                 state.consent.polling = false;
+                state.consent.refused = None;
                 set_info(state, t("status.consent_all_granted"));
                 return Vec::new();
             }
         }
         Err(sentence) => state.consent.error = Some(sentence),
     }
-    schedule(state, ticket, CONSENT_POLL_INTERVAL)
+    let interval = state.consent_poll_interval;
+    schedule(state, ticket, interval)
 }
 
 pub(super) fn polled(

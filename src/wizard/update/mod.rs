@@ -27,7 +27,7 @@ mod welcome;
 mod tests;
 
 pub use accounts::{inputs as accounts_inputs, is_guid};
-pub use consent::all_granted;
+pub use consent::{all_granted, link as consent_link};
 pub use done::{Readiness, copy_label, focus_order as done_focus_order, further_fields, readiness};
 pub use focus::{focused_field, highlighted_app};
 pub use register::checklist;
@@ -79,6 +79,8 @@ pub fn update(state: &mut WizardState, msg: Msg) -> Vec<Effect> {
         Msg::Registered { ticket, result } => register::registered(state, ticket, result),
         Msg::ConsentPolled { ticket, result } => consent::polled(state, ticket, result),
         Msg::ConsentGranted { ticket, result } => consent::granted(state, ticket, result),
+        Msg::ConsentListening { ticket, result } => consent::listening(state, ticket, result),
+        Msg::ConsentAnswered { ticket, answer } => consent::answered(state, ticket, answer),
         Msg::Verified { ticket, result } => verify::verified(state, ticket, result),
         Msg::SecretsLoaded { ticket, result } => rotate::secrets_loaded(state, ticket, result),
         Msg::SecretCreated { ticket, result } => rotate::secret_created(state, ticket, result),
@@ -157,12 +159,21 @@ pub fn prev_step(state: &WizardState) -> Option<Step> {
 /// Leaves the current step for `to`, running the leave and enter hooks.
 pub(crate) fn go_to(state: &mut WizardState, to: Step) -> Vec<Effect> {
     let from = state.step;
-    match from {
+    let mut effects = match from {
         Step::Consent => consent::leave(state),
-        Step::Transport => transport::leave(state),
-        _ => {}
-    }
+        Step::Transport => {
+            transport::leave(state);
+            Vec::new()
+        }
+        _ => Vec::new(),
+    };
     state.step = to;
+    effects.extend(enter(state, to));
+    effects
+}
+
+/// The enter hook of `to` (the step is already `to`).
+fn enter(state: &mut WizardState, to: Step) -> Vec<Effect> {
     match to {
         Step::SignIn => resume::look(state),
         Step::Transport => {

@@ -108,6 +108,7 @@ fn enter_from_accounts_to_done(mut state: WizardState, events: Vec<RegisterEvent
             .all(|i| i.state == ItemState::Done)
     );
     assert_eq!(state.step, Step::Consent);
+    let effects = sans_listener(effects);
     let [Effect::PollConsent { ticket, after, .. }] = &effects[..] else {
         panic!("{effects:?}");
     };
@@ -122,7 +123,7 @@ fn enter_from_accounts_to_done(mut state: WizardState, events: Vec<RegisterEvent
     );
     assert!(effects.is_empty(), "everything granted: no further poll");
 
-    let effects = enter(&mut state);
+    let effects = sans_listener(enter(&mut state));
     assert_eq!(state.step, Step::Verify);
     let [Effect::Verify { ticket, secret, .. }] = &effects[..] else {
         panic!("{effects:?}");

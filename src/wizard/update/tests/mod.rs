@@ -184,6 +184,8 @@ pub(super) mod support {
                 Effect::Register { .. } => "Register",
                 Effect::PollConsent { .. } => "PollConsent",
                 Effect::GrantConsent { .. } => "GrantConsent",
+                Effect::ListenForConsent { .. } => "ListenForConsent",
+                Effect::StopConsentListener => "StopConsentListener",
                 Effect::Verify { .. } => "Verify",
                 Effect::LoadSecrets { .. } => "LoadSecrets",
                 Effect::CreateSecret { .. } => "CreateSecret",
@@ -210,6 +212,7 @@ pub(super) mod support {
             | Effect::Register { ticket, .. }
             | Effect::PollConsent { ticket, .. }
             | Effect::GrantConsent { ticket, .. }
+            | Effect::ListenForConsent { ticket, .. }
             | Effect::Verify { ticket, .. }
             | Effect::LoadSecrets { ticket, .. }
             | Effect::CreateSecret { ticket, .. }
@@ -220,6 +223,20 @@ pub(super) mod support {
             | Effect::FindInterruptedRun { ticket, .. } => *ticket,
             other => panic!("{other:?} carries no ticket"),
         }
+    }
+
+    /// `effects` without the consent listener's (opened on entering Consent, closed on
+    /// leaving it: tests of other things look past them; tests/consent.rs checks them).
+    pub fn sans_listener(effects: Vec<Effect>) -> Vec<Effect> {
+        effects
+            .into_iter()
+            .filter(|e| {
+                !matches!(
+                    e,
+                    Effect::ListenForConsent { .. } | Effect::StopConsentListener
+                )
+            })
+            .collect()
     }
 
     /// The whole state as text: "unchanged" means this is equal before and after.

@@ -191,7 +191,7 @@ fn once_registered_back_stops_at_consent() {
     assert_eq!(state.step, Step::Verify);
     let effects = esc(&mut state);
     assert_eq!(state.step, Step::Consent);
-    assert_eq!(names(&effects), ["PollConsent"]);
+    assert_eq!(names(&effects), ["PollConsent", "ListenForConsent"]);
     assert!(esc(&mut state).is_empty());
     assert_eq!(state.step, Step::Consent);
     assert!(state.app.is_some(), "the registration is kept");

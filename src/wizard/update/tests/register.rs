@@ -256,13 +256,13 @@ fn registered_goes_to_consent_and_starts_polling() {
         },
     );
     let app = registered_app(&state);
-    let effects = update(
+    let effects = sans_listener(update(
         &mut state,
         Msg::Registered {
             ticket,
             result: Ok(app),
         },
-    );
+    ));
     let [
         Effect::PollConsent {
             after,

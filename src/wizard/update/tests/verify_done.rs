@@ -29,7 +29,7 @@ fn report() -> VerifyReport {
 /// Registered, on Verify; returns the Verify effect's ticket.
 fn on_verify(profile: &str) -> (WizardState, u64) {
     let (mut state, _) = registered(profile);
-    let effects = enter(&mut state);
+    let effects = sans_listener(enter(&mut state));
     assert_eq!(state.step, Step::Verify);
     let [
         Effect::Verify {
@@ -60,7 +60,7 @@ fn on_verify(profile: &str) -> (WizardState, u64) {
 #[test]
 fn a_custom_registration_is_compared_with_the_apps_own_permissions() {
     let (mut state, _) = registered("custom");
-    let effects = enter(&mut state);
+    let effects = sans_listener(enter(&mut state));
     match &effects[..] {
         [Effect::Verify { compared_with, .. }] => {
             assert_eq!(*compared_with, ComparedWith::AppPermissions);
@@ -131,7 +131,7 @@ fn stale_verify_results_are_ignored() {
     assert_same!(state.verify, VerifyState::NotStarted);
     // Entering again starts a new check.
     let effects = enter(&mut state);
-    assert_eq!(names(&effects), ["Verify"]);
+    assert_eq!(names(&effects), ["StopConsentListener", "Verify"]);
     let before = snapshot(&state);
     verified(&mut state, old, Err("late".into()));
     assert_eq!(snapshot(&state), before);
@@ -314,7 +314,7 @@ fn ews_profiles_probe_their_transfer_mailbox() {
         ("moveit", Some(EwsCheck::NotEws)),
     ] {
         let (mut state, _) = registered(profile);
-        let effects = enter(&mut state);
+        let effects = sans_listener(enter(&mut state));
         let [Effect::Verify { ews, .. }] = &effects[..] else {
             panic!("{profile}: {effects:?}");
         };
