@@ -18,8 +18,9 @@
 //! - Consent: delegated tokens carry the scopes asked for (the approval page stands for the
 //!   user's consent); `.default` yields the granted scopes (or the registration's
 //!   `requiredResourceAccess` when nothing was granted yet). Owners, `Application.ReadWrite.OwnedBy`
-//!   ownership limits, soft delete and tenant app-management policies are not modelled;
-//!   secret lifetime is capped at 2 years as if a policy were assigned.
+//!   ownership limits and soft delete are not modelled; of the tenant's app-management policy
+//!   only the secrets' `passwordLifetime` is (`app_policy`: seeded at two years, changed with
+//!   `POST /_emulator/app-policy`, not through Graph's `/policies/defaultAppManagementPolicy`).
 //! - `$filter` supports `eq`, `in`, `startswith`, `any(x:x eq …)`, `and`, `or`; advanced
 //!   queries (`ne`, `not`, `endswith`, `$search`, `$expand`) are refused with
 //!   `Request_UnsupportedQuery`. `$count` needs `ConsistencyLevel: eventual`.
@@ -27,6 +28,7 @@
 //! - Service principals can only be created for applications of this tenant (no first-party
 //!   multi-tenant apps beyond the seeded ones).
 
+mod app_policy;
 mod catalog;
 mod cli;
 mod control;

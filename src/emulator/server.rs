@@ -36,6 +36,10 @@ pub fn router(shared: Arc<Shared>) -> Router {
         )
         .route("/_emulator/ews/mailbox", post(control::set_mailbox_ews))
         .route("/_emulator/user/role", post(control::set_user_role))
+        .route(
+            "/_emulator/app-policy",
+            get(control::app_policy).post(control::set_app_policy),
+        )
         // Exchange Online serves EWS under either spelling of the path.
         .route(
             "/EWS/Exchange.asmx",

@@ -467,6 +467,27 @@ pub async fn register(
             ],
         ));
     }
+    // Hybrid: the manual names no permissions for it; leaving out the cloud address-book
+    // permissions is exowiz's own least-privilege reading of its lines 121–124 (the local AD
+    // is the address book), said where it happens.
+    let left_out: Vec<String> = profile
+        .permissions
+        .iter()
+        .filter(|p| !profile.permissions_for(req.mode).contains(p))
+        .map(|p| p.name.clone())
+        .collect();
+    if req.mode == crate::profile::InstallMode::Hybrid && !left_out.is_empty() {
+        notes.push(tf(
+            "register.hybrid_left_out",
+            &[
+                ("permissions", &left_out.join(", ")),
+                ("client_id", &app.app_id),
+            ],
+        ));
+    }
+    if let Some(note) = validate::long_secret_note(req.secret_months) {
+        notes.push(note);
+    }
     if resolved.iter().any(|r| r.from_fallback) {
         notes.push(t("register.fallback_ids").to_string());
     }

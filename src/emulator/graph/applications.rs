@@ -531,7 +531,10 @@ pub fn add_password(ctx: &Ctx, key: &Key) -> GraphResult<GResp> {
             "PasswordCredential",
         ));
     }
-    if end > default_end + chrono::Duration::minutes(5) {
+    // The tenant's passwordLifetime restriction (app_policy), with the few minutes of clock
+    // skew a client's "now" may have against Entra's.
+    let latest = ctx.shared.read(|t| t.app_policy.latest_end(start));
+    if latest.is_some_and(|latest| end > latest + chrono::Duration::minutes(5)) {
         return Err(GraphError::new(
             400,
             "CredentialInvalidLifetimeAsPerAppPolicy",
