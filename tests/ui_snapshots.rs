@@ -606,7 +606,7 @@ fn the_focused_field_has_the_cursor() {
         .find(|&y| row_text(&terminal, y).contains("▶ SMS"))
         .expect("focused SMS field");
     let text = row_text(&terminal, row);
-    let byte = text.find("sms.contosoltd.com").unwrap() + "sms.contosoltd.com".len();
+    let byte = text.find("sms.contoso.com").unwrap() + "sms.contoso.com".len();
     let end = text[..byte].chars().count();
     terminal
         .backend_mut()

@@ -836,14 +836,13 @@ fn transfer_domains(
             .iter()
             .find(|(k, _)| k == kind)
             .map(|(_, n)| n.clone())
-            // The shorter name the wizard suggests: the manual advises shortening the
-            // organisation's name (000, line 175).
+            // The one rule shared with the wizard (validate::transfer_domain_default).
             .unwrap_or_else(|| {
-                validate::default_transfer_domains(
+                validate::transfer_domain_default(
                     org.display_name.as_deref().unwrap_or_default(),
                     kind,
                 )
-                .1
+                .0
             });
         if org
             .verified_domains

@@ -151,9 +151,19 @@ pub fn secret_description(text: &str) -> Result<(), String> {
     }
 }
 
-/// Default transfer domains from the organisation's name, and a shorter suggestion:
+/// The one rule for a transfer domain nobody typed, used by `register` and the wizard alike:
+/// the shorter name (first word of the organisation's name) is the default, as the manual
+/// advises ("sollte aus Erfahrung in kürzere Domänen umgewandelt werden", 000 line 175); the
+/// full name, which the product's own installer would take, is the alternative the wizard
+/// offers. Returns (default, alternative).
+pub fn transfer_domain_default(org_name: &str, kind: &str) -> (String, String) {
+    let (full, shorter) = default_transfer_domains(org_name, kind);
+    (shorter, full)
+}
+
+/// Transfer domains from the organisation's name, full and shorter:
 /// "Contoso Ltd" gives `fax.contoso-ltd` and `fax.contoso` (the manual advises shorter ones).
-pub fn default_transfer_domains(org_name: &str, kind: &str) -> (String, String) {
+fn default_transfer_domains(org_name: &str, kind: &str) -> (String, String) {
     let ascii = transliterate(org_name);
     let words: Vec<String> = ascii
         .split(|c: char| !c.is_ascii_alphanumeric())
@@ -244,6 +254,10 @@ mod tests {
         assert_eq!(
             default_transfer_domains("Müller & Söhne GmbH", "vox").1,
             "vox.mueller"
+        );
+        assert_eq!(
+            transfer_domain_default("Contoso Ltd", "fax"),
+            ("fax.contoso".to_string(), "fax.contoso-ltd".to_string())
         );
         let (full, short) = default_transfer_domains("", "sms");
         assert!(domain_name(&full).is_ok() && domain_name(&short).is_ok());

@@ -37,11 +37,13 @@ pub(crate) fn prepare(state: &mut WizardState) {
                 .find(|d| &d.kind == kind)
                 .cloned()
                 .unwrap_or_else(|| {
-                    let (full, shorter) = validate::default_transfer_domains(&tenant.name, kind);
+                    // The same default as `register` (one rule); the alternative offered.
+                    let (default, alternative) =
+                        validate::transfer_domain_default(&tenant.name, kind);
                     DomainField {
                         kind: kind.clone(),
-                        field: TextField::new(full),
-                        suggestion: shorter,
+                        field: TextField::new(default),
+                        suggestion: alternative,
                         error: None,
                     }
                 })

@@ -39,7 +39,7 @@ fn moveit_has_the_mailbox_only() {
 }
 
 #[test]
-fn ctrl_s_takes_the_shorter_suggestion() {
+fn ctrl_s_takes_the_offered_full_name() {
     let (mut state, _) = at("officemaster", Step::Transport);
     // On the mailbox it does nothing.
     update(&mut state, ctrl('s'));
@@ -47,8 +47,8 @@ fn ctrl_s_takes_the_shorter_suggestion() {
     press(&mut state, KeyCode::Tab);
     press(&mut state, KeyCode::Tab);
     update(&mut state, ctrl('s'));
-    assert_eq!(state.transport.domains[1].field.value(), "sms.contoso");
-    assert_eq!(state.transport.domains[0].field.value(), "fax.contoso-ltd");
+    assert_eq!(state.transport.domains[1].field.value(), "sms.contoso-ltd");
+    assert_eq!(state.transport.domains[0].field.value(), "fax.contoso");
 }
 
 #[test]
