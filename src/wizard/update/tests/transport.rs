@@ -221,3 +221,38 @@ fn stale_mailbox_results_are_ignored() {
     assert_eq!(snapshot(&state), before);
     assert_eq!(state.step, Step::InstallType);
 }
+
+/// Issue 16.4: myfactory's „E-Mail-Adresse für Exchange-Server“ (001, lines 9–11) and Flowfact's
+/// login are asked for on Transport, optional: typed, it is checked and handed to the
+/// registration (Done shows it); empty, Enter goes on and Done says what to enter.
+#[test]
+fn myfactory_and_flowfact_ask_for_their_mailbox_and_hand_it_over() {
+    for id in ["myfactory", "flowfact"] {
+        let (state, _) = at(id, Step::Accounts);
+        assert!(
+            !crate::wizard::update::is_skipped(&state, Step::Transport),
+            "{id}"
+        );
+        let (mut state, _) = at(id, Step::Transport);
+        assert_eq!(state.step, Step::Transport, "{id}");
+        assert_eq!(state.transport.mailbox.value(), "", "{id}: no fax default");
+        retype(&mut state, "Fax-Transfer@Contoso.com");
+        let effects = enter(&mut state);
+        assert_eq!(names(&effects), ["CheckMailbox"], "{id}");
+        mailbox_answer(&mut state, &effects[0], MailboxState::Shared);
+        assert_eq!(state.step, Step::Accounts, "{id}");
+        let request = crate::wizard::update::review::register_request(&state).unwrap();
+        assert_eq!(
+            request.mailbox.as_deref(),
+            Some("fax-transfer@contoso.com"),
+            "{id}"
+        );
+
+        // Empty: no check, on to Accounts, nothing handed over.
+        let (mut state, _) = at(id, Step::Transport);
+        assert!(enter(&mut state).is_empty(), "{id}: no mailbox check");
+        assert_eq!(state.step, Step::Accounts, "{id}");
+        let request = crate::wizard::update::review::register_request(&state).unwrap();
+        assert_eq!(request.mailbox, None, "{id}");
+    }
+}
