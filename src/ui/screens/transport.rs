@@ -58,7 +58,15 @@ pub fn build(page: &mut Page, state: &WizardState, _room: Room) {
         .fields
         .mailbox
         .clone()
-        .or(field_label.filter(|_| optional))
+        // The product's own (German) label: the words the admin finds in the product.
+        .or_else(|| {
+            profile
+                .product_fields
+                .iter()
+                .find(|f| f.source == crate::profile::hand_over::ValueSource::Mailbox)
+                .filter(|_| optional)
+                .map(|f| f.label.clone())
+        })
         .unwrap_or_else(|| t("transport.mailbox").to_string());
     let label_width = width(&label);
     let box_width = page
