@@ -187,8 +187,8 @@ async fn the_secret_lifetime_policy_refuses_longer_secrets() {
     let app = create_app(&emu, &admin, json!({"displayName": "Policy probe"})).await;
     let id = app["id"].as_str().unwrap();
     let resp = http()
-        .post(url(&emu, "_emulator/policy/secret-lifetime"))
-        .json(&json!({"max_months": 6}))
+        .post(url(&emu, "_emulator/app-policy"))
+        .json(&json!({"passwordMaxLifetime": "P6M"}))
         .send()
         .await
         .unwrap();

@@ -128,3 +128,61 @@ async fn bueroware_takes_another_verified_domain_and_refuses_a_foreign_one() {
     );
     assert!(!err.contains("panicked"), "{err}");
 }
+
+/// moveIT's secret variant (003, lines 73–77) adds the "Mobile and desktop applications"
+/// platform with the first two URLs the portal proposes; the demo tenant's Graph takes them as
+/// `publicClient.redirectUris` (Graph v1.0 schema: a string collection), and the app stays a
+/// confidential client (no public client flows: the manual does not ask for them).
+#[tokio::test(flavor = "multi_thread")]
+async fn moveit_gets_the_first_two_mobile_and_desktop_redirect_uris() {
+    let emu = emulator(quick_config()).await;
+    let data = tempfile::tempdir().unwrap();
+    let args = [
+        "register",
+        "--profile",
+        "moveit",
+        "--mailbox",
+        manual_fields::MAILBOX,
+        "--json",
+        "--device-code",
+    ];
+    let out = exowiz(&emu, data.path(), None, &args).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let object_id = stdout_json(&out)["app_object_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let app = graph_get(&emu, &format!("applications/{object_id}")).await;
+    assert_eq!(
+        app["publicClient"]["redirectUris"],
+        serde_json::json!([
+            "https://login.microsoftonline.com/common/oauth2/nativeclient",
+            "https://login.live.com/oauth20_desktop.srf"
+        ])
+    );
+    assert_ne!(app["isFallbackPublicClient"], true);
+    assert!(graph_schema_errors("application", &app).is_empty());
+
+    // check finds nothing missing on the app exowiz made.
+    let client_id = app["appId"].as_str().unwrap();
+    let out = exowiz(
+        &emu,
+        data.path(),
+        None,
+        &["check", "--app-id", client_id, "--device-code", "--json"],
+    )
+    .await;
+    let json = stdout_json(&out);
+    let redirects: Vec<&serde_json::Value> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "redirect-uri")
+        .collect();
+    assert_eq!(redirects.len(), 2, "{json}");
+    assert!(redirects.iter().all(|f| f["severity"] == "ok"), "{json}");
+}

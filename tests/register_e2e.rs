@@ -64,7 +64,11 @@ fn expectations() -> Vec<Expectation> {
         (
             "moveit",
             vec!["--mailbox", "fax-transfer@contoso.com"],
-            vec![],
+            // Manual 003, lines 73–77: the portal's first two mobile and desktop URLs.
+            vec![
+                "https://login.microsoftonline.com/common/oauth2/nativeclient",
+                "https://login.live.com/oauth20_desktop.srf",
+            ],
             false,
             vec![(GRAPH, "Mail.Send", "Role")],
         ),

@@ -77,9 +77,9 @@ async fn bad_input_fails_before_anything_is_created() {
                 "--mailbox",
                 "a@contoso.com",
                 "--secret-months",
-                "36",
+                "61",
             ],
-            "1 to 24 months",
+            "1 to 60 months",
         ),
         (vec!["register", "--profile", "custom"], "--permission"),
         (

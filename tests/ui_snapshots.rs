@@ -108,6 +108,24 @@ fn step_04_transport() {
     both_sizes("04_transport", &state_at(Step::Transport));
 }
 
+/// Issue 16.4: myfactory's Transport asks for the mailbox its manual names (001, lines 9–11),
+/// under the product's label, as optional.
+#[test]
+fn step_04_transport_myfactory_mailbox() {
+    let mut s = state_at(Step::Transport);
+    s.profile_index = s.profiles.iter().position(|p| p.id == "myfactory").unwrap();
+    s.transport.domains.clear();
+    s.transport.mailbox = TextField::new(String::new());
+    s.transport.mailbox_check = Check::NotChecked;
+    let terminal = render(&s, 80, 24);
+    let text = terminal.backend().to_string();
+    assert!(
+        text.contains("E-mail address for Exchange server") && text.contains("Optional."),
+        "{text}"
+    );
+    both_sizes("04_transport_myfactory", &s);
+}
+
 #[test]
 fn step_05_accounts_automatic() {
     let mut s = state_at(Step::Accounts);
@@ -634,7 +652,7 @@ fn the_focused_field_has_the_cursor() {
         .find(|&y| row_text(&terminal, y).contains("▶ SMS"))
         .expect("focused SMS field");
     let text = row_text(&terminal, row);
-    let byte = text.find("sms.contosoltd.com").unwrap() + "sms.contosoltd.com".len();
+    let byte = text.find("sms.contoso.com").unwrap() + "sms.contoso.com".len();
     let end = text[..byte].chars().count();
     terminal
         .backend_mut()

@@ -34,7 +34,7 @@ pub struct RegisterArgs {
     /// Display name of the app (default: the profile's).
     #[arg(long)]
     pub app_name: Option<String>,
-    /// Secret lifetime in months, 1 to 24 (default: the profile's).
+    /// Secret lifetime in months, 1 to 60 (default: the profile's; more than 24 only where the tenant's app-management policy allows it).
     #[arg(long)]
     pub secret_months: Option<u32>,
     /// Grant admin consent from exowiz (otherwise the consent link is printed).

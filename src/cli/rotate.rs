@@ -36,7 +36,7 @@ pub struct RotateArgs {
     /// Client ID (Application ID) of the app whose secret is renewed.
     #[arg(long, value_name = "ID")]
     pub app_id: String,
-    /// Lifetime of the new secret in months, 1 to 24 (default: the product's, else 12).
+    /// Lifetime of the new secret in months, 1 to 60 (default: the product's, else 12).
     #[arg(long, value_name = "N", conflicts_with = "keep")]
     pub secret_months: Option<u32>,
     /// Description of the new secret (default: the product's secret name and today's date).
@@ -253,6 +253,7 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
                 secret.key_id
             ));
             save(&mut report, Some(&secret), &[]);
+            report.notes.extend(validate::long_secret_note(months));
             let key_id = secret.key_id.clone();
             if !report.previous.is_empty() {
                 report.remove_command = Some(remove_command(connection, &args, &app, &key_id));

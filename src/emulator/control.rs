@@ -102,21 +102,6 @@ pub async fn clear_faults(State(shared): State<Arc<Shared>>) -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
-/// `POST /_emulator/policy/secret-lifetime` `{"max_months": 6}`: the tenant's app-management
-/// policy for secret lifetimes (1 to 24 months).
-pub async fn secret_lifetime_policy(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    let months = serde_json::from_slice::<Value>(&body)
-        .ok()
-        .and_then(|v| v.get("max_months").and_then(Value::as_u64));
-    match months {
-        Some(m @ 1..=24) => {
-            shared.set_secret_max_months(m as u32);
-            Json(json!({"max_months": m})).into_response()
-        }
-        _ => bad_request("expected {\"max_months\": 1..24}"),
-    }
-}
-
 /// `GET /_emulator/state`: the tenant snapshot.
 pub async fn state(State(shared): State<Arc<Shared>>) -> Json<Value> {
     Json(shared.read(|t| t.snapshot()))
@@ -262,5 +247,41 @@ pub async fn set_user_role(State(shared): State<Arc<Shared>>, body: Bytes) -> Re
     match changed {
         Ok(()) => Json(json!({"user": user, "role": role})).into_response(),
         Err(e) => (StatusCode::NOT_FOUND, Json(json!({"error": e}))).into_response(),
+    }
+}
+
+/// `GET /_emulator/app-policy`: the tenant's limit on secrets' lifetime,
+/// `{"passwordMaxLifetime": "P2Y"}` (`null`: none).
+pub async fn app_policy(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    Json(json!(shared.read(|t| t.app_policy.clone())))
+}
+
+/// `POST /_emulator/app-policy` `{"passwordMaxLifetime": "P5Y"}` sets the `passwordLifetime`
+/// restriction's `maxLifetime` (an ISO-8601 duration, as in Graph's
+/// `defaultAppManagementPolicy`); `null` lifts it, as in a tenant without such a policy.
+pub async fn set_app_policy(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let v: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => return bad_request(format!("invalid JSON: {e}")),
+    };
+    let max = match v.get("passwordMaxLifetime") {
+        Some(Value::Null) => None,
+        Some(Value::String(d)) => match super::app_policy::parse_duration(d) {
+            Ok(_) => Some(d.clone()),
+            Err(e) => return bad_request(e),
+        },
+        _ => {
+            return bad_request(
+                "expected {\"passwordMaxLifetime\": \"P2Y\"} (an ISO-8601 duration) or null",
+            );
+        }
+    };
+    let policy = shared.mutate(|t| {
+        t.app_policy.password_max_lifetime = max;
+        Ok::<_, std::convert::Infallible>(t.app_policy.clone())
+    });
+    match policy {
+        Ok(p) => Json(json!(p)).into_response(),
+        Err(never) => match never {},
     }
 }

@@ -18,9 +18,9 @@
 //! - Consent: delegated tokens carry the scopes asked for (the approval page stands for the
 //!   user's consent); `.default` yields the granted scopes (or the registration's
 //!   `requiredResourceAccess` when nothing was granted yet). Owners, `Application.ReadWrite.OwnedBy`
-//!   ownership limits, soft delete and tenant app-management policies are not modelled;
-//!   secret lifetime is capped at 2 years as if a policy were assigned (shorter with
-//!   `Emulator::set_secret_lifetime_policy` / `POST /_emulator/policy/secret-lifetime`).
+//!   ownership limits and soft delete are not modelled; of the tenant's app-management policy
+//!   only the secrets' `passwordLifetime` is (`app_policy`: seeded at two years, changed with
+//!   `POST /_emulator/app-policy`, not through Graph's `/policies/defaultAppManagementPolicy`).
 //! - `$filter` supports `eq`, `in`, `startswith`, `any(x:x eq …)`, `and`, `or`; advanced
 //!   queries (`ne`, `not`, `endswith`, `$search`, `$expand`) are refused with
 //!   `Request_UnsupportedQuery`. `$count` needs `ConsistencyLevel: eventual`.
@@ -28,6 +28,7 @@
 //! - Service principals can only be created for applications of this tenant (no first-party
 //!   multi-tenant apps beyond the seeded ones).
 
+mod app_policy;
 mod catalog;
 mod cli;
 mod control;
@@ -224,10 +225,14 @@ impl Emulator {
         self.shared.pending_faults()
     }
 
-    /// The tenant's app-management policy: secrets may live at most `months` (default 24);
-    /// a longer `addPassword` is refused with `CredentialInvalidLifetimeAsPerAppPolicy`.
+    /// The tenant's app-management policy: secrets may live at most `months` (seeded: 24);
+    /// a longer `addPassword` is refused with `CredentialInvalidLifetimeAsPerAppPolicy`. The
+    /// same setting as `POST /_emulator/app-policy` (`app_policy`).
     pub fn set_secret_lifetime_policy(&self, months: u32) {
-        self.shared.set_secret_max_months(months);
+        let _ = self.shared.mutate(|t| {
+            t.app_policy.password_max_lifetime = Some(format!("P{months}M"));
+            Ok::<_, std::convert::Infallible>(())
+        });
     }
 
     /// The tenant's state as JSON (never secret values or their hashes).

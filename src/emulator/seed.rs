@@ -42,6 +42,7 @@ pub fn seed(tenant_id: &str) -> Tenant {
         app_role_assignments: Vec::new(),
         oauth2_permission_grants: Vec::new(),
         ews: super::ews::settings::EwsSettings::seeded(),
+        app_policy: super::app_policy::AppPolicy::default(),
     };
     let old_ms = (now - Duration::days(900)).timestamp_millis();
 

@@ -37,10 +37,6 @@ pub fn router(shared: Arc<Shared>) -> Router {
                 .post(control::add_faults)
                 .delete(control::clear_faults),
         )
-        .route(
-            "/_emulator/policy/secret-lifetime",
-            post(control::secret_lifetime_policy),
-        )
         .route("/_emulator/state", get(control::state))
         .route(
             "/_emulator/ews",
@@ -48,6 +44,10 @@ pub fn router(shared: Arc<Shared>) -> Router {
         )
         .route("/_emulator/ews/mailbox", post(control::set_mailbox_ews))
         .route("/_emulator/user/role", post(control::set_user_role))
+        .route(
+            "/_emulator/app-policy",
+            get(control::app_policy).post(control::set_app_policy),
+        )
         // Exchange Online serves EWS under either spelling of the path.
         .route(
             "/EWS/Exchange.asmx",

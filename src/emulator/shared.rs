@@ -1,7 +1,7 @@
 //! State shared by all handlers: configuration, the tenant (behind a std mutex that is never
 //! held across an await), the volatile sign-in session, the request log and the throttle plan.
 
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
@@ -32,9 +32,6 @@ pub struct Shared {
     seq: AtomicU64,
     throttle: Mutex<Throttle>,
     faults: Mutex<Vec<Fault>>,
-    /// The longest secret lifetime the tenant's app-management policy allows, in months
-    /// (Entra's default without a policy: none; the demo tenant acts as if 24 were assigned).
-    secret_max_months: AtomicU32,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -60,7 +57,6 @@ impl Shared {
                 retry_after: None,
             }),
             faults: Mutex::new(Vec::new()),
-            secret_max_months: AtomicU32::new(24),
         }
     }
 
@@ -158,14 +154,6 @@ impl Shared {
             .find(|p| p.matches(method, path_and_query))?;
         plan.count -= 1;
         Some(plan.kind)
-    }
-
-    pub fn secret_max_months(&self) -> u32 {
-        self.secret_max_months.load(Ordering::SeqCst)
-    }
-
-    pub fn set_secret_max_months(&self, months: u32) {
-        self.secret_max_months.store(months, Ordering::SeqCst);
     }
 
     /// Take one throttled response if any are planned.

@@ -37,6 +37,9 @@ pub struct Tenant {
     /// before the demo tenant had EWS get the seeded settings.
     #[serde(default)]
     pub ews: super::ews::settings::EwsSettings,
+    /// The app-management policy's limit on secrets' lifetime.
+    #[serde(default)]
+    pub app_policy: super::app_policy::AppPolicy,
 }
 
 /// The signed-in user's Entra directory role, as far as registering and consenting go

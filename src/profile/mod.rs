@@ -333,6 +333,17 @@ fn parse(id: &str, text: &str) -> Result<Profile, ProfileError> {
 }
 
 impl Profile {
+    /// Whether the wizard asks for a mailbox: the transfer mailbox the product needs, or a
+    /// mailbox one of the product's fields names (myfactory's „E-Mail-Adresse für
+    /// Exchange-Server“, Flowfact's login), which is optional — the CLI's `--mailbox`.
+    pub fn asks_for_mailbox(&self) -> bool {
+        self.needs_transfer_mailbox
+            || self
+                .product_fields
+                .iter()
+                .any(|f| f.source == crate::profile::hand_over::ValueSource::Mailbox)
+    }
+
     /// The permissions requested for this installation type.
     pub fn permissions_for(&self, mode: InstallMode) -> Vec<Permission> {
         self.permissions

@@ -467,6 +467,27 @@ pub async fn register(
             ],
         ));
     }
+    // Hybrid: the manual names no permissions for it; leaving out the cloud address-book
+    // permissions is exowiz's own least-privilege reading of its lines 121–124 (the local AD
+    // is the address book), said where it happens.
+    let left_out: Vec<String> = profile
+        .permissions
+        .iter()
+        .filter(|p| !profile.permissions_for(req.mode).contains(p))
+        .map(|p| p.name.clone())
+        .collect();
+    if req.mode == crate::profile::InstallMode::Hybrid && !left_out.is_empty() {
+        notes.push(tf(
+            "register.hybrid_left_out",
+            &[
+                ("permissions", &left_out.join(", ")),
+                ("client_id", &app.app_id),
+            ],
+        ));
+    }
+    if let Some(note) = validate::long_secret_note(req.secret_months) {
+        notes.push(note);
+    }
     if resolved.iter().any(|r| r.from_fallback) {
         notes.push(t("register.fallback_ids").to_string());
     }
@@ -815,14 +836,13 @@ fn transfer_domains(
             .iter()
             .find(|(k, _)| k == kind)
             .map(|(_, n)| n.clone())
-            // The shorter name the wizard suggests: the manual advises shortening the
-            // organisation's name (000, line 175).
+            // The one rule shared with the wizard (validate::transfer_domain_default).
             .unwrap_or_else(|| {
-                validate::default_transfer_domains(
+                validate::transfer_domain_default(
                     org.display_name.as_deref().unwrap_or_default(),
                     kind,
                 )
-                .1
+                .0
             });
         if org
             .verified_domains

@@ -78,9 +78,19 @@ pub fn transfer_domain_arg(text: &str) -> Result<(String, String), String> {
     Ok((kind, name))
 }
 
-/// Secret lifetime in months: the portal allows at most 24.
+/// The longest secret the portal offers (Microsoft Entra, "Add and manage application
+/// credentials": at most 24 months; Microsoft recommends less than 12).
+pub const PORTAL_MAX_SECRET_MONTHS: u32 = 24;
+
+/// The longest secret exowiz makes: five years, what OfficeMaster's installer creates (manual
+/// 000, line 188). Graph's `addPassword` takes any `endDateTime`; only the tenant's
+/// app-management policy (`passwordLifetime`) may refuse it, with
+/// `CredentialInvalidLifetimeAsPerAppPolicy` (see `GraphError::is_lifetime_policy`).
+pub const MAX_SECRET_MONTHS: u32 = 60;
+
+/// Secret lifetime in months: 1 to [`MAX_SECRET_MONTHS`].
 pub fn secret_months(months: u32) -> Result<u32, String> {
-    if (1..=24).contains(&months) {
+    if (1..=MAX_SECRET_MONTHS).contains(&months) {
         Ok(months)
     } else {
         Err(tf(
@@ -88,6 +98,17 @@ pub fn secret_months(months: u32) -> Result<u32, String> {
             &[("months", &months.to_string())],
         ))
     }
+}
+
+/// The trade-off of a secret longer than the portal offers, for the notes of `register`,
+/// `rotate` and the wizard: fewer rotations against a longer life for a leaked secret.
+/// Microsoft recommends less than 12 months (Microsoft Entra, "Add and manage application
+/// credentials", learn.microsoft.com/entra/identity-platform/how-to-add-credentials; and
+/// "Client Secret expiration now limited to a maximum of two years",
+/// devblogs.microsoft.com/microsoft365dev/client-secret-expiration-now-limited-to-a-maximum-of-two-years/).
+pub fn long_secret_note(months: u32) -> Option<String> {
+    (months > PORTAL_MAX_SECRET_MONTHS)
+        .then(|| tf("validate.long_secret", &[("months", &months.to_string())]))
 }
 
 /// App display names: Entra allows up to 120 characters.
@@ -130,9 +151,19 @@ pub fn secret_description(text: &str) -> Result<(), String> {
     }
 }
 
-/// Default transfer domains from the organisation's name, and a shorter suggestion:
+/// The one rule for a transfer domain nobody typed, used by `register` and the wizard alike:
+/// the shorter name (first word of the organisation's name) is the default, as the manual
+/// advises ("sollte aus Erfahrung in kürzere Domänen umgewandelt werden", 000 line 175); the
+/// full name, which the product's own installer would take, is the alternative the wizard
+/// offers. Returns (default, alternative).
+pub fn transfer_domain_default(org_name: &str, kind: &str) -> (String, String) {
+    let (full, shorter) = default_transfer_domains(org_name, kind);
+    (shorter, full)
+}
+
+/// Transfer domains from the organisation's name, full and shorter:
 /// "Contoso Ltd" gives `fax.contoso-ltd` and `fax.contoso` (the manual advises shorter ones).
-pub fn default_transfer_domains(org_name: &str, kind: &str) -> (String, String) {
+fn default_transfer_domains(org_name: &str, kind: &str) -> (String, String) {
     let ascii = transliterate(org_name);
     let words: Vec<String> = ascii
         .split(|c: char| !c.is_ascii_alphanumeric())
@@ -224,6 +255,10 @@ mod tests {
             default_transfer_domains("Müller & Söhne GmbH", "vox").1,
             "vox.mueller"
         );
+        assert_eq!(
+            transfer_domain_default("Contoso Ltd", "fax"),
+            ("fax.contoso".to_string(), "fax.contoso-ltd".to_string())
+        );
         let (full, short) = default_transfer_domains("", "sms");
         assert!(domain_name(&full).is_ok() && domain_name(&short).is_ok());
     }
@@ -243,8 +278,8 @@ mod tests {
              least one dot, e.g. contoso.com."
         );
         assert_eq!(
-            secret_months(30).unwrap_err(),
-            "A secret can last 1 to 24 months, not 30. Microsoft recommends less than 12."
+            secret_months(61).unwrap_err(),
+            "A secret can last 1 to 60 months, not 61. The portal offers at most 24; Microsoft recommends less than 12."
         );
         with_language(Language::German, || {
             assert_eq!(
@@ -258,17 +293,29 @@ mod tests {
             );
             assert_eq!(
                 secret_months(0).unwrap_err(),
-                "Ein Clientschlüssel kann 1 bis 24 Monate gültig sein, nicht 0. Microsoft \
-                 empfiehlt weniger als 12."
+                "Ein Clientschlüssel kann 1 bis 60 Monate gültig sein, nicht 0. Das Portal \
+                 bietet höchstens 24; Microsoft empfiehlt weniger als 12."
             );
             assert_eq!(app_name(" ").unwrap_err(), "Die App braucht einen Namen.");
         });
     }
 
     #[test]
+    fn a_secret_beyond_the_portal_says_the_trade_off() {
+        assert_eq!(long_secret_note(24), None);
+        let note = long_secret_note(60).unwrap();
+        assert!(
+            note.contains("60 months")
+                && note.contains("fewer rotations")
+                && note.contains("less than 12 months"),
+            "{note}"
+        );
+    }
+
+    #[test]
     fn lifetimes_and_names() {
         assert!(
-            secret_months(24).is_ok() && secret_months(0).is_err() && secret_months(25).is_err()
+            secret_months(60).is_ok() && secret_months(0).is_err() && secret_months(61).is_err()
         );
         assert!(app_name("  ").is_err());
         assert!(app_name(&"x".repeat(121)).is_err());

@@ -156,7 +156,7 @@ pub fn check_keep<'a>(
 }
 
 /// The secret lifetime: `--secret-months`, else the profile's, else [`DEFAULT_MONTHS`];
-/// 1 to 24 months.
+/// 1 to 60 months.
 pub fn secret_months(requested: Option<u32>, profile: Option<&Profile>) -> Result<u32, String> {
     validate::secret_months(
         requested
@@ -438,10 +438,12 @@ mod tests {
         assert_eq!(secret_months(None, None), Ok(DEFAULT_MONTHS));
         assert_eq!(secret_months(Some(6), Some(&bw)), Ok(6));
         assert!(secret_months(Some(0), None).is_err());
+        // The manual's five years (000, line 188) is allowed; the tenant's policy decides.
+        assert_eq!(secret_months(Some(60), None), Ok(60));
         assert!(
-            secret_months(Some(25), None)
+            secret_months(Some(61), None)
                 .unwrap_err()
-                .contains("1 to 24")
+                .contains("1 to 60")
         );
         let now = "2026-05-01T10:00:00Z".parse::<DateTime<Utc>>().unwrap();
         assert_eq!(end_of(now, 24).to_rfc3339(), "2028-05-01T10:00:00+00:00");

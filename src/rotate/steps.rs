@@ -66,7 +66,7 @@ pub async fn find_app(
     }
 }
 
-/// Adds a client secret that lasts `months` (1 to 24) months. The answer holds the only copy
+/// Adds a client secret that lasts `months` (1 to 60) months. The answer holds the only copy
 /// of the secret value; its end is filled in if Graph left it out.
 ///
 /// The journal learns of the `addPassword` before it is sent (description and end, to the

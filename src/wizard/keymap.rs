@@ -36,7 +36,7 @@ pub enum Action {
     Reveal,
     /// Consent step: grant from the tool (asks for confirmation first).
     Grant,
-    /// Transport step: take the shorter transfer-domain suggestion.
+    /// Transport step: take the offered transfer-domain alternative (the full name).
     UseSuggestion,
     /// Accounts step (by hand): look the tenant ID up from the typed domain.
     LookupTenant,

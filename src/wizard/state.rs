@@ -457,7 +457,7 @@ pub struct CreatedSecret {
 #[derive(Debug, Default)]
 pub struct RotateState {
     pub secrets: Check<AppSecrets>,
-    /// Lifetime of the new secret in months (1 to 24).
+    /// Lifetime of the new secret in months (1 to 60, `validate::MAX_SECRET_MONTHS`).
     pub months: u32,
     /// Creating the new secret runs.
     pub creating: bool,

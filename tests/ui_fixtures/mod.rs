@@ -152,9 +152,9 @@ pub fn state_at(step: Step) -> WizardState {
     s.transport.mailbox = TextField::new(MAILBOX);
     s.transport.mailbox_check = Check::Done(MailboxState::Exists);
     s.transport.domains = vec![
-        domain("fax", "fax.contosoltd.com", "fax.contoso.com"),
-        domain("sms", "sms.contosoltd.com", "sms.contoso.com"),
-        domain("vox", "vox.contosoltd.com", "vox.contoso.com"),
+        domain("fax", "fax.contoso.com", "fax.contosoltd.com"),
+        domain("sms", "sms.contoso.com", "sms.contosoltd.com"),
+        domain("vox", "vox.contoso.com", "vox.contosoltd.com"),
     ];
     if step >= Step::Register {
         s.register.items = checklist([ItemState::Done; 5]);

@@ -520,10 +520,6 @@ pub fn add_password(ctx: &Ctx, key: &Key) -> GraphResult<GResp> {
         .and_then(parse_iso)
         .unwrap_or(now);
     let default_end = start.checked_add_months(Months::new(24)).unwrap_or(start);
-    // The tenant's app-management policy (settable for the fault matrix).
-    let policy_end = start
-        .checked_add_months(Months::new(ctx.shared.secret_max_months()))
-        .unwrap_or(start);
     let end = cred
         .get("endDateTime")
         .and_then(Value::as_str)
@@ -535,7 +531,10 @@ pub fn add_password(ctx: &Ctx, key: &Key) -> GraphResult<GResp> {
             "PasswordCredential",
         ));
     }
-    if end > policy_end + chrono::Duration::minutes(5) {
+    // The tenant's passwordLifetime restriction (app_policy), with the few minutes of clock
+    // skew a client's "now" may have against Entra's.
+    let latest = ctx.shared.read(|t| t.app_policy.latest_end(start));
+    if latest.is_some_and(|latest| end > latest + chrono::Duration::minutes(5)) {
         return Err(GraphError::new(
             400,
             "CredentialInvalidLifetimeAsPerAppPolicy",

@@ -145,8 +145,13 @@ fn lifetime(page: &mut Page, state: &WizardState, label_width: usize) {
     }
     let line = page.len();
     page.push(Line::from(spans));
+    // Beyond the portal's 24 months: the trade-off, before the admin commits to it.
+    let note = crate::register::validate::long_secret_note(state.accounts.secret_months);
+    if let Some(note) = &note {
+        page.text_indented(label_width + 3, note, theme::dim());
+    }
     if focused {
-        page.focus(line..line + 1);
+        page.focus(line..page.len());
     }
 }
 

@@ -109,6 +109,9 @@ pub fn build_secrets(page: &mut Page, state: &WizardState, _room: Room) {
         theme::selected(),
     );
     page.focus(line..line + 1);
+    if let Some(note) = crate::register::validate::long_secret_note(r.months) {
+        page.text_indented(2, &note, theme::dim());
+    }
     page.text_indented(2, t("rotate.keeps_old"), theme::dim());
     if r.creating {
         spinner_line(page, 0, state, t("rotate.creating"));

@@ -36,10 +36,21 @@ pub fn build(page: &mut Page, state: &WizardState, _room: Room) {
         .as_ref()
         .map(|t| t.name.clone())
         .unwrap_or_default();
-    page.text(
-        &tf("transport.intro", &[("product", &profile.product)]),
-        Style::new(),
-    );
+    // A mailbox only a product field names (myfactory, Flowfact): that field's label, optional.
+    let optional = !profile.needs_transfer_mailbox;
+    let field_label = profile
+        .product_fields
+        .iter()
+        .find(|f| f.source == crate::profile::hand_over::ValueSource::Mailbox)
+        .map(|f| f.label_in(crate::i18n::language()));
+    let intro = match (&field_label, optional) {
+        (Some(label), true) => tf(
+            "transport.intro_optional_mailbox",
+            &[("product", &profile.product), ("label", label)],
+        ),
+        _ => tf("transport.intro", &[("product", &profile.product)]),
+    };
+    page.text(&intro, Style::new());
     page.blank();
 
     // The mailbox.
@@ -47,6 +58,15 @@ pub fn build(page: &mut Page, state: &WizardState, _room: Room) {
         .fields
         .mailbox
         .clone()
+        // The product's own (German) label: the words the admin finds in the product.
+        .or_else(|| {
+            profile
+                .product_fields
+                .iter()
+                .find(|f| f.source == crate::profile::hand_over::ValueSource::Mailbox)
+                .filter(|_| optional)
+                .map(|f| f.label.clone())
+        })
         .unwrap_or_else(|| t("transport.mailbox").to_string());
     let label_width = width(&label);
     let box_width = page
@@ -62,7 +82,11 @@ pub fn build(page: &mut Page, state: &WizardState, _room: Room) {
             box_width,
             focused: transport.focus == 0,
             masked: false,
-            placeholder: t("transport.mailbox_placeholder"),
+            placeholder: if optional {
+                t("transport.mailbox_placeholder_optional")
+            } else {
+                t("transport.mailbox_placeholder")
+            },
         },
         Vec::new(),
     );
@@ -71,6 +95,9 @@ pub fn build(page: &mut Page, state: &WizardState, _room: Room) {
         error_line(page, under, error);
     } else {
         match &transport.mailbox_check {
+            Check::NotChecked if optional => {
+                page.text_indented(under, t("transport.mailbox_hint_optional"), theme::dim())
+            }
             Check::NotChecked => {
                 page.text_indented(under, t("transport.mailbox_hint"), theme::dim())
             }

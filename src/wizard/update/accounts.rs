@@ -84,7 +84,7 @@ pub(super) fn on_action(state: &mut WizardState, action: Action) -> Vec<Effect> 
             } else {
                 m.saturating_sub(1)
             };
-            // Within what the portal allows (validate::secret_months: 1 to 24).
+            // Within what exowiz allows (validate::secret_months: 1 to 60).
             if let Ok(months) = validate::secret_months(wanted) {
                 *m = months;
             }

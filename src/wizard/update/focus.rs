@@ -27,7 +27,7 @@ pub(crate) fn focused_id(state: &WizardState) -> Option<FieldId> {
             if focus == 0 {
                 state
                     .profile()
-                    .needs_transfer_mailbox
+                    .asks_for_mailbox()
                     .then_some(FieldId::Mailbox)
             } else {
                 (focus <= state.transport.domains.len()).then_some(FieldId::Domain(focus - 1))

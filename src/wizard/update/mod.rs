@@ -117,9 +117,7 @@ pub fn is_skipped(state: &WizardState, step: Step) -> bool {
             .permissions
             .iter()
             .all(|p| p.applies == Applies::Both),
-        Step::Transport => {
-            !profile.needs_transfer_mailbox && profile.transfer_domain_types.is_empty()
-        }
+        Step::Transport => !profile.asks_for_mailbox() && profile.transfer_domain_types.is_empty(),
         Step::Register | Step::Consent => state.accounts.choice == AccountsChoice::Manual,
         _ => false,
     }

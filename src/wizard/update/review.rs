@@ -69,10 +69,10 @@ pub(super) fn on_action(state: &mut WizardState, action: Action) -> Vec<Effect> 
 /// the Consent step's explicit `g`.
 pub fn register_request(state: &WizardState) -> Result<RegisterRequest, String> {
     let profile = state.profile().clone();
-    let mailbox = profile.needs_transfer_mailbox.then(|| {
-        let typed = state.transport.mailbox.value();
-        validate::mailbox(typed).unwrap_or_else(|_| typed.trim().to_string())
-    });
+    let typed = state.transport.mailbox.value();
+    let mailbox = (profile.needs_transfer_mailbox
+        || (profile.asks_for_mailbox() && !typed.trim().is_empty()))
+    .then(|| validate::mailbox(typed).unwrap_or_else(|_| typed.trim().to_string()));
     let transfer_domains = state
         .transport
         .domains

@@ -37,11 +37,13 @@ pub(crate) fn prepare(state: &mut WizardState) {
                 .find(|d| &d.kind == kind)
                 .cloned()
                 .unwrap_or_else(|| {
-                    let (full, shorter) = validate::default_transfer_domains(&tenant.name, kind);
+                    // The same default as `register` (one rule); the alternative offered.
+                    let (default, alternative) =
+                        validate::transfer_domain_default(&tenant.name, kind);
                     DomainField {
                         kind: kind.clone(),
-                        field: TextField::new(full),
-                        suggestion: shorter,
+                        field: TextField::new(default),
+                        suggestion: alternative,
                         error: None,
                     }
                 })
@@ -67,7 +69,7 @@ pub(super) fn leave(state: &mut WizardState) {
 
 /// Focus positions: 0 = mailbox (when the profile has one), 1.. = domains.
 fn focusables(state: &WizardState) -> Vec<usize> {
-    let mailbox = state.profile().needs_transfer_mailbox.then_some(0);
+    let mailbox = state.profile().asks_for_mailbox().then_some(0);
     mailbox
         .into_iter()
         .chain(1..=state.transport.domains.len())
@@ -141,10 +143,14 @@ fn validate_fields(state: &mut WizardState) -> Result<Option<String>, ()> {
         })
         .unwrap_or_default();
     let needs_mailbox = state.profile().needs_transfer_mailbox;
+    let asks_mailbox = state.profile().asks_for_mailbox();
     let transport = &mut state.transport;
     let mut first_wrong: Option<usize> = None;
     let mut mailbox = None;
-    if needs_mailbox {
+    // A mailbox only a product field names (myfactory, Flowfact) may stay empty: Done then
+    // says what to enter, as the CLI does without --mailbox.
+    let optional_and_empty = !needs_mailbox && transport.mailbox.value().trim().is_empty();
+    if asks_mailbox && !optional_and_empty {
         match validate::mailbox(transport.mailbox.value()) {
             Ok(m) => mailbox = Some(m),
             Err(sentence) => {

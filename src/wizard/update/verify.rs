@@ -58,7 +58,7 @@ fn ews_check(state: &WizardState) -> EwsCheck {
         return EwsCheck::NotEws;
     }
     profile
-        .needs_transfer_mailbox
+        .asks_for_mailbox()
         .then(|| validate::mailbox(state.transport.mailbox.value()).ok())
         .flatten()
         .map_or(EwsCheck::NoMailbox, EwsCheck::Mailbox)
@@ -129,7 +129,7 @@ pub(super) fn start_manual(state: &mut WizardState) -> Vec<Effect> {
     manual.secret.clear();
     let app_name = state.accounts.app_name.value().trim().to_string();
     let mailbox = profile
-        .needs_transfer_mailbox
+        .asks_for_mailbox()
         .then(|| validate::mailbox(state.transport.mailbox.value()).ok())
         .flatten();
     let permissions = profile

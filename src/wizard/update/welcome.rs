@@ -50,6 +50,12 @@ pub(crate) fn select_profile(state: &mut WizardState, index: usize) {
     if accounts.secret_months == old.secret_months {
         accounts.secret_months = new.secret_months;
     }
+    // The transfer mailbox's default belongs to the profile that proposed it.
+    let proposed = format!("{}@", super::transport::DEFAULT_MAILBOX_LOCAL_PART);
+    if !new.needs_transfer_mailbox && state.transport.mailbox.value().starts_with(&proposed) {
+        state.transport.mailbox.clear();
+        super::transport::mailbox_changed(state);
+    }
 }
 
 /// The job before (`by` = -1) or after (`by` = 1) `job`, stopping at the ends.

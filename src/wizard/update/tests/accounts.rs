@@ -71,8 +71,9 @@ fn up_down_choose_and_tab_cycles_the_inputs_of_each_choice() {
     assert_eq!(state.accounts.choice, AccountsChoice::Automatic);
 }
 
+/// Up to the manual's five years (OfficeMaster, 000 line 188); the tenant's policy decides.
 #[test]
-fn secret_lifetime_moves_between_1_and_24() {
+fn secret_lifetime_moves_between_1_and_60() {
     let (mut state, _) = at("custom", Step::Accounts);
     assert_eq!(state.accounts.secret_months, 12);
     press(&mut state, KeyCode::Tab);
@@ -84,11 +85,11 @@ fn secret_lifetime_moves_between_1_and_24() {
     press(&mut state, KeyCode::Left);
     letter(&mut state, '-');
     assert_eq!(state.accounts.secret_months, 12);
-    for _ in 0..30 {
+    for _ in 0..70 {
         press(&mut state, KeyCode::Right);
     }
-    assert_eq!(state.accounts.secret_months, 24);
-    for _ in 0..30 {
+    assert_eq!(state.accounts.secret_months, 60);
+    for _ in 0..70 {
         press(&mut state, KeyCode::Left);
     }
     assert_eq!(state.accounts.secret_months, 1);

@@ -41,11 +41,20 @@ fn moveit_skips_install_type_only() {
 }
 
 #[test]
-fn the_other_profiles_skip_both_like_bueroware() {
-    for id in ["myfactory", "flowfact", "custom"] {
+fn custom_skips_both_like_bueroware() {
+    let state = wizard("custom");
+    assert!(is_skipped(&state, Step::InstallType));
+    assert!(is_skipped(&state, Step::Transport));
+}
+
+/// Issue 16.4: their manuals name a mailbox (myfactory 001 lines 9–11, Flowfact's login), so
+/// Transport asks for it (optional).
+#[test]
+fn myfactory_and_flowfact_skip_install_type_only() {
+    for id in ["myfactory", "flowfact"] {
         let state = wizard(id);
         assert!(is_skipped(&state, Step::InstallType), "{id}");
-        assert!(is_skipped(&state, Step::Transport), "{id}");
+        assert!(!is_skipped(&state, Step::Transport), "{id}");
     }
 }
 

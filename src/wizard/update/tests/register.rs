@@ -63,7 +63,7 @@ fn proceed_builds_the_request_from_the_state() {
     let (mut state, _) = at("officemaster", Step::Review);
     state.mode = InstallMode::Hybrid;
     state.transport.mailbox.set("Fax-Transfer@Contoso.com");
-    state.transport.domains[1].field.set("sms.contoso");
+    state.transport.domains[1].field.set("sms.contoso-ltd");
     state.accounts.secret_months = 6;
     let effects = enter(&mut state);
     let [Effect::Register { ticket, request }] = &effects[..] else {
@@ -76,9 +76,9 @@ fn proceed_builds_the_request_from_the_state() {
     assert_eq!(
         request.transfer_domains,
         [
-            ("fax".to_string(), "fax.contoso-ltd".to_string()),
-            ("sms".to_string(), "sms.contoso".to_string()),
-            ("vox".to_string(), "vox.contoso-ltd".to_string()),
+            ("fax".to_string(), "fax.contoso".to_string()),
+            ("sms".to_string(), "sms.contoso-ltd".to_string()),
+            ("vox".to_string(), "vox.contoso".to_string()),
         ]
     );
     assert_eq!(request.app_name, "OfficeMaster EWS");

@@ -173,9 +173,13 @@ fn loaded_secrets_set_the_lifetime_and_arrows_change_it_within_limits() {
     assert!(matches!(state.rotate.secrets, Check::Done(_)));
     assert_eq!(state.rotate.months, 24);
     press(&mut state, KeyCode::Right);
-    assert_eq!(state.rotate.months, 24);
+    assert_eq!(state.rotate.months, 25);
+    for _ in 0..40 {
+        press(&mut state, KeyCode::Right);
+    }
+    assert_eq!(state.rotate.months, 60);
     press(&mut state, KeyCode::Left);
-    assert_eq!(state.rotate.months, 23);
+    assert_eq!(state.rotate.months, 59);
 }
 
 #[test]

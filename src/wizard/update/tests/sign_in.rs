@@ -157,9 +157,10 @@ fn signed_in_sets_tenant_mode_and_transport_defaults() {
     assert_eq!(
         domains,
         [
-            ("fax", "fax.contoso-ltd", "fax.contoso"),
-            ("sms", "sms.contoso-ltd", "sms.contoso"),
-            ("vox", "vox.contoso-ltd", "vox.contoso"),
+            // The CLI's default (validate::transfer_domain_default), the full name offered.
+            ("fax", "fax.contoso", "fax.contoso-ltd"),
+            ("sms", "sms.contoso", "sms.contoso-ltd"),
+            ("vox", "vox.contoso", "vox.contoso-ltd"),
         ]
     );
     // Stays on the step showing the organisation; Enter goes on.

@@ -39,7 +39,7 @@ fn moveit_has_the_mailbox_only() {
 }
 
 #[test]
-fn ctrl_s_takes_the_shorter_suggestion() {
+fn ctrl_s_takes_the_offered_full_name() {
     let (mut state, _) = at("officemaster", Step::Transport);
     // On the mailbox it does nothing.
     update(&mut state, ctrl('s'));
@@ -47,8 +47,8 @@ fn ctrl_s_takes_the_shorter_suggestion() {
     press(&mut state, KeyCode::Tab);
     press(&mut state, KeyCode::Tab);
     update(&mut state, ctrl('s'));
-    assert_eq!(state.transport.domains[1].field.value(), "sms.contoso");
-    assert_eq!(state.transport.domains[0].field.value(), "fax.contoso-ltd");
+    assert_eq!(state.transport.domains[1].field.value(), "sms.contoso-ltd");
+    assert_eq!(state.transport.domains[0].field.value(), "fax.contoso");
 }
 
 #[test]
@@ -228,4 +228,39 @@ fn stale_mailbox_results_are_ignored() {
     assert!(mailbox_answer(&mut state, &old[0], MailboxState::Exists).is_empty());
     assert_eq!(snapshot(&state), before);
     assert_eq!(state.step, Step::InstallType);
+}
+
+/// Issue 16.4: myfactory's „E-Mail-Adresse für Exchange-Server“ (001, lines 9–11) and Flowfact's
+/// login are asked for on Transport, optional: typed, it is checked and handed to the
+/// registration (Done shows it); empty, Enter goes on and Done says what to enter.
+#[test]
+fn myfactory_and_flowfact_ask_for_their_mailbox_and_hand_it_over() {
+    for id in ["myfactory", "flowfact"] {
+        let (state, _) = at(id, Step::Accounts);
+        assert!(
+            !crate::wizard::update::is_skipped(&state, Step::Transport),
+            "{id}"
+        );
+        let (mut state, _) = at(id, Step::Transport);
+        assert_eq!(state.step, Step::Transport, "{id}");
+        assert_eq!(state.transport.mailbox.value(), "", "{id}: no fax default");
+        retype(&mut state, "Fax-Transfer@Contoso.com");
+        let effects = enter(&mut state);
+        assert_eq!(names(&effects), ["CheckMailbox"], "{id}");
+        mailbox_answer(&mut state, &effects[0], MailboxState::Shared);
+        assert_eq!(state.step, Step::Accounts, "{id}");
+        let request = crate::wizard::update::review::register_request(&state).unwrap();
+        assert_eq!(
+            request.mailbox.as_deref(),
+            Some("fax-transfer@contoso.com"),
+            "{id}"
+        );
+
+        // Empty: no check, on to Accounts, nothing handed over.
+        let (mut state, _) = at(id, Step::Transport);
+        assert!(enter(&mut state).is_empty(), "{id}: no mailbox check");
+        assert_eq!(state.step, Step::Accounts, "{id}");
+        let request = crate::wizard::update::review::register_request(&state).unwrap();
+        assert_eq!(request.mailbox, None, "{id}");
+    }
 }
