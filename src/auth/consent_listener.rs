@@ -246,6 +246,39 @@ impl Drop for AbortOnDrop {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Whatever reaches the listener (anyone on the machine can send it anything): no panic,
+        /// and only a redirect with our `state` is an answer.
+        #[test]
+        fn any_query_is_judged_without_panic_and_only_with_our_state(
+            query in proptest::collection::vec(any::<u8>(), 0..200),
+            ours in "[A-Za-z0-9_-]{1,20}",
+            with_ours in any::<bool>(),
+        ) {
+            let mut params: Vec<(String, String)> = url::form_urlencoded::parse(&query)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            if with_ours {
+                params.push(("state".into(), ours.clone()));
+            }
+            let answer = judge(&ours, &params);
+            let first_state = params.iter().find(|(k, _)| k == "state").map(|(_, v)| v.clone());
+            if answer.is_some() {
+                prop_assert_eq!(first_state, Some(ours));
+            }
+        }
+
+        /// The page that echoes Entra's (attacker-controllable) sentence is inert HTML.
+        #[test]
+        fn escaped_text_holds_no_markup(text in any::<String>()) {
+            let escaped = html_escape(&text);
+            prop_assert!(!escaped.contains('<') && !escaped.contains('>') && !escaped.contains('"'));
+        }
+    }
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
         list.iter()

@@ -263,6 +263,37 @@ impl Tokens {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// A token from Entra or `EXOWIZ_ACCESS_TOKEN`: anything, three dot-separated parts of
+        /// anything, or a real header with an arbitrary payload. Never a panic, and a refusal
+        /// never quotes the token (it is a secret).
+        #[test]
+        fn any_token_is_read_or_refused_without_quoting_it(
+            parts in proptest::collection::vec("[A-Za-z0-9_=+/.-]{0,40}", 1..5),
+            payload in any::<Vec<u8>>(),
+        ) {
+            use base64::Engine as _;
+            let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+            let candidates = [
+                parts.join("."),
+                format!(
+                    "{}.{}.sig",
+                    engine.encode(br#"{"alg":"none"}"#),
+                    engine.encode(&payload)
+                ),
+            ];
+            for token in candidates {
+                if let Err(e) = Claims::from_jwt(&token) {
+                    let text = format!("{e} {e:?}");
+                    prop_assert!(token.len() < 8 || !text.contains(&token), "{}", text);
+                }
+            }
+        }
+    }
 
     fn jwt(payload: &str) -> String {
         let e = base64::engine::general_purpose::URL_SAFE_NO_PAD;

@@ -63,7 +63,11 @@ fn polls_until_everything_is_granted() {
     let all = permissions(&state, true);
     assert!(polled(&mut state, ticket, all).is_empty());
     assert!(!state.consent.polling);
-    assert!(state.status.is_some());
+    assert_status(
+        &state,
+        StatusKind::Info,
+        crate::i18n::t("status.consent_all_granted"),
+    );
 }
 
 #[test]
@@ -103,7 +107,11 @@ fn without_a_browser_o_explains_instead() {
     let (mut state, _) = registered("officemaster");
     state.browser_available = false;
     assert!(letter(&mut state, 'o').is_empty());
-    assert!(state.status.is_some());
+    assert_status(
+        &state,
+        StatusKind::Info,
+        crate::i18n::t("status.no_browser"),
+    );
 }
 
 #[test]
@@ -203,7 +211,12 @@ fn enter_goes_to_verify_even_when_not_all_is_granted() {
     let effects = enter(&mut state);
     assert_eq!(state.step, Step::Verify);
     assert_eq!(names(&effects), ["StopConsentListener", "Verify"]);
-    assert!(state.status.is_some(), "says what is missing will show");
+    // Says what is missing will show.
+    assert_status(
+        &state,
+        StatusKind::Info,
+        crate::i18n::t("status.consent_incomplete"),
+    );
     assert!(!state.consent.polling);
     // Polls of the left step are stale.
     let before = snapshot(&state);
@@ -332,9 +345,11 @@ fn a_granted_answer_reads_the_grants_at_once_and_drops_the_waiting_poll() {
     assert!(after.is_zero(), "confirmed at once, not after the interval");
     let confirm = *ticket;
     assert_ne!(confirm, poll, "the poll that waits is stale now");
-    assert!(
-        state.status.is_some(),
-        "says the browser reported the grant"
+    // Says the browser reported the grant.
+    assert_status(
+        &state,
+        StatusKind::Info,
+        crate::i18n::t("status.consent_answer_granted"),
     );
 
     // The stale poll's answer changes nothing.
