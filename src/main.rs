@@ -102,7 +102,7 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(failure) => {
             // Failures quote arguments and Graph's messages (issue 14.8).
-            eprintln!("{}", exowiz::printable::printable(&failure.message));
+            exowiz::printable::err_line(&exowiz::printable::printable(&failure.message));
             ExitCode::from(failure.exit as u8)
         }
     }
@@ -115,9 +115,9 @@ fn usage_error(e: clap::Error) -> ExitCode {
     let text = e.render().to_string();
     let text = exowiz::printable::printable(&text);
     if e.use_stderr() {
-        eprint!("{text}");
+        exowiz::printable::err_line(text.trim_end_matches('\n'));
     } else {
-        print!("{text}");
+        exowiz::printable::out_line(text.trim_end_matches('\n'));
     }
     ExitCode::from(e.exit_code() as u8)
 }

@@ -8,6 +8,8 @@
 //! goes through [`printable`] and JSON output through [`printable_json`].
 
 use std::borrow::Cow;
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Characters that must not reach a terminal as they are: C0 (but line feed and tab, which
 /// printed text uses for its layout), DEL, C1, and the bidirectional overrides that can make
@@ -70,6 +72,30 @@ fn escape_with(text: &str, escape: impl Fn(char, &mut String)) -> Cow<'_, str> {
 /// which one (names with one would print as escapes everywhere and confuse every portal).
 pub fn first_control_char(text: &str) -> Option<char> {
     text.chars().find(|c| c.is_control() || is_unsafe(*c))
+}
+
+/// Set once a line could not be written to stdout (a closed pipe: `exowiz status | head -1`).
+static STDOUT_LOST: AtomicBool = AtomicBool::new(false);
+
+/// Writes `text` and a line break to stdout. A failed write (closed pipe, full disk) does not
+/// panic as `println!` would: the command goes on to its own exit code, and
+/// [`stdout_lost`] tells the callers that hand a secret over that it never reached anyone.
+pub fn out_line(text: &str) {
+    let mut out = std::io::stdout().lock();
+    if writeln!(out, "{text}").and_then(|_| out.flush()).is_err() {
+        STDOUT_LOST.store(true, Ordering::SeqCst);
+    }
+}
+
+/// Writes `text` and a line break to stderr; a closed stderr is ignored (there is nobody left
+/// to tell).
+pub fn err_line(text: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
+
+/// Whether any stdout line was lost: then no value printed on stdout counts as handed over.
+pub fn stdout_lost() -> bool {
+    STDOUT_LOST.load(Ordering::SeqCst)
 }
 
 #[cfg(test)]

@@ -4,30 +4,30 @@
 // secret descriptions and Graph's messages come from the tenant and must not steer the
 // terminal. The macros come before the modules so that all of them can use them.
 
-/// `println!` with control characters made visible.
+/// `println!` with control characters made visible; a closed stdout does not panic.
 macro_rules! safe_println {
     () => {
-        println!()
+        exowiz::printable::out_line("")
     };
     ($($arg:tt)*) => {
-        println!("{}", exowiz::printable::printable(&format!($($arg)*)))
+        exowiz::printable::out_line(&exowiz::printable::printable(&format!($($arg)*)))
     };
 }
 
-/// `eprintln!` with control characters made visible.
+/// `eprintln!` with control characters made visible; a closed stderr does not panic.
 macro_rules! safe_eprintln {
     () => {
-        eprintln!()
+        exowiz::printable::err_line("")
     };
     ($($arg:tt)*) => {
-        eprintln!("{}", exowiz::printable::printable(&format!($($arg)*)))
+        exowiz::printable::err_line(&exowiz::printable::printable(&format!($($arg)*)))
     };
 }
 
 /// Prints serialized JSON with DEL, C1 and bidi overrides as JSON escapes (same value).
 macro_rules! json_println {
     ($($arg:tt)*) => {
-        println!("{}", exowiz::printable::printable_json(&format!($($arg)*)))
+        exowiz::printable::out_line(&exowiz::printable::printable_json(&format!($($arg)*)))
     };
 }
 

@@ -210,6 +210,7 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
 /// secret to be removed by the next one, since nobody has it). Once only.
 fn finish_journal(outcome: &mut RegisterOutcome) {
     if std::io::Write::flush(&mut std::io::stdout()).is_ok()
+        && !exowiz::printable::stdout_lost()
         && let Some(mut journal) = outcome.journal.take()
     {
         let finished = journal

@@ -367,7 +367,7 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
 /// The new secret's value is on stdout: once that is flushed, the next run must not remove the
 /// secret (a run killed before this leaves it to be removed, since nobody has it).
 fn hand_over(journal: &mut RunJournal, key_id: &str) {
-    if std::io::Write::flush(&mut std::io::stdout()).is_ok() {
+    if std::io::Write::flush(&mut std::io::stdout()).is_ok() && !exowiz::printable::stdout_lost() {
         journal.record(|j| j.mark_shown(key_id).map(|_| ()));
     }
 }
