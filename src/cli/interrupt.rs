@@ -9,10 +9,51 @@
 
 use super::{Exit, Failure};
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use tokio::sync::Notify;
+
+/// How many parts of the running command handle Ctrl+C themselves (the consent wait: it stops
+/// waiting with its own sentence and exit code). While one does, the outer handler — the only
+/// one that listens to the signal, so the two never race for it — passes Ctrl+C on to it.
+static HANDLED_INSIDE: AtomicUsize = AtomicUsize::new(0);
+/// A Ctrl+C passed on and not yet taken (a flag, so one that comes before the part awaits it
+/// is not lost).
+static PASSED_ON: AtomicBool = AtomicBool::new(false);
+static PASSED_ON_NOTIFY: Notify = Notify::const_new();
+
+/// Held while a part of the command answers Ctrl+C itself; claimed before anything the admin
+/// could react to (the consent link) is shown.
+pub struct HandledInside(());
+
+impl HandledInside {
+    pub fn claim() -> Self {
+        HANDLED_INSIDE.fetch_add(1, Ordering::SeqCst);
+        HandledInside(())
+    }
+
+    /// Ends when Ctrl+C is pressed (or was pressed since the claim).
+    pub async fn pressed(&self) {
+        loop {
+            let notified = PASSED_ON_NOTIFY.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if PASSED_ON.swap(false, Ordering::SeqCst) {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+impl Drop for HandledInside {
+    fn drop(&mut self) {
+        HANDLED_INSIDE.fetch_sub(1, Ordering::SeqCst);
+    }
+}
 
 /// Runs `command`; on Ctrl+C (SIGINT) stops it and returns the interrupted failure.
 pub async fn or_ctrl_c<T>(command: impl Future<Output = Result<T, Failure>>) -> Result<T, Failure> {
-    let ctrl_c = async {
+    let ctrl_c = || async {
         if let Err(e) = tokio::signal::ctrl_c().await {
             // No handler could be installed: Ctrl+C keeps its default (ends the process), and
             // the command runs on.
@@ -20,15 +61,24 @@ pub async fn or_ctrl_c<T>(command: impl Future<Output = Result<T, Failure>>) -> 
             std::future::pending::<()>().await;
         }
     };
-    tokio::select! {
-        result = command => result,
-        () = ctrl_c => {
-            tracing::info!("stopped by Ctrl+C");
-            clear_countdown_line();
-            Err(Failure::new(
-                Exit::Interrupted,
-                exowiz::i18n::t("graph.interrupted"),
-            ))
+    tokio::pin!(command);
+    loop {
+        tokio::select! {
+            result = &mut command => return result,
+            () = ctrl_c() => {
+                if HANDLED_INSIDE.load(Ordering::SeqCst) > 0 {
+                    // The part that runs now says what Ctrl+C did; the command ends on its own.
+                    PASSED_ON.store(true, Ordering::SeqCst);
+                    PASSED_ON_NOTIFY.notify_waiters();
+                    continue;
+                }
+                tracing::info!("stopped by Ctrl+C");
+                clear_countdown_line();
+                return Err(Failure::new(
+                    Exit::Interrupted,
+                    exowiz::i18n::t("graph.interrupted"),
+                ));
+            }
         }
     }
 }

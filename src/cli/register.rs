@@ -148,6 +148,9 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
     let wait = !outcome.all_granted() && args.wait.wanted(args.json);
     let mut waited = Ok(());
     if wait {
+        // From here Ctrl+C means "stop waiting for consent" (exit 5 with its sentence), also
+        // when pressed the moment the link appears.
+        let ctrl_c = super::interrupt::HandledInside::claim();
         let listener =
             wait_consent::listener(&endpoints, &outcome.tenant_id, &outcome.client_id).await;
         if let Some(l) = &listener {
@@ -158,7 +161,7 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
             print_text(&outcome, &request);
             finish_journal(&mut outcome);
         }
-        waited = wait_for_grants(&graph, &endpoints, &mut outcome, listener, &args).await;
+        waited = wait_for_grants(&graph, &endpoints, &mut outcome, listener, &args, &ctrl_c).await;
     }
     let verified = if args.verify && waited.is_ok() {
         if !args.json {
@@ -230,6 +233,7 @@ async fn wait_for_grants(
     outcome: &mut RegisterOutcome,
     listener: Option<exowiz::auth::ConsentListener>,
     args: &RegisterArgs,
+    ctrl_c: &super::interrupt::HandledInside,
 ) -> Result<(), Failure> {
     let target = register::consent_wait::ConsentTarget {
         graph,
@@ -239,7 +243,7 @@ async fn wait_for_grants(
         service_principal_id: &outcome.service_principal_id,
         permissions: &outcome.permissions,
     };
-    match wait_consent::wait(&target, listener, &args.wait, args.json).await {
+    match wait_consent::wait(&target, listener, &args.wait, args.json, ctrl_c).await {
         Waited::Granted(list) => {
             outcome.permissions = list;
             if !args.json {

@@ -7,6 +7,7 @@
 use std::io::IsTerminal;
 use std::time::Duration;
 
+use super::interrupt::HandledInside;
 use exowiz::auth::ConsentListener;
 use exowiz::endpoints::Endpoints;
 use exowiz::graph::GraphError;
@@ -71,6 +72,7 @@ pub async fn wait(
     listener: Option<ConsentListener>,
     args: &WaitConsentArgs,
     quiet: bool,
+    ctrl_c: &HandledInside,
 ) -> Waited {
     let poll_every = Duration::from_secs(args.consent_poll_seconds.max(1));
     if !quiet {
@@ -99,6 +101,6 @@ pub async fn wait(
             Ok(list) => Waited::Granted(list),
             Err(e) => Waited::Failed(e),
         },
-        _ = tokio::signal::ctrl_c() => Waited::Stopped,
+        () = ctrl_c.pressed() => Waited::Stopped,
     }
 }
