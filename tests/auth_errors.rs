@@ -1,22 +1,65 @@
 //! Error sentences (AADSTS mapping), secrets kept out of errors and Debug output, tokens from
 //! elsewhere, and the admin consent link.
 
-#[path = "common/auth_server.rs"]
-mod auth_server;
+#[path = "common/demo_sign_in.rs"]
+mod demo_sign_in;
+mod support;
+#[path = "common/tampering_proxy.rs"]
+mod tampering_proxy;
 
 use std::time::Duration;
 
-use auth_server::*;
+use base64::Engine as _;
+use demo_sign_in::{block_graph_cli, browser_follow};
 use exowiz::auth::{
     self, AuthError, BrowserSignIn, DeviceCodeFlow, EntraError, SignInConfig, Tokens,
     admin_consent_url, refresh,
 };
 use exowiz::endpoints::{Cloud, Endpoints};
 use secrecy::{ExposeSecret, SecretString};
-use serde_json::json;
+use serde_json::{Value, json};
+use support::{emulator, quick_config};
+use tampering_proxy::{Tamper, TamperingProxy};
+
+const TENANT_ID: &str = "4c6f1f28-5b2a-4a9e-9c1e-8a1e2b3c4d5e";
+const APP_ID: &str = "11111111-2222-4333-8444-555555555555";
 
 fn http() -> reqwest::Client {
     auth::http_client().unwrap()
+}
+
+/// Entra's error JSON, as the "Error response" sections of Microsoft's OAuth pages show it
+/// (`error`, `error_description` starting with `AADSTS<code>:` and ending with trace ID,
+/// correlation ID and timestamp, `error_codes`, `trace_id`, `correlation_id`;
+/// <https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow#error-response-1>).
+/// The codes below cannot all be made to happen in the demo tenant, so their parsing is tested
+/// on the body directly.
+fn entra_error_body(error: &str, code: u32, text: &str) -> Value {
+    let trace = "0000aaaa-11bb-cccc-dd22-eeeeee333333";
+    let corr = "aaaa0000-bb11-2222-33cc-444444dddddd";
+    json!({
+        "error": error,
+        "error_description": format!(
+            "AADSTS{code}: {text}\r\nTrace ID: {trace}\r\nCorrelation ID: {corr}\r\nTimestamp: 2026-01-01 10:00:00Z"
+        ),
+        "error_codes": [code],
+        "timestamp": "2026-01-01 10:00:00Z",
+        "trace_id": trace,
+        "correlation_id": corr,
+        "error_uri": format!("https://login.microsoftonline.com/error?code={code}"),
+    })
+}
+
+/// An unsigned JWT with these claims (tokens pasted from elsewhere are only read, never
+/// verified, by exowiz).
+fn unsigned_jwt(claims: &Value) -> String {
+    let e = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    format!(
+        "{}.{}.{}",
+        e.encode(r#"{"typ":"JWT","alg":"RS256","kid":"test"}"#),
+        e.encode(claims.to_string()),
+        e.encode(b"not-a-signature")
+    )
 }
 
 fn entra(code: u32, error: &str) -> AuthError {
@@ -130,45 +173,27 @@ fn oauth_errors_without_known_code() {
     assert!(err.to_string().contains("has a temporary problem"), "{err}");
 }
 
+/// Every secret of every flow — authorization code and PKCE verifier, device code, access and
+/// refresh token — stays out of error texts, details and Debug output, even when the server
+/// quotes them in its error (through the tampering proxy; Entra does not, see
+/// tests/common/tampering_proxy.rs). The errors themselves are the demo tenant's: the tenant's
+/// admin disabled Microsoft Graph Command Line Tools after the first sign-in (AADSTS7000112).
 #[tokio::test]
 async fn secrets_never_reach_errors_or_debug() {
-    let server = AuthServer::start().await;
-    server.with(|s| {
-        s.echo_secrets_in_errors = true;
-        s.force_token_error = Some(("invalid_grant".into(), 9002313));
-    });
-    let cfg = SignInConfig::for_registration(server.endpoints.clone());
+    let emu = emulator(quick_config()).await;
+    let proxy = TamperingProxy::start(&emu, Tamper::EchoSecretsInErrors).await;
+    let cfg = SignInConfig::for_registration(proxy.endpoints.clone());
     let mut texts: Vec<String> = Vec::new();
+    let last_form = |key: &str| {
+        proxy
+            .seen()
+            .iter()
+            .rev()
+            .find_map(|s| s.form.get(key).cloned())
+            .unwrap_or_else(|| panic!("no {key} was sent"))
+    };
 
-    // Browser: the token endpoint echoes the code and the code verifier.
-    let pending = BrowserSignIn::start(&http(), &cfg).await.unwrap();
-    texts.push(format!("{pending:?}"));
-    let url = pending.authorize_url().clone();
-    let waiter = tokio::spawn(pending.wait(Duration::from_secs(10)));
-    let (_, page) = browser_follow(&url).await;
-    let err = waiter.await.unwrap().unwrap_err();
-    texts.extend([err.to_string(), err.detail(), format!("{err:?}"), page]);
-    let (_, form) = server.with(|s| s.token_requests.last().unwrap().clone());
-    let code = form["code"].clone();
-    let verifier = form["code_verifier"].clone();
-    assert!(
-        err.detail()
-            .contains("Values received: [redacted], [redacted]"),
-        "{}",
-        err.detail()
-    );
-
-    // Device code: the token endpoint echoes the device code.
-    let session = DeviceCodeFlow::start(&http(), &cfg)
-        .await
-        .unwrap()
-        .with_poll_timing(Duration::from_millis(10), Duration::from_millis(10));
-    texts.push(format!("{session:?}"));
-    let err = session.poll().await.unwrap_err();
-    texts.extend([err.to_string(), err.detail(), format!("{err:?}")]);
-
-    // Tokens and refresh: a real sign-in, then a refresh whose error echoes the refresh token.
-    server.with(|s| s.force_token_error = None);
+    // A real sign-in first, for tokens to leak and a refresh token to renew with.
     let session = DeviceCodeFlow::start(&http(), &cfg)
         .await
         .unwrap()
@@ -182,16 +207,55 @@ async fn secrets_never_reach_errors_or_debug() {
         .unwrap()
         .expose_secret()
         .to_string();
-    server.with(|s| s.issued_refresh_tokens.clear());
-    let err = refresh(&http(), &cfg, &tokens).await.unwrap_err();
-    texts.extend([err.to_string(), err.detail(), format!("{err:?}")]);
+
+    block_graph_cli(&emu).await;
+
+    // Browser: the token endpoint's error quotes the code and the code verifier.
+    let pending = BrowserSignIn::start(&http(), &cfg).await.unwrap();
+    texts.push(format!("{pending:?}"));
+    let url = pending.authorize_url().clone();
+    let waiter = tokio::spawn(pending.wait(Duration::from_secs(30)));
+    let (_, page) = browser_follow(&url).await;
+    let err = waiter.await.unwrap().unwrap_err();
+    assert_eq!(err.aadsts(), Some(7000112), "{err:?}");
+    texts.extend([err.to_string(), err.detail(), format!("{err:?}"), page]);
+    let code = last_form("code");
+    let verifier = last_form("code_verifier");
     assert!(
-        err.detail().contains("Token: [redacted]"),
+        err.detail()
+            .contains("Values received: [redacted], [redacted]."),
         "{}",
         err.detail()
     );
 
-    for secret in [&code, &verifier, &DEVICE_CODE.to_string(), &access, &rt] {
+    // Device code: the error quotes the device code.
+    let session = DeviceCodeFlow::start(&http(), &cfg)
+        .await
+        .unwrap()
+        .with_poll_timing(Duration::from_millis(10), Duration::from_millis(10));
+    texts.push(format!("{session:?}"));
+    let err = session.poll().await.unwrap_err();
+    assert_eq!(err.aadsts(), Some(7000112), "{err:?}");
+    texts.extend([err.to_string(), err.detail(), format!("{err:?}")]);
+    let device_code = last_form("device_code");
+    assert!(
+        err.detail().contains("Values received: [redacted]."),
+        "{}",
+        err.detail()
+    );
+
+    // Refresh: the error quotes the refresh token.
+    let err = refresh(&http(), &cfg, &tokens).await.unwrap_err();
+    assert_eq!(err.aadsts(), Some(7000112), "{err:?}");
+    texts.extend([err.to_string(), err.detail(), format!("{err:?}")]);
+    assert_eq!(last_form("refresh_token"), rt);
+    assert!(
+        err.detail().contains("Values received: [redacted]."),
+        "{}",
+        err.detail()
+    );
+
+    for secret in [&code, &verifier, &device_code, &access, &rt] {
         assert!(secret.len() > 20);
         for t in &texts {
             assert!(!t.contains(secret.as_str()), "{secret} leaked in: {t}");
@@ -217,7 +281,7 @@ fn malformed_token_sentence_does_not_echo_the_token() {
 #[test]
 fn token_from_elsewhere() {
     let exp = chrono::Utc::now().timestamp() + 1800;
-    let jwt = fake_jwt(&json!({
+    let jwt = unsigned_jwt(&json!({
         "aud": "https://graph.microsoft.com",
         "tid": TENANT_ID,
         "upn": "ada@contoso.com",
@@ -239,7 +303,7 @@ fn token_from_elsewhere() {
     assert!(claims.is_for_graph(&Endpoints::for_cloud(Cloud::Global)));
     assert!(!format!("{tokens:?}").contains(&jwt));
 
-    let expired = fake_jwt(&json!({"tid": TENANT_ID, "exp": 1_700_000_000}));
+    let expired = unsigned_jwt(&json!({"tid": TENANT_ID, "exp": 1_700_000_000}));
     let err = Tokens::from_access_token(SecretString::from(expired)).unwrap_err();
     assert!(
         err.to_string()
@@ -247,7 +311,7 @@ fn token_from_elsewhere() {
         "{err}"
     );
 
-    let no_tid = fake_jwt(&json!({"exp": exp}));
+    let no_tid = unsigned_jwt(&json!({"exp": exp}));
     let err = Tokens::from_access_token(SecretString::from(no_tid)).unwrap_err();
     assert!(err.to_string().contains("no tenant ID"), "{err}");
 }
@@ -255,19 +319,13 @@ fn token_from_elsewhere() {
 #[test]
 fn admin_consent_link() {
     let e = Endpoints::for_cloud(Cloud::Global);
-    let url = admin_consent_url(
-        &e,
-        TENANT_ID,
-        APP_WITH_ROLES,
-        Some("http://localhost"),
-        "st4te",
-    );
+    let url = admin_consent_url(&e, TENANT_ID, APP_ID, Some("http://localhost"), "st4te");
     assert_eq!(
         url.as_str(),
         format!(
-            "https://login.microsoftonline.com/{TENANT_ID}/adminconsent?client_id={APP_WITH_ROLES}&state=st4te&redirect_uri=http%3A%2F%2Flocalhost"
+            "https://login.microsoftonline.com/{TENANT_ID}/adminconsent?client_id={APP_ID}&state=st4te&redirect_uri=http%3A%2F%2Flocalhost"
         )
     );
-    let url = admin_consent_url(&e, TENANT_ID, APP_WITH_ROLES, None, "s");
+    let url = admin_consent_url(&e, TENANT_ID, APP_ID, None, "s");
     assert!(!url.as_str().contains("redirect_uri"));
 }

@@ -1,37 +1,51 @@
-//! Browser sign-in (authorization code + PKCE, loopback) and device-code sign-in against a
-//! local Entra stand-in on 127.0.0.1.
+//! Browser sign-in (authorization code + PKCE, loopback) and device-code sign-in against the
+//! demo tenant (src/emulator/login), which checks the PKCE verifier, the redirect URI and the
+//! client as Entra does. Issue 15.5: no second fake sign-in; the one case the demo tenant
+//! cannot answer (a server that outlives the announced device-code lifetime) goes through
+//! tests/common/tampering_proxy.rs, which says why.
+//!
+//! Sources: "Microsoft identity platform and OAuth 2.0 authorization code flow"
+//! (<https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow>),
+//! "OAuth 2.0 device authorization grant"
+//! (<https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-device-code>).
 
-#[path = "common/auth_server.rs"]
-mod auth_server;
+#[path = "common/demo_sign_in.rs"]
+mod demo_sign_in;
+mod support;
+#[path = "common/tampering_proxy.rs"]
+mod tampering_proxy;
 
 use std::collections::HashMap;
 use std::time::Duration;
 
-use auth_server::*;
+use demo_sign_in::*;
 use exowiz::auth::{self, AuthError, BrowserSignIn, DeviceCodeFlow, SignInConfig, sign_in_browser};
-use secrecy::ExposeSecret;
-
-fn config(server: &AuthServer) -> SignInConfig {
-    SignInConfig::for_registration(server.endpoints.clone())
-}
+use exowiz::emulator::{Emulator, EmulatorConfig};
+use serde_json::json;
+use support::*;
+use tampering_proxy::{Tamper, TamperingProxy};
 
 fn http() -> reqwest::Client {
     auth::http_client().unwrap()
+}
+
+fn query(url: &url::Url) -> HashMap<String, String> {
+    url.query_pairs().into_owned().collect()
 }
 
 // ---------- browser sign-in ----------
 
 #[tokio::test]
 async fn browser_sign_in_exchanges_code_with_matching_verifier() {
-    let server = AuthServer::start().await;
-    let cfg = config(&server);
+    let emu = emulator(quick_config()).await;
+    let cfg = config(&emu);
     let pending = BrowserSignIn::start(&http(), &cfg).await.unwrap();
 
     let url = pending.authorize_url().clone();
-    let q: HashMap<String, String> = url.query_pairs().into_owned().collect();
+    let q = query(&url);
     assert!(url.as_str().starts_with(&format!(
         "{}organizations/oauth2/v2.0/authorize?",
-        server.base
+        emu.base_url()
     )));
     assert_eq!(q["client_id"], auth::GRAPH_CLI_CLIENT_ID);
     assert_eq!(q["response_type"], "code");
@@ -43,11 +57,11 @@ async fn browser_sign_in_exchanges_code_with_matching_verifier() {
         format!("http://localhost:{}", pending.port())
     );
     assert_eq!(pending.redirect_uri(), q["redirect_uri"]);
-    assert!(q["scope"].contains(&server.endpoints.graph_scope("Application.ReadWrite.All")));
+    assert!(q["scope"].contains(&cfg.endpoints.graph_scope("Application.ReadWrite.All")));
     assert!(q["scope"].contains("offline_access"));
     assert!(q["state"].len() >= 16);
 
-    let waiter = tokio::spawn(pending.wait(Duration::from_secs(10)));
+    let waiter = tokio::spawn(pending.wait(Duration::from_secs(30)));
     let (status, page) = browser_follow(&url).await;
     let tokens = waiter.await.unwrap().unwrap();
 
@@ -56,19 +70,24 @@ async fn browser_sign_in_exchanges_code_with_matching_verifier() {
         page.contains("Signed in. You can close this tab and return to exowiz."),
         "{page}"
     );
-    assert_eq!(server.with(|s| s.pkce_checks.clone()), vec![true]);
-    let (tenant, form) = server.with(|s| s.token_requests[0].clone());
-    assert_eq!(tenant, "organizations");
-    assert_eq!(form["grant_type"], "authorization_code");
-    assert_eq!(form["redirect_uri"], q["redirect_uri"]);
-    assert_eq!(form["client_id"], auth::GRAPH_CLI_CLIENT_ID);
-    assert!(form["scope"].contains("offline_access"));
-    assert!(!form.contains_key("client_secret"));
-    assert_eq!(s256(&form["code_verifier"]), q["code_challenge"]);
+    // The demo tenant redeemed the code only because the verifier matched the challenge and
+    // the redirect URI and client were the authorize request's (AADSTS501481 / 500112 /
+    // 70000 otherwise), and a public client sent no secret (AADSTS700025 otherwise).
+    let log = emu.requests();
+    let exchanges: Vec<_> = log
+        .iter()
+        .filter(|r| r.path_and_query.ends_with("/oauth2/v2.0/token"))
+        .collect();
+    assert_eq!(exchanges.len(), 1);
+    assert_eq!(
+        exchanges[0].path_and_query,
+        "/organizations/oauth2/v2.0/token"
+    );
+    assert_eq!(exchanges[0].status, 200);
 
     let claims = tokens.claims().unwrap();
-    assert_eq!(claims.tid.as_deref(), Some(TENANT_ID));
-    assert_eq!(claims.username(), Some("admin@contoso.onmicrosoft.com"));
+    assert_eq!(claims.tid.as_deref(), Some(emu.tenant_id().as_str()));
+    assert_eq!(claims.username(), Some("admin@contoso.com"));
     assert!(
         claims
             .scopes()
@@ -76,16 +95,12 @@ async fn browser_sign_in_exchanges_code_with_matching_verifier() {
     );
     assert!(tokens.refresh_token.is_some());
     assert!(tokens.expires_at > chrono::Utc::now() + chrono::Duration::minutes(50));
-    assert_eq!(
-        tokens.access_token.expose_secret(),
-        server.with(|s| s.issued_access_tokens[0].clone())
-    );
 }
 
 #[tokio::test]
 async fn one_shot_sign_in_uses_the_opener() {
-    let server = AuthServer::start().await;
-    let cfg = config(&server).with_tenant("contoso.com");
+    let emu = emulator(quick_config()).await;
+    let cfg = config(&emu).with_tenant("contoso.com");
     let opened = std::sync::Arc::new(std::sync::Mutex::new(None));
     let seen = opened.clone();
     let tokens = sign_in_browser(
@@ -97,25 +112,29 @@ async fn one_shot_sign_in_uses_the_opener() {
             tokio::spawn(async move { browser_follow(&url).await });
             Ok(())
         },
-        Duration::from_secs(10),
+        Duration::from_secs(30),
     )
     .await
     .unwrap();
     let url = opened.lock().unwrap().clone().unwrap();
     // Endpoints come from the discovery document (which names the tenant GUID).
-    assert!(
-        url.as_str()
-            .starts_with(&format!("{}{TENANT_ID}/oauth2/v2.0/authorize", server.base))
+    assert!(url.as_str().starts_with(&format!(
+        "{}{}/oauth2/v2.0/authorize",
+        emu.base_url(),
+        emu.tenant_id()
+    )));
+    assert_eq!(
+        tokens.claims().unwrap().tid.as_deref(),
+        Some(emu.tenant_id().as_str())
     );
-    assert_eq!(tokens.claims().unwrap().tid.as_deref(), Some(TENANT_ID));
 }
 
 #[tokio::test]
 async fn opener_failure_is_a_sentence() {
-    let server = AuthServer::start().await;
+    let emu = emulator(quick_config()).await;
     let err = sign_in_browser(
         &http(),
-        &config(&server),
+        &config(&emu),
         |_| Err("no display".into()),
         Duration::from_secs(10),
     )
@@ -132,18 +151,32 @@ async fn opener_failure_is_a_sentence() {
 /// Issue 14.9: anyone on the machine can reach the loopback listener. A redirect whose `state`
 /// is not the one exowiz sent — with a code or with an error — is answered with a page and
 /// ignored: no code is redeemed and the wait goes on, so the admin's real redirect still
-/// signs in.
+/// signs in. The forged redirects carry the demo tenant's real code, as an attacker who saw
+/// it would send it.
 #[tokio::test]
 async fn a_wrong_state_is_ignored_and_the_real_redirect_still_signs_in() {
-    let server = AuthServer::start().await;
-    server.with(|s| s.authorize_mode = AuthorizeMode::WrongState);
-    let pending = BrowserSignIn::start(&http(), &config(&server))
-        .await
-        .unwrap();
+    let emu = emulator(quick_config()).await;
+    let pending = BrowserSignIn::start(&http(), &config(&emu)).await.unwrap();
     let url = pending.authorize_url().clone();
     let port = pending.port();
-    let waiter = tokio::spawn(pending.wait(Duration::from_secs(10)));
-    let (status, page) = browser_follow(&url).await;
+    let waiter = tokio::spawn(pending.wait(Duration::from_secs(30)));
+    let real = authorize(&url).await;
+
+    let mut forged = real.clone();
+    let pairs: Vec<(String, String)> = real
+        .query_pairs()
+        .into_owned()
+        .map(|(k, v)| {
+            let v = if k == "state" {
+                "forged-state".into()
+            } else {
+                v
+            };
+            (k, v)
+        })
+        .collect();
+    forged.query_pairs_mut().clear().extend_pairs(pairs);
+    let (status, page) = deliver(&forged).await;
     assert_eq!(status, 400);
     assert!(
         page.contains("does not belong to the sign-in exowiz started"),
@@ -157,49 +190,90 @@ async fn a_wrong_state_is_ignored_and_the_real_redirect_still_signs_in() {
     .unwrap();
     assert_eq!(forged.status(), 400);
     assert!(!waiter.is_finished(), "a wrong state ended the wait");
-    assert!(server.with(|s| s.token_requests.is_empty()));
+    assert_eq!(token_requests(&emu), 0, "no code was redeemed");
 
-    server.with(|s| s.authorize_mode = AuthorizeMode::Redirect);
-    let (status, page) = browser_follow(&url).await;
+    let (status, page) = deliver(&real).await;
     assert_eq!(status, 200, "{page}");
     let tokens = waiter.await.unwrap().unwrap();
-    assert_eq!(tokens.claims().unwrap().tid.as_deref(), Some(TENANT_ID));
-    assert_eq!(server.with(|s| s.token_requests.len()), 1);
+    assert_eq!(
+        tokens.claims().unwrap().tid.as_deref(),
+        Some(emu.tenant_id().as_str())
+    );
+    assert_eq!(token_requests(&emu), 1);
 }
 
+/// The admin presses Cancel on the demo tenant's sign-in page: Entra sends `access_denied`
+/// with AADSTS65004 ("User declined to consent to access the app", Microsoft Entra error-code
+/// reference, <https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes>).
 #[tokio::test]
 async fn declined_consent_gives_a_sentence() {
-    let server = AuthServer::start().await;
-    server.with(|s| s.authorize_mode = AuthorizeMode::DenyConsent);
-    let pending = BrowserSignIn::start(&http(), &config(&server))
+    let emu = emulator(EmulatorConfig {
+        auto_approve: false,
+        ..quick_config()
+    })
+    .await;
+    let pending = BrowserSignIn::start(&http(), &config(&emu)).await.unwrap();
+    let url = pending.authorize_url().clone();
+    let waiter = tokio::spawn(pending.wait(Duration::from_secs(30)));
+
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let sign_in_page = browser.get(url.clone()).send().await.unwrap();
+    assert_eq!(sign_in_page.status(), 200);
+    let sign_in_page = sign_in_page.text().await.unwrap();
+    let request_id = sign_in_page
+        .split("name=\"request\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no request id on the sign-in page: {sign_in_page}"))
+        .to_string();
+    let cancelled = browser
+        .post(format!(
+            "{}organizations/oauth2/v2.0/authorize",
+            emu.base_url()
+        ))
+        .form(&[("request", request_id.as_str()), ("action", "cancel")])
+        .send()
         .await
         .unwrap();
-    let url = pending.authorize_url().clone();
-    let waiter = tokio::spawn(pending.wait(Duration::from_secs(10)));
-    let (status, page) = browser_follow(&url).await;
+    assert_eq!(cancelled.status(), 302);
+    let location = url::Url::parse(
+        cancelled.headers()[reqwest::header::LOCATION]
+            .to_str()
+            .unwrap(),
+    )
+    .unwrap();
+    let (status, page) = deliver(&location).await;
+
     let err = waiter.await.unwrap().unwrap_err();
-    assert_eq!(err.aadsts(), Some(65004));
-    let text = err.to_string();
-    assert!(text.contains("The permissions were not accepted"), "{text}");
-    assert_eq!(err.trace_id(), Some("5e1d2f3a-0000-4000-8000-000000000001"));
-    assert!(
-        err.detail()
-            .contains("5e1d2f3a-0000-4000-8000-000000000002")
+    assert_eq!(err.aadsts(), Some(65004), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "The permissions were not accepted on the consent page, so the sign-in stopped. Start \
+         again and accept them, or ask an admin to grant consent. (AADSTS65004)"
     );
     assert_eq!(status, 400);
     assert!(page.contains("Sign-in failed."), "{page}");
+    assert_eq!(token_requests(&emu), 0);
 }
 
+/// RFC 6749 §4.1.2.1 makes `error_description` optional: a redirect may carry nothing but
+/// `error=access_denied` and the state. The demo tenant, like Entra, always describes its
+/// errors, so the browser's redirect here is the bare one, with the state exowiz sent.
 #[tokio::test]
 async fn access_denied_without_details_gives_a_sentence() {
-    let server = AuthServer::start().await;
-    server.with(|s| s.authorize_mode = AuthorizeMode::DenyPlain);
-    let pending = BrowserSignIn::start(&http(), &config(&server))
-        .await
-        .unwrap();
+    let emu = emulator(quick_config()).await;
+    let pending = BrowserSignIn::start(&http(), &config(&emu)).await.unwrap();
     let url = pending.authorize_url().clone();
-    let waiter = tokio::spawn(pending.wait(Duration::from_secs(10)));
-    let (_, page) = browser_follow(&url).await;
+    let state = query(&url)["state"].clone();
+    let mut bare = url::Url::parse(&query(&url)["redirect_uri"]).unwrap();
+    bare.query_pairs_mut()
+        .append_pair("error", "access_denied")
+        .append_pair("state", &state);
+    let waiter = tokio::spawn(pending.wait(Duration::from_secs(30)));
+    let (_, page) = deliver(&bare).await;
     let err = waiter.await.unwrap().unwrap_err();
     assert_eq!(
         err.to_string(),
@@ -210,13 +284,11 @@ async fn access_denied_without_details_gives_a_sentence() {
 
 #[tokio::test]
 async fn stray_requests_do_not_end_the_wait() {
-    let server = AuthServer::start().await;
-    let pending = BrowserSignIn::start(&http(), &config(&server))
-        .await
-        .unwrap();
+    let emu = emulator(quick_config()).await;
+    let pending = BrowserSignIn::start(&http(), &config(&emu)).await.unwrap();
     let url = pending.authorize_url().clone();
     let port = pending.port();
-    let waiter = tokio::spawn(pending.wait(Duration::from_secs(10)));
+    let waiter = tokio::spawn(pending.wait(Duration::from_secs(30)));
     let stray = reqwest::get(format!("http://127.0.0.1:{port}/"))
         .await
         .unwrap();
@@ -244,20 +316,24 @@ async fn stray_requests_do_not_end_the_wait() {
     );
 }
 
-#[tokio::test]
+/// On tokio's paused clock: the wait's five minutes pass without wall time, and the virtual
+/// clock shows the wait lasted its full length. No request timeout on the client: a pending
+/// timer could be jumped to while the demo tenant's answer is on its way.
+#[tokio::test(start_paused = true)]
 async fn browser_wait_times_out_with_a_sentence() {
-    let server = AuthServer::start().await;
-    let pending = BrowserSignIn::start(&http(), &config(&server))
+    let emu = emulator(quick_config()).await;
+    let pending = BrowserSignIn::start(&reqwest::Client::new(), &config(&emu))
         .await
         .unwrap();
     let port = pending.port();
-    let started = std::time::Instant::now();
-    let err = pending.wait(Duration::from_millis(300)).await.unwrap_err();
-    assert!(started.elapsed() >= Duration::from_millis(300));
+    let started = tokio::time::Instant::now();
+    let err = pending.wait(Duration::from_secs(300)).await.unwrap_err();
+    assert!(started.elapsed() >= Duration::from_secs(300));
     assert!(matches!(err, AuthError::BrowserTimeout { .. }));
     assert!(
         err.to_string()
-            .starts_with("No sign-in arrived from the browser within 300 ms.")
+            .starts_with("No sign-in arrived from the browser within 5 minutes."),
+        "{err}"
     );
     assert!(
         tokio::net::TcpStream::connect(("127.0.0.1", port))
@@ -268,10 +344,8 @@ async fn browser_wait_times_out_with_a_sentence() {
 
 #[tokio::test]
 async fn dropping_the_wait_closes_the_listener() {
-    let server = AuthServer::start().await;
-    let pending = BrowserSignIn::start(&http(), &config(&server))
-        .await
-        .unwrap();
+    let emu = emulator(quick_config()).await;
+    let pending = BrowserSignIn::start(&http(), &config(&emu)).await.unwrap();
     let port = pending.port();
     let task = tokio::spawn(pending.wait(Duration::from_secs(60)));
     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -290,105 +364,149 @@ async fn dropping_the_wait_closes_the_listener() {
     );
 }
 
+/// The redirect brings a code, but the token endpoint refuses it: here because the tenant's
+/// admin disabled Microsoft Graph Command Line Tools in the meantime (AADSTS7000112,
+/// "Application is disabled"). The sentence reaches both the browser tab and the caller.
 #[tokio::test]
 async fn token_error_after_redirect_reaches_browser_and_caller() {
-    let server = AuthServer::start().await;
-    server.with(|s| s.force_token_error = Some(("invalid_grant".into(), 53003)));
-    let pending = BrowserSignIn::start(&http(), &config(&server))
-        .await
-        .unwrap();
+    let emu = emulator(quick_config()).await;
+    let pending = BrowserSignIn::start(&http(), &config(&emu)).await.unwrap();
     let url = pending.authorize_url().clone();
-    let waiter = tokio::spawn(pending.wait(Duration::from_secs(10)));
-    let (status, page) = browser_follow(&url).await;
+    let waiter = tokio::spawn(pending.wait(Duration::from_secs(30)));
+    let location = authorize(&url).await;
+    block_graph_cli(&emu).await;
+    let (status, page) = deliver(&location).await;
     let err = waiter.await.unwrap().unwrap_err();
-    assert!(
-        err.to_string()
-            .contains("A Conditional Access policy blocked this sign-in")
-    );
+    assert_eq!(err.aadsts(), Some(7000112), "{err:?}");
+    let sentence = "is disabled in your organisation";
+    assert!(err.to_string().contains(sentence), "{err}");
     assert_eq!(status, 400);
-    assert!(
-        page.contains("A Conditional Access policy blocked this sign-in"),
-        "{page}"
-    );
+    assert!(page.contains(sentence), "{page}");
 }
 
 // ---------- device code ----------
 
 // Pending-then-approved, slow_down (with RFC 8628's real 5-second step) and declined run
-// against the demo tenant in tests/device_code_demo_tenant.rs.
+// in tests/device_code_demo_tenant.rs.
 
+/// The demo tenant as Entra behaves: a 5-second interval and nobody approving on their own.
+fn entra_like() -> EmulatorConfig {
+    EmulatorConfig {
+        auto_approve: false,
+        device_poll_interval: 5,
+        ..quick_config()
+    }
+}
+
+fn device_polls(emu: &Emulator) -> usize {
+    token_requests(emu)
+}
+
+/// The demo tenant answers `expired_token` itself (the code's lifetime is over); the client
+/// believed it still valid because the proxy announced a longer `expires_in` (why the demo
+/// tenant cannot be made to do that: tests/common/tampering_proxy.rs).
 #[tokio::test]
 async fn device_code_expired_by_server() {
-    let server = AuthServer::start().await;
-    server.with(|s| s.device_script.extend([DeviceAnswer::Expired]));
-    let session = DeviceCodeFlow::start(&http(), &config(&server))
-        .await
-        .unwrap()
-        .with_poll_timing(Duration::from_millis(20), Duration::from_millis(20));
-    let err = session.poll().await.unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "The code expired before sign-in finished. Start again."
-    );
-}
-
-#[tokio::test]
-async fn device_code_expires_locally_without_polling_forever() {
-    let server = AuthServer::start().await;
-    server.with(|s| {
-        s.device_expires_in = 1;
-        s.device_script
-            .extend(std::iter::repeat_n(DeviceAnswer::Pending, 100));
-    });
-    let session = DeviceCodeFlow::start(&http(), &config(&server))
-        .await
-        .unwrap()
-        .with_poll_timing(Duration::from_millis(200), Duration::from_millis(200));
-    let err = tokio::time::timeout(Duration::from_secs(5), session.poll())
-        .await
-        .expect("poll must stop at expiry")
-        .unwrap_err();
-    assert!(matches!(err, AuthError::DeviceCodeExpired));
-    assert!(server.with(|s| s.device_polls.len()) <= 5);
-}
-
-#[tokio::test]
-async fn dropping_the_poll_stops_polling() {
-    let server = AuthServer::start().await;
-    server.with(|s| {
-        s.device_script
-            .extend(std::iter::repeat_n(DeviceAnswer::Pending, 100))
-    });
-    let session = DeviceCodeFlow::start(&http(), &config(&server))
-        .await
-        .unwrap()
-        .with_poll_timing(Duration::from_millis(50), Duration::from_millis(50));
-    let _ = tokio::time::timeout(Duration::from_millis(280), session.poll()).await;
-    let after_drop = server.with(|s| s.device_polls.len());
-    assert!(after_drop >= 1, "{after_drop}");
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(server.with(|s| s.device_polls.len()), after_drop);
-}
-
-#[tokio::test]
-async fn device_code_with_app_that_disallows_public_flows() {
-    let server = AuthServer::start().await;
-    let cfg = config(&server).with_client_id(CONFIDENTIAL_ONLY_CLIENT);
+    let emu = emulator(EmulatorConfig {
+        device_code_lifetime: Duration::ZERO,
+        ..quick_config()
+    })
+    .await;
+    let proxy = TamperingProxy::start(&emu, Tamper::AnnounceExpiresIn(900)).await;
+    let cfg = SignInConfig::for_registration(proxy.endpoints.clone());
     let session = DeviceCodeFlow::start(&http(), &cfg)
         .await
         .unwrap()
         .with_poll_timing(Duration::from_millis(20), Duration::from_millis(20));
     let err = session.poll().await.unwrap_err();
-    assert_eq!(err.aadsts(), Some(7000218));
+    assert!(matches!(err, AuthError::DeviceCodeExpired), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "The code expired before sign-in finished. Start again."
+    );
+    let polls: Vec<_> = emu
+        .requests()
+        .into_iter()
+        .filter(|r| r.path_and_query.ends_with("/oauth2/v2.0/token"))
+        .collect();
+    assert_eq!(polls.len(), 1, "stops at the first expired_token");
+    assert_eq!(polls[0].status, 400);
+}
+
+/// The code's lifetime (20 s here) runs out while nobody approves; the client stops on its
+/// own instead of polling on. On the paused clock: each poll is too fast for the demo tenant
+/// (wall clock), so every `slow_down` adds 5 s (5, 10, 15, 20 s) until the next wait would
+/// outlast the code.
+#[tokio::test(start_paused = true)]
+async fn device_code_expires_locally_without_polling_forever() {
+    let emu = emulator(EmulatorConfig {
+        device_code_lifetime: Duration::from_secs(20),
+        ..entra_like()
+    })
+    .await;
+    let session = DeviceCodeFlow::start(&reqwest::Client::new(), &config(&emu))
+        .await
+        .unwrap();
+    let err = tokio::time::timeout(Duration::from_secs(3600), session.poll())
+        .await
+        .expect("poll must stop at expiry")
+        .unwrap_err();
+    assert!(matches!(err, AuthError::DeviceCodeExpired), "{err:?}");
+    let polls = device_polls(&emu);
+    assert!((1..=4).contains(&polls), "{polls} polls");
+}
+
+/// Dropping the poll future stops polling: on the paused clock, ten virtual minutes later the
+/// demo tenant has seen no further poll.
+#[tokio::test(start_paused = true)]
+async fn dropping_the_poll_stops_polling() {
+    let emu = emulator(entra_like()).await;
+    let session = DeviceCodeFlow::start(&reqwest::Client::new(), &config(&emu))
+        .await
+        .unwrap();
+    let _ = tokio::time::timeout(Duration::from_secs(60), session.poll()).await;
+    let after_drop = device_polls(&emu);
+    assert!(after_drop >= 2, "{after_drop}");
+    tokio::time::sleep(Duration::from_secs(600)).await;
+    assert_eq!(device_polls(&emu), after_drop);
+}
+
+/// A registered app of the tenant whose "Allow public client flows" is off: Entra refuses its
+/// device-code poll without a secret (AADSTS7000218).
+#[tokio::test]
+async fn device_code_with_app_that_disallows_public_flows() {
+    let emu = emulator(quick_config()).await;
+    let admin = admin_token(&emu);
+    let app: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}v1.0/applications", emu.base_url()))
+        .bearer_auth(&admin)
+        .json(&json!({
+            "displayName": "Confidential only",
+            "signInAudience": "AzureADMultipleOrgs",
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let app_id = app["appId"].as_str().expect("an app").to_string();
+    let cfg = config(&emu).with_client_id(&app_id);
+    let session = DeviceCodeFlow::start(&http(), &cfg)
+        .await
+        .unwrap()
+        .with_poll_timing(Duration::from_millis(20), Duration::from_millis(20));
+    let err = session.poll().await.unwrap_err();
+    assert_eq!(err.aadsts(), Some(7000218), "{err:?}");
     let text = err.to_string();
-    assert!(text.contains(CONFIDENTIAL_ONLY_CLIENT), "{text}");
+    assert!(text.contains(&app_id), "{text}");
     assert!(text.contains("Allow public client flows"), "{text}");
 }
 
 #[tokio::test]
 async fn device_code_with_unknown_app() {
-    let server = AuthServer::start().await;
-    let cfg = config(&server).with_client_id("deadbeef-0000-4000-8000-000000000000");
+    let emu = emulator(quick_config()).await;
+    let cfg = config(&emu).with_client_id("deadbeef-0000-4000-8000-000000000000");
     let err = DeviceCodeFlow::start(&http(), &cfg).await.unwrap_err();
     assert_eq!(err.aadsts(), Some(700016));
     let text = err.to_string();
@@ -399,13 +517,21 @@ async fn device_code_with_unknown_app() {
     assert!(text.contains("--client-id"), "{text}");
 }
 
+/// A discovery document without a device endpoint (why through the proxy:
+/// tests/common/tampering_proxy.rs).
 #[tokio::test]
 async fn device_code_not_offered() {
-    let server = AuthServer::start().await;
-    server.with(|s| s.no_device_endpoint = true);
-    let err = DeviceCodeFlow::start(&http(), &config(&server))
-        .await
-        .unwrap_err();
+    let emu = emulator(quick_config()).await;
+    let proxy = TamperingProxy::start(&emu, Tamper::NoDeviceEndpoint).await;
+    let cfg = SignInConfig::for_registration(proxy.endpoints.clone());
+    let err = DeviceCodeFlow::start(&http(), &cfg).await.unwrap_err();
     assert!(matches!(err, AuthError::DeviceCodeUnsupported { .. }));
     assert!(err.to_string().contains("Use the browser sign-in instead"));
+    assert!(
+        !proxy
+            .seen()
+            .iter()
+            .any(|s| s.path_and_query.contains("devicecode")),
+        "no request to a device endpoint that was not offered"
+    );
 }
