@@ -301,7 +301,7 @@ async fn refresh_uses_the_users_tenant_and_keeps_working() {
     assert_eq!(token_paths(&emu).len(), 3);
 }
 
-/// Microsoft documents the new refresh token as optional; without one the old one is kept.
+/// A new refresh token on refresh is optional (RFC 6749 §6); without one the old one is kept.
 #[tokio::test]
 async fn refresh_keeps_the_old_refresh_token_when_none_comes_back() {
     let emu = start().await;

@@ -37,10 +37,12 @@ pub enum Tamper {
     /// The demo tenant itself announces its true lifetime, so the client would always give up
     /// locally first and the server's own `expired_token` answer would never be reached.
     AnnounceExpiresIn(u64),
-    /// Refresh answers come without a new `refresh_token`. Microsoft documents it as optional
-    /// ("Only provided if offline_access scope was requested",
-    /// <https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow#refresh-the-access-token>);
-    /// the demo tenant always renews it.
+    /// Refresh answers come without a new `refresh_token`. RFC 6749 §6 leaves that to the server
+    /// ("The authorization server MAY issue a new refresh token"), and Microsoft lists the
+    /// field as present only with `offline_access`
+    /// (<https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow#refresh-the-access-token>);
+    /// the demo tenant, like Entra in practice, always renews it, so the client's fallback (keep
+    /// the old one) needs the proxy.
     NoRefreshTokenOnRefresh,
 }
 
