@@ -11,6 +11,7 @@ mod ui_fixtures;
 use chrono::{DateTime, FixedOffset, Utc};
 use exowiz::exchange::ews;
 use exowiz::graph::{GraphWait, MailboxState, Operation};
+use exowiz::profile::Api;
 use exowiz::ui;
 use exowiz::wizard::state::{
     AccountsChoice, AccountsFocus, AppSummary, Check, ClipboardNotice, ClipboardVia, ComparedWith,
@@ -32,10 +33,11 @@ fn state_at(step: Step) -> WizardState {
         s.register.items[1].detail = Some(format!("client ID {CLIENT_ID}"));
     }
     if let Some(app) = s.app.as_mut() {
+        // The register engine's note for a connector that uses EWS (`register.uses_ews`).
         let product = s.profiles[s.profile_index].product.clone();
-        app.notes = vec![format!(
-            "The {product} uses EWS. Microsoft is switching EWS off in Exchange Online (phased since 1 October 2026, for good on {}): add the app to the EWS allow list with the command below, and ask the vendor for a Graph-based connector.",
-            ews::shutdown_long_date()
+        app.notes = vec![exowiz::i18n::tf(
+            "register.uses_ews",
+            &[("product", &product), ("date", &ews::shutdown_long_date())],
         )];
     }
     s
@@ -279,7 +281,7 @@ fn apps() -> Vec<AppSummary> {
         saved_for: None,
     };
     vec![
-        app("OfficeMaster EWS", CLIENT_ID, Some(at(2026, 12, 3, 0, 0))),
+        app("OfficeMaster EWS", CLIENT_ID, Some(due_secret_end())),
         app(
             "OfficeMaster EWS (test system, do not delete)",
             "5d3f9a27-1c4e-4b8d-a6f2-8e0b3c7d1a95",
@@ -403,10 +405,7 @@ fn verify_ews_blocked() {
 #[test]
 fn verify_failed() {
     let mut s = state_at(Step::Verify);
-    s.verify = VerifyState::Failed(
-        "Entra does not accept the new secret yet (AADSTS7000215). New secrets can take a minute."
-            .into(),
-    );
+    s.verify = VerifyState::Failed(secret_refused());
     one_size("09_verify_failed", &s, 80, 24);
 }
 
@@ -719,10 +718,13 @@ fn rotate_secrets_step() {
 fn rotate_secrets_after_cleaning_up_an_interrupted_rotation() {
     let mut s = rotate_state(Step::Secrets);
     s.rotate.secrets = Check::Done(exowiz::wizard::state::AppSecrets {
-        cleaned_up: Some(
-            "An interrupted rotation of 2026-11-26 15:40 UTC had made 1 secret(s) whose value nobody saw; removed: 8c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f."
-                .into(),
-        ),
+        // The rotate engine's note after removing what the interrupted run had made.
+        cleaned_up: exowiz::rotate::Cleanup {
+            started: Some(interrupted_run().started),
+            removed: vec!["8c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f".into()],
+            failed: Vec::new(),
+        }
+        .note(),
         ..rotate_secrets()
     });
     s.rotate.months = 24;
@@ -752,13 +754,16 @@ fn rotate_verify_missing_consent() {
     s.verify = VerifyState::Passed(VerifyReport {
         roles: vec![
             (
-                "Office 365 Exchange Online".into(),
+                Api::Exchange.display_name().into(),
                 vec!["full_access_as_app".into()],
             ),
-            ("Microsoft Graph".into(), vec!["People.Read.All".into()]),
+            (
+                Api::Graph.display_name().into(),
+                vec!["People.Read.All".into()],
+            ),
         ],
         missing: vec!["User.Read.All".into()],
-        compared_with: ComparedWith::Profile("OfficeMaster connector for Office 365".into()),
+        compared_with: ComparedWith::Profile(s.profile().product.clone()),
         expected_count: 3,
         ews: None,
     });
@@ -772,7 +777,10 @@ fn rotate_verify_not_compared() {
     let mut s = rotate_state(Step::Verify);
     s.rotate.secrets = Check::Done(rotate_secrets());
     s.verify = VerifyState::Passed(VerifyReport {
-        roles: vec![("Microsoft Graph".into(), vec!["User.Read.All".into()])],
+        roles: vec![(
+            Api::Graph.display_name().into(),
+            vec!["User.Read.All".into()],
+        )],
         missing: Vec::new(),
         compared_with: ComparedWith::Nothing("Microsoft Graph did not answer in time.".into()),
         expected_count: 0,
@@ -803,7 +811,7 @@ fn rotate_done_offers_removing_the_older_secrets() {
 #[test]
 fn rotate_done_unverified_keeps_the_older_secrets() {
     let mut s = rotate_done();
-    s.verify = VerifyState::Failed("Entra ID does not accept the secret (AADSTS7000215).".into());
+    s.verify = VerifyState::Failed(secret_refused());
     one_size("r3_rotate_done_unverified", &s, 80, 24);
 }
 
@@ -821,9 +829,21 @@ fn rotate_done_after_removal() {
         "key-OfficeMaster 2026-01".into(),
         "key-OfficeMaster 2024-11".into(),
     ];
+    // The rotate job's sentence once the older secrets are gone (`status.removed_old`).
+    let names: Vec<String> = rotate_secrets()
+        .secrets
+        .iter()
+        .map(|secret| secret.label().to_string())
+        .collect();
     s.status = Some(Status {
         kind: StatusKind::Info,
-        text: "Removed 2 older secret(s): OfficeMaster 2026-01, OfficeMaster 2024-11.".into(),
+        text: exowiz::i18n::tf(
+            "status.removed_old",
+            &[
+                ("n", &names.len().to_string()),
+                ("names", &names.join(", ")),
+            ],
+        ),
     });
     one_size("r3_rotate_done_removed", &s, 80, 24);
 }
@@ -831,39 +851,7 @@ fn rotate_done_after_removal() {
 // ---- Check job ----------------------------------------------------------------------------
 
 fn check_report() -> Box<exowiz::check::Report> {
-    use exowiz::check::{Fix, Severity};
-    ui_fixtures::check_report(vec![
-        finding(
-            Severity::Ok,
-            "Office 365 Exchange Online full_access_as_app (Application) is requested.",
-            None,
-        ),
-        finding(
-            Severity::Problem,
-            "Microsoft Graph User.Read.All (Application) is missing from the API permissions.",
-            Some((
-                1,
-                Fix::AddPermissions {
-                    permissions: Vec::new(),
-                },
-            )),
-        ),
-        finding(
-            Severity::Warning,
-            "Allow public client flows is off; the connector's delegated sign-in needs it.",
-            Some((2, Fix::SetPublicClient { enabled: true })),
-        ),
-        finding(
-            Severity::Warning,
-            "The client secret expires in 12 days (3 Dec 2026).",
-            Some((
-                3,
-                Fix::RotateSecret {
-                    command: "exowiz rotate".into(),
-                },
-            )),
-        ),
-    ])
+    ui_fixtures::check_report(check_findings())
 }
 
 fn check_state() -> WizardState {
@@ -891,12 +879,21 @@ fn check_confirm_apply_fixes() {
 
 #[test]
 fn check_after_applying() {
+    use exowiz::check::Fix;
     let mut s = check_state();
     if let Check::Done(report) = &mut s.check.report {
         report.findings.truncate(1);
     }
+    // The check's own sentence for the applied fix (`check::repair::done_sentence`).
+    let added = check_findings()
+        .into_iter()
+        .find_map(|f| {
+            f.fix
+                .filter(|fix| matches!(fix, Fix::AddPermissions { .. }))
+        })
+        .expect("the missing permission's fix");
     s.check.results = vec![
-        Ok("Added User.Read.All to the API permissions.".into()),
+        Ok(exowiz::check::repair::done_sentence(&added, true)),
         Err("Microsoft Graph refused to change the app: Authorization_RequestDenied.".into()),
     ];
     one_size("c1_check_applied", &s, 80, 24);

@@ -1,6 +1,12 @@
 //! The states the screen snapshots draw, shared by the English (`ui_snapshots.rs`) and the
-//! German (`ui_snapshots_de.rs`) ones: fixed IDs, a fake secret, fixed dates. The snapshot
-//! macros stay in each test file (insta names a snapshot after the module that takes it).
+//! German (`ui_snapshots_de.rs`) ones: fixed IDs, a fake secret, one fixed moment ([`now`]).
+//! The snapshot macros stay in each test file (insta names a snapshot after the module that
+//! takes it).
+//!
+//! Issue 15.9: what the engine computes or words is made by the engine here too, so a change
+//! there shows in the snapshots instead of a stale hand-typed copy: secret end dates and days
+//! left (`rotate::plan::end_of`, `SecretInfo::from_credential`, `store::expiry::evaluate`),
+//! the check's findings (`check::compare::compare`), API names (`Api::display_name`).
 #![allow(dead_code)]
 
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
@@ -33,6 +39,45 @@ pub fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap()
 }
 
+/// The moment the snapshots show: OfficeMaster was registered just now, and every "days left"
+/// is counted from here.
+pub fn now() -> DateTime<Utc> {
+    at(2026, 11, 27, 9, 41)
+}
+
+/// The end of the app's current secret, due for rotation: 12 days from [`now`].
+pub fn due_secret_end() -> DateTime<Utc> {
+    now() + chrono::Duration::days(12)
+}
+
+/// The end of an older secret that expired 7 days before [`now`].
+pub fn expired_secret_end() -> DateTime<Utc> {
+    now() - chrono::Duration::days(7)
+}
+
+/// The warning window of the rotate and check screens (`exowiz status`'s default).
+pub fn warn_days() -> u32 {
+    exowiz::check::compare::EXPIRY_WARN_DAYS as u32
+}
+
+/// A client secret as Graph lists it on the app, made `months` before it ends.
+pub fn password_credential(
+    key_id: &str,
+    name: &str,
+    hint: &str,
+    end: DateTime<Utc>,
+    months: u32,
+) -> exowiz::graph::PasswordCredential {
+    serde_json::from_value(serde_json::json!({
+        "keyId": key_id,
+        "displayName": name,
+        "hint": hint,
+        "startDateTime": end.checked_sub_months(chrono::Months::new(months)).unwrap(),
+        "endDateTime": end,
+    }))
+    .unwrap()
+}
+
 pub fn tenant() -> TenantInfo {
     TenantInfo {
         tenant_id: TENANT_ID.into(),
@@ -53,6 +98,17 @@ pub fn domain(kind: &str, value: &str, suggestion: &str) -> DomainField {
     }
 }
 
+/// The permission's GUID in Microsoft's API (the ones OfficeMaster needs).
+fn permission_id(name: &str, kind: PermissionType) -> &'static str {
+    match (name, kind) {
+        ("full_access_as_app", _) => "dc890d15-9560-4a4c-9b7f-a736ec74ec40",
+        ("People.Read.All", _) => "b528084d-ad10-4598-8b93-929746b4d7d6",
+        ("User.Read.All", _) => "df021288-bdef-4463-88db-98f22de89214",
+        ("User.Read", _) => "e1fe6dd8-ba31-4d61-89e7-88639da4683d",
+        _ => "00000000-0000-0000-0000-000000000000",
+    }
+}
+
 pub fn permission(
     api: Api,
     name: &str,
@@ -64,7 +120,7 @@ pub fn permission(
         api,
         name: name.into(),
         kind,
-        id: "00000000-0000-0000-0000-000000000000".into(),
+        id: permission_id(name, kind).into(),
         description: description.into(),
         granted,
     }
@@ -113,7 +169,8 @@ pub fn registered_app(state: &WizardState, granted: [bool; 4]) -> RegisteredApp 
         created_app: true,
         secret: SecretString::from(FAKE_SECRET),
         secret_hint: Some("Q8~".into()),
-        secret_end: Some(at(2028, 11, 27, 9, 41)),
+        // As the register engine ends it: the profile's lifetime from now.
+        secret_end: Some(exowiz::rotate::plan::end_of(now(), profile.secret_months)),
         consent_url: format!(
             "https://login.microsoftonline.com/{TENANT_ID}/adminconsent?client_id={CLIENT_ID}&state=exowiz-7f3a9c"
         ),
@@ -166,23 +223,31 @@ pub fn state_at(step: Step) -> WizardState {
             [true; 4]
         };
         s.app = Some(registered_app(&s, granted));
-        s.consent.last_polled = Some(at(2026, 11, 27, 9, 42));
+        s.consent.last_polled = Some(now() + chrono::Duration::minutes(1));
     }
     if step >= Step::Verify {
+        let app = s.app.as_ref().unwrap();
+        // The token's roles: the app's application permissions, by API.
+        let roles_of = |api: Api| -> Vec<String> {
+            app.permissions
+                .iter()
+                .filter(|p| p.api == api && p.kind == PermissionType::Application)
+                .map(|p| p.name.clone())
+                .collect()
+        };
+        let roles = vec![
+            (
+                Api::Exchange.display_name().to_string(),
+                roles_of(Api::Exchange),
+            ),
+            (Api::Graph.display_name().to_string(), roles_of(Api::Graph)),
+        ];
+        let expected_count = roles.iter().map(|(_, r)| r.len()).sum();
         s.verify = VerifyState::Passed(VerifyReport {
-            roles: vec![
-                (
-                    "Office 365 Exchange Online".into(),
-                    vec!["full_access_as_app".into()],
-                ),
-                (
-                    "Microsoft Graph".into(),
-                    vec!["People.Read.All".into(), "User.Read.All".into()],
-                ),
-            ],
+            roles,
             missing: Vec::new(),
             compared_with: ComparedWith::Profile(s.profile().product.clone()),
-            expected_count: 3,
+            expected_count,
             ews: Some(ews_opened(s.transport.mailbox.value())),
         });
     }
@@ -230,30 +295,43 @@ pub fn render(state: &WizardState, width: u16, height: u16) -> Terminal<TestBack
     terminal
 }
 
+/// The OfficeMaster app's secrets as the rotate job lists them (`rotate::list_secrets`): one due
+/// in 12 days, one expired 7 days ago.
 pub fn rotate_secrets() -> exowiz::wizard::state::AppSecrets {
-    use exowiz::rotate::SecretInfo;
-    let secret = |name: &str, hint: &str, end: DateTime<Utc>, days: i64| SecretInfo {
-        key_id: format!("key-{name}"),
-        display_name: Some(name.into()),
-        hint: Some(hint.into()),
-        start: Some(end - chrono::Duration::days(730)),
-        end: Some(end),
-        days_left: Some(days),
-        expired: days < 0,
-        due: days < 30,
+    let app: exowiz::graph::Application = serde_json::from_value(serde_json::json!({
+        "id": APP_OBJECT_ID,
+        "appId": CLIENT_ID,
+        "displayName": "OfficeMaster EWS",
+    }))
+    .unwrap();
+    let app = exowiz::graph::Application {
+        password_credentials: vec![
+            password_credential(
+                "key-OfficeMaster 2026-01",
+                "OfficeMaster 2026-01",
+                "Zx9",
+                due_secret_end(),
+                24,
+            ),
+            password_credential(
+                "key-OfficeMaster 2024-11",
+                "OfficeMaster 2024-11",
+                "Pq4",
+                expired_secret_end(),
+                24,
+            ),
+        ],
+        ..app
     };
     exowiz::wizard::state::AppSecrets {
         display_name: "OfficeMaster EWS".into(),
         client_id: CLIENT_ID.into(),
         tenant_id: TENANT_ID.into(),
-        secrets: vec![
-            secret("OfficeMaster 2026-01", "Zx9", at(2026, 12, 3, 0, 0), 12),
-            secret("OfficeMaster 2024-11", "Pq4", at(2025, 11, 20, 0, 0), -7),
-        ],
+        secrets: exowiz::rotate::list_secrets(&app, now(), warn_days()),
         apis: vec![Api::Exchange, Api::Graph],
         months: 24,
         expected: Vec::new(),
-        compared_with: ComparedWith::Profile("OfficeMaster connector for Office 365".into()),
+        compared_with: ComparedWith::Profile(profile::by_id("officemaster").unwrap().product),
         cleaned_up: None,
     }
 }
@@ -274,46 +352,136 @@ pub fn interrupted_run() -> InterruptedRun {
     }
 }
 
-/// Saved registrations that need a new secret: one expiring in 12 days, one expired.
+/// Saved registrations that need a new secret, as `exowiz status` and Welcome judge them
+/// (`store::expiry::evaluate`): one expiring in 12 days, one expired 3 days ago.
 pub fn saved_due(both: bool) -> Vec<exowiz::store::expiry::RegistrationHealth> {
-    use exowiz::store::expiry::{Health, RegistrationHealth};
-    let due = |app: &str, days: i64, health: Health| RegistrationHealth {
-        tenant_id: TENANT_ID.into(),
-        tenant_name: Some("Contoso Ltd".into()),
-        profile: "officemaster".into(),
-        app_name: app.into(),
-        client_id: CLIENT_ID.into(),
-        secret_expires: Some(at(2026, 12, 9, 0, 0)),
-        days_left: Some(days),
-        health,
-        ews: Some(exowiz::exchange::ews::EwsStanding::Ending { days_left: 116 }),
-        level: health.level().max(exowiz::store::expiry::Level::Warning),
-    };
-    let mut out = vec![due("OfficeMaster EWS", 12, Health::Expiring)];
+    let saved =
+        |profile: &str, app: &str, end: DateTime<Utc>| -> exowiz::store::SavedRegistration {
+            serde_json::from_value(serde_json::json!({
+                "tenant_id": TENANT_ID,
+                "tenant_name": "Contoso Ltd",
+                "profile": profile,
+                "app_name": app,
+                "client_id": CLIENT_ID,
+                "app_object_id": APP_OBJECT_ID,
+                "service_principal_id": SP_ID,
+                "secrets": [{
+                    "key_id": format!("key-{app}"),
+                    "display_name": app,
+                    "hint": "Q8~",
+                    "end_date_time": end,
+                }],
+                "graph_url": "https://graph.microsoft.com",
+                "updated": now(),
+            }))
+            .unwrap()
+        };
+    let mut registrations = vec![saved("officemaster", "OfficeMaster EWS", due_secret_end())];
     if both {
-        out.insert(0, due("BüroWARE Exchange", -3, Health::Expired));
+        registrations.push(saved(
+            "bueroware",
+            "BüroWARE Exchange",
+            now() - chrono::Duration::days(3),
+        ));
     }
-    out
+    exowiz::store::expiry::evaluate(&registrations, now(), warn_days())
 }
 
-/// One finding of a check report (a permission finding; `fix` is its number and repair).
-pub fn finding(
-    severity: exowiz::check::Severity,
-    text: &str,
-    fix: Option<(usize, exowiz::check::Fix)>,
-) -> exowiz::check::Finding {
-    use exowiz::check::{Finding, FindingKind, FixId};
-    Finding {
-        kind: FindingKind::Permission,
-        severity,
-        text: text.into(),
-        fix_id: fix.as_ref().map(|(n, _)| FixId(*n)),
-        fix: fix.map(|(_, f)| f),
+/// What `exowiz check` finds on an OfficeMaster app that requests full_access_as_app but not
+/// User.Read.All, has "Allow public client flows" off, and whose secret ends in 12 days:
+/// `check::compare::compare` on that app, the permission, public-client and secret findings,
+/// numbered as the check numbers its fixes. Sentences in the current language.
+pub fn check_findings() -> Vec<exowiz::check::Finding> {
+    use exowiz::check::compare::{Expectation, Observed, compare};
+    use exowiz::check::{FindingKind, FixId};
+    let wanted = vec![
+        permission(
+            Api::Exchange,
+            "full_access_as_app",
+            PermissionType::Application,
+            "",
+            false,
+        ),
+        permission(
+            Api::Graph,
+            "User.Read.All",
+            PermissionType::Application,
+            "",
+            false,
+        ),
+    ];
+    let mut app: exowiz::graph::Application = serde_json::from_value(serde_json::json!({
+        "id": APP_OBJECT_ID,
+        "appId": CLIENT_ID,
+        "displayName": "OfficeMaster EWS",
+        "isFallbackPublicClient": false,
+        "requiredResourceAccess": [{
+            "resourceAppId": Api::Exchange.app_id(),
+            "resourceAccess": [{"id": wanted[0].id, "type": "Role"}],
+        }],
+    }))
+    .unwrap();
+    app.password_credentials = vec![password_credential(
+        "key-OfficeMaster 2026-01",
+        "OfficeMaster 2026-01",
+        "Zx9",
+        due_secret_end(),
+        24,
+    )];
+    let expectation = Expectation {
+        permissions: wanted,
+        public_client_uris: Vec::new(),
+        web_uris: Vec::new(),
+        vendor_optional_uris: Vec::new(),
+        public_client_flows: Some(true),
+        sign_in_audience: None,
+        custom: false,
+    };
+    let mut findings: Vec<_> = compare(&Observed {
+        app: &app,
+        service_principal: None,
+        expectation: &expectation,
+        grants: None,
+        resources: &Default::default(),
+        now: now(),
+    })
+    .into_iter()
+    .filter(|f| {
+        matches!(
+            f.kind,
+            FindingKind::Permission | FindingKind::PublicClient | FindingKind::Secret
+        )
+    })
+    .collect();
+    let mut next = 1;
+    for f in &mut findings {
+        if f.fix.as_ref().is_some_and(|fix| fix.is_applicable()) {
+            f.fix_id = Some(FixId(next));
+            next += 1;
+        }
     }
+    findings
 }
 
-/// A check of the OfficeMaster app in Contoso Ltd with these findings (their texts are the
-/// caller's, in the caller's language).
+/// The sentence verification shows when Entra refuses the new secret: the client's own wording
+/// of Entra's AADSTS7000215 answer (`verify_secret` hands on `AuthError`'s sentence).
+pub fn secret_refused() -> String {
+    let body = serde_json::json!({
+        "error": "invalid_client",
+        "error_description": format!(
+            "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '{CLIENT_ID}'.\r\nTrace ID: 0000aaaa-11bb-cccc-dd22-eeeeee333333\r\nCorrelation ID: aaaa0000-bb11-2222-33cc-444444dddddd\r\nTimestamp: 2026-11-27 09:41:00Z"
+        ),
+        "error_codes": [7000215],
+    });
+    let error: exowiz::auth::AuthError =
+        exowiz::auth::EntraError::parse(401, "login.microsoftonline.com", &body.to_string())
+            .unwrap()
+            .with_context(Some(CLIENT_ID), Some(TENANT_ID))
+            .into();
+    error.to_string()
+}
+
+/// A check of the OfficeMaster app in Contoso Ltd with these findings (from [`check_findings`]).
 pub fn check_report(findings: Vec<exowiz::check::Finding>) -> Box<exowiz::check::Report> {
     use exowiz::check::{ProfileSource, Report};
     let app = serde_json::from_value(serde_json::json!({
@@ -330,7 +498,7 @@ pub fn check_report(findings: Vec<exowiz::check::Finding>) -> Box<exowiz::check:
         profile_id: "officemaster".into(),
         profile: profile::by_id("officemaster").unwrap(),
         profile_source: ProfileSource::Saved,
-        profile_reason: "saved by an earlier exowiz run".into(),
+        profile_reason: exowiz::i18n::t("check.reason_saved").to_string(),
         mode: exowiz::profile::InstallMode::CloudOnly,
         permissions: Vec::new(),
         consent_url: String::new(),
