@@ -246,9 +246,12 @@ fn sign_in_without_browser_and_failed() {
     s.sign_in_method = exowiz::wizard::state::SignInMethod::DeviceCode;
     s.sign_in = SignInPhase::Choose;
     one_size("02_sign_in_no_browser", &s, 80, 24);
-    s.sign_in = SignInPhase::Failed(
-        "Your organisation's Conditional Access policy blocks the device code flow. Sign in with the browser on a machine that has one, or ask for an exception.".into(),
-    );
+    s.sign_in = SignInPhase::Failed(entra_refusal(
+        400,
+        "invalid_grant",
+        53003,
+        "Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.",
+    ));
     one_size("02_sign_in_failed", &s, 80, 24);
 }
 
@@ -258,8 +261,12 @@ fn transport_with_errors() {
     s.transport.mailbox = TextField::new("fax-transfer@contoso");
     s.transport.mailbox_check = Check::Done(MailboxState::NoSuchUser);
     s.transport.domains[2].field = TextField::new("vox..contoso");
-    s.transport.domains[2].error =
-        Some("\"vox..contoso\" is not a domain name: two dots in a row.".into());
+    // Transport's own sentence around the validator's (`status.domain_invalid`).
+    let invalid = exowiz::register::validate::domain_name("vox..contoso").unwrap_err();
+    s.transport.domains[2].error = Some(exowiz::i18n::tf(
+        "status.domain_invalid",
+        &[("kind", "vox"), ("error", &invalid)],
+    ));
     s.transport.focus = 3;
     both_sizes("04_transport_errors", &s);
 }
@@ -594,8 +601,10 @@ fn demo_badge_and_status_error() {
     s.review = ReviewChoice::Cancel;
     s.status = Some(Status {
         kind: StatusKind::Error,
-        text: "The browser could not be opened: no graphical session. Copy the link instead."
-            .into(),
+        text: exowiz::i18n::tf(
+            "executor.browser_not_opened",
+            &[("error", "no graphical session")],
+        ),
     });
     both_sizes("demo_badge", &s);
 }
@@ -741,7 +750,10 @@ fn rotate_secrets_creating_and_failed() {
     s.rotate.creating = false;
     s.rotate.error = Some("Microsoft Graph refused: the app has too many secrets.".into());
     one_size("r2_rotate_secrets_error", &s, 80, 24);
-    s.rotate.secrets = Check::Failed("There is no app registration with this client ID.".into());
+    s.rotate.secrets = Check::Failed(exowiz::i18n::tf(
+        "rotate.no_such_app",
+        &[("app_id", CLIENT_ID), ("tenant_id", TENANT_ID)],
+    ));
     one_size("r2_rotate_secrets_failed", &s, 80, 24);
 }
 
@@ -904,7 +916,10 @@ fn check_running_and_failed() {
     let mut s = check_state();
     s.check.report = Check::Running;
     one_size("c1_check_running", &s, 80, 24);
-    s.check.report = Check::Failed("There is no app registration with this client ID.".into());
+    s.check.report = Check::Failed(exowiz::i18n::tf(
+        "check.no_such_app",
+        &[("app_id", CLIENT_ID), ("tenant", "Contoso Ltd")],
+    ));
     one_size("c1_check_failed", &s, 80, 24);
 }
 

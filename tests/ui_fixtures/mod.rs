@@ -463,22 +463,35 @@ pub fn check_findings() -> Vec<exowiz::check::Finding> {
     findings
 }
 
-/// The sentence verification shows when Entra refuses the new secret: the client's own wording
-/// of Entra's AADSTS7000215 answer (`verify_secret` hands on `AuthError`'s sentence).
-pub fn secret_refused() -> String {
+/// The client's sentence for an Entra refusal (`AuthError`'s wording of Entra's error body, as
+/// the "Error response" sections of Microsoft's OAuth pages show it).
+pub fn entra_refusal(status: u16, error: &str, code: u32, text: &str) -> String {
     let body = serde_json::json!({
-        "error": "invalid_client",
+        "error": error,
         "error_description": format!(
-            "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '{CLIENT_ID}'.\r\nTrace ID: 0000aaaa-11bb-cccc-dd22-eeeeee333333\r\nCorrelation ID: aaaa0000-bb11-2222-33cc-444444dddddd\r\nTimestamp: 2026-11-27 09:41:00Z"
+            "AADSTS{code}: {text}\r\nTrace ID: 0000aaaa-11bb-cccc-dd22-eeeeee333333\r\nCorrelation ID: aaaa0000-bb11-2222-33cc-444444dddddd\r\nTimestamp: 2026-11-27 09:41:00Z"
         ),
-        "error_codes": [7000215],
+        "error_codes": [code],
     });
     let error: exowiz::auth::AuthError =
-        exowiz::auth::EntraError::parse(401, "login.microsoftonline.com", &body.to_string())
+        exowiz::auth::EntraError::parse(status, "login.microsoftonline.com", &body.to_string())
             .unwrap()
             .with_context(Some(CLIENT_ID), Some(TENANT_ID))
             .into();
     error.to_string()
+}
+
+/// The sentence verification shows when Entra refuses the new secret (AADSTS7000215;
+/// `verify_secret` hands on `AuthError`'s sentence).
+pub fn secret_refused() -> String {
+    entra_refusal(
+        401,
+        "invalid_client",
+        7000215,
+        &format!(
+            "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '{CLIENT_ID}'."
+        ),
+    )
 }
 
 /// A check of the OfficeMaster app in Contoso Ltd with these findings (from [`check_findings`]).
