@@ -29,8 +29,8 @@ pub enum Tamper {
     /// that does, to prove the client scrubs what it sent out of every error text.
     EchoSecretsInErrors,
     /// The discovery document has no `device_authorization_endpoint`. Entra always publishes
-    /// one (so does the demo tenant); other OpenID providers (AD FS before 2019) do not, and the
-    /// client must then say to use the browser sign-in.
+    /// one (so does the demo tenant), but RFC 8628 §4 makes the field optional, and the client
+    /// must then say to use the browser sign-in.
     NoDeviceEndpoint,
     /// The device-code answer announces a longer `expires_in` than the demo tenant keeps the
     /// code: the client's view of the lifetime lags the server's (clock skew, a slow network).
