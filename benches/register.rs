@@ -7,7 +7,7 @@
 //! exowiz needs 4 (graph-facts §7.3), where running the same calls one after another needs one
 //! per call.
 
-use exowiz::emulator::{Emulator, EmulatorConfig};
+use demo_tenant::{Emulator, EmulatorConfig};
 use exowiz::endpoints::Endpoints;
 use exowiz::graph::GraphClient;
 use exowiz::profile::{self, InstallMode};

@@ -2,7 +2,7 @@
 # The test suite, as the README gives it. Besides cargo's crates the tests need two programs:
 # Xvfb and xclip, for the test of the real system clipboard (it starts its own X server so it
 # never touches a desktop's clipboard). On Debian/Ubuntu this script installs them when they
-# are missing; elsewhere it says what to install. Arguments go to `cargo test`.
+# are missing; elsewhere it says what to install. Arguments go to `cargo test --workspace`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,4 +22,5 @@ if ((${#missing[@]})); then
   fi
 fi
 
-exec cargo test --locked "$@"
+# --workspace: exowiz and its crates (the demo tenant's own unit tests too).
+exec cargo test --workspace --locked "$@"

@@ -5,17 +5,21 @@
 //! the connector profiles, `register` is the non-interactive registration engine, `check` compares
 //! an existing registration with its profile and repairs it, `exchange` holds the Exchange
 //! Online PowerShell exowiz hands over (and EWS's end), `store` keeps
-//! saved registrations (never secrets), `emulator` is the demo tenant, `wizard` is the wizard's
+//! saved registrations (never secrets), `wizard` is the wizard's
 //! pure state machine, `ui` draws it, `app` runs it in the terminal (event loop, effect
 //! executor, terminal setup), `clipboard` copies with an OSC 52 fallback, `verify` proves that
 //! a client secret works, `rotate` replaces an app's secret (`exowiz rotate`).
+//!
+//! The demo tenant is not part of the library: it is the crate crates/demo-tenant, which only the
+//! binary (`exowiz demo`, `exowiz emulator`) and the tests use (`demo_tenant_boundary` checks it).
 
 pub mod app;
 pub mod auth;
 pub mod browser;
 pub mod check;
 pub mod clipboard;
-pub mod emulator;
+#[cfg(test)]
+mod demo_tenant_boundary;
 pub mod endpoints;
 pub mod ews;
 pub mod exchange;

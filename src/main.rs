@@ -47,7 +47,7 @@ enum Command {
     /// Secret expiry of the saved registrations, offline; exit code 0 fine, 1 expiring, 2 expired.
     Status(cli::status::StatusArgs),
     /// Run the demo tenant: a local server that behaves like Entra sign-in and Microsoft Graph.
-    Emulator(exowiz::emulator::EmulatorArgs),
+    Emulator(cli::emulator::EmulatorArgs),
 }
 
 fn main() -> ExitCode {
@@ -89,7 +89,7 @@ fn main() -> ExitCode {
             Some(Command::TenantId { domain }) => {
                 cli::tenant_id::run(&cli.connection, &domain).await
             }
-            Some(Command::Emulator(args)) => exowiz::emulator::run_cli(args)
+            Some(Command::Emulator(args)) => cli::emulator::run_cli(args)
                 .await
                 .map_err(|e| cli::Failure::new(cli::Exit::Other, e)),
         };

@@ -1,5 +1,5 @@
 //! Discovery, tenant lookup, client credentials and refresh against the demo tenant
-//! (src/emulator/login), which answers as Entra documents it. Issue 15.5: no second fake
+//! (crates/demo-tenant/src/login), which answers as Entra documents it. Issue 15.5: no second fake
 //! sign-in; the two cases the demo tenant cannot answer (an error text that quotes the secret,
 //! a refresh answer without a new refresh token) go through tests/common/tampering_proxy.rs,
 //! which says why.
@@ -16,12 +16,12 @@ mod emulator_support;
 mod tampering_proxy;
 
 use demo_sign_in::*;
+use demo_tenant::Emulator;
 use emulator_support::{add_secret, admin_token, create_app, create_sp, start};
 use exowiz::auth::{
     self, AuthError, DeviceCodeFlow, SignInConfig, Tokens, client_credentials_token, discover,
     lookup_tenant_id, refresh,
 };
-use exowiz::emulator::Emulator;
 use exowiz::endpoints::Endpoints;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;

@@ -1,5 +1,5 @@
 //! Browser sign-in (authorization code + PKCE, loopback) and device-code sign-in against the
-//! demo tenant (src/emulator/login), which checks the PKCE verifier, the redirect URI and the
+//! demo tenant (crates/demo-tenant/src/login), which checks the PKCE verifier, the redirect URI and the
 //! client as Entra does. Issue 15.5: no second fake sign-in; the one case the demo tenant
 //! cannot answer (a server that outlives the announced device-code lifetime) goes through
 //! tests/common/tampering_proxy.rs, which says why.
@@ -19,8 +19,8 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use demo_sign_in::*;
+use demo_tenant::{Emulator, EmulatorConfig};
 use exowiz::auth::{self, AuthError, BrowserSignIn, DeviceCodeFlow, SignInConfig, sign_in_browser};
-use exowiz::emulator::{Emulator, EmulatorConfig};
 use serde_json::json;
 use support::*;
 use tampering_proxy::{Tamper, TamperingProxy};

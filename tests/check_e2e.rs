@@ -21,7 +21,7 @@ const OOB: &str = "urn:ietf:wg:oauth:2.0:oob";
 
 /// PATCH / DELETE on the demo tenant as the admin; returns the status code.
 async fn graph_send(
-    emu: &exowiz::emulator::Emulator,
+    emu: &demo_tenant::Emulator,
     method: reqwest::Method,
     path: &str,
     body: Option<Value>,
@@ -41,7 +41,7 @@ async fn graph_send(
 }
 
 /// `exowiz register --profile officemaster … --grant-consent --json` with the admin token.
-async fn register_officemaster(emu: &exowiz::emulator::Emulator, data: &Path) -> Value {
+async fn register_officemaster(emu: &demo_tenant::Emulator, data: &Path) -> Value {
     let out = exowiz(
         emu,
         data,
@@ -65,12 +65,7 @@ async fn register_officemaster(emu: &exowiz::emulator::Emulator, data: &Path) ->
     stdout_json(&out)
 }
 
-async fn check(
-    emu: &exowiz::emulator::Emulator,
-    data: &Path,
-    app_id: &str,
-    extra: &[&str],
-) -> Output {
+async fn check(emu: &demo_tenant::Emulator, data: &Path, app_id: &str, extra: &[&str]) -> Output {
     let mut args = vec!["check", "--app-id", app_id];
     args.extend_from_slice(extra);
     exowiz(emu, data, Some(&admin_token(emu)), &args).await
@@ -125,7 +120,7 @@ fn entry(resource: &str, id: &str, kind: &str) -> (String, String, String) {
     (resource.to_string(), id.to_string(), kind.to_string())
 }
 
-async fn role_ids(emu: &exowiz::emulator::Emulator, sp_id: &str) -> BTreeSet<String> {
+async fn role_ids(emu: &demo_tenant::Emulator, sp_id: &str) -> BTreeSet<String> {
     let roles = graph_get(
         emu,
         &format!("servicePrincipals/{sp_id}/appRoleAssignments"),
@@ -139,7 +134,7 @@ async fn role_ids(emu: &exowiz::emulator::Emulator, sp_id: &str) -> BTreeSet<Str
         .collect()
 }
 
-async fn delegated_scopes(emu: &exowiz::emulator::Emulator, sp_id: &str) -> Vec<String> {
+async fn delegated_scopes(emu: &demo_tenant::Emulator, sp_id: &str) -> Vec<String> {
     let grants = graph_get(
         emu,
         &format!("oauth2PermissionGrants?$filter=clientId eq '{sp_id}'"),

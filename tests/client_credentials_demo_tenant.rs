@@ -5,9 +5,9 @@
 
 mod emulator_support;
 
+use demo_tenant::Emulator;
 use emulator_support::*;
 use exowiz::auth::client_credentials_token;
-use exowiz::emulator::Emulator;
 use exowiz::endpoints::Endpoints;
 use secrecy::SecretString;
 use serde_json::json;

@@ -11,7 +11,7 @@ use support::*;
 /// Runs exowiz with stdout on a pipe whose reading end is already closed: every write to it
 /// fails with EPIPE, as after `head -1` has gone.
 fn run_into_closed_pipe(
-    emu: &exowiz::emulator::Emulator,
+    emu: &demo_tenant::Emulator,
     data: &std::path::Path,
     token: &str,
     args: &[&str],

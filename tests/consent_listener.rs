@@ -15,13 +15,13 @@ use support::*;
 
 const MICROSOFT_GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
 
-fn endpoints(emu: &exowiz::emulator::Emulator) -> Endpoints {
+fn endpoints(emu: &demo_tenant::Emulator) -> Endpoints {
     let base = emu.base_url().to_string();
     Endpoints::custom(&base, &base).unwrap()
 }
 
 /// An app as exowiz registers it: `http://localhost` on the Web platform, one app role.
-async fn registered_app(emu: &exowiz::emulator::Emulator) -> String {
+async fn registered_app(emu: &demo_tenant::Emulator) -> String {
     let graph = GraphClient::new(&endpoints(emu), SecretString::from(admin_token(emu)));
     let app = graph
         .create_application(&NewApplication {
@@ -136,10 +136,7 @@ async fn a_refusal_with_our_state_is_a_sentence() {
 
 /// `exowiz register --profile bueroware --wait-consent` against the demo tenant, its Graph
 /// reads an hour apart (so only the listener can be quick), stdout and stderr piped.
-fn register_waiting(
-    emu: &exowiz::emulator::Emulator,
-    data: &std::path::Path,
-) -> tokio::process::Child {
+fn register_waiting(emu: &demo_tenant::Emulator, data: &std::path::Path) -> tokio::process::Child {
     let base = emu.base_url().to_string();
     tokio::process::Command::new(env!("CARGO_BIN_EXE_exowiz"))
         .args([
@@ -185,7 +182,7 @@ async fn consent_link_from(
 }
 
 /// Reads of application-permission grants (one per read of the consent status).
-fn grant_reads(emu: &exowiz::emulator::Emulator) -> usize {
+fn grant_reads(emu: &demo_tenant::Emulator) -> usize {
     emu.requests()
         .iter()
         .filter(|r| {

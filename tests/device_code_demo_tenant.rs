@@ -17,8 +17,8 @@
 
 mod support;
 
+use demo_tenant::{Emulator, EmulatorConfig};
 use exowiz::auth::{AuthError, DeviceCodeFlow, DeviceCodeSession, SignInConfig};
-use exowiz::emulator::{Emulator, EmulatorConfig};
 use exowiz::endpoints::Endpoints;
 use std::time::Duration;
 use support::*;

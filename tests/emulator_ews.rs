@@ -5,8 +5,8 @@
 
 mod emulator_support;
 
+use demo_tenant::{Emulator, REASON_BLOCKED, REASON_DISABLED, TEAMS_APP_ID};
 use emulator_support::*;
-use exowiz::emulator::{Emulator, REASON_BLOCKED, REASON_DISABLED, TEAMS_APP_ID};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

@@ -1,11 +1,11 @@
-//! The demo tenant's fault injection (src/emulator/faults.rs), seen from a plain HTTP client:
+//! The demo tenant's fault injection (crates/demo-tenant/src/faults.rs), seen from a plain HTTP client:
 //! each fault does what the fault matrix (tests/fault_matrix.rs) relies on — whether the
 //! request was carried out, and what reaches the client.
 
 mod emulator_support;
 
+use demo_tenant::{Emulator, Fault, FaultKind};
 use emulator_support::*;
-use exowiz::emulator::{Emulator, Fault, FaultKind};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

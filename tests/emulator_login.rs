@@ -5,8 +5,8 @@ mod emulator_support;
 
 use std::time::Duration;
 
+use demo_tenant::DEMO_TENANT_ID;
 use emulator_support::*;
-use exowiz::emulator::DEMO_TENANT_ID;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -103,7 +103,7 @@ async fn discovery_by_guid_domain_keyword_and_unknown() {
 }
 
 fn authorize_url(
-    emu: &exowiz::emulator::Emulator,
+    emu: &demo_tenant::Emulator,
     redirect: &str,
     challenge: &str,
     extra: &str,
@@ -123,7 +123,7 @@ fn authorize_url(
 }
 
 async fn redeem(
-    emu: &exowiz::emulator::Emulator,
+    emu: &demo_tenant::Emulator,
     code: &str,
     redirect: &str,
     verifier: &str,
@@ -397,7 +397,7 @@ async fn sign_in_page_accept_and_cancel_without_auto_approve() {
     emu.shutdown().await;
 }
 
-async fn device_start(emu: &exowiz::emulator::Emulator, scope: &str) -> Value {
+async fn device_start(emu: &demo_tenant::Emulator, scope: &str) -> Value {
     let (s, v) = form(
         emu,
         "organizations/oauth2/v2.0/devicecode",
@@ -408,7 +408,7 @@ async fn device_start(emu: &exowiz::emulator::Emulator, scope: &str) -> Value {
     v
 }
 
-async fn device_poll(emu: &exowiz::emulator::Emulator, device_code: &str) -> (StatusCode, Value) {
+async fn device_poll(emu: &demo_tenant::Emulator, device_code: &str) -> (StatusCode, Value) {
     form(
         emu,
         "organizations/oauth2/v2.0/token",

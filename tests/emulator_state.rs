@@ -1,12 +1,12 @@
-//! Persistence, control endpoints, request log, latency, CLI arguments, snapshot.
+//! Persistence, control endpoints, request log, latency, snapshot. (The `exowiz emulator`
+//! arguments are tested next to them, in src/cli/emulator.rs.)
 
 mod emulator_support;
 
 use std::time::{Duration, Instant};
 
-use clap::Parser;
+use demo_tenant::Emulator;
 use emulator_support::*;
-use exowiz::emulator::{Emulator, EmulatorArgs};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -92,7 +92,7 @@ async fn state_file_round_trip_without_secrets() {
     emu.shutdown().await;
 
     std::fs::write(&path, "{not json").unwrap();
-    let err = Emulator::start(exowiz::emulator::EmulatorConfig {
+    let err = Emulator::start(demo_tenant::EmulatorConfig {
         state_file: Some(path.clone()),
         ..test_config()
     })
@@ -240,46 +240,6 @@ async fn latency_applies_to_every_request_and_requests_overlap() {
     let first_end = log.iter().map(|r| r.finished).min().unwrap();
     assert!(last_start < first_end, "the calls overlapped");
     emu.shutdown().await;
-}
-
-#[derive(Parser)]
-struct Cli {
-    #[command(flatten)]
-    emulator: EmulatorArgs,
-}
-
-#[test]
-fn cli_arguments_map_to_config() {
-    let cli = Cli::parse_from([
-        "exowiz",
-        "--port",
-        "0",
-        "--latency-ms",
-        "150",
-        "--no-auto-approve",
-        "--state",
-        "demo.json",
-        "--replication-lag-ms",
-        "300",
-        "--device-interval",
-        "2",
-    ]);
-    let c = cli.emulator.to_config();
-    assert_eq!(c.port, 0);
-    assert_eq!(c.latency, Duration::from_millis(150));
-    assert!(!c.auto_approve);
-    assert_eq!(
-        c.state_file.as_deref(),
-        Some(std::path::Path::new("demo.json"))
-    );
-    assert_eq!(c.replication_lag, Duration::from_millis(300));
-    assert_eq!(c.device_poll_interval, 2);
-
-    let c = Cli::parse_from(["exowiz"]).emulator.to_config();
-    assert!(c.auto_approve);
-    assert_eq!(c.replication_lag, Duration::from_secs(2));
-    assert_eq!(c.device_poll_interval, 5);
-    assert_eq!(c.page_size, 100);
 }
 
 #[tokio::test]

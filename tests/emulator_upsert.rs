@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 /// PATCH with `Prefer: create-if-missing`.
 async fn upsert(
-    emu: &exowiz::emulator::Emulator,
+    emu: &demo_tenant::Emulator,
     path: &str,
     token: &str,
     body: Value,

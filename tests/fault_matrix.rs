@@ -1,5 +1,5 @@
 //! The fault matrix (issue 14): the real exowiz binary runs `register` and `rotate` against the
-//! demo tenant under each fault of src/emulator/faults.rs (plus throttling, replication lag,
+//! demo tenant under each fault of crates/demo-tenant/src/faults.rs (plus throttling, replication lag,
 //! the secret-lifetime policy, a name clash and a kill at each journaled step), then once more
 //! without the fault. Afterwards the tenant must hold exactly one app and one service principal
 //! of exowiz's, no orphan, and no secret whose value the CLI never printed; the re-run must
@@ -19,7 +19,7 @@ use std::path::Path;
 use std::process::Output;
 use std::time::Duration;
 
-use exowiz::emulator::{Emulator, EmulatorConfig, Fault, FaultKind};
+use demo_tenant::{Emulator, EmulatorConfig, Fault, FaultKind};
 use futures::StreamExt;
 use serde_json::{Value, json};
 use support::*;
@@ -58,7 +58,7 @@ impl Job {
 /// How a case disturbs the faulted run.
 #[derive(Clone, Debug)]
 enum Setup {
-    /// Planned faults (src/emulator/faults.rs).
+    /// Planned faults (crates/demo-tenant/src/faults.rs).
     Faults(Vec<Fault>),
     /// `Emulator::throttle_next(count, status, retry_after)` for every Graph request.
     Throttle(usize, u16, Option<u64>),

@@ -6,7 +6,7 @@
 mod support;
 
 use chrono::{Duration as Days, Utc};
-use exowiz::emulator::{Emulator, EmulatorConfig, RequestRecord};
+use demo_tenant::{Emulator, EmulatorConfig, RequestRecord};
 use exowiz::endpoints::Endpoints;
 use exowiz::graph::{
     ApplicationPatch, ErrorKind, GraphClient, MailboxState, NewApplication, PermissionType,
@@ -702,7 +702,7 @@ async fn a_service_principal_for_an_unknown_app_is_refused() {
 /// Cloud Application Administrator or Application Administrator. The refusal names them.
 #[tokio::test(flavor = "multi_thread")]
 async fn app_role_refusals_name_the_roles_that_may_grant_them() {
-    use exowiz::emulator::DirectoryRole;
+    use demo_tenant::DirectoryRole;
     let emu = emulator(quick_config()).await;
     let graph = admin(&emu);
     let app = graph

@@ -7,7 +7,7 @@
 mod support;
 
 use chrono::Utc;
-use exowiz::emulator::Emulator;
+use demo_tenant::Emulator;
 use exowiz::endpoints::Endpoints;
 use exowiz::graph::{GraphClient, NewApplication, RetryPolicy};
 use secrecy::SecretString;

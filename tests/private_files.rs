@@ -100,7 +100,7 @@ async fn register_demo_leaves_only_owner_only_files_in_a_folder_that_was_wide_op
 async fn the_demo_tenant_state_file_is_owner_only() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("state.json");
-    let emu = emulator(exowiz::emulator::EmulatorConfig {
+    let emu = emulator(demo_tenant::EmulatorConfig {
         state_file: Some(path.clone()),
         ..quick_config()
     })

@@ -335,7 +335,7 @@ async fn grant_consent_grants_every_permission_and_a_second_run_reuses_the_app()
 
 #[tokio::test(flavor = "multi_thread")]
 async fn registration_takes_at_most_four_sequential_graph_round_trips() {
-    let emu = emulator(exowiz::emulator::EmulatorConfig {
+    let emu = emulator(demo_tenant::EmulatorConfig {
         latency: Duration::from_millis(150),
         ..quick_config()
     })

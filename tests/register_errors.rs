@@ -265,7 +265,7 @@ async fn missing_admin_rights_explain_which_role_is_needed() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn throttling_and_replication_lag_are_waited_out() {
-    let emu = emulator(exowiz::emulator::EmulatorConfig {
+    let emu = emulator(demo_tenant::EmulatorConfig {
         replication_lag: std::time::Duration::from_millis(800),
         ..quick_config()
     })

@@ -20,7 +20,7 @@ const ARGS: &[&str] = &[
     "--json",
 ];
 
-fn apps_named(emu: &exowiz::emulator::Emulator, name: &str) -> Vec<Value> {
+fn apps_named(emu: &demo_tenant::Emulator, name: &str) -> Vec<Value> {
     // The tenant's own state: sees apps that are still replicating too.
     emu.snapshot()["applications"]
         .as_array()
@@ -36,7 +36,7 @@ fn stderr(out: &Output) -> String {
 }
 
 async fn exowiz_env(
-    emu: &exowiz::emulator::Emulator,
+    emu: &demo_tenant::Emulator,
     data: &Path,
     token: &str,
     args: &[&str],
@@ -88,7 +88,7 @@ async fn a_lost_answer_to_the_create_makes_one_app_and_the_run_completes() {
 /// finds it — one app.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_kill_after_the_create_and_an_immediate_rerun_make_one_app() {
-    let emu = emulator(exowiz::emulator::EmulatorConfig {
+    let emu = emulator(demo_tenant::EmulatorConfig {
         replication_lag: Duration::from_millis(1500),
         ..quick_config()
     })
@@ -194,7 +194,7 @@ async fn a_foreign_app_of_the_same_name_is_never_taken_over() {
 /// anything. (On main 8 of 12 trials made duplicates.)
 #[tokio::test(flavor = "multi_thread")]
 async fn concurrent_runs_make_one_app() {
-    let emu = emulator(exowiz::emulator::EmulatorConfig {
+    let emu = emulator(demo_tenant::EmulatorConfig {
         // Slow enough that the runs overlap.
         latency: Duration::from_millis(30),
         ..quick_config()

@@ -24,12 +24,7 @@ const ARGS: &[&str] = &[
 ];
 
 /// Runs `exowiz register …` with `EXOWIZ_TEST_ABORT_AFTER=step`.
-async fn aborted_run(
-    emu: &exowiz::emulator::Emulator,
-    data: &Path,
-    token: &str,
-    step: &str,
-) -> Output {
+async fn aborted_run(emu: &demo_tenant::Emulator, data: &Path, token: &str, step: &str) -> Output {
     let base = emu.base_url().to_string();
     let out = tokio::time::timeout(
         Duration::from_secs(120),
@@ -85,7 +80,7 @@ fn journal_json(data: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(&files[0]).unwrap()).expect("the journal is JSON")
 }
 
-async fn apps_named(emu: &exowiz::emulator::Emulator, name: &str) -> Vec<Value> {
+async fn apps_named(emu: &demo_tenant::Emulator, name: &str) -> Vec<Value> {
     graph_get(
         emu,
         &format!("applications?$filter=displayName eq '{name}'"),
@@ -99,7 +94,7 @@ async fn apps_named(emu: &exowiz::emulator::Emulator, name: &str) -> Vec<Value> 
 /// What every resumed registration must leave: one app, one secret (the printed one), one
 /// service principal, every permission granted, no journal, the secret in no file.
 async fn assert_clean_after_resume(
-    emu: &exowiz::emulator::Emulator,
+    emu: &demo_tenant::Emulator,
     data: &Path,
     token: &str,
     second: &Value,
@@ -282,7 +277,7 @@ async fn killed_after_the_grants() {
 
 /// Sequential Graph round trips of the requests the demo tenant logged (as
 /// `tests/register_e2e.rs` counts them).
-fn round_trips(emu: &exowiz::emulator::Emulator) -> (usize, Vec<String>) {
+fn round_trips(emu: &demo_tenant::Emulator) -> (usize, Vec<String>) {
     let mut graph: Vec<_> = emu
         .requests()
         .into_iter()
@@ -315,7 +310,7 @@ fn round_trips(emu: &exowiz::emulator::Emulator) -> (usize, Vec<String>) {
 /// next run removes that secret — nobody has it — and still needs at most four round trips.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_completed_run_that_never_printed_its_secret() {
-    let emu = emulator(exowiz::emulator::EmulatorConfig {
+    let emu = emulator(demo_tenant::EmulatorConfig {
         latency: Duration::from_millis(100),
         ..quick_config()
     })
@@ -369,7 +364,7 @@ async fn a_completed_run_that_never_printed_its_secret() {
 /// does not find it yet, but the journal names it, so no second app is made.
 #[tokio::test(flavor = "multi_thread")]
 async fn an_app_still_replicating_is_continued_not_duplicated() {
-    let emu = emulator(exowiz::emulator::EmulatorConfig {
+    let emu = emulator(demo_tenant::EmulatorConfig {
         replication_lag: Duration::from_secs(3),
         ..quick_config()
     })

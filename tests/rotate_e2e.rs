@@ -16,7 +16,7 @@ const EXCHANGE_SCOPE: &str = "https://outlook.office365.com/.default";
 /// Client-credentials request straight to the demo tenant's token endpoint: the roles of the
 /// token, or the error body.
 async fn token_roles(
-    emu: &exowiz::emulator::Emulator,
+    emu: &demo_tenant::Emulator,
     client_id: &str,
     secret: &str,
 ) -> Result<Vec<String>, Value> {
@@ -53,7 +53,7 @@ async fn token_roles(
 
 /// PATCH or DELETE as the admin on a Graph path of the demo tenant; returns the status code.
 async fn graph_send(
-    emu: &exowiz::emulator::Emulator,
+    emu: &demo_tenant::Emulator,
     method: reqwest::Method,
     path: &str,
     body: Option<Value>,
@@ -73,7 +73,7 @@ async fn graph_send(
 }
 
 /// Takes back the admin consent for the app role `role_id`, as an admin in the portal would.
-async fn revoke(emu: &exowiz::emulator::Emulator, client_id: &str, role_id: &str) {
+async fn revoke(emu: &demo_tenant::Emulator, client_id: &str, role_id: &str) {
     let sp = graph_get(emu, &format!("servicePrincipals(appId='{client_id}')")).await;
     let sp_id = sp["id"].as_str().unwrap();
     let roles = graph_get(
@@ -99,7 +99,7 @@ async fn revoke(emu: &exowiz::emulator::Emulator, client_id: &str, role_id: &str
 }
 
 /// POST as the admin to a Graph path of the demo tenant.
-async fn graph_post(emu: &exowiz::emulator::Emulator, path: &str, body: Value) -> Value {
+async fn graph_post(emu: &demo_tenant::Emulator, path: &str, body: Value) -> Value {
     let url = format!("{}v1.0/{}", emu.base_url(), path);
     let resp = reqwest::Client::new()
         .post(url)
@@ -112,7 +112,7 @@ async fn graph_post(emu: &exowiz::emulator::Emulator, path: &str, body: Value) -
     resp.json().await.expect("JSON")
 }
 
-async fn key_ids_in_tenant(emu: &exowiz::emulator::Emulator, client_id: &str) -> BTreeSet<String> {
+async fn key_ids_in_tenant(emu: &demo_tenant::Emulator, client_id: &str) -> BTreeSet<String> {
     let app = graph_get(emu, &format!("applications(appId='{client_id}')")).await;
     app["passwordCredentials"]
         .as_array()
@@ -166,7 +166,7 @@ fn assert_not_kept(data: &Path, out: &Output, secret: &str) {
 }
 
 async fn register_bueroware(
-    emu: &exowiz::emulator::Emulator,
+    emu: &demo_tenant::Emulator,
     data: &Path,
     token: &str,
 ) -> (String, String, String) {

@@ -14,7 +14,7 @@ use std::process::Output;
 use std::time::Duration;
 use support::*;
 
-async fn key_ids(emu: &exowiz::emulator::Emulator, client_id: &str) -> BTreeSet<String> {
+async fn key_ids(emu: &demo_tenant::Emulator, client_id: &str) -> BTreeSet<String> {
     let app = graph_get(emu, &format!("applications(appId='{client_id}')")).await;
     app["passwordCredentials"]
         .as_array()
@@ -38,7 +38,7 @@ fn journals(data: &Path) -> Vec<Value> {
 }
 
 async fn aborted_rotation(
-    emu: &exowiz::emulator::Emulator,
+    emu: &demo_tenant::Emulator,
     data: &Path,
     client_id: &str,
     step: &str,

@@ -9,12 +9,7 @@ use std::path::Path;
 use std::process::Output;
 use support::*;
 
-async fn traced(
-    emu: &exowiz::emulator::Emulator,
-    data: &Path,
-    token: &str,
-    args: &[&str],
-) -> Output {
+async fn traced(emu: &demo_tenant::Emulator, data: &Path, token: &str, args: &[&str]) -> Output {
     let base = emu.base_url().to_string();
     tokio::process::Command::new(env!("CARGO_BIN_EXE_exowiz"))
         .args(args)

@@ -7,7 +7,7 @@
 mod support;
 
 use chrono::{DateTime, Datelike, Utc};
-use exowiz::emulator::Emulator;
+use demo_tenant::Emulator;
 use serde_json::{Value, json};
 use support::*;
 

@@ -9,7 +9,7 @@ use exowiz::graph::GraphClient;
 use std::time::Duration;
 use support::*;
 
-fn config(emu: &exowiz::emulator::Emulator, tenant: &str) -> SignInConfig {
+fn config(emu: &demo_tenant::Emulator, tenant: &str) -> SignInConfig {
     let base = emu.base_url().to_string();
     SignInConfig::for_registration(Endpoints::custom(&base, &base).unwrap()).with_tenant(tenant)
 }
@@ -87,7 +87,7 @@ async fn device_code_sign_in_is_approved_by_the_demo_tenant() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn device_code_waits_for_the_admin_when_not_auto_approved() {
-    let emu = emulator(exowiz::emulator::EmulatorConfig {
+    let emu = emulator(demo_tenant::EmulatorConfig {
         auto_approve: false,
         ..quick_config()
     })

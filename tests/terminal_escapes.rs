@@ -46,7 +46,7 @@ fn strings_containing(value: &Value, needle: &str, found: &mut Vec<String>) {
     }
 }
 
-async fn rename_app(emu: &exowiz::emulator::Emulator, object_id: &str, name: &str) {
+async fn rename_app(emu: &demo_tenant::Emulator, object_id: &str, name: &str) {
     let url = format!("{}v1.0/applications/{object_id}", emu.base_url());
     let status = reqwest::Client::new()
         .patch(url)

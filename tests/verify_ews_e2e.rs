@@ -4,7 +4,7 @@
 
 mod support;
 
-use exowiz::emulator::Emulator;
+use demo_tenant::Emulator;
 use serde_json::Value;
 use support::*;
 

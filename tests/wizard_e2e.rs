@@ -7,7 +7,7 @@ mod support;
 mod wizard_support;
 
 use base64::Engine;
-use exowiz::emulator::{DEMO_TENANT_ID, Emulator, EmulatorConfig};
+use demo_tenant::{DEMO_TENANT_ID, Emulator, EmulatorConfig};
 use std::path::Path;
 use std::time::Duration;
 use wizard_support::drive::{enter_until, marker, wait, wait_for_output};

@@ -7,7 +7,7 @@
 mod support;
 mod wizard_support;
 
-use exowiz::emulator::{Emulator, EmulatorConfig};
+use demo_tenant::{Emulator, EmulatorConfig};
 use std::path::Path;
 use std::time::Duration;
 use wizard_support::drive::{enter_until, marker, wait};

@@ -1,9 +1,9 @@
 //! The wizard's effect executor against the demo tenant (started in-process): each `Effect`
 //! is run on a task and answered with the `Msg` the wizard expects, carrying the same ticket.
 
+use demo_tenant::{DEMO_TENANT_ID, Emulator, EmulatorConfig};
 use exowiz::app::{Control, Executor, ExecutorConfig};
 use exowiz::clipboard::{Clipboard, ClipboardEnv, ClipboardVia, OSC52_CLEAR, TerminalOut};
-use exowiz::emulator::{DEMO_TENANT_ID, Emulator, EmulatorConfig};
 use exowiz::endpoints::Endpoints;
 use exowiz::ews::EwsCause;
 use exowiz::graph::MailboxState;

@@ -3,7 +3,7 @@
 //! one made.
 
 use super::{Exit, Failure};
-use exowiz::emulator::{Emulator, EmulatorConfig};
+use demo_tenant::{Emulator, EmulatorConfig};
 use exowiz::endpoints::Endpoints;
 use std::time::Duration;
 

@@ -1,10 +1,11 @@
-//! `exowiz emulator`: run the demo tenant as a separate process.
+//! `exowiz emulator`: run the demo tenant (crates/demo-tenant) as a separate process. This glue
+//! is the binary's: the demo tenant crate knows nothing of exowiz's command line.
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::{Emulator, EmulatorConfig};
+use demo_tenant::{Emulator, EmulatorConfig};
 
 /// Options of `exowiz emulator`.
 #[derive(Debug, Clone, clap::Args)]
@@ -68,14 +69,14 @@ pub async fn run_cli(args: EmulatorArgs) -> Result<(), String> {
         writeln!(out, "{base}").map_err(|e| e.to_string())?;
         out.flush().map_err(|e| e.to_string())?;
     }
-    eprintln!(
+    safe_eprintln!(
         "exowiz demo tenant (Contoso Ltd, tenant {}) listening on {base}",
         emulator.tenant_id()
     );
-    eprintln!(
+    safe_eprintln!(
         "  sign-in: {base}{{tenant}}/oauth2/v2.0/...   Graph: {base}v1.0/   EWS: {base}EWS/Exchange.asmx   device login: {base}devicelogin"
     );
-    eprintln!(
+    safe_eprintln!(
         "  auto-approve: {}   replication lag: {} ms   latency: {} ms   state: {}",
         config.auto_approve,
         config.replication_lag.as_millis(),
@@ -86,10 +87,58 @@ pub async fn run_cli(args: EmulatorArgs) -> Result<(), String> {
             .map(|p| p.display().to_string())
             .unwrap_or_else(|| "in memory".into())
     );
-    eprintln!("Press Ctrl-C to stop.");
+    safe_eprintln!("Press Ctrl-C to stop.");
     tokio::signal::ctrl_c()
         .await
         .map_err(|e| format!("cannot wait for Ctrl-C: {e}"))?;
     emulator.shutdown().await;
     Ok(())
+}
+
+// Moved from tests/emulator_state.rs: the arguments are the binary's, out of the tests' reach.
+#[cfg(test)]
+mod tests {
+    use super::EmulatorArgs;
+    use clap::Parser;
+    use std::time::Duration;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        emulator: EmulatorArgs,
+    }
+
+    #[test]
+    fn cli_arguments_map_to_config() {
+        let cli = Cli::parse_from([
+            "exowiz",
+            "--port",
+            "0",
+            "--latency-ms",
+            "150",
+            "--no-auto-approve",
+            "--state",
+            "demo.json",
+            "--replication-lag-ms",
+            "300",
+            "--device-interval",
+            "2",
+        ]);
+        let c = cli.emulator.to_config();
+        assert_eq!(c.port, 0);
+        assert_eq!(c.latency, Duration::from_millis(150));
+        assert!(!c.auto_approve);
+        assert_eq!(
+            c.state_file.as_deref(),
+            Some(std::path::Path::new("demo.json"))
+        );
+        assert_eq!(c.replication_lag, Duration::from_millis(300));
+        assert_eq!(c.device_poll_interval, 2);
+
+        let c = Cli::parse_from(["exowiz"]).emulator.to_config();
+        assert!(c.auto_approve);
+        assert_eq!(c.replication_lag, Duration::from_secs(2));
+        assert_eq!(c.device_poll_interval, 5);
+        assert_eq!(c.page_size, 100);
+    }
 }

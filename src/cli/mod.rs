@@ -33,6 +33,7 @@ macro_rules! json_println {
 
 pub mod check;
 pub mod demo;
+pub mod emulator;
 pub mod hand_over;
 pub mod interrupt;
 pub mod profiles;

@@ -4,7 +4,7 @@
 //! an EWS application by using OAuth", app-only sample). The result names the likely cause in
 //! plain words.
 //!
-//! What it can tell apart (Exchange Online's answers, see the demo tenant's `emulator::ews`):
+//! What it can tell apart (Exchange Online's answers, see the demo tenant's crates/demo-tenant/src/ews):
 //! - 403 `X-EWS-Policy-Reason: EWS is blocked by policy …` — the app is not on the tenant's
 //!   EWS allow list (EwsAllowedAppIDs) yet, or a user-agent policy blocks it. A change of the
 //!   list takes up to 24 hours, so exowiz does not retry: it says so.

@@ -1,11 +1,11 @@
-//! Helpers for the sign-in tests against the demo tenant (src/emulator/login): the sign-in
+//! Helpers for the sign-in tests against the demo tenant (crates/demo-tenant/src/login): the sign-in
 //! configuration, a "browser" that follows the demo tenant's redirect to exowiz's loopback
 //! listener, counting token requests in the demo tenant's request log, and the tenant admin's
 //! switch that blocks Microsoft Graph Command Line Tools.
 #![allow(dead_code)]
 
+use demo_tenant::Emulator;
 use exowiz::auth::SignInConfig;
-use exowiz::emulator::Emulator;
 use exowiz::endpoints::Endpoints;
 use reqwest::header;
 use serde_json::{Value, json};

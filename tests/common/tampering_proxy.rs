@@ -16,7 +16,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use exowiz::emulator::Emulator;
+use demo_tenant::Emulator;
 use exowiz::endpoints::Endpoints;
 use serde_json::Value;
 

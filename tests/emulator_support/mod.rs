@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use exowiz::emulator::{Emulator, EmulatorConfig};
+use demo_tenant::{Emulator, EmulatorConfig};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -137,7 +137,7 @@ pub fn error_code(v: &Value) -> &str {
 }
 
 pub fn claims(token: &str) -> Value {
-    exowiz::emulator::peek_claims(token).expect("a JWT")
+    demo_tenant::peek_claims(token).expect("a JWT")
 }
 
 /// PKCE verifier and S256 challenge.

@@ -2,7 +2,7 @@
 //! against it, and the Graph GUID table of graph-facts §2 as the oracle.
 #![allow(dead_code)]
 
-use exowiz::emulator::{Emulator, EmulatorConfig};
+use demo_tenant::{Emulator, EmulatorConfig};
 use std::path::Path;
 use std::process::Output;
 use std::time::Duration;

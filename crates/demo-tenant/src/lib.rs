@@ -7,7 +7,8 @@
 //! Exchange permissions), `ops` (object construction shared by Graph and consent), `token`
 //! (JWT), `errors` (Graph and AADSTS error bodies), `faults` (fault injection), `login/*` (sign-in endpoints), `graph/*`
 //! (Graph v1.0 endpoints), `ews` (Exchange Web Services: `GetFolder` for an app-only caller,
-//! the tenant's EWS settings), `control` (`/_emulator/*`), `cli` (`exowiz emulator`).
+//! the tenant's EWS settings), `control` (`/_emulator/*`), `private_file` (owner-only state
+//! file). The command `exowiz emulator` that runs it is the binary's (src/cli/emulator.rs).
 //!
 //! Known differences from the real services (deliberate or unavoidable):
 //! - Tokens are HS256 JWTs signed with a per-process key (no JWKS); a restart invalidates
@@ -30,7 +31,6 @@
 
 mod app_policy;
 mod catalog;
-mod cli;
 mod control;
 mod errors;
 mod ews;
@@ -38,6 +38,7 @@ mod faults;
 mod graph;
 mod login;
 mod ops;
+mod private_file;
 mod seed;
 mod server;
 mod shared;
@@ -53,7 +54,6 @@ use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use cli::{EmulatorArgs, run_cli};
 pub use ews::settings::{
     EwsSettings, REASON_BLOCKED, REASON_DISABLED, TEAMS_APP_ID, UserAgentPolicy,
 };

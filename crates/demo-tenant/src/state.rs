@@ -300,12 +300,12 @@ pub fn save(path: &Path, tenant: &Tenant) -> std::io::Result<()> {
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     {
         // Owner-only: the state names the demo apps (issue 14.10).
-        let mut f = crate::store::private::private_open_options()
+        let mut f = super::private_file::open_options()
             .write(true)
             .create(true)
             .truncate(true)
             .open(&tmp)?;
-        crate::store::private::restrict_file(&tmp)?;
+        super::private_file::restrict(&tmp)?;
         f.write_all(&json)?;
         f.sync_all()?;
     }

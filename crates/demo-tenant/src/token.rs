@@ -98,7 +98,7 @@ mod tests {
     fn hmac_rfc4231_case_2() {
         let mac = hmac_sha256(b"Jefe", b"what do ya want for nothing?");
         assert_eq!(
-            crate::emulator::util::hex(&mac),
+            crate::util::hex(&mac),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         );
     }

@@ -53,7 +53,7 @@ use super::shared::Shared;
 use super::state::Tenant;
 use super::token::{self, TokenError};
 use super::util::{eq_ci, new_guid, sprop};
-use crate::ews::xml;
+use mini_xml as xml;
 use settings::Access;
 
 /// The application permission EWS needs for app-only access.

@@ -251,10 +251,10 @@ mod tests {
     /// A state file written before the demo tenant had EWS loads with the seeded settings.
     #[test]
     fn state_files_without_ews_get_the_seeded_settings() {
-        let tenant = crate::emulator::seed::seed("6f1d3c2a-8b4e-4d7a-9c5f-2e8b7a1d4c90");
+        let tenant = crate::seed::seed("6f1d3c2a-8b4e-4d7a-9c5f-2e8b7a1d4c90");
         let mut json = serde_json::to_value(&tenant).unwrap();
         json.as_object_mut().unwrap().remove("ews");
-        let old: crate::emulator::state::Tenant = serde_json::from_value(json).unwrap();
+        let old: crate::state::Tenant = serde_json::from_value(json).unwrap();
         assert_eq!(old.ews, EwsSettings::seeded());
     }
 }

@@ -8,7 +8,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use sha2::{Digest, Sha256};
 
-use crate::ews::xml::escape;
+use mini_xml::escape;
 
 const TYPES_NS: &str = "http://schemas.microsoft.com/exchange/services/2006/types";
 const MESSAGES_NS: &str = "http://schemas.microsoft.com/exchange/services/2006/messages";
