@@ -786,6 +786,8 @@ fn rotate_done() -> WizardState {
     let mut s = rotate_state(Step::Done);
     s.rotate.secrets = Check::Done(rotate_secrets());
     s.rotate.new_key_id = Some("5e6f7a8b-1c2d-4e3f-9a0b-c1d2e3f4a5b6".into());
+    // The new secret was copied: only then may the older ones go (issue 10.2).
+    s.done.secret_seen = true;
     if let Some(app) = s.app.as_mut() {
         app.exchange_commands.clear();
         app.notes.clear();
@@ -805,6 +807,14 @@ fn rotate_done_unverified_keeps_the_older_secrets() {
     let mut s = rotate_done();
     s.verify = VerifyState::Failed("Entra ID does not accept the secret (AADSTS7000215).".into());
     one_size("r3_rotate_done_unverified", &s, 80, 24);
+}
+
+/// Nobody has the new secret yet (masked, never copied): no `x`, and Done says why.
+#[test]
+fn rotate_done_unseen_keeps_the_older_secrets() {
+    let mut s = rotate_done();
+    s.done.secret_seen = false;
+    one_size("r3_rotate_done_unseen", &s, 80, 24);
 }
 
 #[test]

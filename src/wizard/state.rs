@@ -327,6 +327,10 @@ pub struct DoneState {
     pub focus: DoneFocus,
     /// The secret was copied or revealed at least once (quitting before asks first).
     pub secret_handed_over: bool,
+    /// The secret was revealed, or the clipboard confirmed the copy: somebody has it. Unlike
+    /// `secret_handed_over` not set by a copy still under way (removing the older secrets
+    /// waits for this).
+    pub secret_seen: bool,
     /// Where `s` saved the Exchange Online commands (a second `s` names it again).
     pub commands_saved_to: Option<std::path::PathBuf>,
 }
