@@ -572,6 +572,9 @@ pub struct WizardState {
     pub profiles: Vec<Profile>,
     /// Selected profile (index into `profiles`).
     pub profile_index: usize,
+    /// The profile the later steps' values were given for (set when leaving Welcome): choosing
+    /// another one forgets what does not belong to it (issue 10.7).
+    pub values_for: Option<usize>,
     /// Whether a browser can be opened here (decided at start by the runtime).
     pub browser_available: bool,
     /// Running against the built-in demo tenant.
@@ -636,6 +639,7 @@ impl WizardState {
             job: Job::default(),
             profiles,
             profile_index: 0,
+            values_for: None,
             browser_available,
             demo,
             sign_in_method: if browser_available {

@@ -16,6 +16,11 @@ pub const DEFAULT_MAILBOX_LOCAL_PART: &str = "fax-transfer";
 /// Fills in the defaults derived from the signed-in tenant: the mailbox (unless something is
 /// typed already) and one field per transfer-domain type of the profile (typed values of the
 /// same type are kept).
+/// The mailbox the wizard proposes for `profile` in a tenant whose default domain is `domain`.
+pub(crate) fn proposed_mailbox(_profile: &crate::profile::Profile, domain: &str) -> String {
+    format!("{DEFAULT_MAILBOX_LOCAL_PART}@{domain}")
+}
+
 pub(crate) fn prepare(state: &mut WizardState) {
     let Some(tenant) = state.tenant.clone() else {
         return;
@@ -23,10 +28,9 @@ pub(crate) fn prepare(state: &mut WizardState) {
     let profile = state.profile().clone();
     let transport = &mut state.transport;
     if profile.needs_transfer_mailbox && transport.mailbox.is_empty() {
-        transport.mailbox.set(format!(
-            "{DEFAULT_MAILBOX_LOCAL_PART}@{}",
-            tenant.default_domain
-        ));
+        transport
+            .mailbox
+            .set(proposed_mailbox(&profile, &tenant.default_domain));
     }
     let old = std::mem::take(&mut transport.domains);
     transport.domains = profile
