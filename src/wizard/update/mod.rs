@@ -33,7 +33,6 @@ pub use focus::{focused_field, highlighted_app};
 pub use register::checklist;
 pub use review::register_request;
 pub use rotate::{can_remove_old, removal_waits_for_hand_over, removal_withheld};
-pub use transport::DEFAULT_MAILBOX_LOCAL_PART;
 
 use super::effect::Effect;
 use super::keymap::{self, Action};

@@ -85,7 +85,8 @@ fn forget_what_belongs_to(state: &mut WizardState, old: &crate::profile::Profile
     let proposed = state
         .tenant
         .as_ref()
-        .is_some_and(|t| typed == super::transport::proposed_mailbox(old, &t.default_domain));
+        .and_then(|t| super::transport::proposed_mailbox(old, &t.default_domain))
+        .is_some_and(|proposal| typed == proposal);
     let same_kind = old.needs_transfer_mailbox && new.needs_transfer_mailbox;
     if !typed.is_empty() && (proposed || !same_kind) {
         state.transport.mailbox.clear();

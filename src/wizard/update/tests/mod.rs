@@ -16,6 +16,7 @@ mod graph_wait;
 mod keys;
 mod navigation;
 mod notices;
+mod profile_texts;
 mod register;
 mod resume;
 mod rotate;
