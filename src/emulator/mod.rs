@@ -29,7 +29,7 @@
 //!   multi-tenant apps beyond the seeded ones).
 
 mod app_policy;
-mod catalog;
+pub(crate) mod catalog;
 mod cli;
 mod control;
 mod errors;

@@ -32,6 +32,8 @@ pub struct Tickets {
     pub check: Ticket,
     pub apply_fixes: Ticket,
     pub interrupted: Ticket,
+    /// The permission picker's catalogue read.
+    pub catalog: Ticket,
     /// Source of fresh tickets (monotonic across all kinds).
     pub last_issued: Ticket,
 }
@@ -586,6 +588,8 @@ pub struct WizardState {
     pub transport: TransportState,
     pub accounts: AccountsState,
     pub review: ReviewChoice,
+    /// The custom connector's permission picker (on Review).
+    pub picker: super::picker::PermissionPicker,
     /// The permission whose whole reason Review shows under the table (↑/↓); none at first.
     pub review_reason: Option<usize>,
     pub register: RegisterState,
@@ -657,6 +661,7 @@ impl WizardState {
                 ..AccountsState::default()
             },
             review: ReviewChoice::default(),
+            picker: Default::default(),
             review_reason: None,
             register: RegisterState::default(),
             app: None,
@@ -695,6 +700,7 @@ impl WizardState {
         ) || matches!(self.transport.mailbox_check, Check::Running)
             || matches!(self.accounts.browser.apps, Check::Running)
             || matches!(self.accounts.manual.tenant_lookup, Check::Running)
+            || matches!(self.picker.catalog, Check::Running)
             || self
                 .register
                 .items

@@ -16,6 +16,7 @@ mod graph_wait;
 mod keys;
 mod navigation;
 mod notices;
+mod picker;
 mod profile_texts;
 mod register;
 mod resume;
@@ -205,6 +206,7 @@ pub(super) mod support {
                 Effect::OpenBrowser { .. } => "OpenBrowser",
                 Effect::CheckMailbox { .. } => "CheckMailbox",
                 Effect::ListApps { .. } => "ListApps",
+                Effect::LoadPermissionCatalog { .. } => "LoadPermissionCatalog",
                 Effect::LookupTenant { .. } => "LookupTenant",
                 Effect::Register { .. } => "Register",
                 Effect::PollConsent { .. } => "PollConsent",
@@ -233,6 +235,7 @@ pub(super) mod support {
             Effect::StartSignIn { ticket, .. }
             | Effect::CheckMailbox { ticket, .. }
             | Effect::ListApps { ticket, .. }
+            | Effect::LoadPermissionCatalog { ticket }
             | Effect::LookupTenant { ticket, .. }
             | Effect::Register { ticket, .. }
             | Effect::PollConsent { ticket, .. }
