@@ -1,7 +1,8 @@
 //! Issue 10.9: every product speaks of itself. moveIT's mailbox step talked of fax, SMS and
 //! voice routing and proposed `fax-transfer@…`. Each profile's every step is drawn in English
 //! and German, and nothing of another product may show: OfficeMaster's fax/SMS/voice transfer
-//! words anywhere but in OfficeMaster, another product's name anywhere but on Welcome.
+//! words anywhere but in OfficeMaster, another product's name anywhere but on Welcome, EWS in
+//! a product that does not use it.
 
 use super::support::*;
 use crate::i18n::Language;
@@ -92,6 +93,15 @@ fn scan(profile_id: &str, language: Language) -> Vec<String> {
                         "{profile_id} {language:?} {step:?}: {word:?} in {screen}"
                     ));
                 }
+            }
+            // A product that does not use EWS hears nothing of it.
+            let ews = screen
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w == "ews");
+            if ews && !state.profile().uses_ews && profile_id != "custom" {
+                found.push(format!(
+                    "{profile_id} {language:?} {step:?}: EWS in {screen}"
+                ));
             }
         }
         found
