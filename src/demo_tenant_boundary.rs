@@ -1,14 +1,19 @@
 //! The library never uses the demo tenant (issue 11). Cargo cannot give a dependency to the
 //! binary alone, so `exowiz-demo-tenant` is a dependency of the whole `exowiz` package; this test
 //! keeps it out of the library: only `src/main.rs` and `src/cli/` (the binary's modules: the
-//! `demo` and `emulator` commands) may name the crate `demo_tenant`, and the library declares
+//! `demo` and `emulator` commands) and test-only modules may name the crate `demo_tenant`, and the library declares
 //! neither `cli` nor the demo tenant's old home `emulator`.
 
 use std::path::{Path, PathBuf};
 
-/// The binary's own source: main.rs and the modules it declares under cli/.
+/// The binary's own source: main.rs and the modules it declares under cli/; and test-only
+/// modules (a `tests` folder), which may build their fixtures from the demo tenant's data.
 fn is_binary_source(src: &Path, file: &Path) -> bool {
-    file == src.join("main.rs") || file.starts_with(src.join("cli"))
+    file == src.join("main.rs")
+        || file.starts_with(src.join("cli"))
+        || file
+            .strip_prefix(src)
+            .is_ok_and(|rel| rel.components().any(|c| c.as_os_str() == "tests"))
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {

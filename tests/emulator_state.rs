@@ -186,7 +186,7 @@ async fn request_log_and_control_endpoints() {
     );
     assert!(state.to_string().find("secretHashes").is_none());
     let snap = emu.snapshot();
-    assert_eq!(snap["users"].as_array().unwrap().len(), 8);
+    assert_eq!(snap["users"].as_array().unwrap().len(), 9);
     assert!(snap["servicePrincipals"].as_array().unwrap().len() > 250);
     let admin_user = snap["users"]
         .as_array()

@@ -105,8 +105,9 @@ async fn killed_then_rotated_again(step: &str) {
         "{step}: no token in a file"
     );
 
-    // status names the unfinished rotation; its exit code stays what the first line says of
-    // the secrets and EWS (bueroware uses EWS: WARNING until 1 April 2027, tests/status_ews.rs).
+    // status names the unfinished rotation; a secret nobody has seen is a problem (issue
+    // 10.2): at least WARNING (bueroware uses EWS too: WARNING until 1 April 2027,
+    // tests/status_ews.rs), never CRITICAL while the old secret still works.
     let status = exowiz(&emu, data.path(), None, &["status"]).await;
     let text = String::from_utf8_lossy(&status.stdout).to_string();
     let first = text.lines().next().unwrap_or_default();
@@ -117,9 +118,11 @@ async fn killed_then_rotated_again(step: &str) {
         _ => panic!("{text}"),
     };
     assert_eq!(status.status.code(), Some(expected), "{text}");
+    assert_eq!(expected, 1, "{text}");
+    // Only the journalled secret has a key ID to name; one whose answer was lost is counted.
     assert!(
-        !first.contains("secret(s)") && !first.contains("UNFINISHED"),
-        "the fresh secret is fine and the unfinished rotation does not count: {text}"
+        first.contains("1 secret(s) nobody has seen") && !first.contains("no other valid secret"),
+        "{step}: the unseen secret counts, the old one still works: {text}"
     );
     assert!(
         text.lines().any(|l| l.contains("UNFINISHED")

@@ -145,3 +145,70 @@ fn an_interrupted_registration_is_listed_without_changing_the_exit_code() {
     assert_eq!(runs[0]["profile"], "moveit");
     assert_eq!(runs[0]["client_id"], "5d3f9a27-1c4e-4b8d-a6f2-8e0b3c7d1a95");
 }
+
+/// A rotation journal in `dir` naming `key_id` of the app `name` as a secret nobody has seen
+/// (the wizard's rotate job left it: the new secret stayed masked and was never copied).
+fn unseen_rotation_secret(dir: &std::path::Path, name: &str, key_id: &str) {
+    let store = Store::new(dir);
+    let (mut journal, _) = exowiz::store::journal::RunJournal::begin_rotation(
+        Some(&store),
+        "6f1d3c2a-8b4e-4d7a-9c5f-2e8b7a1d4c90",
+        &format!("{name}-object"),
+        &format!("{name}-client"),
+        "https://graph.microsoft.com/",
+        name,
+    )
+    .unwrap();
+    journal.record(|j| j.record_secret(key_id, Utc::now() + Duration::days(700)));
+    assert!(journal.trouble().is_none());
+    // The run is over (the process would have ended): the lock is released, the file stays.
+    drop(journal);
+}
+
+/// Issue 10.2: after a rotation whose older secrets were removed, the app's only secret was
+/// one nobody has. `status` used to say OK; a secret nobody saw is a problem, and an app
+/// whose every valid secret is one is as good as one without a secret: CRITICAL.
+#[test]
+fn a_secret_nobody_has_seen_is_a_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    save(dir.path(), "Rotated App", 700);
+    unseen_rotation_secret(dir.path(), "Rotated App", "Rotated App-key");
+
+    let (code, text) = status(dir.path(), &[]);
+    assert_eq!(code, 2, "{text}");
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.starts_with("CRITICAL - ") && first.contains("nobody has seen"),
+        "{text}"
+    );
+    let line = text
+        .lines()
+        .find(|l| l.contains("Rotated App in"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        line.trim_start().starts_with("CRITICAL") && line.contains("nobody has seen"),
+        "{line}"
+    );
+
+    let (code, json) = status(dir.path(), &["--json"]);
+    assert_eq!(code, 2, "{json}");
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["level"], "critical", "{json}");
+    assert_eq!(json["registrations"][0]["unseen_secrets"], 1, "{json}");
+}
+
+/// A secret nobody saw next to one that works: the connector still signs in, but the app holds
+/// a secret nobody has (the next rotate removes it): WARNING, not OK.
+#[test]
+fn an_unseen_secret_beside_a_working_one_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    save(dir.path(), "Rotated App", 700);
+    unseen_rotation_secret(dir.path(), "Rotated App", "another-key");
+
+    let (code, text) = status(dir.path(), &[]);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.starts_with("WARNING - ") && text.contains("nobody has seen"),
+        "{text}"
+    );
+}

@@ -192,6 +192,18 @@ impl Executor {
                     let _ = tx.send(Msg::AppsListed { ticket, result });
                 });
             }
+            Effect::LoadPermissionCatalog { ticket } => {
+                let (shared, tx) = (self.shared.clone(), self.tx.clone());
+                self.spawn(async move {
+                    let result = match shared.graph().await {
+                        Ok((graph, _)) => super::permission_catalog::load(&graph)
+                            .await
+                            .map_err(graph_sentence),
+                        Err(sentence) => Err(sentence),
+                    };
+                    let _ = tx.send(Msg::PermissionCatalogLoaded { ticket, result });
+                });
+            }
             Effect::LookupTenant { ticket, domain } => {
                 let (shared, tx) = (self.shared.clone(), self.tx.clone());
                 self.spawn(async move {

@@ -12,6 +12,7 @@
 
 pub mod app_list;
 pub mod executor;
+pub mod permission_catalog;
 pub mod runtime;
 pub mod signals;
 pub mod terminal;

@@ -188,6 +188,7 @@ fn msg_kind(msg: &Msg) -> &'static str {
         Msg::MailboxChecked { .. } => "MailboxChecked",
         Msg::AppsListed { .. } => "AppsListed",
         Msg::TenantLookedUp { .. } => "TenantLookedUp",
+        Msg::PermissionCatalogLoaded { .. } => "PermissionCatalogLoaded",
         Msg::RegisterProgress { .. } => "RegisterProgress",
         Msg::Registered { .. } => "Registered",
         Msg::ConsentPolled { .. } => "ConsentPolled",

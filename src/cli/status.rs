@@ -3,7 +3,9 @@
 //! 0 when all is well, 1 when a secret expires within --warn-days, 2 when one has expired, and
 //! 3 ("UNKNOWN - …", as monitoring plugins say) when the saved registrations cannot be read —
 //! never 1, which a monitor would take for an expiring secret. Registrations that were cut off
-//! half-way (the journal, `store::journal`) are listed as UNFINISHED without changing the code.
+//! half-way (the journal, `store::journal`) are listed as UNFINISHED without changing the code,
+//! unless they left a secret nobody has seen (`store::unseen`, issue 10.2): that is a warning,
+//! and critical where it is the only valid secret of a saved registration.
 //!
 //! A registration that depends on EWS counts as a warning (1) until EWS ends in Exchange Online on
 //! 1 April 2027 and as critical (2) from that day: its connector then stops reaching mailboxes,
@@ -15,6 +17,7 @@ use exowiz::exchange::ews::{self, EwsStanding};
 use exowiz::store::Store;
 use exowiz::store::expiry::{self, Health, RegistrationHealth};
 use exowiz::store::journal::{self, InterruptedRun};
+use exowiz::store::unseen::{self, Unseen};
 
 #[derive(Debug, clap::Args)]
 pub struct StatusArgs {
@@ -46,15 +49,30 @@ pub fn run(args: StatusArgs) -> Result<u8, Failure> {
             return Ok(UNKNOWN);
         }
     };
-    let items = expiry::evaluate(&registrations, now(), args.warn_days);
+    let mut items = expiry::evaluate(&registrations, now(), args.warn_days);
     let health = expiry::overall(&items);
-    let level = expiry::overall_level(&items);
     // Half-made registrations are reported, but do not change the exit code: it answers
     // "will a connector stop signing in?", and an unfinished app serves no connector yet.
-    let interrupted = journal::all_interrupted(store.dir()).unwrap_or_else(|e| {
+    // A secret nobody has seen does: it may be the only one the app has left.
+    let journals = journal::interrupted_entries(store.dir()).unwrap_or_else(|e| {
         tracing::warn!(error = %e, "journals not readable");
         Vec::new()
     });
+    let mut interrupted: Vec<InterruptedRun> =
+        journals.iter().map(InterruptedRun::from_entry).collect();
+    interrupted.sort_by_key(|r| r.started);
+    let unseen = unseen::find(&registrations, &journals, now());
+    for item in &mut items {
+        if let Some(u) = unseen_of(&unseen, item) {
+            item.level = item.level.max(u.level());
+        }
+    }
+    // Still worst first (a stable sort keeps `evaluate`'s order among equals).
+    items.sort_by_key(|item| std::cmp::Reverse(item.level));
+    let level = unseen
+        .iter()
+        .map(Unseen::level)
+        .fold(expiry::overall_level(&items), Ord::max);
     // A damaged journal may hide a secret nobody saw (issue 14.7): named with the app to check.
     let damaged =
         exowiz::store::journal_salvage::damaged_journals(store.dir()).unwrap_or_else(|e| {
@@ -63,6 +81,17 @@ pub fn run(args: StatusArgs) -> Result<u8, Failure> {
         });
     if args.json {
         let runs: Vec<serde_json::Value> = interrupted.iter().map(run_json).collect();
+        let registrations: Vec<serde_json::Value> = items
+            .iter()
+            .map(|item| {
+                let mut json = serde_json::to_value(item).unwrap_or_default();
+                if let Some(map) = json.as_object_mut() {
+                    let count = unseen_of(&unseen, item).map_or(0, |u| u.count);
+                    map.insert("unseen_secrets".into(), count.into());
+                }
+                json
+            })
+            .collect();
         let damaged: Vec<serde_json::Value> = damaged
             .iter()
             .map(|d| {
@@ -79,15 +108,19 @@ pub fn run(args: StatusArgs) -> Result<u8, Failure> {
             "level": level,
             "ews_shutdown": ews::SHUTDOWN.to_string(),
             "warn_days": args.warn_days,
-            "registrations": items,
+            "registrations": registrations,
             "interrupted_runs": runs,
             "damaged_journals": damaged,
         });
         json_println!("{json:#}");
     } else {
-        safe_println!("{} - {}", level.plugin_word(), summary(&items, health));
+        safe_println!(
+            "{} - {}",
+            level.plugin_word(),
+            summary(&items, health, &unseen)
+        );
         for item in &items {
-            safe_println!("{}", line(item));
+            safe_println!("{}", line(item, unseen_of(&unseen, item)));
         }
         for run in &interrupted {
             safe_println!("{}", interrupted_line(run));
@@ -118,8 +151,44 @@ fn now() -> DateTime<Utc> {
     Utc::now()
 }
 
-/// The first line's sentence: the secrets' state, then EWS's when a registration depends on it.
-fn summary(items: &[RegistrationHealth], health: Health) -> String {
+/// What the interrupted runs left unseen of the registration `item`'s app.
+fn unseen_of<'a>(unseen: &'a [Unseen], item: &RegistrationHealth) -> Option<&'a Unseen> {
+    unseen
+        .iter()
+        .find(|u| u.concerns(&item.tenant_id, &item.client_id))
+}
+
+/// The first line's sentence: secrets nobody has seen first (they may leave an app without a
+/// usable secret), then the secrets' state, then EWS's when a registration depends on it.
+fn summary(items: &[RegistrationHealth], health: Health, unseen: &[Unseen]) -> String {
+    let rest = secrets_and_ews(items, health);
+    let Some(worst) = unseen.iter().max_by_key(|u| u.level()) else {
+        return rest;
+    };
+    let count: usize = unseen.iter().map(|u| u.count).sum();
+    let sentence = if worst.no_usable_secret {
+        format!(
+            "{count} secret(s) nobody has seen; {} has no other valid secret, so its connector cannot sign in: run exowiz rotate for it and hand the new secret over",
+            worst.app_name
+        )
+    } else {
+        format!(
+            "{count} secret(s) nobody has seen: they serve no connector; the next exowiz rotate or register removes them"
+        )
+    };
+    // The secrets' and EWS's state is worth a word only when something is wrong with it.
+    let all_well = items
+        .iter()
+        .all(|i| i.health == Health::Ok && i.ews.is_none());
+    if all_well {
+        sentence
+    } else {
+        format!("{sentence}; {rest}")
+    }
+}
+
+/// The first line's sentence without unseen secrets: the secrets' state, then EWS's.
+fn secrets_and_ews(items: &[RegistrationHealth], health: Health) -> String {
     let count = |h| items.iter().filter(|i| i.health == h).count();
     let secrets = match health {
         _ if items.is_empty() => return "no saved registrations".to_string(),
@@ -157,7 +226,7 @@ fn summary(items: &[RegistrationHealth], health: Health) -> String {
     }
 }
 
-fn line(item: &RegistrationHealth) -> String {
+fn line(item: &RegistrationHealth, unseen: Option<&Unseen>) -> String {
     let when = match (item.secret_expires, item.days_left) {
         (Some(end), Some(days)) if days < 0 => {
             format!("expired {} ({} days ago)", end.format("%Y-%m-%d"), -days)
@@ -176,8 +245,16 @@ fn line(item: &RegistrationHealth) -> String {
             ews::SHUTDOWN
         ),
     };
+    let unseen = match unseen {
+        None => String::new(),
+        Some(u) if u.no_usable_secret => format!(
+            "; its only valid secret(s) ({}) nobody has seen: the connector has none it can use",
+            u.count
+        ),
+        Some(u) => format!("; {} secret(s) nobody has seen", u.count),
+    };
     format!(
-        "  {:<9} {} in {} [{}] client {} — {when}{ews}",
+        "  {:<9} {} in {} [{}] client {} — {when}{ews}{unseen}",
         item.level.plugin_word(),
         item.app_name,
         item.tenant_name.as_deref().unwrap_or(&item.tenant_id),

@@ -250,6 +250,59 @@ impl ProductFields {
     }
 }
 
+/// How the wizard's Transport step asks for the product's mailbox, in the product's own words
+/// (issue 10.9: no product borrows another's fax transfer mailbox). Unset parts fall back to
+/// the generic texts of the catalogue.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailboxStep {
+    /// Local part of the mailbox the wizard proposes (`<proposal>@<default domain>`); none:
+    /// the field starts empty.
+    #[serde(default)]
+    pub proposal: Option<String>,
+    /// What the mailbox is for (`{product}` is replaced by the product's name).
+    #[serde(default)]
+    pub intro: Option<String>,
+    #[serde(default)]
+    pub intro_de: Option<String>,
+    /// The line under the field.
+    #[serde(default)]
+    pub hint: Option<String>,
+    #[serde(default)]
+    pub hint_de: Option<String>,
+    /// An example address for the empty field.
+    #[serde(default)]
+    pub example: Option<String>,
+}
+
+impl MailboxStep {
+    pub fn intro_in(&self, language: Language) -> Option<&str> {
+        in_language(language, &self.intro, &self.intro_de)
+    }
+
+    pub fn hint_in(&self, language: Language) -> Option<&str> {
+        in_language(language, &self.hint, &self.hint_de)
+    }
+
+    /// The mailbox proposed in a tenant whose default domain is `domain`.
+    pub fn proposed(&self, domain: &str) -> Option<String> {
+        self.proposal
+            .as_ref()
+            .map(|local| format!("{local}@{domain}"))
+    }
+}
+
+fn in_language<'a>(
+    language: Language,
+    en: &'a Option<String>,
+    de: &'a Option<String>,
+) -> Option<&'a str> {
+    match language {
+        Language::German => de.as_deref().or(en.as_deref()),
+        Language::English => en.as_deref(),
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
@@ -277,6 +330,9 @@ pub struct Profile {
     #[serde(default)]
     pub redirect_uris: RedirectUris,
     pub fields: ProductFields,
+    /// The wizard's mailbox question in the product's words.
+    #[serde(default)]
+    pub mailbox_step: MailboxStep,
     #[serde(default)]
     pub permissions: Vec<Permission>,
     /// The vendor manual this profile follows (a file in shared/seeds), for the line numbers.

@@ -270,7 +270,7 @@ mod tests {
         use crate::i18n::{Language, with_language};
         assert_eq!(
             mailbox("fax").unwrap_err(),
-            "'fax' is not a mailbox address. Write it as name@domain, e.g. fax-transfer@contoso.com."
+            "'fax' is not a mailbox address. Write it as name@domain, e.g. mailbox@contoso.com."
         );
         assert_eq!(
             mailbox("fax@contoso").unwrap_err(),

@@ -174,12 +174,23 @@ impl InterruptedRun {
 /// what `exowiz status` reports. Unreadable files and runs of an exowiz still running are
 /// left out (the latter are in progress, not interrupted).
 pub fn all_interrupted(dir: &Path) -> io::Result<Vec<InterruptedRun>> {
+    let mut runs: Vec<InterruptedRun> = interrupted_entries(dir)?
+        .iter()
+        .map(InterruptedRun::from_entry)
+        .collect();
+    runs.sort_by_key(|r| r.started);
+    Ok(runs)
+}
+
+/// The journals behind `all_interrupted`, as they are (for the key IDs of their secrets nobody
+/// has seen, `store::unseen`).
+pub fn interrupted_entries(dir: &Path) -> io::Result<Vec<JournalEntry>> {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(e),
     };
-    let mut runs: Vec<InterruptedRun> = entries
+    Ok(entries
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| {
@@ -190,10 +201,7 @@ pub fn all_interrupted(dir: &Path) -> io::Result<Vec<InterruptedRun>> {
         .filter(|p| !lock::held_by_another(&lock_path(p)))
         .filter_map(|p| read(&p).ok().flatten())
         .filter(|e| !e.is_empty())
-        .map(|e| InterruptedRun::from_entry(&e))
-        .collect();
-    runs.sort_by_key(|r| r.started);
-    Ok(runs)
+        .collect())
 }
 
 /// The run an earlier, interrupted exowiz left for this tenant, profile and Graph URL, to be

@@ -35,6 +35,11 @@ pub enum Effect {
         ticket: Ticket,
         mailbox: String,
     },
+    /// Read the permissions Microsoft Graph and Office 365 Exchange Online offer (their service
+    /// principals' `appRoles` and `oauth2PermissionScopes`), for the permission picker.
+    LoadPermissionCatalog {
+        ticket: Ticket,
+    },
     /// List app registrations whose name starts with `filter` (empty: all).
     ListApps {
         ticket: Ticket,

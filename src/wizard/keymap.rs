@@ -49,8 +49,11 @@ pub enum Action {
     RemoveOld,
     /// Done: save the Exchange Online commands as one PowerShell script.
     SaveCommands,
-    /// Findings: select / unselect the highlighted fix.
+    /// Findings: select / unselect the highlighted fix; permission picker: choose the
+    /// highlighted permission.
     Toggle,
+    /// Review (custom connector): open the permission picker.
+    ChoosePermissions,
     /// Findings: select every fix (or none, when all are selected).
     ToggleAll,
     /// Ctrl+U in a text field: clear it.
@@ -400,7 +403,23 @@ fn step_bindings(state: &WizardState, out: &mut Vec<Binding>) {
             Check::Failed(_) => enter(out, "key.retry"),
             _ => {}
         },
+        Step::Review if state.picker.open => match &state.picker.catalog {
+            crate::wizard::state::Check::Done(_) => {
+                up_down(out, "key.choose_permission");
+                out.push(bar(vec![ch(' ')], Action::Toggle, "key.toggle_permission"));
+                enter(out, "key.confirm_permissions");
+            }
+            crate::wizard::state::Check::Failed(_) => enter(out, "key.retry"),
+            _ => {}
+        },
         Step::Review => {
+            if super::update::chooses_permissions(state) {
+                out.push(bar(
+                    vec![ch('p')],
+                    Action::ChoosePermissions,
+                    "key.choose_permissions",
+                ));
+            }
             out.push(bar(
                 vec![plain(KeyCode::Left), plain(KeyCode::BackTab)],
                 Action::FocusPrev,

@@ -7,12 +7,14 @@
 //! * `msg`: what can happen (keys, paste, finished background jobs);
 //! * `effect`: what the wizard asks the outside world to do;
 //! * `update`: the transitions;
+//! * `picker`: the custom connector's permission picker;
 //! * `keymap`: the keys of each step — the same table handles keys and draws the key-help bar;
 //! * `text_field`: single-line editing with a cursor.
 
 pub mod effect;
 pub mod keymap;
 pub mod msg;
+pub mod picker;
 pub mod state;
 pub mod step;
 pub mod text_field;

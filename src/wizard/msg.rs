@@ -57,6 +57,11 @@ pub enum Msg {
         ticket: Ticket,
         result: Result<Vec<AppSummary>, String>,
     },
+    /// The permission picker's catalogue (or a sentence why it could not be read).
+    PermissionCatalogLoaded {
+        ticket: Ticket,
+        result: Result<Vec<crate::wizard::picker::CatalogEntry>, String>,
+    },
     TenantLookedUp {
         ticket: Ticket,
         result: Result<String, String>,

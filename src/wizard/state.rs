@@ -32,6 +32,8 @@ pub struct Tickets {
     pub check: Ticket,
     pub apply_fixes: Ticket,
     pub interrupted: Ticket,
+    /// The permission picker's catalogue read.
+    pub catalog: Ticket,
     /// Source of fresh tickets (monotonic across all kinds).
     pub last_issued: Ticket,
 }
@@ -327,6 +329,10 @@ pub struct DoneState {
     pub focus: DoneFocus,
     /// The secret was copied or revealed at least once (quitting before asks first).
     pub secret_handed_over: bool,
+    /// The secret was revealed, or the clipboard confirmed the copy: somebody has it. Unlike
+    /// `secret_handed_over` not set by a copy still under way (removing the older secrets
+    /// waits for this).
+    pub secret_seen: bool,
     /// Where `s` saved the Exchange Online commands (a second `s` names it again).
     pub commands_saved_to: Option<std::path::PathBuf>,
 }
@@ -568,6 +574,9 @@ pub struct WizardState {
     pub profiles: Vec<Profile>,
     /// Selected profile (index into `profiles`).
     pub profile_index: usize,
+    /// The profile the later steps' values were given for (set when leaving Welcome): choosing
+    /// another one forgets what does not belong to it (issue 10.7).
+    pub values_for: Option<usize>,
     /// Whether a browser can be opened here (decided at start by the runtime).
     pub browser_available: bool,
     /// Running against the built-in demo tenant.
@@ -579,6 +588,8 @@ pub struct WizardState {
     pub transport: TransportState,
     pub accounts: AccountsState,
     pub review: ReviewChoice,
+    /// The custom connector's permission picker (on Review).
+    pub picker: super::picker::PermissionPicker,
     /// The permission whose whole reason Review shows under the table (↑/↓); none at first.
     pub review_reason: Option<usize>,
     pub register: RegisterState,
@@ -632,6 +643,7 @@ impl WizardState {
             job: Job::default(),
             profiles,
             profile_index: 0,
+            values_for: None,
             browser_available,
             demo,
             sign_in_method: if browser_available {
@@ -649,6 +661,7 @@ impl WizardState {
                 ..AccountsState::default()
             },
             review: ReviewChoice::default(),
+            picker: Default::default(),
             review_reason: None,
             register: RegisterState::default(),
             app: None,
@@ -687,6 +700,7 @@ impl WizardState {
         ) || matches!(self.transport.mailbox_check, Check::Running)
             || matches!(self.accounts.browser.apps, Check::Running)
             || matches!(self.accounts.manual.tenant_lookup, Check::Running)
+            || matches!(self.picker.catalog, Check::Running)
             || self
                 .register
                 .items

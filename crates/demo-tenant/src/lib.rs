@@ -30,7 +30,9 @@
 //!   multi-tenant apps beyond the seeded ones).
 
 mod app_policy;
-mod catalog;
+/// Microsoft's permission lists as the demo tenant serves them; public so that the wizard's
+/// unit tests can build the same catalogue the permission picker reads through Graph.
+pub mod catalog;
 mod control;
 mod errors;
 mod ews;

@@ -124,6 +124,8 @@ pub fn build(page: &mut Page, state: &WizardState, room: Room) {
         );
     } else if crate::wizard::update::removal_withheld(state) {
         warn_line(page, 0, t("done.older_kept_unverified"));
+    } else if crate::wizard::update::removal_waits_for_hand_over(state) {
+        warn_line(page, 0, t("done.older_kept_unseen"));
     }
 
     further_fields(page, state);

@@ -6,6 +6,7 @@ mod check;
 mod consent;
 mod done;
 mod install_type;
+mod permission_picker;
 mod register;
 mod review;
 mod rotate;

@@ -17,6 +17,9 @@ use ratatui::text::Span;
 const MIN_DESCRIPTION: usize = 30;
 
 pub fn build(page: &mut Page, state: &WizardState, room: Room) {
+    if state.picker.open {
+        return super::permission_picker::build(page, state, room);
+    }
     let profile = state.profile();
     let accounts = &state.accounts;
     let manual = accounts.choice == AccountsChoice::Manual;

@@ -43,12 +43,16 @@ pub fn build(page: &mut Page, state: &WizardState, _room: Room) {
         .iter()
         .find(|f| f.source == crate::profile::hand_over::ValueSource::Mailbox)
         .map(|f| f.label_in(crate::i18n::language()));
-    let intro = match (&field_label, optional) {
-        (Some(label), true) => tf(
+    let language = crate::i18n::language();
+    let step = &profile.mailbox_step;
+    // The product's own words first (issue 10.9), the catalogue's generic ones otherwise.
+    let intro = match (step.intro_in(language), &field_label, optional) {
+        (Some(own), _, _) => own.replace("{product}", &profile.product),
+        (None, Some(label), true) => tf(
             "transport.intro_optional_mailbox",
             &[("product", &profile.product), ("label", label)],
         ),
-        _ => tf("transport.intro", &[("product", &profile.product)]),
+        (None, _, _) => tf("transport.intro", &[("product", &profile.product)]),
     };
     page.text(&intro, Style::new());
     page.blank();
@@ -69,6 +73,13 @@ pub fn build(page: &mut Page, state: &WizardState, _room: Room) {
         })
         .unwrap_or_else(|| t("transport.mailbox").to_string());
     let label_width = width(&label);
+    let placeholder = tf(
+        "transport.mailbox_placeholder",
+        &[(
+            "example",
+            step.example.as_deref().unwrap_or("connector@contoso.com"),
+        )],
+    );
     let box_width = page
         .width()
         .saturating_sub(box_start(label_width) + 1)
@@ -82,11 +93,7 @@ pub fn build(page: &mut Page, state: &WizardState, _room: Room) {
             box_width,
             focused: transport.focus == 0,
             masked: false,
-            placeholder: if optional {
-                t("transport.mailbox_placeholder_optional")
-            } else {
-                t("transport.mailbox_placeholder")
-            },
+            placeholder: &placeholder,
         },
         Vec::new(),
     );
@@ -95,11 +102,14 @@ pub fn build(page: &mut Page, state: &WizardState, _room: Room) {
         error_line(page, under, error);
     } else {
         match &transport.mailbox_check {
-            Check::NotChecked if optional => {
-                page.text_indented(under, t("transport.mailbox_hint_optional"), theme::dim())
-            }
             Check::NotChecked => {
-                page.text_indented(under, t("transport.mailbox_hint"), theme::dim())
+                let generic = if optional {
+                    t("transport.mailbox_hint_optional")
+                } else {
+                    t("transport.mailbox_hint")
+                };
+                let hint = step.hint_in(language).unwrap_or(generic);
+                page.text_indented(under, hint, theme::dim())
             }
             Check::Running => spinner_line(
                 page,

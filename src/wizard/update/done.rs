@@ -159,6 +159,7 @@ pub(super) fn on_action(state: &mut WizardState, action: Action) -> Vec<Effect> 
             state.done.revealed = !state.done.revealed;
             if state.done.revealed {
                 state.done.secret_handed_over = true;
+                state.done.secret_seen = true;
                 return secret_shown(state);
             }
             Vec::new()

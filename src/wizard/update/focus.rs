@@ -17,6 +17,8 @@ pub(crate) enum FieldId {
     ManualTenant,
     ManualClientId,
     ManualSecret,
+    /// The permission picker's filter (Review, custom connector).
+    PermissionFilter,
 }
 
 /// The field that has the focus on the current step, if any.
@@ -53,6 +55,7 @@ pub(crate) fn focused_id(state: &WizardState) -> Option<FieldId> {
             }
         }
         Step::App => Some(FieldId::BrowserFilter),
+        Step::Review if state.picker.open => Some(FieldId::PermissionFilter),
         _ => None,
     }
 }
@@ -66,6 +69,7 @@ fn field(state: &WizardState, id: FieldId) -> Option<&TextField> {
         FieldId::ManualTenant => &state.accounts.manual.tenant,
         FieldId::ManualClientId => &state.accounts.manual.client_id,
         FieldId::ManualSecret => &state.accounts.manual.secret,
+        FieldId::PermissionFilter => &state.picker.filter,
     })
 }
 
@@ -78,6 +82,7 @@ fn field_mut(state: &mut WizardState, id: FieldId) -> Option<&mut TextField> {
         FieldId::ManualTenant => &mut state.accounts.manual.tenant,
         FieldId::ManualClientId => &mut state.accounts.manual.client_id,
         FieldId::ManualSecret => &mut state.accounts.manual.secret,
+        FieldId::PermissionFilter => &mut state.picker.filter,
     })
 }
 
@@ -129,5 +134,9 @@ pub(crate) fn edit(state: &mut WizardState, f: impl FnOnce(&mut TextField)) -> V
             Vec::new()
         }
         FieldId::ManualClientId | FieldId::ManualSecret => Vec::new(),
+        FieldId::PermissionFilter => {
+            state.picker.clamp_selection();
+            Vec::new()
+        }
     }
 }

@@ -13,6 +13,7 @@ mod done;
 mod focus;
 mod graph_wait;
 mod notices;
+mod picker;
 mod popup;
 mod register;
 mod resume;
@@ -30,10 +31,10 @@ pub use accounts::{inputs as accounts_inputs, is_guid};
 pub use consent::{all_granted, link as consent_link};
 pub use done::{Readiness, copy_label, focus_order as done_focus_order, further_fields, readiness};
 pub use focus::{focused_field, highlighted_app};
+pub use picker::chooses_permissions;
 pub use register::checklist;
 pub use review::register_request;
-pub use rotate::{can_remove_old, removal_withheld};
-pub use transport::DEFAULT_MAILBOX_LOCAL_PART;
+pub use rotate::{can_remove_old, removal_waits_for_hand_over, removal_withheld};
 
 use super::effect::Effect;
 use super::keymap::{self, Action};
@@ -75,6 +76,7 @@ pub fn update(state: &mut WizardState, msg: Msg) -> Vec<Effect> {
         } => transport::mailbox_checked(state, ticket, &mailbox, result),
         Msg::AppsListed { ticket, result } => accounts::apps_listed(state, ticket, result),
         Msg::TenantLookedUp { ticket, result } => accounts::tenant_looked_up(state, ticket, result),
+        Msg::PermissionCatalogLoaded { ticket, result } => picker::loaded(state, ticket, result),
         Msg::RegisterProgress { ticket, event } => register::progress(state, ticket, event),
         Msg::Registered { ticket, result } => register::registered(state, ticket, result),
         Msg::ConsentPolled { ticket, result } => consent::polled(state, ticket, result),
@@ -185,7 +187,7 @@ fn enter(state: &mut WizardState, to: Step) -> Vec<Effect> {
         Step::Review => {
             state.review = Default::default();
             state.review_reason = None;
-            Vec::new()
+            picker::enter_review(state)
         }
         Step::Consent => consent::enter(state),
         Step::App => rotate::enter_app(state),
@@ -233,6 +235,7 @@ fn back(state: &mut WizardState) -> Vec<Effect> {
         Step::Verify => verify::back(state),
         Step::Secrets => rotate::secrets_back(state),
         Step::Findings => check::back(state),
+        Step::Review if state.picker.open => picker::close(state),
         _ => match prev_step(state) {
             Some(step) => go_to(state, step),
             None => Vec::new(),
@@ -331,6 +334,14 @@ fn on_key(state: &mut WizardState, event: KeyEvent) -> Vec<Effect> {
         return popup::on_key(state, popup, &event);
     }
     state.status = None;
+    // Space chooses in the permission picker: permission names have no spaces to type.
+    if state.step == Step::Review
+        && state.picker.open
+        && event.code == KeyCode::Char(' ')
+        && event.modifiers.is_empty()
+    {
+        return picker::on_action(state, Action::Toggle);
+    }
     if keymap::text_input_focused(state) {
         let mut handled = false;
         let effects = focus::edit(state, |field| handled = edit_field(field, &event));
@@ -392,6 +403,7 @@ fn on_action(state: &mut WizardState, action: Action) -> Vec<Effect> {
         Step::InstallType => install_type(state, action),
         Step::Transport => transport::on_action(state, action),
         Step::Accounts => accounts::on_action(state, action),
+        Step::Review if state.picker.open => picker::on_action(state, action),
         Step::Review => review::on_action(state, action),
         Step::Register => register::on_action(state, action),
         Step::Consent => consent::on_action(state, action),

@@ -45,6 +45,7 @@ pub(super) fn copied(
                 clears_in,
             });
             if secret {
+                state.done.secret_seen = true;
                 return done::secret_shown(state);
             }
         }

@@ -43,7 +43,17 @@ pub(super) fn on_action(state: &mut WizardState, action: Action) -> Vec<Effect> 
             state.review_reason = state.review_reason.and_then(|i| i.checked_sub(1));
             Vec::new()
         }
+        Action::ChoosePermissions if super::picker::chooses_permissions(state) => {
+            super::picker::open(state)
+        }
         Action::Next => match state.review {
+            // Nothing to register yet: the custom connector's permissions are chosen first.
+            Proceed
+                if super::picker::chooses_permissions(state)
+                    && state.profile().permissions.is_empty() =>
+            {
+                super::picker::open(state)
+            }
             Proceed if state.accounts.choice == AccountsChoice::Manual => {
                 verify::start_manual(state)
             }

@@ -199,11 +199,13 @@ pub(super) fn running(state: &WizardState) -> bool {
 
 /// Done offers removing the older secrets: rotate job, a new secret made and proven to give a
 /// token (an unverified one may not work, and the old ones are then all the product has),
-/// older ones left, nothing being removed right now.
+/// revealed or copied (one nobody has is no replacement), older ones left, nothing being
+/// removed right now.
 pub fn can_remove_old(state: &WizardState) -> bool {
     state.job == Job::RotateSecret
         && state.rotate.new_key_id.is_some()
         && matches!(state.verify, VerifyState::Passed(_))
+        && state.done.secret_seen
         && !state.rotate.removing
         && !state.rotate.older_secrets().is_empty()
 }
@@ -223,6 +225,17 @@ pub(super) fn ask_remove_old(state: &mut WizardState) -> Vec<Effect> {
         state.popup = Some(Popup::ConfirmRemoveOld);
     }
     Vec::new()
+}
+
+/// Done after a verified rotation whose new secret nobody has yet (still masked, never
+/// copied): the older secrets stay until it is revealed or copied, and Done says so (issue
+/// 10.2). Until then the older ones may be all anybody can use.
+pub fn removal_waits_for_hand_over(state: &WizardState) -> bool {
+    state.job == Job::RotateSecret
+        && state.rotate.new_key_id.is_some()
+        && matches!(state.verify, VerifyState::Passed(_))
+        && !state.done.secret_seen
+        && !state.rotate.older_secrets().is_empty()
 }
 
 /// Confirmed: remove every older secret, never the new one.

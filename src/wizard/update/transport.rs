@@ -10,23 +10,26 @@ use crate::wizard::state::{Check, DomainField, Ticket, WizardState};
 use crate::wizard::step::Step;
 use crate::wizard::text_field::TextField;
 
-/// The local part of the default transfer mailbox (`fax-transfer@<default domain>`).
-pub const DEFAULT_MAILBOX_LOCAL_PART: &str = "fax-transfer";
-
 /// Fills in the defaults derived from the signed-in tenant: the mailbox (unless something is
 /// typed already) and one field per transfer-domain type of the profile (typed values of the
 /// same type are kept).
+/// The mailbox the wizard proposes for `profile` in a tenant whose default domain is `domain`
+/// (the profile's own proposal, if it makes one).
+pub(crate) fn proposed_mailbox(profile: &crate::profile::Profile, domain: &str) -> Option<String> {
+    profile.mailbox_step.proposed(domain)
+}
+
 pub(crate) fn prepare(state: &mut WizardState) {
     let Some(tenant) = state.tenant.clone() else {
         return;
     };
     let profile = state.profile().clone();
     let transport = &mut state.transport;
-    if profile.needs_transfer_mailbox && transport.mailbox.is_empty() {
-        transport.mailbox.set(format!(
-            "{DEFAULT_MAILBOX_LOCAL_PART}@{}",
-            tenant.default_domain
-        ));
+    if profile.needs_transfer_mailbox
+        && transport.mailbox.is_empty()
+        && let Some(proposal) = proposed_mailbox(&profile, &tenant.default_domain)
+    {
+        transport.mailbox.set(proposal);
     }
     let old = std::mem::take(&mut transport.domains);
     transport.domains = profile

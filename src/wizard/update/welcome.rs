@@ -24,10 +24,10 @@ pub(super) fn on_action(state: &mut WizardState, action: Action) -> Vec<Effect> 
             state.job = shift_job(state.job, 1);
             Vec::new()
         }
-        Action::Next if !state.profiles.is_empty() => match state.job {
-            Job::NewRegistration => advance(state),
-            Job::RotateSecret | Job::CheckRegistration => advance(state),
-        },
+        Action::Next if !state.profiles.is_empty() => {
+            leave_for_profile(state);
+            advance(state)
+        }
         _ => Vec::new(),
     }
 }
@@ -50,12 +50,52 @@ pub(crate) fn select_profile(state: &mut WizardState, index: usize) {
     if accounts.secret_months == old.secret_months {
         accounts.secret_months = new.secret_months;
     }
-    // The transfer mailbox's default belongs to the profile that proposed it.
-    let proposed = format!("{}@", super::transport::DEFAULT_MAILBOX_LOCAL_PART);
-    if !new.needs_transfer_mailbox && state.transport.mailbox.value().starts_with(&proposed) {
+}
+
+/// Leaving Welcome: when the admin came back and chose another product, what was given for
+/// the earlier one is sorted out now (not on every ↑/↓ on the way past other products).
+fn leave_for_profile(state: &mut WizardState) {
+    if let Some(earlier) = state.values_for
+        && earlier != state.profile_index
+        && let Some(old) = state.profiles.get(earlier).cloned()
+    {
+        forget_what_belongs_to(state, &old);
+    }
+    state.values_for = Some(state.profile_index);
+}
+
+/// After a switch away from `old`: what the admin gave for the old product and the new one does
+/// not ask for is forgotten, so Review and the registration never carry it over (issue 10.7).
+/// Kept is only what the new product asks for in the same sense.
+fn forget_what_belongs_to(state: &mut WizardState, old: &crate::profile::Profile) {
+    // Hybrid only means something where the product has the choice (its install-type step).
+    if super::is_skipped(state, crate::wizard::step::Step::InstallType) {
+        state.mode = crate::profile::InstallMode::CloudOnly;
+    }
+    let new = state.profile().clone();
+    // Transfer domains of types the new product does not route.
+    state
+        .transport
+        .domains
+        .retain(|d| new.transfer_domain_types.contains(&d.kind));
+    // A mailbox is the product's own: a connector's mailbox (transfer or sender) carries over
+    // to another product that needs one of its own, unless it was the old product's proposal;
+    // the optional ones (an ERP's Exchange account, a CRM login) are that product's alone.
+    let typed = state.transport.mailbox.value().trim().to_string();
+    let proposed = state
+        .tenant
+        .as_ref()
+        .and_then(|t| super::transport::proposed_mailbox(old, &t.default_domain))
+        .is_some_and(|proposal| typed == proposal);
+    let same_kind = old.needs_transfer_mailbox && new.needs_transfer_mailbox;
+    if !typed.is_empty() && (proposed || !same_kind) {
         state.transport.mailbox.clear();
         super::transport::mailbox_changed(state);
     }
+    state.transport.focus = 0;
+    // An app picked in the app browser was picked for the old product.
+    state.accounts.browser.chosen = None;
+    state.review_reason = None;
 }
 
 /// The job before (`by` = -1) or after (`by` = 1) `job`, stopping at the ends.

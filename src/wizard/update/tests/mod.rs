@@ -16,6 +16,8 @@ mod graph_wait;
 mod keys;
 mod navigation;
 mod notices;
+mod picker;
+mod profile_texts;
 mod register;
 mod resume;
 mod rotate;
@@ -122,6 +124,30 @@ pub(super) mod support {
         }
     }
 
+    /// The screen as text, as a terminal of `width`×`height` shows it (in the language of this
+    /// thread, `i18n::with_language`).
+    pub fn screen_text(state: &WizardState, width: u16, height: u16) -> String {
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).unwrap();
+        terminal.draw(|f| crate::ui::draw(f, state)).unwrap();
+        let buffer = terminal.backend().buffer();
+        (0..height)
+            .map(|y| {
+                (0..width)
+                    .map(|x| buffer[(x, y)].symbol())
+                    .collect::<String>()
+                    .trim_end()
+                    .to_string()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// `text` with its line breaks and indents as single spaces, to find a wrapped sentence.
+    pub fn words(text: &str) -> String {
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
     pub fn key(code: KeyCode) -> Msg {
         Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
     }
@@ -180,6 +206,7 @@ pub(super) mod support {
                 Effect::OpenBrowser { .. } => "OpenBrowser",
                 Effect::CheckMailbox { .. } => "CheckMailbox",
                 Effect::ListApps { .. } => "ListApps",
+                Effect::LoadPermissionCatalog { .. } => "LoadPermissionCatalog",
                 Effect::LookupTenant { .. } => "LookupTenant",
                 Effect::Register { .. } => "Register",
                 Effect::PollConsent { .. } => "PollConsent",
@@ -208,6 +235,7 @@ pub(super) mod support {
             Effect::StartSignIn { ticket, .. }
             | Effect::CheckMailbox { ticket, .. }
             | Effect::ListApps { ticket, .. }
+            | Effect::LoadPermissionCatalog { ticket }
             | Effect::LookupTenant { ticket, .. }
             | Effect::Register { ticket, .. }
             | Effect::PollConsent { ticket, .. }

@@ -124,20 +124,20 @@ fn reuse_passes_the_chosen_apps_client_id_and_name() {
     assert_eq!(request.app_name, "SoftENGINE old");
 }
 
+/// The custom connector has no permissions until the admin chooses some: Enter on Review
+/// registers nothing and opens the permission picker instead (issue 10.8; it used to end in a
+/// sentence that only `--permission` could answer).
 #[test]
-fn a_request_the_engine_would_refuse_stays_on_review() {
-    // The custom profile requests no permissions unless some are added.
+fn a_custom_request_without_permissions_registers_nothing() {
     let (mut state, _) = at("custom", Step::Review);
-    assert!(enter(&mut state).is_empty());
-    assert_eq!(state.step, Step::Review);
+    state.picker.open = false;
+    let effects = enter(&mut state);
     assert!(
-        state
-            .status
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("no permissions")
+        !effects.iter().any(|e| matches!(e, Effect::Register { .. })),
+        "{effects:?}"
     );
+    assert_eq!(state.step, Step::Review);
+    assert!(state.picker.open);
 }
 
 #[test]

@@ -419,9 +419,78 @@ fn verified_goes_to_done_and_quitting_asks_until_the_secret_was_handed_over() {
     assert_eq!(names(&enter(&mut state)), ["Quit"]);
 }
 
+/// Issue 10.2: the older secrets may only go once somebody has the new one. While the new
+/// secret is still masked and was never copied, `x` does nothing, `y` cannot remove anything,
+/// the key bar has no `x`, and Done says why (English and German).
+#[test]
+fn older_secrets_stay_until_the_new_one_was_revealed_or_copied() {
+    for language in [
+        crate::i18n::Language::English,
+        crate::i18n::Language::German,
+    ] {
+        crate::i18n::with_language(language, older_secrets_wait_for_the_new_one)
+    }
+}
+
+fn older_secrets_wait_for_the_new_one() {
+    {
+        let mut state = on_done();
+        assert!(!state.done.revealed);
+        assert!(!can_remove_old(&state), "nobody has seen the new secret");
+        assert!(crate::wizard::update::removal_waits_for_hand_over(&state));
+        assert!(letter(&mut state, 'x').is_empty());
+        assert_eq!(state.popup, None);
+        assert!(letter(&mut state, 'y').is_empty());
+        assert!(
+            !keymap::bindings(&state)
+                .iter()
+                .any(|b| b.action == Action::RemoveOld)
+        );
+        let screen = screen_text(&state, 100, 60);
+        assert!(
+            words(&screen).contains(&words(crate::i18n::t("done.older_kept_unseen"))),
+            "{screen}"
+        );
+
+        // A copy that failed hands nothing over.
+        let effects = letter(&mut state, 'c');
+        let label = match &effects[..] {
+            [Effect::Copy { label, .. }] => label.clone(),
+            other => panic!("{other:?}"),
+        };
+        update(
+            &mut state,
+            Msg::Copied {
+                label: label.clone(),
+                result: Err("no clipboard".into()),
+                clears_in: None,
+            },
+        );
+        assert!(!can_remove_old(&state), "a failed copy is no hand-over");
+        // A copy that reached the clipboard does.
+        letter(&mut state, 'c');
+        update(
+            &mut state,
+            Msg::Copied {
+                label,
+                result: Ok(crate::wizard::state::ClipboardVia::System),
+                clears_in: Some(90),
+            },
+        );
+        assert!(can_remove_old(&state), "copied: the admin has it");
+        assert!(!crate::wizard::update::removal_waits_for_hand_over(&state));
+
+        // Revealing alone is enough too.
+        let mut state = on_done();
+        letter(&mut state, 'r');
+        assert!(can_remove_old(&state), "revealed: the admin has seen it");
+    }
+}
+
 #[test]
 fn x_on_done_asks_first_and_enter_cancels() {
     let mut state = on_done();
+    letter(&mut state, 'r');
     assert!(can_remove_old(&state));
     assert!(letter(&mut state, 'x').is_empty());
     assert_eq!(state.popup, Some(Popup::ConfirmRemoveOld));
@@ -469,6 +538,7 @@ fn an_unverified_new_secret_never_leads_to_removing_the_older_ones() {
 #[test]
 fn confirmed_removal_removes_every_older_secret_never_the_new_one() {
     let mut state = on_done();
+    letter(&mut state, 'r');
     letter(&mut state, 'x');
     let effects = letter(&mut state, 'y');
     match &effects[..] {
@@ -516,6 +586,7 @@ fn confirmed_removal_removes_every_older_secret_never_the_new_one() {
 #[test]
 fn a_partial_removal_says_what_stopped_it_and_offers_the_rest() {
     let mut state = on_done();
+    letter(&mut state, 'r');
     letter(&mut state, 'x');
     let effects = letter(&mut state, 'y');
     update(

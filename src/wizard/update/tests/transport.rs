@@ -34,7 +34,7 @@ fn moveit_has_the_mailbox_only() {
     let effects = enter(&mut state);
     assert!(matches!(
         &effects[..],
-        [Effect::CheckMailbox { mailbox, .. }] if mailbox == "fax-transfer@contoso.com"
+        [Effect::CheckMailbox { mailbox, .. }] if mailbox == "moveit@contoso.com"
     ));
 }
 
