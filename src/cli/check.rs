@@ -8,8 +8,9 @@
 
 use super::save_commands::{SaveCommandsArgs, Saved};
 use super::{Connection, Exit, Failure, demo, sign_in};
-use exowiz::check::{self, Applied, CheckError, CheckRequest, Fix, FixSelection, Report, Severity};
+use exowiz::check::{Applied, CheckRequest, Fix, FixSelection, Report, Severity};
 use exowiz::graph::GraphClient;
+use exowiz::jobs::{self, Tenant};
 use exowiz::profile::{self, InstallMode};
 use exowiz::store::Store;
 
@@ -81,9 +82,13 @@ pub async fn run(connection: &Connection, args: CheckArgs) -> Result<u8, Failure
         profile: given_profile,
         mode: args.mode,
     };
-    let report = check::check(&graph, &endpoints, &tenant_id, store.as_ref(), &request)
-        .await
-        .map_err(check_failure)?;
+    let tenant = Tenant {
+        graph: &graph,
+        endpoints: &endpoints,
+        store: store.as_ref(),
+        tenant_id: &tenant_id,
+    };
+    let (report, mut saved) = jobs::check::run(tenant, &request).await?;
 
     let applied = match &selection {
         Some(selection) => {
@@ -91,11 +96,9 @@ pub async fn run(connection: &Connection, args: CheckArgs) -> Result<u8, Failure
             if ids.is_empty() {
                 None
             } else {
-                Some(
-                    check::apply(&graph, &endpoints, &report, &ids)
-                        .await
-                        .map_err(check_failure)?,
-                )
+                let (applied, saved_after) = jobs::check::apply(tenant, &report, &ids).await?;
+                saved = saved_after;
+                Some(applied)
             }
         }
         None => None,
@@ -103,7 +106,10 @@ pub async fn run(connection: &Connection, args: CheckArgs) -> Result<u8, Failure
     let last = applied.as_ref().map_or(&report, |a| &a.report);
 
     let saved_commands = save_commands(&args.commands, store.as_ref(), last);
-    let save_note = save(store.as_ref(), last, endpoints.graph.as_str());
+    let save_note = match saved {
+        jobs::check::Saved::In(path) => Ok(path),
+        jobs::check::Saved::Not(note) => Err(note),
+    };
     if args.json {
         let mut json = report.to_json();
         if let Some(a) = &applied {
@@ -190,35 +196,6 @@ fn exit_code(severity: Severity) -> u8 {
         Severity::Warning => 1,
         Severity::Problem => Exit::Drift as u8,
     }
-}
-
-fn check_failure(e: CheckError) -> Failure {
-    match e {
-        CheckError::Input(text) => Failure::new(Exit::Input, text),
-        CheckError::Graph(e) => {
-            tracing::debug!(detail = %e.detail(), "Graph call failed");
-            Failure::new(Exit::Graph, e.to_string())
-        }
-    }
-}
-
-/// Saves the registration (IDs, profile, secrets' key IDs and expiry); the path, or a note.
-fn save(store: Option<&Store>, report: &Report, graph_url: &str) -> Result<String, String> {
-    let Some(store) = store else {
-        return Err(
-            "The registration was not saved: exowiz has no data directory here (set EXOWIZ_DATA_DIR); exowiz status will not know it."
-                .into(),
-        );
-    };
-    store
-        .upsert(report.saved_registration(graph_url, chrono::Utc::now()))
-        .map(|()| store.path().display().to_string())
-        .map_err(|e| {
-            format!(
-                "The registration could not be saved in {} ({e}); exowiz status will not know it.",
-                store.path().display()
-            )
-        })
 }
 
 fn severity_word(s: Severity) -> &'static str {

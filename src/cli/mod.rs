@@ -88,6 +88,22 @@ impl Failure {
     }
 }
 
+/// A job's error as the command's end: its sentence (the detail logged once) and the exit
+/// code of its kind.
+impl From<exowiz::jobs::JobError> for Failure {
+    fn from(e: exowiz::jobs::JobError) -> Self {
+        use exowiz::auth::AuthError;
+        use exowiz::jobs::JobError;
+        let exit = match &e {
+            JobError::Input(_) | JobError::Local(_) => Exit::Input,
+            JobError::SignIn(AuthError::InvalidTenantInput(_)) => Exit::Input,
+            JobError::SignIn(_) | JobError::Session(_) => Exit::SignIn,
+            JobError::Graph(_) => Exit::Graph,
+        };
+        Failure::new(exit, e.sentence())
+    }
+}
+
 /// Where Microsoft's sign-in and Graph are, and which public client signs in.
 #[derive(Debug, clap::Args)]
 pub struct Connection {

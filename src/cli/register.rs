@@ -5,10 +5,9 @@ use super::wait_consent::{self, WaitConsentArgs, Waited};
 use super::{Connection, Exit, Failure, demo, hand_over, sign_in, verify_output as verify};
 use exowiz::exchange::ScriptHeader;
 use exowiz::graph::{GraphClient, GraphError};
+use exowiz::jobs::SecretHandOver;
 use exowiz::profile::{self, InstallMode, Permission};
-use exowiz::register::{
-    self, RegisterError, RegisterEvent, RegisterOutcome, RegisterRequest, validate,
-};
+use exowiz::register::{self, RegisterEvent, RegisterOutcome, RegisterRequest, validate};
 use exowiz::store::{Store, journal};
 use secrecy::ExposeSecret;
 use serde_json::json;
@@ -138,10 +137,7 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
         &on_event,
     )
     .await
-    .map_err(|e| match e {
-        RegisterError::Input(text) => Failure::new(Exit::Input, text),
-        RegisterError::Graph(e) => graph_failure(e),
-    })?;
+    .map_err(Failure::from)?;
     journal::test_abort_point("completed");
     // Consent missing: the printed link is the listener's, so that exowiz learns the answer
     // at once when the admin opens it here (issue 9.2).
@@ -212,16 +208,10 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
 /// The value is out: the journal may forget this run (a run killed before this leaves the
 /// secret to be removed by the next one, since nobody has it). Once only.
 fn finish_journal(outcome: &mut RegisterOutcome) {
-    if std::io::Write::flush(&mut std::io::stdout()).is_ok()
-        && !exowiz::printable::stdout_lost()
-        && let Some(mut journal) = outcome.journal.take()
-    {
-        let finished = journal
-            .mark_shown(&outcome.secret.key_id)
-            .and_then(|_| journal.finish());
-        if let Err(e) = finished {
-            tracing::warn!(error = %e, "the journal could not be closed");
-        }
+    let hand_over = SecretHandOver::new(outcome.journal.take(), outcome.secret.key_id.clone());
+    // Not printed (a closed pipe): the journal goes back, for the next run to remove the secret.
+    if let Some(open) = hand_over.printed() {
+        outcome.journal = open.into_journal();
     }
 }
 

@@ -246,6 +246,7 @@ pub fn rotate_secrets() -> exowiz::wizard::state::AppSecrets {
         display_name: "OfficeMaster EWS".into(),
         client_id: CLIENT_ID.into(),
         tenant_id: TENANT_ID.into(),
+        profile_id: "officemaster".into(),
         secrets: vec![
             secret("OfficeMaster 2026-01", "Zx9", at(2026, 12, 3, 0, 0), 12),
             secret("OfficeMaster 2024-11", "Pq4", at(2025, 11, 20, 0, 0), -7),

@@ -37,7 +37,10 @@ pub(super) fn checked(
         return Vec::new();
     }
     state.check.report = match result {
-        Ok(report) => Check::Done(report),
+        Ok(report) => {
+            super::welcome::select_profile_id(state, &report.profile_id);
+            Check::Done(report)
+        }
         Err(sentence) => Check::Failed(sentence),
     };
     Vec::new()

@@ -74,6 +74,7 @@ pub(super) fn secrets_loaded(
     }
     state.rotate.secrets = match result {
         Ok(secrets) => {
+            super::welcome::select_profile_id(state, &secrets.profile_id);
             state.rotate.months = secrets.months;
             Check::Done(secrets)
         }

@@ -36,6 +36,7 @@ fn app_secrets() -> AppSecrets {
         display_name: "OfficeMaster EWS".into(),
         client_id: CLIENT_ID.into(),
         tenant_id: CONTOSO_TENANT_ID.into(),
+        profile_id: "officemaster".into(),
         secrets: vec![secret_info("old", 10), secret_info("older", -3)],
         apis: vec![Api::Exchange, Api::Graph],
         months: 24,
