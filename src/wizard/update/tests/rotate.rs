@@ -561,3 +561,31 @@ fn the_new_registration_job_never_offers_removal() {
     state.rotate.secrets = Check::Done(app_secrets());
     assert!(!can_remove_old(&state));
 }
+
+/// Issue 10.6: the wizard rotates an app with the app's own profile (here myfactory, as the
+/// rotate job matched it), not the product picked on Welcome; Verify and Done use its field
+/// names, and going back to Welcome shows it selected.
+#[test]
+fn rotate_hands_over_with_the_apps_own_profile_not_the_one_picked_on_welcome() {
+    let (mut state, effects) = on_app_step();
+    let picked = state.profile().id.clone();
+    assert_ne!(picked, "myfactory");
+    list_loaded(&mut state, &effects);
+    press(&mut state, KeyCode::Down);
+    let effects = enter(&mut state);
+    update(
+        &mut state,
+        Msg::SecretsLoaded {
+            ticket: ticket_of(&effects[0]),
+            result: Ok(AppSecrets {
+                profile_id: "myfactory".into(),
+                ..app_secrets()
+            }),
+        },
+    );
+    let myfactory = crate::profile::by_id("myfactory").unwrap();
+    assert_eq!(state.profile().id, "myfactory");
+    assert_eq!(state.profile().fields, myfactory.fields);
+    // The months the job offers stay the job's (the app's), not the profile switch's.
+    assert_eq!(state.rotate.months, app_secrets().months);
+}
