@@ -57,6 +57,14 @@ pub enum JobErrorKind {
     Local,
 }
 
+impl JobErrorKind {
+    /// Trying again with the same sign-in cannot help: the account lacks a role, or the
+    /// sign-in is gone. The way on is signing in again (maybe with another account).
+    pub fn needs_another_sign_in(self) -> bool {
+        matches!(self, JobErrorKind::NeedsAdminRole | JobErrorKind::SignIn)
+    }
+}
+
 impl JobError {
     pub fn kind(&self) -> JobErrorKind {
         match self {
@@ -94,6 +102,13 @@ impl JobError {
 
     /// The sentence for the admin; the detail is logged here, once, on the way to the screen.
     pub fn sentence(&self) -> String {
+        self.log();
+        self.to_string()
+    }
+
+    /// Logs the detail (once, where the error leaves the job layer for a front-end that keeps
+    /// the error itself).
+    pub fn log(&self) {
         match self {
             JobError::Graph(_) | JobError::SignIn(_) => {
                 tracing::warn!(kind = ?self.kind(), detail = %self.detail(), "job failed")
@@ -102,7 +117,6 @@ impl JobError {
                 tracing::info!(kind = ?self.kind(), "job stopped")
             }
         }
-        self.to_string()
     }
 }
 

@@ -1076,10 +1076,11 @@ mod rotate_jobs {
 mod check_jobs {
     use super::Shared;
     use crate::check::{Applied, CheckRequest, FixId, Report};
-    use crate::jobs::{self, Tenant};
+    use crate::jobs::{self, JobError, Tenant};
 
-    pub(super) async fn run(shared: &Shared, client_id: &str) -> Result<Box<Report>, String> {
-        let (graph, tenant_id) = shared.graph().await?;
+    /// The error keeps its kind for the wizard; its detail is logged here.
+    pub(super) async fn run(shared: &Shared, client_id: &str) -> Result<Box<Report>, JobError> {
+        let (graph, tenant_id) = shared.session().await.inspect_err(JobError::log)?;
         let request = CheckRequest {
             app_id: client_id.to_string(),
             profile: None,
@@ -1093,7 +1094,7 @@ mod check_jobs {
         };
         let (report, _) = jobs::check::run(t, &request)
             .await
-            .map_err(|e| e.sentence())?;
+            .inspect_err(JobError::log)?;
         Ok(Box::new(report))
     }
 
@@ -1101,8 +1102,8 @@ mod check_jobs {
         shared: &Shared,
         report: &Report,
         fixes: &[FixId],
-    ) -> Result<Box<Applied>, String> {
-        let (graph, tenant_id) = shared.graph().await?;
+    ) -> Result<Box<Applied>, JobError> {
+        let (graph, tenant_id) = shared.session().await.inspect_err(JobError::log)?;
         let t = Tenant {
             graph: &graph,
             endpoints: &shared.config.endpoints,
@@ -1111,7 +1112,7 @@ mod check_jobs {
         };
         let (applied, _) = jobs::check::apply(t, report, fixes)
             .await
-            .map_err(|e| e.sentence())?;
+            .inspect_err(JobError::log)?;
         Ok(Box::new(applied))
     }
 }
