@@ -724,23 +724,24 @@ async fn list_apps(shared: &Shared, filter: &str) -> Result<Vec<AppSummary>, Str
     ))
 }
 
-/// What an interrupted registration left for `profile` in the signed-in tenant (none without
-/// a store: then nothing was journalled either).
+/// What an interrupted registration left for `profile` in the signed-in tenant.
 async fn interrupted_run(
     shared: &Shared,
     profile: &str,
 ) -> Result<Option<journal::InterruptedRun>, String> {
-    let Some(store) = &shared.config.store else {
+    if shared.config.store.is_none() {
         return Ok(None);
+    }
+    let (graph, tenant_id) = shared.graph().await?;
+    let t = jobs::Tenant {
+        graph: &graph,
+        endpoints: &shared.config.endpoints,
+        store: shared.config.store.as_ref(),
+        tenant_id: &tenant_id,
     };
-    let (_, tenant_id) = shared.graph().await?;
-    let (dir, profile) = (store.dir().to_path_buf(), profile.to_string());
-    let graph_url = shared.config.endpoints.graph.to_string();
-    tokio::task::spawn_blocking(move || {
-        journal::interrupted(&dir, &tenant_id, &profile, &graph_url).map_err(|e| e.to_string())
-    })
-    .await
-    .unwrap_or_else(|e| Err(e.to_string()))
+    jobs::register::interrupted(t, profile)
+        .await
+        .map_err(|e| e.sentence())
 }
 
 async fn run_register(
@@ -754,21 +755,17 @@ async fn run_register(
     let on_event = move |event: RegisterEvent| {
         let _ = progress.send(Msg::RegisterProgress { ticket, event });
     };
-    let mut outcome = register::register(
-        &graph,
-        &shared.config.endpoints,
-        &tenant_id,
-        shared.config.store.as_ref(),
-        request,
-        &on_event,
-    )
-    .await
-    .map_err(|e| e.sentence())?;
-    tracing::info!(client_id = %outcome.client_id, created = outcome.created_app, "registered");
-    shared.await_hand_over(SecretHandOver::new(
-        outcome.journal.take(),
-        outcome.secret.key_id.clone(),
-    ));
+    let t = jobs::Tenant {
+        graph: &graph,
+        endpoints: &shared.config.endpoints,
+        store: shared.config.store.as_ref(),
+        tenant_id: &tenant_id,
+    };
+    let jobs::register::Registered { outcome, hand_over } =
+        jobs::register::run(t, request, &on_event)
+            .await
+            .map_err(|e| e.sentence())?;
+    shared.await_hand_over(hand_over);
     Ok(RegisteredApp {
         tenant_id: outcome.tenant_id,
         client_id: outcome.client_id,

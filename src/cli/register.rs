@@ -5,7 +5,7 @@ use super::wait_consent::{self, WaitConsentArgs, Waited};
 use super::{Connection, Exit, Failure, demo, hand_over, sign_in, verify_output as verify};
 use exowiz::exchange::ScriptHeader;
 use exowiz::graph::{GraphClient, GraphError};
-use exowiz::jobs::SecretHandOver;
+use exowiz::jobs::{self, SecretHandOver, Tenant};
 use exowiz::profile::{self, InstallMode, Permission};
 use exowiz::register::{self, RegisterEvent, RegisterOutcome, RegisterRequest, validate};
 use exowiz::store::{Store, journal};
@@ -86,16 +86,17 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
     let graph = GraphClient::new(&endpoints, tokens.access_token.clone())
         .with_wait_reporter(super::stderr_wait_reporter());
     let store = Store::open_default().ok();
+    let tenant = Tenant {
+        graph: &graph,
+        endpoints: &endpoints,
+        store: store.as_ref(),
+        tenant_id: &tenant_id,
+    };
     // Before anything changes: say that this run continues an interrupted one (stderr, also
     // with --json, where the notes tell it again). A script cannot answer a question, and
     // continuing is the only safe course: a fresh start would leave a second app.
     if let Some(store) = &store {
-        match journal::interrupted(
-            store.dir(),
-            &tenant_id,
-            &request.profile.id,
-            endpoints.graph.as_str(),
-        ) {
+        match jobs::register::interrupted(tenant, &request.profile.id).await {
             Ok(Some(run)) => safe_eprintln!("{}", run.describe()),
             Ok(None) => {}
             Err(e) => tracing::warn!(error = %e, "journal not readable"),
@@ -128,16 +129,11 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
             safe_eprintln!("{}", describe(&event));
         }
     };
-    let mut outcome = register::register(
-        &graph,
-        &endpoints,
-        &tenant_id,
-        store.as_ref(),
-        &request,
-        &on_event,
-    )
-    .await
-    .map_err(Failure::from)?;
+    let jobs::register::Registered {
+        mut outcome,
+        hand_over,
+    } = jobs::register::run(tenant, &request, &on_event).await?;
+    let mut hand_over = Some(hand_over);
     journal::test_abort_point("completed");
     // Consent missing: the printed link is the listener's, so that exowiz learns the answer
     // at once when the admin opens it here (issue 9.2).
@@ -155,7 +151,7 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
         // In text the secret is out before the wait: Ctrl+C then loses nothing.
         if !args.json {
             print_text(&outcome, &request);
-            finish_journal(&mut outcome);
+            SecretHandOver::printed_from(&mut hand_over);
         }
         waited = wait_for_grants(&graph, &endpoints, &mut outcome, listener, &args, &ctrl_c).await;
     }
@@ -191,7 +187,7 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
         }
     }
     saved.report(args.json);
-    finish_journal(&mut outcome);
+    SecretHandOver::printed_from(&mut hand_over);
     waited?;
     if request.grant_consent && !outcome.all_granted() {
         return Err(Failure::new(
@@ -202,16 +198,6 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
     match verified.map(verify::failure) {
         Some(Some(failure)) => Err(failure),
         _ => Ok(()),
-    }
-}
-
-/// The value is out: the journal may forget this run (a run killed before this leaves the
-/// secret to be removed by the next one, since nobody has it). Once only.
-fn finish_journal(outcome: &mut RegisterOutcome) {
-    let hand_over = SecretHandOver::new(outcome.journal.take(), outcome.secret.key_id.clone());
-    // Not printed (a closed pipe): the journal goes back, for the next run to remove the secret.
-    if let Some(open) = hand_over.printed() {
-        outcome.journal = open.into_journal();
     }
 }
 

@@ -258,7 +258,7 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
             }
             if !args.json {
                 print_secret(&report, &secret);
-                printed(&mut hand_over);
+                SecretHandOver::printed_from(&mut hand_over);
             }
             say(
                 "Checking that the new secret works (a token from Entra ID; a new secret can take a minute)…",
@@ -292,7 +292,7 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
                 Err(sentence) => {
                     finish(&args, &report);
                     if args.json {
-                        printed(&mut hand_over);
+                        SecretHandOver::printed_from(&mut hand_over);
                     }
                     open.close();
                     return Err(Failure::new(
@@ -349,14 +349,14 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
                 report.removed = removed;
                 finish(&args, &report);
                 if args.json {
-                    printed(&mut hand_over);
+                    SecretHandOver::printed_from(&mut hand_over);
                 }
                 removal_failure(result, older.len(), report.remove_command.as_deref())
                     .and_then(|()| ews_failed.map_or(Ok(()), Err))
             } else {
                 finish(&args, &report);
                 if args.json {
-                    printed(&mut hand_over);
+                    SecretHandOver::printed_from(&mut hand_over);
                 }
                 ews_failed.map_or(Ok(()), Err)
             }
@@ -364,15 +364,6 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
     };
     open.close();
     result
-}
-
-/// The new secret's value is on stdout: once that is flushed, the next run must not remove the
-/// secret (a run killed before this, or a closed pipe, leaves it to be removed, since nobody
-/// has it).
-fn printed(hand_over: &mut Option<SecretHandOver>) {
-    if let Some(h) = hand_over.take() {
-        *hand_over = h.printed();
-    }
 }
 
 /// What to say when the new secret gave no token: nothing was removed, and what to do next.

@@ -57,6 +57,14 @@ impl SecretHandOver {
         self.journal
     }
 
+    /// [`Self::printed`] for a hand-over kept in `slot` (a front-end that prints at one of
+    /// several moments): taken once printed, left there otherwise.
+    pub fn printed_from(slot: &mut Option<Self>) {
+        if let Some(h) = slot.take() {
+            *slot = h.printed();
+        }
+    }
+
     /// The value was printed on stdout: it counts as shown once stdout is flushed and was not
     /// lost (a closed pipe hands nothing over). Otherwise the hand-over stays open, given back.
     pub fn printed(self) -> Option<Self> {

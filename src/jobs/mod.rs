@@ -1,13 +1,14 @@
 //! The jobs exowiz does, each orchestrated here once for the CLI and the wizard alike:
-//! [`sign_in`], [`rotate`], [`check`] and [`verify`] (register's engine is
-//! [`crate::register`]; its outer run is still the front-ends'). A front-end parses, shows and
-//! asks; the job decides what happens in which order. The rules the jobs share are in
+//! [`sign_in`], [`register`] (around the engine in [`crate::register`]), [`rotate`], [`check`]
+//! and [`verify`]. A front-end parses, shows and asks; the job decides what happens in which
+//! order. The rules the jobs share are in
 //! [`policy`]; the hand-over of a new secret's value is [`hand_over::SecretHandOver`]; their
 //! errors are [`JobError`], whose kind survives up to the screen.
 
 pub mod check;
 pub mod hand_over;
 pub mod policy;
+pub mod register;
 pub mod rotate;
 pub mod sign_in;
 pub mod verify;
