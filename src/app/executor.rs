@@ -939,12 +939,13 @@ mod rotate_jobs {
         }
     }
 
+    /// The errors keep their kind for the wizard; their detail is logged here.
     pub(super) async fn load_secrets(
         shared: &Shared,
         client_id: &str,
-    ) -> Result<AppSecrets, String> {
+    ) -> Result<AppSecrets, JobError> {
         let (graph, tenant_id, mut open) =
-            open(shared, client_id).await.map_err(|e| e.sentence())?;
+            open(shared, client_id).await.inspect_err(JobError::log)?;
         let t = tenant(shared, &graph, &tenant_id);
         // A failure only costs the comparison, never the rotation: it is logged and said.
         let (expected, compared_with) = match open.expect(t, None).await {
@@ -992,9 +993,9 @@ mod rotate_jobs {
         shared: &Shared,
         client_id: &str,
         months: u32,
-    ) -> Result<CreatedSecret, String> {
+    ) -> Result<CreatedSecret, JobError> {
         let (graph, tenant_id, mut open) =
-            open(shared, client_id).await.map_err(|e| e.sentence())?;
+            open(shared, client_id).await.inspect_err(JobError::log)?;
         let t = tenant(shared, &graph, &tenant_id);
         if let Some(note) = &open.cleaned_up {
             tracing::info!(%note, "cleaned up after an interrupted rotation");
@@ -1006,7 +1007,7 @@ mod rotate_jobs {
         let (secret, hand_over) = open
             .create_secret(t, months, None)
             .await
-            .map_err(|e| e.sentence())?;
+            .inspect_err(JobError::log)?;
         shared.await_hand_over(hand_over);
         if let Err(note) = open.save(t, Some(&secret), &[]).await {
             tracing::warn!(%note, "rotation not saved");

@@ -96,11 +96,11 @@ pub enum Msg {
     },
     SecretsLoaded {
         ticket: Ticket,
-        result: Result<AppSecrets, String>,
+        result: Result<AppSecrets, crate::error::JobError>,
     },
     SecretCreated {
         ticket: Ticket,
-        result: Result<CreatedSecret, String>,
+        result: Result<CreatedSecret, crate::error::JobError>,
     },
     OldSecretsRemoved {
         ticket: Ticket,
