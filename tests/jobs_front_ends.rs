@@ -361,3 +361,54 @@ async fn check_through_the_cli_and_through_the_wizard_reports_the_same_findings(
         saved(wizard_data.path(), &client_id)
     );
 }
+
+/// Removing the older secrets right after a new one was made (before the wizard reports it
+/// shown) removes exactly the older ones: the removal is no new rotation, so it does not
+/// clean up after "an interrupted one" — which would take the new secret, still journalled
+/// as unseen, with it.
+#[tokio::test(flavor = "multi_thread")]
+async fn removing_the_older_secrets_in_the_wizard_keeps_the_new_one() {
+    let emu = emulator(quick_config()).await;
+    let data = tempfile::tempdir().unwrap();
+    let client_id = flowfact_app(&emu).await;
+    let mut wizard = Wizard::signed_in(&emu, data.path()).await;
+    let secrets = wizard.load_secrets(&client_id).await;
+    let older: Vec<String> = secrets.secrets.iter().map(|s| s.key_id.clone()).collect();
+    wizard.run(Effect::CreateSecret {
+        ticket: 3,
+        client_id: client_id.clone(),
+        months: secrets.months,
+    });
+    let new_key = match wizard.next().await {
+        Msg::SecretCreated {
+            result: Ok(created),
+            ..
+        } => created.key_id,
+        other => panic!("expected SecretCreated, got {other:?}"),
+    };
+    wizard.run(Effect::RemoveOldSecrets {
+        ticket: 5,
+        client_id: client_id.clone(),
+        keep: new_key.clone(),
+        key_ids: older.clone(),
+    });
+    match wizard.next().await {
+        Msg::OldSecretsRemoved {
+            result: Ok(removed),
+            ..
+        } => assert_eq!(removed.removed, older),
+        other => panic!("expected OldSecretsRemoved, got {other:?}"),
+    }
+    let apps = graph_get(
+        &emu,
+        &format!("applications?$filter=appId eq '{client_id}'"),
+    )
+    .await;
+    let left: Vec<&str> = apps["value"][0]["passwordCredentials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["keyId"].as_str().unwrap())
+        .collect();
+    assert_eq!(left, [new_key.as_str()]);
+}

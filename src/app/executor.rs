@@ -1027,9 +1027,11 @@ mod rotate_jobs {
         keep: &str,
         key_ids: &[String],
     ) -> Result<RemovedSecrets, String> {
-        let (graph, tenant_id, mut open) =
-            open(shared, client_id).await.map_err(|e| e.sentence())?;
+        let (graph, tenant_id) = shared.graph().await?;
         let t = tenant(shared, &graph, &tenant_id);
+        let mut open = jobs::rotate::find(t, client_id)
+            .await
+            .map_err(|e| e.sentence())?;
         let removal = open
             .remove_secrets(t, keep, key_ids)
             .await

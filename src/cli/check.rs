@@ -7,10 +7,10 @@
 //! profile or fix number), 3 sign-in, 4 Graph, 7 problems remain (`Exit::Drift`).
 
 use super::save_commands::{SaveCommandsArgs, Saved};
-use super::{Connection, Exit, Failure, demo, sign_in};
+use super::session::Session;
+use super::{Connection, Exit, Failure};
 use exowiz::check::{Applied, CheckRequest, Fix, FixSelection, Report, Severity};
-use exowiz::graph::GraphClient;
-use exowiz::jobs::{self, Tenant};
+use exowiz::jobs;
 use exowiz::profile::{self, InstallMode};
 use exowiz::store::Store;
 
@@ -64,29 +64,12 @@ pub async fn run(connection: &Connection, args: CheckArgs) -> Result<u8, Failure
         .map_err(input)?;
     args.commands.check()?;
 
-    let demo = if args.demo {
-        Some(demo::start().await?)
-    } else {
-        None
-    };
-    let endpoints = match &demo {
-        Some(tenant) => tenant.endpoints.clone(),
-        None => connection.endpoints()?,
-    };
-    let (tokens, tenant_id) = sign_in::graph_token(connection, &endpoints, demo.is_some()).await?;
-    let graph = GraphClient::new(&endpoints, tokens.access_token.clone())
-        .with_wait_reporter(super::stderr_wait_reporter());
-    let store = Store::open_default().ok();
+    let session = Session::open(connection, args.demo).await?;
+    let (tenant, store) = (session.tenant(), session.store.as_ref());
     let request = CheckRequest {
         app_id,
         profile: given_profile,
         mode: args.mode,
-    };
-    let tenant = Tenant {
-        graph: &graph,
-        endpoints: &endpoints,
-        store: store.as_ref(),
-        tenant_id: &tenant_id,
     };
     let (report, mut saved) = jobs::check::run(tenant, &request).await?;
 
@@ -105,7 +88,7 @@ pub async fn run(connection: &Connection, args: CheckArgs) -> Result<u8, Failure
     };
     let last = applied.as_ref().map_or(&report, |a| &a.report);
 
-    let saved_commands = save_commands(&args.commands, store.as_ref(), last);
+    let saved_commands = save_commands(&args.commands, store, last);
     let save_note = match saved {
         jobs::check::Saved::In(path) => Ok(path),
         jobs::check::Saved::Not(note) => Err(note),

@@ -39,6 +39,7 @@ pub mod profiles;
 pub mod register;
 pub mod rotate;
 pub mod save_commands;
+pub mod session;
 pub mod sign_in;
 pub mod status;
 pub mod tenant_id;

@@ -1,14 +1,15 @@
 //! `exowiz register`: the whole registration without screens.
 
 use super::save_commands::{SaveCommandsArgs, Saved};
+use super::session::Session;
 use super::wait_consent::{self, WaitConsentArgs, Waited};
-use super::{Connection, Exit, Failure, demo, hand_over, sign_in, verify_output as verify};
+use super::{Connection, Exit, Failure, hand_over, verify_output as verify};
 use exowiz::exchange::ScriptHeader;
 use exowiz::graph::{GraphClient, GraphError};
-use exowiz::jobs::{self, SecretHandOver, Tenant};
+use exowiz::jobs::{self, SecretHandOver};
 use exowiz::profile::{self, InstallMode, Permission};
 use exowiz::register::{self, RegisterEvent, RegisterOutcome, RegisterRequest, validate};
-use exowiz::store::{Store, journal};
+use exowiz::store::journal;
 use secrecy::ExposeSecret;
 use serde_json::json;
 
@@ -72,26 +73,14 @@ pub struct RegisterArgs {
 pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Failure> {
     let request = request_from(&args)?;
     args.commands.check()?;
-    // The demo tenant lives as long as this command.
-    let demo = if args.demo {
-        Some(demo::start().await?)
-    } else {
-        None
-    };
-    let endpoints = match &demo {
-        Some(tenant) => tenant.endpoints.clone(),
-        None => connection.endpoints()?,
-    };
-    let (tokens, tenant_id) = sign_in::graph_token(connection, &endpoints, demo.is_some()).await?;
-    let graph = GraphClient::new(&endpoints, tokens.access_token.clone())
-        .with_wait_reporter(super::stderr_wait_reporter());
-    let store = Store::open_default().ok();
-    let tenant = Tenant {
-        graph: &graph,
-        endpoints: &endpoints,
-        store: store.as_ref(),
-        tenant_id: &tenant_id,
-    };
+    let session = Session::open(connection, args.demo).await?;
+    let (tenant, graph, endpoints, store) = (
+        session.tenant(),
+        &session.graph,
+        &session.endpoints,
+        session.store.as_ref(),
+    );
+    let tenant_id = &session.tenant_id;
     // Before anything changes: say that this run continues an interrupted one (stderr, also
     // with --json, where the notes tell it again). A script cannot answer a question, and
     // continuing is the only safe course: a fresh start would leave a second app.
@@ -105,7 +94,7 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
         // read; what it cannot is named, with the app to check.
         let own = journal::path_for(
             store.dir(),
-            &tenant_id,
+            tenant_id,
             &request.profile.id,
             endpoints.graph.as_str(),
         );
@@ -144,7 +133,7 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
         // when pressed the moment the link appears.
         let ctrl_c = super::interrupt::HandledInside::claim();
         let listener =
-            wait_consent::listener(&endpoints, &outcome.tenant_id, &outcome.client_id).await;
+            wait_consent::listener(endpoints, &outcome.tenant_id, &outcome.client_id).await;
         if let Some(l) = &listener {
             outcome.consent_url = l.consent_url().to_string();
         }
@@ -153,7 +142,7 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
             print_text(&outcome, &request);
             SecretHandOver::printed_from(&mut hand_over);
         }
-        waited = wait_for_grants(&graph, &endpoints, &mut outcome, listener, &args, &ctrl_c).await;
+        waited = wait_for_grants(graph, endpoints, &mut outcome, listener, &args, &ctrl_c).await;
     }
     let verified = if args.verify && waited.is_ok() {
         if !args.json {
@@ -161,7 +150,7 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
                 "Verifying the secret (a token from Entra ID; a new secret can take a minute)…"
             );
         }
-        Some(verify::run(&endpoints, &outcome, &request, args.verify_timeout).await?)
+        Some(verify::run(endpoints, &outcome, &request, args.verify_timeout).await?)
     } else {
         None
     };

@@ -15,18 +15,18 @@
 use std::time::Duration;
 
 use super::save_commands::{SaveCommandsArgs, Saved};
-use super::{Connection, Exit, Failure, demo, sign_in, verify_output};
+use super::session::Session;
+use super::{Connection, Exit, Failure, verify_output};
 use chrono::{DateTime, SecondsFormat, Utc};
 use exowiz::check::Expected;
 use exowiz::endpoints::Cloud;
 use exowiz::ews::{self, EwsProbe};
-use exowiz::graph::{Application, GraphClient, NewSecret};
+use exowiz::graph::{Application, NewSecret};
 use exowiz::jobs::{self, JobError, SecretHandOver, Tenant};
 use exowiz::profile::Api;
 use exowiz::profile::{self, ProductFields, Profile};
 use exowiz::register::validate;
 use exowiz::rotate::{self, ApiRoles, SecretInfo};
-use exowiz::store::Store;
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 
@@ -141,25 +141,8 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
         .transpose()
         .map_err(|e| input(e.to_string()))?;
     args.commands.check()?;
-    let demo = if args.demo {
-        Some(demo::start().await?)
-    } else {
-        None
-    };
-    let endpoints = match &demo {
-        Some(tenant) => tenant.endpoints.clone(),
-        None => connection.endpoints()?,
-    };
-    let (tokens, tenant_id) = sign_in::graph_token(connection, &endpoints, demo.is_some()).await?;
-    let graph = GraphClient::new(&endpoints, tokens.access_token.clone())
-        .with_wait_reporter(super::stderr_wait_reporter());
-    let store = Store::open_default().ok();
-    let tenant = Tenant {
-        graph: &graph,
-        endpoints: &endpoints,
-        store: store.as_ref(),
-        tenant_id: &tenant_id,
-    };
+    let session = Session::open(connection, args.demo).await?;
+    let (tenant, endpoints, tenant_id) = (session.tenant(), &session.endpoints, &session.tenant_id);
     let say = |text: &str| {
         if !args.json {
             safe_eprintln!("{text}");
@@ -198,7 +181,7 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
     let now = Utc::now();
     let previous = open.secrets(now, args.warn_days);
     let mut report = Report {
-        tenant_id: tenant_id.clone(),
+        tenant_id: tenant_id.to_string(),
         app: app.clone(),
         profile_id: open.profile_id.clone(),
         profile: open.profile.clone(),
@@ -273,8 +256,8 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
                 .unwrap_or_default();
             let target = jobs::verify::Target {
                 http: &http,
-                endpoints: &endpoints,
-                tenant_id: &tenant_id,
+                endpoints,
+                tenant_id,
                 client_id: &app.app_id,
                 patience: Duration::from_secs(args.verify_timeout),
             };
@@ -315,8 +298,8 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
             report.ews = ews::probe_if_ews(
                 uses_ews,
                 &http,
-                &endpoints,
-                &tenant_id,
+                endpoints,
+                tenant_id,
                 &app.app_id,
                 report
                     .secret

@@ -31,7 +31,25 @@ pub struct OpenApp {
     tenant_name: Option<Option<String>>,
 }
 
-/// Finds the app `client_id`, starts its rotation journal and removes the secrets an
+/// Finds the app `client_id` for a change that makes no secret (removing older ones): no
+/// journal, and no clean-up — a secret this very session made and has not handed over yet is
+/// journalled as unseen, and cleaning up would take it.
+pub async fn find(t: Tenant<'_>, client_id: &str) -> Result<OpenApp, JobError> {
+    let (app, saved) =
+        rotate::find_app(t.graph, t.endpoints, t.store, t.tenant_id, client_id).await?;
+    let profile_id = policy::app_profile(None, None, saved.as_ref(), &app);
+    Ok(OpenApp {
+        profile: profile::by_id(&profile_id).ok(),
+        profile_id,
+        cleaned_up: None,
+        app,
+        saved,
+        journal: RunJournal::default(),
+        tenant_name: None,
+    })
+}
+
+/// Finds the app `client_id` for a rotation: starts its journal and removes the secrets an
 /// interrupted rotation made and nobody saw (from the tenant and from the app as read).
 pub async fn open(t: Tenant<'_>, client_id: &str) -> Result<OpenApp, JobError> {
     let (mut app, saved) =
