@@ -511,6 +511,17 @@ impl Shared {
         *self.hand_over.lock().unwrap_or_else(|p| p.into_inner()) = Some(hand_over);
     }
 
+    /// Where the jobs run for this wizard: the signed-in tenant (`graph`, `tenant_id` from
+    /// [`Self::graph`]) with the configured endpoints and store.
+    fn tenant<'a>(&'a self, graph: &'a GraphClient, tenant_id: &'a str) -> jobs::Tenant<'a> {
+        jobs::Tenant {
+            graph,
+            endpoints: &self.config.endpoints,
+            store: self.config.store.as_ref(),
+            tenant_id,
+        }
+    }
+
     fn pending_clears(&self) -> std::sync::MutexGuard<'_, Vec<PendingClear>> {
         self.pending_clears
             .lock()
@@ -733,12 +744,7 @@ async fn interrupted_run(
         return Ok(None);
     }
     let (graph, tenant_id) = shared.graph().await?;
-    let t = jobs::Tenant {
-        graph: &graph,
-        endpoints: &shared.config.endpoints,
-        store: shared.config.store.as_ref(),
-        tenant_id: &tenant_id,
-    };
+    let t = shared.tenant(&graph, &tenant_id);
     jobs::register::interrupted(t, profile)
         .await
         .map_err(|e| e.sentence())
@@ -755,12 +761,7 @@ async fn run_register(
     let on_event = move |event: RegisterEvent| {
         let _ = progress.send(Msg::RegisterProgress { ticket, event });
     };
-    let t = jobs::Tenant {
-        graph: &graph,
-        endpoints: &shared.config.endpoints,
-        store: shared.config.store.as_ref(),
-        tenant_id: &tenant_id,
-    };
+    let t = shared.tenant(&graph, &tenant_id);
     let jobs::register::Registered { outcome, hand_over } =
         jobs::register::run(t, request, &on_event)
             .await
@@ -907,7 +908,7 @@ fn verify_report(
 /// shaped for the wizard.
 mod rotate_jobs {
     use super::{Shared, verify_with};
-    use crate::jobs::{self, JobError, Tenant, policy};
+    use crate::jobs::{self, JobError, policy};
     use crate::profile::Api;
     use crate::register::PermissionStatus;
     use crate::wizard::state::{
@@ -922,21 +923,8 @@ mod rotate_jobs {
         client_id: &str,
     ) -> Result<(crate::graph::GraphClient, String, jobs::rotate::OpenApp), JobError> {
         let (graph, tenant_id) = shared.session().await?;
-        let open = jobs::rotate::open(tenant(shared, &graph, &tenant_id), client_id).await?;
+        let open = jobs::rotate::open(shared.tenant(&graph, &tenant_id), client_id).await?;
         Ok((graph, tenant_id, open))
-    }
-
-    fn tenant<'a>(
-        shared: &'a Shared,
-        graph: &'a crate::graph::GraphClient,
-        tenant_id: &'a str,
-    ) -> Tenant<'a> {
-        Tenant {
-            graph,
-            endpoints: &shared.config.endpoints,
-            store: shared.config.store.as_ref(),
-            tenant_id,
-        }
     }
 
     /// The errors keep their kind for the wizard; their detail is logged here.
@@ -946,7 +934,7 @@ mod rotate_jobs {
     ) -> Result<AppSecrets, JobError> {
         let (graph, tenant_id, mut open) =
             open(shared, client_id).await.inspect_err(JobError::log)?;
-        let t = tenant(shared, &graph, &tenant_id);
+        let t = shared.tenant(&graph, &tenant_id);
         // A failure only costs the comparison, never the rotation: it is logged and said.
         let (expected, compared_with) = match open.expect(t, None).await {
             Ok(expected) => {
@@ -996,7 +984,7 @@ mod rotate_jobs {
     ) -> Result<CreatedSecret, JobError> {
         let (graph, tenant_id, mut open) =
             open(shared, client_id).await.inspect_err(JobError::log)?;
-        let t = tenant(shared, &graph, &tenant_id);
+        let t = shared.tenant(&graph, &tenant_id);
         if let Some(note) = &open.cleaned_up {
             tracing::info!(%note, "cleaned up after an interrupted rotation");
         }
@@ -1028,7 +1016,7 @@ mod rotate_jobs {
         key_ids: &[String],
     ) -> Result<RemovedSecrets, String> {
         let (graph, tenant_id) = shared.graph().await?;
-        let t = tenant(shared, &graph, &tenant_id);
+        let t = shared.tenant(&graph, &tenant_id);
         let mut open = jobs::rotate::find(t, client_id)
             .await
             .map_err(|e| e.sentence())?;
@@ -1076,7 +1064,7 @@ mod rotate_jobs {
 mod check_jobs {
     use super::Shared;
     use crate::check::{Applied, CheckRequest, FixId, Report};
-    use crate::jobs::{self, JobError, Tenant};
+    use crate::jobs::{self, JobError};
 
     /// The error keeps its kind for the wizard; its detail is logged here.
     pub(super) async fn run(shared: &Shared, client_id: &str) -> Result<Box<Report>, JobError> {
@@ -1086,12 +1074,7 @@ mod check_jobs {
             profile: None,
             mode: None,
         };
-        let t = Tenant {
-            graph: &graph,
-            endpoints: &shared.config.endpoints,
-            store: shared.config.store.as_ref(),
-            tenant_id: &tenant_id,
-        };
+        let t = shared.tenant(&graph, &tenant_id);
         let (report, _) = jobs::check::run(t, &request)
             .await
             .inspect_err(JobError::log)?;
@@ -1104,12 +1087,7 @@ mod check_jobs {
         fixes: &[FixId],
     ) -> Result<Box<Applied>, JobError> {
         let (graph, tenant_id) = shared.session().await.inspect_err(JobError::log)?;
-        let t = Tenant {
-            graph: &graph,
-            endpoints: &shared.config.endpoints,
-            store: shared.config.store.as_ref(),
-            tenant_id: &tenant_id,
-        };
+        let t = shared.tenant(&graph, &tenant_id);
         let (applied, _) = jobs::check::apply(t, report, fixes)
             .await
             .inspect_err(JobError::log)?;
