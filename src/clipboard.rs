@@ -31,7 +31,6 @@
 use std::ffi::OsString;
 use std::io::{self, Write};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
 
 use base64::Engine;
 
@@ -41,9 +40,6 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 pub use crate::wizard::state::ClipboardVia;
-
-/// How long a copied secret stays on the clipboard by default (`--clear-clipboard-after`).
-pub const DEFAULT_CLEAR_AFTER: Duration = Duration::from_secs(90);
 
 /// What decides the clipboard path, read from the environment once (tests build it by hand).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -21,10 +21,12 @@ pub mod clipboard;
 #[cfg(test)]
 mod demo_tenant_boundary;
 pub mod endpoints;
+pub mod error;
 pub mod ews;
 pub mod exchange;
 pub mod graph;
 pub mod i18n;
+pub mod jobs;
 pub mod logging;
 pub mod printable;
 pub mod profile;

@@ -517,7 +517,7 @@ async fn remove_old_at_once_removes_the_older_secrets_after_verification() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn an_unsaved_app_with_an_expiring_secret_is_marked_due_and_adopted() {
+async fn an_unsaved_app_with_an_expiring_secret_is_marked_due_and_matched_like_check_does() {
     let emu = emulator(quick_config()).await;
     let data = tempfile::tempdir().unwrap();
     let token = admin_token(&emu);
@@ -552,16 +552,18 @@ async fn an_unsaved_app_with_an_expiring_secret_is_marked_due_and_adopted() {
     assert!((8..=10).contains(&days), "{days}");
     assert_eq!(json["verified"], true);
     assert_eq!(json["removed"], serde_json::json!([]));
-    assert_eq!(json["profile"], "adopted");
-    // No profile fits: the token is compared with the app's own application permissions.
+    // No profile fits (issue 10.6: matched one way everywhere, as `check` does): custom, and
+    // the token is compared with the app's own application permissions.
+    assert_eq!(json["profile"], "custom");
     assert_eq!(json["compared_with"]["profile"], "custom");
     assert_eq!(json["compared_with"]["custom"], true);
     assert_eq!(json["missing_roles"], serde_json::json!([]));
     let roles = token_roles(&emu, &client_id, &new_secret).await.unwrap();
     assert!(roles.iter().any(|r| r == "IMAP.AccessAsApp"), "{roles:?}");
-    // Not saved before: now it is, with both secrets, as an adopted app (not "custom").
+    // Not saved before: now it is, with both secrets, under the profile rotate and check
+    // agree on (the record's `adopted` flag keeps register from taking it for its own).
     let (profile, saved) = saved_key_ids(data.path(), &client_id);
-    assert_eq!(profile, "adopted");
+    assert_eq!(profile, "custom");
     assert_eq!(
         saved,
         BTreeSet::from([

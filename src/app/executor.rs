@@ -14,16 +14,17 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
 use super::app_list;
-use crate::auth::{self, AuthError, BrowserSignIn, DeviceCodeFlow, SignInConfig, Tokens};
+use crate::auth::{self, AuthError, SignInConfig, Tokens};
 use crate::clipboard::Clipboard;
 use crate::endpoints::Endpoints;
 use crate::graph::{GraphClient, GraphError};
 use crate::i18n;
+use crate::jobs::{self, JobError, SecretHandOver};
 use crate::profile::PermissionType;
-use crate::register::{self, PermissionStatus, RegisterError, RegisterEvent, RegisterRequest};
+use crate::register::{self, PermissionStatus, RegisterEvent, RegisterRequest};
 use crate::store::Store;
-use crate::store::journal::{self, Journal};
-use crate::verify::{self, ApiRoles};
+use crate::store::journal;
+use crate::verify::ApiRoles;
 use crate::wizard::effect::EwsCheck;
 use crate::wizard::msg::SignInPrompt;
 use crate::wizard::state::{
@@ -68,7 +69,7 @@ pub struct ExecutorConfig {
 
 impl ExecutorConfig {
     /// Defaults for `endpoints`: sign-in for a registration job, the system browser, secrets
-    /// cleared after [`crate::clipboard::DEFAULT_CLEAR_AFTER`], no store.
+    /// cleared after [`jobs::policy::CLIPBOARD_CLEAR_AFTER`], no store.
     pub fn new(endpoints: Endpoints, clipboard: Arc<Clipboard>) -> Self {
         Self {
             sign_in: SignInConfig::for_registration(endpoints.clone()),
@@ -76,7 +77,7 @@ impl ExecutorConfig {
             access_token: None,
             store: None,
             clipboard,
-            clear_clipboard_after: Some(crate::clipboard::DEFAULT_CLEAR_AFTER),
+            clear_clipboard_after: Some(jobs::policy::CLIPBOARD_CLEAR_AFTER),
             open_browser: Arc::new(crate::browser::open),
             browser_timeout: auth::DEFAULT_BROWSER_TIMEOUT,
             verify_patience: crate::verify::DEFAULT_PATIENCE,
@@ -111,9 +112,8 @@ struct Shared {
     http: reqwest::Client,
     session: tokio::sync::Mutex<Option<Session>>,
     pending_clears: Mutex<Vec<PendingClear>>,
-    /// The journal of the last registration or rotation, until its secret is shown
-    /// (`SecretShown`).
-    journal: Mutex<Option<(Journal, String)>>,
+    /// The secret of the last registration or rotation, until it is shown (`SecretShown`).
+    hand_over: Mutex<Option<SecretHandOver>>,
 }
 
 /// Runs effects; see the module documentation.
@@ -137,7 +137,7 @@ impl Executor {
                 http,
                 session: tokio::sync::Mutex::new(None),
                 pending_clears: Mutex::new(Vec::new()),
-                journal: Mutex::new(None),
+                hand_over: Mutex::new(None),
             }),
             tx,
             sign_in: None,
@@ -508,24 +508,29 @@ impl Drop for Executor {
 }
 
 impl Shared {
-    /// Marks the secret of the last registration shown (when it is `client_id`'s) and
-    /// finishes its journal.
+    /// The secret of the last registration or rotation was shown (when it is `client_id`'s).
     fn secret_shown(&self, client_id: &str) {
-        let mut guard = self.journal.lock().unwrap_or_else(|p| p.into_inner());
-        let ours = guard.as_ref().is_some_and(|(j, _)| {
-            j.entry()
-                .app
-                .as_ref()
-                .is_some_and(|a| a.client_id.eq_ignore_ascii_case(client_id))
-        });
-        if !ours {
-            return;
+        let mut guard = self.hand_over.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.as_ref().is_some_and(|h| h.is_for(client_id))
+            && let Some(hand_over) = guard.take()
+        {
+            hand_over.shown();
         }
-        let Some((mut journal, key_id)) = guard.take() else {
-            return;
-        };
-        if let Err(e) = journal.mark_shown(&key_id).and_then(|_| journal.finish()) {
-            tracing::warn!(error = %e, "the journal could not be closed");
+    }
+
+    /// Keeps a new secret's hand-over until the wizard says it was shown.
+    fn await_hand_over(&self, hand_over: SecretHandOver) {
+        *self.hand_over.lock().unwrap_or_else(|p| p.into_inner()) = Some(hand_over);
+    }
+
+    /// Where the jobs run for this wizard: the signed-in tenant (`graph`, `tenant_id` from
+    /// [`Self::graph`]) with the configured endpoints and store.
+    fn tenant<'a>(&'a self, graph: &'a GraphClient, tenant_id: &'a str) -> jobs::Tenant<'a> {
+        jobs::Tenant {
+            graph,
+            endpoints: &self.config.endpoints,
+            store: self.config.store.as_ref(),
+            tenant_id,
         }
     }
 
@@ -538,9 +543,16 @@ impl Shared {
     /// The Graph client and tenant ID of the sign-in, renewing the token when it is about to
     /// expire.
     async fn graph(&self) -> Result<(GraphClient, String), String> {
+        self.session().await.map_err(|e| e.sentence())
+    }
+
+    /// [`Self::graph`] for the jobs, whose errors keep their kind.
+    async fn session(&self) -> Result<(GraphClient, String), JobError> {
         let mut guard = self.session.lock().await;
         let Some(session) = guard.as_mut() else {
-            return Err(i18n::t("executor.not_signed_in").to_string());
+            return Err(JobError::Session(
+                i18n::t("executor.not_signed_in").to_string(),
+            ));
         };
         if session.tokens.expires_within(REFRESH_MARGIN) && session.tokens.refresh_token.is_some() {
             match auth::refresh(&self.http, &self.config.sign_in, &session.tokens).await {
@@ -612,7 +624,42 @@ async fn listen_for_consent(
     let _ = tx.send(Msg::ConsentAnswered { ticket, answer });
 }
 
-/// Signs in, reports the prompt on the way, then reads the organisation.
+/// The wizard's side of the sign-in job: the browser through the configured opener, the
+/// prompts as `Msg::SignInPrompt`.
+struct WizardSignIn<'a> {
+    shared: &'a Shared,
+    ticket: Ticket,
+    tx: &'a UnboundedSender<Msg>,
+}
+
+impl jobs::sign_in::Front for WizardSignIn<'_> {
+    async fn open_browser(&self, url: &str) -> Result<(), String> {
+        open_browser(self.shared, url.to_string()).await
+    }
+
+    fn prompt(&self, prompt: jobs::sign_in::Prompt) {
+        let prompt = match prompt {
+            jobs::sign_in::Prompt::Browser { url, opened } => SignInPrompt::Browser { url, opened },
+            jobs::sign_in::Prompt::DeviceCode {
+                user_code,
+                verification_uri,
+                expires_at,
+            } => SignInPrompt::DeviceCode {
+                user_code,
+                verification_uri,
+                expires_at,
+            },
+            // The wizard does not fall back (its plan says so): the link stays on screen.
+            jobs::sign_in::Prompt::BrowserFailed { .. } => return,
+        };
+        let _ = self.tx.send(Msg::SignInPrompt {
+            ticket: self.ticket,
+            prompt,
+        });
+    }
+}
+
+/// Signs in (the sign-in job), reports the prompt on the way, then reads the organisation.
 async fn sign_in(
     shared: &Shared,
     method: SignInMethod,
@@ -620,66 +667,28 @@ async fn sign_in(
     tx: &UnboundedSender<Msg>,
 ) -> Result<TenantInfo, String> {
     let config = &shared.config;
-    let tokens = match &config.access_token {
-        Some(token) => {
-            let tokens = Tokens::from_access_token(token.clone()).map_err(auth_sentence)?;
-            let claims = tokens.claims().map_err(auth_sentence)?;
-            if !claims.is_for_graph(&config.endpoints) {
-                return Err(i18n::t("executor.token_not_for_graph").to_string());
-            }
-            tokens
-        }
-        None => match method {
-            SignInMethod::Browser => {
-                let pending = BrowserSignIn::start(&shared.http, &config.sign_in)
-                    .await
-                    .map_err(auth_sentence)?;
-                let url = pending.authorize_url().to_string();
-                let opened = match open_browser(shared, url.clone()).await {
-                    Ok(()) => true,
-                    Err(why) => {
-                        tracing::info!(%why, "sign-in: browser not opened");
-                        false
-                    }
-                };
-                let _ = tx.send(Msg::SignInPrompt {
-                    ticket,
-                    prompt: SignInPrompt::Browser { url, opened },
-                });
-                pending
-                    .wait(config.browser_timeout)
-                    .await
-                    .map_err(auth_sentence)?
-            }
-            SignInMethod::DeviceCode => {
-                let session = DeviceCodeFlow::start(&shared.http, &config.sign_in)
-                    .await
-                    .map_err(auth_sentence)?;
-                let _ = tx.send(Msg::SignInPrompt {
-                    ticket,
-                    prompt: SignInPrompt::DeviceCode {
-                        user_code: session.user_code().to_string(),
-                        verification_uri: session.verification_uri().to_string(),
-                        expires_at: session.expires_at(),
-                    },
-                });
-                session.poll().await.map_err(auth_sentence)?
-            }
+    let plan = jobs::sign_in::Plan {
+        method: match method {
+            SignInMethod::Browser => jobs::sign_in::Method::Browser,
+            SignInMethod::DeviceCode => jobs::sign_in::Method::DeviceCode,
         },
+        fall_back_to_device_code: false,
+        browser_timeout: config.browser_timeout,
     };
-    let claims = tokens.claims().map_err(auth_sentence)?;
-    let tenant_id = claims
-        .tid
-        .clone()
-        .ok_or_else(|| i18n::t("executor.no_tenant_claim").to_string())?;
-    let wanted = config.sign_in.tenant.trim();
-    if uuid::Uuid::parse_str(wanted).is_ok() && !wanted.eq_ignore_ascii_case(&tenant_id) {
-        return Err(i18n::tf(
-            "executor.other_tenant",
-            &[("tenant_id", &tenant_id), ("wanted", wanted)],
-        ));
-    }
-    let user = claims.username().unwrap_or_default().to_string();
+    let front = WizardSignIn { shared, ticket, tx };
+    let jobs::sign_in::SignedIn {
+        tokens,
+        tenant_id,
+        user,
+    } = jobs::sign_in::sign_in(
+        &shared.http,
+        &config.sign_in,
+        config.access_token.clone(),
+        plan,
+        &front,
+    )
+    .await
+    .map_err(|e| e.sentence())?;
     let graph = GraphClient::new(&config.endpoints, tokens.access_token.clone())
         .with_wait_reporter(wait_reporter(tx.clone()));
     let org = graph.organization().await.map_err(graph_sentence)?;
@@ -738,23 +747,19 @@ async fn list_apps(shared: &Shared, filter: &str) -> Result<Vec<AppSummary>, Str
     ))
 }
 
-/// What an interrupted registration left for `profile` in the signed-in tenant (none without
-/// a store: then nothing was journalled either).
+/// What an interrupted registration left for `profile` in the signed-in tenant.
 async fn interrupted_run(
     shared: &Shared,
     profile: &str,
 ) -> Result<Option<journal::InterruptedRun>, String> {
-    let Some(store) = &shared.config.store else {
+    if shared.config.store.is_none() {
         return Ok(None);
-    };
-    let (_, tenant_id) = shared.graph().await?;
-    let (dir, profile) = (store.dir().to_path_buf(), profile.to_string());
-    let graph_url = shared.config.endpoints.graph.to_string();
-    tokio::task::spawn_blocking(move || {
-        journal::interrupted(&dir, &tenant_id, &profile, &graph_url).map_err(|e| e.to_string())
-    })
-    .await
-    .unwrap_or_else(|e| Err(e.to_string()))
+    }
+    let (graph, tenant_id) = shared.graph().await?;
+    let t = shared.tenant(&graph, &tenant_id);
+    jobs::register::interrupted(t, profile)
+        .await
+        .map_err(|e| e.sentence())
 }
 
 async fn run_register(
@@ -768,24 +773,12 @@ async fn run_register(
     let on_event = move |event: RegisterEvent| {
         let _ = progress.send(Msg::RegisterProgress { ticket, event });
     };
-    let mut outcome = register::register(
-        &graph,
-        &shared.config.endpoints,
-        &tenant_id,
-        shared.config.store.as_ref(),
-        request,
-        &on_event,
-    )
-    .await
-    .map_err(|e| match e {
-        RegisterError::Input(text) => text,
-        RegisterError::Graph(e) => graph_sentence(e),
-    })?;
-    tracing::info!(client_id = %outcome.client_id, created = outcome.created_app, "registered");
-    *shared.journal.lock().unwrap_or_else(|p| p.into_inner()) = outcome
-        .journal
-        .take()
-        .map(|j| (j, outcome.secret.key_id.clone()));
+    let t = shared.tenant(&graph, &tenant_id);
+    let jobs::register::Registered { outcome, hand_over } =
+        jobs::register::run(t, request, &on_event)
+            .await
+            .map_err(|e| e.sentence())?;
+    shared.await_hand_over(hand_over);
     Ok(RegisteredApp {
         tenant_id: outcome.tenant_id,
         client_id: outcome.client_id,
@@ -827,8 +820,8 @@ async fn grant(
 }
 
 /// Gets an app-only token per API that has application permissions (Graph alone for
-/// delegated-only profiles, which proves that the secret works) and compares the roles. The
-/// check itself (with its patience while a new secret replicates) is [`crate::verify`].
+/// delegated-only profiles, which proves that the secret works) and compares the roles: the
+/// verify job ([`jobs::verify`]), as rotate's Verify uses it.
 async fn verify(
     shared: &Shared,
     tenant_id: &str,
@@ -837,23 +830,40 @@ async fn verify(
     expected: &[PermissionStatus],
     compared_with: ComparedWith,
 ) -> Result<VerifyReport, String> {
-    let apis = verify::apis_to_check(
-        expected
-            .iter()
-            .filter(|p| p.kind == PermissionType::Application)
-            .map(|p| p.api),
-    );
-    let checked = verify::verify_secret(
-        &shared.http,
-        &shared.config.endpoints,
+    let apis = expected
+        .iter()
+        .filter(|p| p.kind == PermissionType::Application)
+        .map(|p| p.api);
+    verify_with(
+        shared,
         tenant_id,
         client_id,
         secret,
-        &apis,
-        shared.config.verify_patience,
+        apis,
+        expected,
+        compared_with,
     )
-    .await?;
-    Ok(verify_report(checked, expected, compared_with))
+    .await
+}
+
+async fn verify_with(
+    shared: &Shared,
+    tenant_id: &str,
+    client_id: &str,
+    secret: &SecretString,
+    apis: impl IntoIterator<Item = crate::profile::Api>,
+    expected: &[PermissionStatus],
+    compared_with: ComparedWith,
+) -> Result<VerifyReport, String> {
+    let target = jobs::verify::Target {
+        http: &shared.http,
+        endpoints: &shared.config.endpoints,
+        tenant_id,
+        client_id,
+        patience: shared.config.verify_patience,
+    };
+    let verified = jobs::verify::secret(&target, secret, apis, expected).await?;
+    Ok(verify_report(verified, expected, compared_with))
 }
 
 /// After the roles check: the EWS probe the profile asks for (see [`crate::ews::probe`]).
@@ -883,21 +893,20 @@ async fn probe_ews(
     .await
 }
 
-/// The Verify screen's report: the tokens' roles and, by [`verify::missing_roles`], the
-/// expected application permissions they lack.
+/// The Verify screen's report: the tokens' roles and the expected application permissions
+/// they lack.
 fn verify_report(
-    checked: Vec<ApiRoles>,
+    verified: jobs::verify::Verified,
     expected: &[PermissionStatus],
     compared_with: ComparedWith,
 ) -> VerifyReport {
-    let missing = verify::missing_roles(expected, &checked);
-    tracing::info!(missing = missing.len(), "verified the new secret");
     VerifyReport {
-        roles: checked
+        roles: verified
+            .roles
             .into_iter()
             .map(|ApiRoles { api, roles }| (api.display_name().to_string(), roles))
             .collect(),
-        missing,
+        missing: verified.missing,
         compared_with,
         expected_count: expected
             .iter()
@@ -907,118 +916,39 @@ fn verify_report(
     }
 }
 
-/// The rotate job's effects, driven like `exowiz rotate` drives the rotate module.
+/// The wizard's rotate steps: thin calls of the rotate job ([`jobs::rotate`]), their results
+/// shaped for the wizard.
 mod rotate_jobs {
-    use super::{Shared, graph_sentence, verify_report};
-    use crate::check::{self, CheckError};
-    use crate::graph::{Application, GraphClient};
-    use crate::profile::{self, Api};
+    use super::{Shared, verify_with};
+    use crate::jobs::{self, JobError, policy};
+    use crate::profile::Api;
     use crate::register::PermissionStatus;
-    use crate::rotate::{self, RotateError, SaveContext};
-    use crate::store::SavedRegistration;
-    use crate::store::journal::RunJournal;
-    use crate::verify;
     use crate::wizard::state::{
         AppSecrets, ComparedWith, CreatedSecret, RemovedSecrets, VerifyReport,
     };
     use chrono::Utc;
     use secrecy::SecretString;
 
-    /// Secrets expiring within this many days are due (as `exowiz rotate`'s default).
-    const WARN_DAYS: u32 = 30;
-
-    fn sentence(e: RotateError) -> String {
-        match e {
-            RotateError::Input(text) => text,
-            RotateError::Graph(e) => graph_sentence(e),
-        }
-    }
-
-    async fn find(
+    /// The rotate job on `client_id`, opened in the signed-in tenant.
+    async fn open(
         shared: &Shared,
         client_id: &str,
-    ) -> Result<(GraphClient, String, Application, Option<SavedRegistration>), String> {
-        let (graph, tenant_id) = shared.graph().await?;
-        let (app, saved) = rotate::find_app(
-            &graph,
-            &shared.config.endpoints,
-            shared.config.store.as_ref(),
-            &tenant_id,
-            client_id,
-        )
-        .await
-        .map_err(sentence)?;
-        Ok((graph, tenant_id, app, saved))
+    ) -> Result<(crate::graph::GraphClient, String, jobs::rotate::OpenApp), JobError> {
+        let (graph, tenant_id) = shared.session().await?;
+        let open = jobs::rotate::open(shared.tenant(&graph, &tenant_id), client_id).await?;
+        Ok((graph, tenant_id, open))
     }
 
-    fn profile_of(
-        app: &Application,
-        saved: Option<&SavedRegistration>,
-    ) -> Option<profile::Profile> {
-        let id = saved
-            .map(|s| s.profile.clone())
-            .unwrap_or_else(|| rotate::guess_profile(app));
-        profile::by_id(&id).ok()
-    }
-
-    /// The app's rotation journal, after the secrets an interrupted rotation made and nobody
-    /// saw were removed (from the tenant and from `app`); with the sentence saying so.
-    async fn begin_journal(
-        shared: &Shared,
-        graph: &GraphClient,
-        tenant_id: &str,
-        app: &mut Application,
-    ) -> Result<(RunJournal, Option<String>), String> {
-        let (mut journal, previous) = RunJournal::begin_rotation(
-            shared.config.store.as_ref(),
-            tenant_id,
-            &app.id,
-            &app.app_id,
-            shared.config.endpoints.graph.as_str(),
-            app.display_name.as_deref().unwrap_or_default(),
-        )?;
-        let cleanup =
-            rotate::clean_up_interrupted(graph, app, &mut journal, previous.as_ref()).await;
-        Ok((journal, cleanup.note()))
-    }
-
+    /// The errors keep their kind for the wizard; their detail is logged here.
     pub(super) async fn load_secrets(
         shared: &Shared,
         client_id: &str,
-    ) -> Result<AppSecrets, String> {
-        let (graph, tenant_id, mut app, saved) = find(shared, client_id).await?;
-        let (journal, cleaned_up) = begin_journal(shared, &graph, &tenant_id, &mut app).await?;
-        journal.close();
-        let profile = profile_of(&app, saved.as_ref());
-        let months =
-            rotate::secret_months(None, profile.as_ref()).unwrap_or(rotate::DEFAULT_MONTHS);
-        let (expected, compared_with) = expectation(shared, &graph, &tenant_id, &app).await;
-        Ok(AppSecrets {
-            display_name: app
-                .display_name
-                .clone()
-                .unwrap_or_else(|| app.app_id.clone()),
-            client_id: app.app_id.clone(),
-            tenant_id,
-            secrets: rotate::list_secrets(&app, Utc::now(), WARN_DAYS),
-            apis: rotate::apis_for(&app, &expected).into_iter().collect(),
-            months,
-            expected,
-            compared_with,
-            cleaned_up,
-        })
-    }
-
-    /// The application permissions the new secret's token should carry and whose they are.
-    /// A failure only costs the comparison, never the rotation: it is logged and said.
-    async fn expectation(
-        shared: &Shared,
-        graph: &GraphClient,
-        tenant_id: &str,
-        app: &Application,
-    ) -> (Vec<PermissionStatus>, ComparedWith) {
-        let store = shared.config.store.as_ref();
-        match check::expected_permissions(graph, tenant_id, store, app).await {
+    ) -> Result<AppSecrets, JobError> {
+        let (graph, tenant_id, mut open) =
+            open(shared, client_id).await.inspect_err(JobError::log)?;
+        let t = shared.tenant(&graph, &tenant_id);
+        // A failure only costs the comparison, never the rotation: it is logged and said.
+        let (expected, compared_with) = match open.expect(t, None).await {
             Ok(expected) => {
                 let with = if expected.custom {
                     ComparedWith::AppPermissions
@@ -1028,53 +958,59 @@ mod rotate_jobs {
                 (expected.permissions, with)
             }
             Err(e) => {
-                let why = match e {
-                    CheckError::Input(text) => text,
-                    CheckError::Graph(e) => graph_sentence(e),
-                };
+                let why = e.sentence();
                 tracing::warn!(%why, "the rotated secret's roles will not be compared");
                 (Vec::new(), ComparedWith::Nothing(why))
             }
-        }
+        };
+        let months = open.months(None).unwrap_or(crate::rotate::DEFAULT_MONTHS);
+        let secrets = AppSecrets {
+            display_name: open
+                .app
+                .display_name
+                .clone()
+                .unwrap_or_else(|| open.app.app_id.clone()),
+            client_id: open.app.app_id.clone(),
+            tenant_id: tenant_id.clone(),
+            profile_id: open.profile_id.clone(),
+            secrets: open.secrets(Utc::now(), policy::WARN_DAYS),
+            apis: crate::rotate::apis_for(&open.app, &expected)
+                .into_iter()
+                .collect(),
+            months,
+            expected,
+            compared_with,
+            cleaned_up: open.cleaned_up.clone(),
+        };
+        open.close();
+        Ok(secrets)
     }
 
     /// Makes the secret and saves the registration (a failed save is only logged: it serves
-    /// `exowiz status`).
+    /// `exowiz status`). The hand-over waits for `SecretShown`: a wizard closed before leaves
+    /// the secret to be removed by the next rotation.
     pub(super) async fn create_secret(
         shared: &Shared,
         client_id: &str,
         months: u32,
-    ) -> Result<CreatedSecret, String> {
-        let (graph, tenant_id, mut app, saved) = find(shared, client_id).await?;
-        let (mut journal, cleaned_up) = begin_journal(shared, &graph, &tenant_id, &mut app).await?;
-        if let Some(note) = cleaned_up {
+    ) -> Result<CreatedSecret, JobError> {
+        let (graph, tenant_id, mut open) =
+            open(shared, client_id).await.inspect_err(JobError::log)?;
+        let t = shared.tenant(&graph, &tenant_id);
+        if let Some(note) = &open.cleaned_up {
             tracing::info!(%note, "cleaned up after an interrupted rotation");
         }
-        let profile = profile_of(&app, saved.as_ref());
-        let description = rotate::default_description(profile.as_ref(), &app, Utc::now());
-        let secret = rotate::create_secret(&graph, &app, months, &description, &mut journal)
-            .await
-            .map_err(sentence)?;
-        tracing::info!(key_id = %secret.key_id, "created a new client secret");
-        // Kept until the value is revealed or copied (`SecretShown`); a wizard closed before
-        // leaves the secret to be removed by the next rotation.
-        journal.record(|j| j.record_completed());
-        if let Some(j) = journal.into_inner() {
-            *shared.journal.lock().unwrap_or_else(|p| p.into_inner()) =
-                Some((j, secret.key_id.clone()));
+        // The profile as the secrets step decided it, for the description and the saved record.
+        if let Err(e) = open.expect(t, None).await {
+            tracing::info!(why = %e.sentence(), "profile by the app's name only");
         }
-        if let Some(store) = &shared.config.store {
-            let tenant_name = rotate::tenant_name(&graph, saved.as_ref()).await;
-            let graph_url = shared.config.endpoints.graph.to_string();
-            let ctx = SaveContext {
-                tenant_id: &tenant_id,
-                tenant_name,
-                graph_url: &graph_url,
-                now: Utc::now(),
-            };
-            if let Err(note) = rotate::save(store, saved.as_ref(), &app, Some(&secret), &[], &ctx) {
-                tracing::warn!(%note, "rotation not saved");
-            }
+        let (secret, hand_over) = open
+            .create_secret(t, months, None)
+            .await
+            .inspect_err(JobError::log)?;
+        shared.await_hand_over(hand_over);
+        if let Err(note) = open.save(t, Some(&secret), &[]).await {
+            tracing::warn!(%note, "rotation not saved");
         }
         Ok(CreatedSecret {
             key_id: secret.key_id,
@@ -1091,31 +1027,24 @@ mod rotate_jobs {
         keep: &str,
         key_ids: &[String],
     ) -> Result<RemovedSecrets, String> {
-        let (graph, tenant_id, app, saved) = find(shared, client_id).await?;
-        let removal = rotate::remove_secrets(&graph, &app, keep, key_ids)
+        let (graph, tenant_id) = shared.graph().await?;
+        let t = shared.tenant(&graph, &tenant_id);
+        let mut open = jobs::rotate::find(t, client_id)
             .await
-            .map_err(sentence)?;
-        tracing::info!(removed = removal.removed.len(), "removed older secrets");
+            .map_err(|e| e.sentence())?;
+        let removal = open
+            .remove_secrets(t, keep, key_ids)
+            .await
+            .map_err(|e| e.sentence())?;
         if !removal.removed.is_empty()
-            && let Some(store) = &shared.config.store
+            && let Err(note) = open.save(t, None, &removal.removed).await
         {
-            let tenant_name = rotate::tenant_name(&graph, saved.as_ref()).await;
-            let graph_url = shared.config.endpoints.graph.to_string();
-            let ctx = SaveContext {
-                tenant_id: &tenant_id,
-                tenant_name,
-                graph_url: &graph_url,
-                now: Utc::now(),
-            };
-            if let Err(note) =
-                rotate::save(store, saved.as_ref(), &app, None, &removal.removed, &ctx)
-            {
-                tracing::warn!(%note, "removal not saved");
-            }
+            tracing::warn!(%note, "removal not saved");
         }
+        open.close();
         Ok(RemovedSecrets {
             removed: removal.removed,
-            error: removal.error.map(|(_, e)| graph_sentence(e)),
+            error: removal.error.map(|(_, e)| JobError::from(e).sentence()),
         })
     }
 
@@ -1129,62 +1058,38 @@ mod rotate_jobs {
         expected: &[PermissionStatus],
         compared_with: ComparedWith,
     ) -> Result<VerifyReport, String> {
-        let apis = verify::apis_to_check(apis);
-        let checked = verify::verify_secret(
-            &shared.http,
-            &shared.config.endpoints,
+        verify_with(
+            shared,
             tenant_id,
             client_id,
             secret,
-            &apis,
-            shared.config.verify_patience,
+            apis,
+            expected,
+            compared_with,
         )
-        .await?;
-        Ok(verify_report(checked, expected, compared_with))
+        .await
     }
 }
 
-/// The check job's effects, driven like `exowiz check` drives the check module: the report is
-/// saved for `exowiz status` after each check.
+/// The wizard's check steps: thin calls of the check job ([`jobs::check`]), which saves the
+/// registration for `exowiz status` after each check.
 mod check_jobs {
-    use super::{Shared, graph_sentence};
-    use crate::check::{self, Applied, CheckError, CheckRequest, FixId, Report};
+    use super::Shared;
+    use crate::check::{Applied, CheckRequest, FixId, Report};
+    use crate::jobs::{self, JobError};
 
-    fn sentence(e: CheckError) -> String {
-        match e {
-            CheckError::Input(text) => text,
-            CheckError::Graph(e) => graph_sentence(e),
-        }
-    }
-
-    /// Saves the registration as the check saw it; a failure is only logged.
-    fn save(shared: &Shared, report: &Report) {
-        let Some(store) = &shared.config.store else {
-            return;
-        };
-        let graph_url = shared.config.endpoints.graph.to_string();
-        if let Err(e) = store.upsert(report.saved_registration(&graph_url, chrono::Utc::now())) {
-            tracing::warn!(error = %e, "checked registration not saved");
-        }
-    }
-
-    pub(super) async fn run(shared: &Shared, client_id: &str) -> Result<Box<Report>, String> {
-        let (graph, tenant_id) = shared.graph().await?;
+    /// The error keeps its kind for the wizard; its detail is logged here.
+    pub(super) async fn run(shared: &Shared, client_id: &str) -> Result<Box<Report>, JobError> {
+        let (graph, tenant_id) = shared.session().await.inspect_err(JobError::log)?;
         let request = CheckRequest {
             app_id: client_id.to_string(),
             profile: None,
             mode: None,
         };
-        let report = check::check(
-            &graph,
-            &shared.config.endpoints,
-            &tenant_id,
-            shared.config.store.as_ref(),
-            &request,
-        )
-        .await
-        .map_err(sentence)?;
-        save(shared, &report);
+        let t = shared.tenant(&graph, &tenant_id);
+        let (report, _) = jobs::check::run(t, &request)
+            .await
+            .inspect_err(JobError::log)?;
         Ok(Box::new(report))
     }
 
@@ -1192,12 +1097,12 @@ mod check_jobs {
         shared: &Shared,
         report: &Report,
         fixes: &[FixId],
-    ) -> Result<Box<Applied>, String> {
-        let (graph, _) = shared.graph().await?;
-        let applied = check::apply(&graph, &shared.config.endpoints, report, fixes)
+    ) -> Result<Box<Applied>, JobError> {
+        let (graph, tenant_id) = shared.session().await.inspect_err(JobError::log)?;
+        let t = shared.tenant(&graph, &tenant_id);
+        let (applied, _) = jobs::check::apply(t, report, fixes)
             .await
-            .map_err(sentence)?;
-        save(shared, &applied.report);
+            .inspect_err(JobError::log)?;
         Ok(Box::new(applied))
     }
 }

@@ -138,14 +138,9 @@ pub struct CheckRequest {
     pub mode: Option<InstallMode>,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum CheckError {
-    /// No such app, an unknown fix number, a profile that does not fit the tenant.
-    #[error("{0}")]
-    Input(String),
-    #[error("{0}")]
-    Graph(#[from] GraphError),
-}
+/// Why a check failed: the jobs' one error type (`Input` for no such app, an unknown fix
+/// number, a profile that does not fit the tenant).
+pub type CheckError = crate::error::JobError;
 
 /// The result of a check.
 #[derive(Debug, Clone)]
@@ -500,15 +495,17 @@ pub struct Expected {
 /// Which application permissions `app`'s token should carry, as `check` would decide: the
 /// saved registration's profile (from `store`), else a guess from the app's name and
 /// permissions, else `custom` (the app's own permissions); the installation type inferred from
-/// the app. Used after a secret rotation to compare the new token's roles with the profile.
+/// the app; `given` (`exowiz rotate --profile`) wins over all. Used after a secret rotation to
+/// compare the new token's roles with the profile, and to hand over with that profile's fields.
 pub async fn expected_permissions(
     graph: &GraphClient,
     tenant_id: &str,
     store: Option<&Store>,
     app: &Application,
+    given: Option<Profile>,
 ) -> Result<Expected, CheckError> {
     let resources = read_resources(graph).await?;
-    expected_of(store, tenant_id, app, &resources)
+    expected_of(store, tenant_id, app, &resources, given)
 }
 
 /// [`expected_permissions`] once the resources are read.
@@ -517,8 +514,9 @@ fn expected_of(
     tenant_id: &str,
     app: &Application,
     resources: &BTreeMap<Api, ServicePrincipal>,
+    given: Option<Profile>,
 ) -> Result<Expected, CheckError> {
-    let (profile, _, _, mode) = decide(store, tenant_id, app, resources, None, None)?;
+    let (profile, _, _, mode) = decide(store, tenant_id, app, resources, given, None)?;
     let expectation =
         compare::expectation(&profile, mode, app, resources).map_err(CheckError::Input)?;
     let custom = expectation.custom;

@@ -702,7 +702,7 @@ fn names(expected: &Expected) -> Vec<(Api, &str)> {
 
 #[test]
 fn the_expected_roles_are_the_guessed_profiles_application_permissions() {
-    let expected = expected_of(None, "tenant-1", &app(json!({})), &resources()).unwrap();
+    let expected = expected_of(None, "tenant-1", &app(json!({})), &resources(), None).unwrap();
     assert_eq!(expected.profile_id, "officemaster");
     assert_eq!(expected.product, "OfficeMaster connector for Office 365");
     assert_eq!(expected.mode, InstallMode::CloudOnly);
@@ -747,7 +747,7 @@ fn the_saved_registration_names_the_profile_of_the_expected_roles() {
             unknown: Default::default(),
         })
         .unwrap();
-    let expected = expected_of(Some(&store), "tenant-1", &app, &resources()).unwrap();
+    let expected = expected_of(Some(&store), "tenant-1", &app, &resources(), None).unwrap();
     assert_eq!(expected.profile_id, "bueroware");
     assert_eq!(names(&expected), [(Api::Exchange, "full_access_as_app")]);
 }
@@ -763,7 +763,7 @@ fn a_custom_app_expects_its_own_roles_that_have_a_name() {
             {"id": USER_READ, "type": "Scope"},
         ]}],
     }));
-    let expected = expected_of(None, "tenant-1", &app, &resources()).unwrap();
+    let expected = expected_of(None, "tenant-1", &app, &resources(), None).unwrap();
     assert_eq!(expected.profile_id, "custom");
     assert!(expected.custom);
     assert_eq!(

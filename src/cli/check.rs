@@ -7,9 +7,10 @@
 //! profile or fix number), 3 sign-in, 4 Graph, 7 problems remain (`Exit::Drift`).
 
 use super::save_commands::{SaveCommandsArgs, Saved};
-use super::{Connection, Exit, Failure, demo, sign_in};
-use exowiz::check::{self, Applied, CheckError, CheckRequest, Fix, FixSelection, Report, Severity};
-use exowiz::graph::GraphClient;
+use super::session::Session;
+use super::{Connection, Exit, Failure};
+use exowiz::check::{Applied, CheckRequest, Fix, FixSelection, Report, Severity};
+use exowiz::jobs;
 use exowiz::profile::{self, InstallMode};
 use exowiz::store::Store;
 
@@ -63,27 +64,14 @@ pub async fn run(connection: &Connection, args: CheckArgs) -> Result<u8, Failure
         .map_err(input)?;
     args.commands.check()?;
 
-    let demo = if args.demo {
-        Some(demo::start().await?)
-    } else {
-        None
-    };
-    let endpoints = match &demo {
-        Some(tenant) => tenant.endpoints.clone(),
-        None => connection.endpoints()?,
-    };
-    let (tokens, tenant_id) = sign_in::graph_token(connection, &endpoints, demo.is_some()).await?;
-    let graph = GraphClient::new(&endpoints, tokens.access_token.clone())
-        .with_wait_reporter(super::stderr_wait_reporter());
-    let store = Store::open_default().ok();
+    let session = Session::open(connection, args.demo).await?;
+    let (tenant, store) = (session.tenant(), session.store.as_ref());
     let request = CheckRequest {
         app_id,
         profile: given_profile,
         mode: args.mode,
     };
-    let report = check::check(&graph, &endpoints, &tenant_id, store.as_ref(), &request)
-        .await
-        .map_err(check_failure)?;
+    let (report, mut saved) = jobs::check::run(tenant, &request).await?;
 
     let applied = match &selection {
         Some(selection) => {
@@ -91,19 +79,20 @@ pub async fn run(connection: &Connection, args: CheckArgs) -> Result<u8, Failure
             if ids.is_empty() {
                 None
             } else {
-                Some(
-                    check::apply(&graph, &endpoints, &report, &ids)
-                        .await
-                        .map_err(check_failure)?,
-                )
+                let (applied, saved_after) = jobs::check::apply(tenant, &report, &ids).await?;
+                saved = saved_after;
+                Some(applied)
             }
         }
         None => None,
     };
     let last = applied.as_ref().map_or(&report, |a| &a.report);
 
-    let saved_commands = save_commands(&args.commands, store.as_ref(), last);
-    let save_note = save(store.as_ref(), last, endpoints.graph.as_str());
+    let saved_commands = save_commands(&args.commands, store, last);
+    let save_note = match saved {
+        jobs::check::Saved::In(path) => Ok(path),
+        jobs::check::Saved::Not(note) => Err(note),
+    };
     if args.json {
         let mut json = report.to_json();
         if let Some(a) = &applied {
@@ -190,35 +179,6 @@ fn exit_code(severity: Severity) -> u8 {
         Severity::Warning => 1,
         Severity::Problem => Exit::Drift as u8,
     }
-}
-
-fn check_failure(e: CheckError) -> Failure {
-    match e {
-        CheckError::Input(text) => Failure::new(Exit::Input, text),
-        CheckError::Graph(e) => {
-            tracing::debug!(detail = %e.detail(), "Graph call failed");
-            Failure::new(Exit::Graph, e.to_string())
-        }
-    }
-}
-
-/// Saves the registration (IDs, profile, secrets' key IDs and expiry); the path, or a note.
-fn save(store: Option<&Store>, report: &Report, graph_url: &str) -> Result<String, String> {
-    let Some(store) = store else {
-        return Err(
-            "The registration was not saved: exowiz has no data directory here (set EXOWIZ_DATA_DIR); exowiz status will not know it."
-                .into(),
-        );
-    };
-    store
-        .upsert(report.saved_registration(graph_url, chrono::Utc::now()))
-        .map(|()| store.path().display().to_string())
-        .map_err(|e| {
-            format!(
-                "The registration could not be saved in {} ({e}); exowiz status will not know it.",
-                store.path().display()
-            )
-        })
 }
 
 fn severity_word(s: Severity) -> &'static str {

@@ -40,6 +40,7 @@ pub mod profiles;
 pub mod register;
 pub mod rotate;
 pub mod save_commands;
+pub mod session;
 pub mod sign_in;
 pub mod status;
 pub mod tenant_id;
@@ -86,6 +87,22 @@ impl Failure {
             exit,
             message: message.into(),
         }
+    }
+}
+
+/// A job's error as the command's end: its sentence (the detail logged once) and the exit
+/// code of its kind.
+impl From<exowiz::jobs::JobError> for Failure {
+    fn from(e: exowiz::jobs::JobError) -> Self {
+        use exowiz::auth::AuthError;
+        use exowiz::jobs::JobError;
+        let exit = match &e {
+            JobError::Input(_) | JobError::Local(_) => Exit::Input,
+            JobError::SignIn(AuthError::InvalidTenantInput(_)) => Exit::Input,
+            JobError::SignIn(_) | JobError::Session(_) => Exit::SignIn,
+            JobError::Graph(_) => Exit::Graph,
+        };
+        Failure::new(exit, e.sentence())
     }
 }
 

@@ -1,15 +1,15 @@
 //! `exowiz register`: the whole registration without screens.
 
 use super::save_commands::{SaveCommandsArgs, Saved};
+use super::session::Session;
 use super::wait_consent::{self, WaitConsentArgs, Waited};
-use super::{Connection, Exit, Failure, demo, hand_over, sign_in, verify_output as verify};
+use super::{Connection, Exit, Failure, hand_over, verify_output as verify};
 use exowiz::exchange::ScriptHeader;
 use exowiz::graph::{GraphClient, GraphError};
+use exowiz::jobs::{self, SecretHandOver};
 use exowiz::profile::{self, InstallMode, Permission};
-use exowiz::register::{
-    self, RegisterError, RegisterEvent, RegisterOutcome, RegisterRequest, validate,
-};
-use exowiz::store::{Store, journal};
+use exowiz::register::{self, RegisterEvent, RegisterOutcome, RegisterRequest, validate};
+use exowiz::store::journal;
 use secrecy::ExposeSecret;
 use serde_json::json;
 
@@ -73,30 +73,19 @@ pub struct RegisterArgs {
 pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Failure> {
     let request = request_from(&args)?;
     args.commands.check()?;
-    // The demo tenant lives as long as this command.
-    let demo = if args.demo {
-        Some(demo::start().await?)
-    } else {
-        None
-    };
-    let endpoints = match &demo {
-        Some(tenant) => tenant.endpoints.clone(),
-        None => connection.endpoints()?,
-    };
-    let (tokens, tenant_id) = sign_in::graph_token(connection, &endpoints, demo.is_some()).await?;
-    let graph = GraphClient::new(&endpoints, tokens.access_token.clone())
-        .with_wait_reporter(super::stderr_wait_reporter());
-    let store = Store::open_default().ok();
+    let session = Session::open(connection, args.demo).await?;
+    let (tenant, graph, endpoints, store) = (
+        session.tenant(),
+        &session.graph,
+        &session.endpoints,
+        session.store.as_ref(),
+    );
+    let tenant_id = &session.tenant_id;
     // Before anything changes: say that this run continues an interrupted one (stderr, also
     // with --json, where the notes tell it again). A script cannot answer a question, and
     // continuing is the only safe course: a fresh start would leave a second app.
     if let Some(store) = &store {
-        match journal::interrupted(
-            store.dir(),
-            &tenant_id,
-            &request.profile.id,
-            endpoints.graph.as_str(),
-        ) {
+        match jobs::register::interrupted(tenant, &request.profile.id).await {
             Ok(Some(run)) => safe_eprintln!("{}", run.describe()),
             Ok(None) => {}
             Err(e) => tracing::warn!(error = %e, "journal not readable"),
@@ -105,7 +94,7 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
         // read; what it cannot is named, with the app to check.
         let own = journal::path_for(
             store.dir(),
-            &tenant_id,
+            tenant_id,
             &request.profile.id,
             endpoints.graph.as_str(),
         );
@@ -129,19 +118,11 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
             safe_eprintln!("{}", describe(&event));
         }
     };
-    let mut outcome = register::register(
-        &graph,
-        &endpoints,
-        &tenant_id,
-        store.as_ref(),
-        &request,
-        &on_event,
-    )
-    .await
-    .map_err(|e| match e {
-        RegisterError::Input(text) => Failure::new(Exit::Input, text),
-        RegisterError::Graph(e) => graph_failure(e),
-    })?;
+    let jobs::register::Registered {
+        mut outcome,
+        hand_over,
+    } = jobs::register::run(tenant, &request, &on_event).await?;
+    let mut hand_over = Some(hand_over);
     journal::test_abort_point("completed");
     // Consent missing: the printed link is the listener's, so that exowiz learns the answer
     // at once when the admin opens it here (issue 9.2).
@@ -152,16 +133,16 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
         // when pressed the moment the link appears.
         let ctrl_c = super::interrupt::HandledInside::claim();
         let listener =
-            wait_consent::listener(&endpoints, &outcome.tenant_id, &outcome.client_id).await;
+            wait_consent::listener(endpoints, &outcome.tenant_id, &outcome.client_id).await;
         if let Some(l) = &listener {
             outcome.consent_url = l.consent_url().to_string();
         }
         // In text the secret is out before the wait: Ctrl+C then loses nothing.
         if !args.json {
             print_text(&outcome, &request);
-            finish_journal(&mut outcome);
+            SecretHandOver::printed_from(&mut hand_over);
         }
-        waited = wait_for_grants(&graph, &endpoints, &mut outcome, listener, &args, &ctrl_c).await;
+        waited = wait_for_grants(graph, endpoints, &mut outcome, listener, &args, &ctrl_c).await;
     }
     let verified = if args.verify && waited.is_ok() {
         if !args.json {
@@ -169,7 +150,7 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
                 "Verifying the secret (a token from Entra ID; a new secret can take a minute)…"
             );
         }
-        Some(verify::run(&endpoints, &outcome, &request, args.verify_timeout).await?)
+        Some(verify::run(endpoints, &outcome, &request, args.verify_timeout).await?)
     } else {
         None
     };
@@ -195,7 +176,7 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
         }
     }
     saved.report(args.json);
-    finish_journal(&mut outcome);
+    SecretHandOver::printed_from(&mut hand_over);
     waited?;
     if request.grant_consent && !outcome.all_granted() {
         return Err(Failure::new(
@@ -206,22 +187,6 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
     match verified.map(verify::failure) {
         Some(Some(failure)) => Err(failure),
         _ => Ok(()),
-    }
-}
-
-/// The value is out: the journal may forget this run (a run killed before this leaves the
-/// secret to be removed by the next one, since nobody has it). Once only.
-fn finish_journal(outcome: &mut RegisterOutcome) {
-    if std::io::Write::flush(&mut std::io::stdout()).is_ok()
-        && !exowiz::printable::stdout_lost()
-        && let Some(mut journal) = outcome.journal.take()
-    {
-        let finished = journal
-            .mark_shown(&outcome.secret.key_id)
-            .and_then(|_| journal.finish());
-        if let Err(e) = finished {
-            tracing::warn!(error = %e, "the journal could not be closed");
-        }
     }
 }
 

@@ -15,19 +15,18 @@
 use std::time::Duration;
 
 use super::save_commands::{SaveCommandsArgs, Saved};
-use super::{Connection, Exit, Failure, demo, sign_in, verify_output};
+use super::session::Session;
+use super::{Connection, Exit, Failure, verify_output};
 use chrono::{DateTime, SecondsFormat, Utc};
-use exowiz::check::{self, CheckError, Expected};
+use exowiz::check::Expected;
 use exowiz::endpoints::Cloud;
 use exowiz::ews::{self, EwsProbe};
-use exowiz::graph::{Application, GraphClient, GraphError, NewSecret};
+use exowiz::graph::{Application, NewSecret};
+use exowiz::jobs::{self, JobError, SecretHandOver, Tenant};
 use exowiz::profile::Api;
 use exowiz::profile::{self, ProductFields, Profile};
 use exowiz::register::validate;
-use exowiz::rotate::{self, ApiRoles, RotateError, SaveContext, SecretInfo};
-use exowiz::store::Store;
-use exowiz::store::journal::RunJournal;
-use exowiz::verify;
+use exowiz::rotate::{self, ApiRoles, SecretInfo};
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 
@@ -50,8 +49,13 @@ pub struct RotateArgs {
     /// secret is made.
     #[arg(long, value_name = "KEYID", requires = "remove_old")]
     pub keep: Option<String>,
+    /// Hand the app over with this connector profile's fields and compare the new token with
+    /// its permissions (default: the saved registration's, else matched by the app's name and
+    /// permissions, as `exowiz check` does).
+    #[arg(long, value_name = "ID")]
+    pub profile: Option<String>,
     /// Mark secrets that expire within this many days as due.
-    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    #[arg(long, value_name = "DAYS", default_value_t = jobs::policy::WARN_DAYS)]
     pub warn_days: u32,
     /// How long to keep trying while Entra ID makes the new secret usable.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
@@ -130,20 +134,15 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
     if let Some(d) = args.description.as_deref() {
         exowiz::register::validate::secret_description(d).map_err(input)?;
     }
+    let given_profile = args
+        .profile
+        .as_deref()
+        .map(profile::by_id)
+        .transpose()
+        .map_err(|e| input(e.to_string()))?;
     args.commands.check()?;
-    let demo = if args.demo {
-        Some(demo::start().await?)
-    } else {
-        None
-    };
-    let endpoints = match &demo {
-        Some(tenant) => tenant.endpoints.clone(),
-        None => connection.endpoints()?,
-    };
-    let (tokens, tenant_id) = sign_in::graph_token(connection, &endpoints, demo.is_some()).await?;
-    let graph = GraphClient::new(&endpoints, tokens.access_token.clone())
-        .with_wait_reporter(super::stderr_wait_reporter());
-    let store = Store::open_default().ok();
+    let session = Session::open(connection, args.demo).await?;
+    let (tenant, endpoints, tenant_id) = (session.tenant(), &session.endpoints, &session.tenant_id);
     let say = |text: &str| {
         if !args.json {
             safe_eprintln!("{text}");
@@ -151,86 +150,71 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
     };
 
     say("Reading the app…");
-    let (mut app, saved) =
-        rotate::find_app(&graph, &endpoints, store.as_ref(), &tenant_id, &args.app_id)
-            .await
-            .map_err(rotate_failure)?;
-    // The journal of this rotation; first, the secrets an interrupted one made and nobody saw
-    // go (before they are listed, counted or offered for removal).
-    let (mut journal, interrupted) = RunJournal::begin_rotation(
-        store.as_ref(),
-        &tenant_id,
-        &app.id,
-        &app.app_id,
-        endpoints.graph.as_str(),
-        app.display_name.as_deref().unwrap_or_default(),
-    )
-    .map_err(input)?;
-    let cleanup =
-        rotate::clean_up_interrupted(&graph, &mut app, &mut journal, interrupted.as_ref()).await;
-    let cleanup_note = cleanup.note();
-    if let Some(note) = &cleanup_note {
+    // The secrets an interrupted rotation made and nobody saw go first (before they are
+    // listed, counted or offered for removal).
+    let mut open = jobs::rotate::open(tenant, &args.app_id).await?;
+    if let Some(note) = &open.cleaned_up {
         say(note);
     }
-    let profile_id = saved
-        .as_ref()
-        .map(|s| s.profile.clone())
-        .unwrap_or_else(|| rotate::guess_profile(&app));
-    let profile = profile::by_id(&profile_id).ok();
+    let run_one = args.keep.is_none();
+    let mut notes: Vec<String> = open.cleaned_up.clone().into_iter().collect();
+    // Run 1 compares the new token with the profile; deciding it also decides the profile
+    // the app is handled with (as `check` would). `--profile` wins.
+    let expected = if run_one {
+        match open.expect(tenant, given_profile.clone()).await {
+            Ok(expected) => Some(expected),
+            Err(e) => {
+                notes.push(format!(
+                    "The new token's roles were not compared with a profile: {}",
+                    e.sentence()
+                ));
+                None
+            }
+        }
+    } else {
+        None
+    };
+    if let Some(p) = &given_profile {
+        open.set_profile(p.id.clone());
+    }
+    let app = open.app.clone();
     let now = Utc::now();
-    let previous = rotate::list_secrets(&app, now, args.warn_days);
+    let previous = open.secrets(now, args.warn_days);
     let mut report = Report {
-        tenant_id: tenant_id.clone(),
+        tenant_id: tenant_id.to_string(),
         app: app.clone(),
-        profile_id,
-        profile,
+        profile_id: open.profile_id.clone(),
+        profile: open.profile.clone(),
         previous,
         secret: None,
         verified: None,
-        expected: None,
+        expected,
         missing_roles: None,
         ews: None,
         check_command: check_command(connection, &args, &app),
         removed: Vec::new(),
         remove_command: None,
-        notes: cleanup_note.into_iter().collect(),
+        notes,
         commands_saved: Saved::NotAsked,
     };
     // The commands depend on the app, not on the new secret: saved before the rotation, so a
     // rotation that fails later still leaves them.
-    report.commands_saved = save_commands(&args.commands, &report, saved.as_ref());
+    report.commands_saved = save_commands(&args.commands, &report, open.saved.as_ref());
     if !args.json {
         print_secrets(&report, args.warn_days);
     }
-    let save_ctx = match &store {
-        Some(_) => Some(rotate::tenant_name(&graph, saved.as_ref()).await),
-        None => None,
-    };
-    let graph_url = endpoints.graph.to_string();
-    let save = |report: &mut Report, created: Option<&NewSecret>, removed: &[String]| {
-        let (Some(store), Some(tenant_name)) = (&store, &save_ctx) else {
-            return;
-        };
-        let ctx = SaveContext {
-            tenant_id: &tenant_id,
-            tenant_name: tenant_name.clone(),
-            graph_url: &graph_url,
-            now: Utc::now(),
-        };
-        if let Err(note) = rotate::save(store, saved.as_ref(), &app, created, removed, &ctx) {
-            report.notes.push(note);
-        }
-    };
 
     let result = match args.keep.as_deref().map(str::trim) {
         Some(keep) => {
             // Run 2: no new secret; keep one, remove the rest.
             rotate::check_keep(&report.previous, keep, &app.app_id).map_err(input)?;
             let older = rotate::removal_candidates(&report.previous, keep);
-            let result = remove(&graph, &app, keep, &older, &report, &say).await;
+            let result = remove(tenant, &mut open, keep, &older, &report, &say).await;
             let removed = result.removed.clone();
-            if !removed.is_empty() {
-                save(&mut report, None, &removed);
+            if !removed.is_empty()
+                && let Err(note) = open.save(tenant, None, &removed).await
+            {
+                report.notes.push(note);
             }
             report.removed = removed;
             finish(&args, &report);
@@ -238,21 +222,18 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
         }
         None => {
             // Run 1 (or both at once with --remove-old).
-            expect(&graph, store.as_ref(), &mut report).await;
-            let months = rotate::secret_months(args.secret_months, report.profile.as_ref())
-                .map_err(input)?;
-            let description = args
-                .description
-                .clone()
-                .unwrap_or_else(|| rotate::default_description(report.profile.as_ref(), &app, now));
-            let secret = rotate::create_secret(&graph, &app, months, &description, &mut journal)
-                .await
-                .map_err(rotate_failure)?;
+            let months = open.months(args.secret_months)?;
+            let (secret, hand_over) = open
+                .create_secret(tenant, months, args.description.as_deref())
+                .await?;
+            let mut hand_over = Some(hand_over);
             say(&format!(
                 "Created a new client secret (key ID {}).",
                 secret.key_id
             ));
-            save(&mut report, Some(&secret), &[]);
+            if let Err(note) = open.save(tenant, Some(&secret), &[]).await {
+                report.notes.push(note);
+            }
             report.notes.extend(validate::long_secret_note(months));
             let key_id = secret.key_id.clone();
             if !report.previous.is_empty() {
@@ -260,7 +241,7 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
             }
             if !args.json {
                 print_secret(&report, &secret);
-                hand_over(&mut journal, &key_id);
+                SecretHandOver::printed_from(&mut hand_over);
             }
             say(
                 "Checking that the new secret works (a token from Entra ID; a new secret can take a minute)…",
@@ -273,26 +254,30 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
                 .as_ref()
                 .map(|e| e.permissions.clone())
                 .unwrap_or_default();
-            let verified = rotate::verify_app_secret(
-                &http,
-                &endpoints,
-                &tenant_id,
-                &app,
-                &expected,
+            let target = jobs::verify::Target {
+                http: &http,
+                endpoints,
+                tenant_id,
+                client_id: &app.app_id,
+                patience: Duration::from_secs(args.verify_timeout),
+            };
+            let verified = jobs::verify::secret(
+                &target,
                 &secret.secret_text,
-                Duration::from_secs(args.verify_timeout),
+                rotate::apis_for(&app, &expected),
+                &expected,
             )
             .await;
             report.secret = Some(secret);
-            report.verified = Some(verified.clone());
-            let roles = match verified {
-                Ok(roles) => roles,
+            report.verified = Some(verified.clone().map(|v| v.roles));
+            let verified = match verified {
+                Ok(verified) => verified,
                 Err(sentence) => {
                     finish(&args, &report);
                     if args.json {
-                        hand_over(&mut journal, &key_id);
+                        SecretHandOver::printed_from(&mut hand_over);
                     }
-                    journal.close();
+                    open.close();
                     return Err(Failure::new(
                         Exit::Verify,
                         verify_failed(&report, &key_id, &sentence),
@@ -300,7 +285,7 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
                 }
             };
             if report.expected.is_some() {
-                report.missing_roles = Some(verify::missing_roles(&expected, &roles));
+                report.missing_roles = Some(verified.missing.clone());
             }
             let uses_ews = report.profile.as_ref().is_some_and(|p| p.uses_ews)
                 || expected.iter().any(|p| {
@@ -313,8 +298,8 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
             report.ews = ews::probe_if_ews(
                 uses_ews,
                 &http,
-                &endpoints,
-                &tenant_id,
+                endpoints,
+                tenant_id,
                 &app.app_id,
                 report
                     .secret
@@ -327,7 +312,7 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
             )
             .await;
             if !args.json {
-                print_roles(&roles);
+                print_roles(&verified.roles);
                 print_comparison(&report);
                 verify_output::print_ews(report.ews.as_ref());
             }
@@ -335,11 +320,11 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
                 verify_output::ews_failure(report.ews.as_ref(), "The new secret was made");
             let older: Vec<String> = report.previous.iter().map(|s| s.key_id.clone()).collect();
             if args.remove_old && !older.is_empty() {
-                let result = remove(&graph, &app, &key_id, &older, &report, &say).await;
+                let result = remove(tenant, &mut open, &key_id, &older, &report, &say).await;
                 let removed = result.removed.clone();
-                let secret = report.secret.take();
-                save(&mut report, secret.as_ref(), &removed);
-                report.secret = secret;
+                if let Err(note) = open.save(tenant, report.secret.as_ref(), &removed).await {
+                    report.notes.push(note);
+                }
                 if removed.len() == older.len() {
                     // Nothing is left to remove later.
                     report.remove_command = None;
@@ -347,49 +332,21 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
                 report.removed = removed;
                 finish(&args, &report);
                 if args.json {
-                    hand_over(&mut journal, &key_id);
+                    SecretHandOver::printed_from(&mut hand_over);
                 }
                 removal_failure(result, older.len(), report.remove_command.as_deref())
                     .and_then(|()| ews_failed.map_or(Ok(()), Err))
             } else {
                 finish(&args, &report);
                 if args.json {
-                    hand_over(&mut journal, &key_id);
+                    SecretHandOver::printed_from(&mut hand_over);
                 }
                 ews_failed.map_or(Ok(()), Err)
             }
         }
     };
-    journal.close();
+    open.close();
     result
-}
-
-/// The new secret's value is on stdout: once that is flushed, the next run must not remove the
-/// secret (a run killed before this leaves it to be removed, since nobody has it).
-fn hand_over(journal: &mut RunJournal, key_id: &str) {
-    if std::io::Write::flush(&mut std::io::stdout()).is_ok() && !exowiz::printable::stdout_lost() {
-        journal.record(|j| j.mark_shown(key_id).map(|_| ()));
-    }
-}
-
-/// Works out which application permissions the new secret's token should carry (as `exowiz
-/// check` decides the profile). A failure costs only the comparison: a note says why.
-async fn expect(graph: &GraphClient, store: Option<&Store>, report: &mut Report) {
-    match check::expected_permissions(graph, &report.tenant_id, store, &report.app).await {
-        Ok(expected) => report.expected = Some(expected),
-        Err(e) => {
-            let why = match e {
-                CheckError::Input(text) => text,
-                CheckError::Graph(e) => {
-                    tracing::debug!(detail = %e.detail(), "reading the resources failed");
-                    e.to_string()
-                }
-            };
-            report.notes.push(format!(
-                "The new token's roles were not compared with a profile: {why}"
-            ));
-        }
-    }
 }
 
 /// What to say when the new secret gave no token: nothing was removed, and what to do next.
@@ -412,8 +369,8 @@ fn verify_failed(r: &Report, key_id: &str, sentence: &str) -> String {
 /// Removes `older` (never `protected`), saying each on stderr. A refusal of the plan comes
 /// back as `RemoveError::Refused` with nothing removed.
 async fn remove(
-    graph: &GraphClient,
-    app: &Application,
+    tenant: Tenant<'_>,
+    open: &mut jobs::rotate::OpenApp,
     protected: &str,
     older: &[String],
     report: &Report,
@@ -422,7 +379,7 @@ async fn remove(
     if older.is_empty() {
         return RemoveResult::default();
     }
-    match rotate::remove_secrets(graph, app, protected, older).await {
+    match open.remove_secrets(tenant, protected, older).await {
         Ok(removal) => {
             for key in &removal.removed {
                 let label = report
@@ -435,16 +392,18 @@ async fn remove(
             }
             RemoveResult {
                 removed: removal.removed,
-                error: removal.error.map(|(key, e)| RemoveError::Graph(key, e)),
+                error: removal
+                    .error
+                    .map(|(key, e)| RemoveError::Failed(key, e.into())),
             }
         }
-        Err(RotateError::Input(text)) => RemoveResult {
+        Err(JobError::Input(text)) => RemoveResult {
             removed: Vec::new(),
             error: Some(RemoveError::Refused(text)),
         },
-        Err(RotateError::Graph(e)) => RemoveResult {
+        Err(e) => RemoveResult {
             removed: Vec::new(),
-            error: Some(RemoveError::Graph(String::new(), e)),
+            error: Some(RemoveError::Failed(String::new(), e)),
         },
     }
 }
@@ -457,7 +416,8 @@ struct RemoveResult {
 
 enum RemoveError {
     Refused(String),
-    Graph(String, GraphError),
+    /// Removing this key (empty: before any) failed.
+    Failed(String, JobError),
 }
 
 fn removal_failure(
@@ -468,8 +428,8 @@ fn removal_failure(
     match result.error {
         None => Ok(()),
         Some(RemoveError::Refused(text)) => Err(Failure::new(Exit::Input, text)),
-        Some(RemoveError::Graph(key, e)) => {
-            tracing::debug!(detail = %e.detail(), "removePassword failed");
+        Some(RemoveError::Failed(key, e)) => {
+            let e = e.sentence();
             let again = again
                 .map(|c| format!(" Remove the rest later with: {c}"))
                 .unwrap_or_else(|| " Run the same command again to remove the rest.".into());
@@ -480,16 +440,6 @@ fn removal_failure(
                     result.removed.len()
                 ),
             ))
-        }
-    }
-}
-
-fn rotate_failure(e: RotateError) -> Failure {
-    match e {
-        RotateError::Input(text) => Failure::new(Exit::Input, text),
-        RotateError::Graph(e) => {
-            tracing::debug!(detail = %e.detail(), "Graph call failed");
-            Failure::new(Exit::Graph, e.to_string())
         }
     }
 }

@@ -22,7 +22,7 @@ use exowiz::store::unseen::{self, Unseen};
 #[derive(Debug, clap::Args)]
 pub struct StatusArgs {
     /// Warn when a secret expires within this many days.
-    #[arg(long, default_value_t = 30)]
+    #[arg(long, default_value_t = exowiz::jobs::policy::WARN_DAYS)]
     pub warn_days: u32,
     /// Print JSON instead of text.
     #[arg(long)]

@@ -11,7 +11,6 @@ use exowiz::i18n::{self, Language};
 use exowiz::store::Store;
 use exowiz::wizard::WizardState;
 use exowiz::wizard::state::SignInMethod;
-use secrecy::SecretString;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -58,7 +57,7 @@ impl WizardArgs {
         match self.clear_clipboard_after {
             Some(0) => None,
             Some(seconds) => Some(Duration::from_secs(seconds)),
-            None => Some(exowiz::clipboard::DEFAULT_CLEAR_AFTER),
+            None => Some(exowiz::jobs::policy::CLIPBOARD_CLEAR_AFTER),
         }
     }
 }
@@ -125,10 +124,7 @@ pub async fn run(
     config.clear_clipboard_after = args.clear_after();
     // A token from elsewhere belongs to a real tenant, never to the demo one.
     if demo_tenant.is_none() {
-        config.access_token = std::env::var("EXOWIZ_ACCESS_TOKEN")
-            .ok()
-            .filter(|t| !t.trim().is_empty())
-            .map(|t| SecretString::from(t.trim().to_string()));
+        config.access_token = exowiz::jobs::sign_in::token_from_environment();
     }
 
     let profiles = exowiz::profile::all().map_err(|e| Failure::new(Exit::Other, e.to_string()))?;
@@ -145,15 +141,19 @@ pub async fn run(
     result.map_err(|e| Failure::new(Exit::Other, e))
 }
 
-/// The saved registrations whose secret expires within 30 days (`exowiz status`'s default) or
+/// The saved registrations whose secret expires within the warning window (`exowiz status`'s default) or
 /// has expired, worst first; none when the store cannot be read (Welcome only points to them).
 fn saved_due(store: Option<&Store>) -> Vec<exowiz::store::expiry::RegistrationHealth> {
     use exowiz::store::expiry::{self, Health};
     let Some(registrations) = store.and_then(|s| s.load().ok()) else {
         return Vec::new();
     };
-    expiry::evaluate(&registrations, chrono::Utc::now(), 30)
-        .into_iter()
-        .filter(|r| r.health != Health::Ok)
-        .collect()
+    expiry::evaluate(
+        &registrations,
+        chrono::Utc::now(),
+        exowiz::jobs::policy::WARN_DAYS,
+    )
+    .into_iter()
+    .filter(|r| r.health != Health::Ok)
+    .collect()
 }

@@ -36,14 +36,9 @@ pub enum RegisterEvent {
     GrantsChecked { granted: usize, total: usize },
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum RegisterError {
-    /// Something the admin typed or chose does not fit the tenant.
-    #[error("{0}")]
-    Input(String),
-    #[error("{0}")]
-    Graph(#[from] GraphError),
-}
+/// Why a registration failed: the jobs' one error type (`Input` for something the admin typed
+/// or chose that does not fit the tenant).
+pub type RegisterError = crate::error::JobError;
 
 impl RegisterRequest {
     /// Checks that need no network, so a typo fails before sign-in.

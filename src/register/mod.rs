@@ -84,9 +84,10 @@ pub struct RegisterOutcome {
     /// Things the admin should know (EWS retirement, unverified GUIDs, missing resources,
     /// an interrupted run that was continued).
     pub notes: Vec<String>,
-    /// This run's journal (`None` without a store). Once the secret's value has been shown
-    /// (printed, revealed, copied), call `mark_shown(&secret.key_id)` and `finish()`; a
-    /// journal left as it is makes the next run remove the secret, which nobody has then.
+    /// This run's journal (`None` without a store). `jobs::register::run` takes it into the
+    /// secret's `SecretHandOver`, which marks the secret shown and closes the journal once the
+    /// value is out; a journal left as it is makes the next run remove the secret, which nobody
+    /// has then.
     pub journal: Option<Journal>,
 }
 

@@ -23,24 +23,14 @@ mod steps;
 
 pub use crate::verify::{ApiRoles, verify_secret};
 pub use plan::{
-    ADOPTED_PROFILE, DEFAULT_MONTHS, SaveContext, SecretInfo, check_keep, check_removal,
-    default_description, guess_profile, list_secrets, removal_candidates, saved_after,
-    secret_months,
+    DEFAULT_MONTHS, SaveContext, SecretInfo, check_keep, check_removal, default_description,
+    list_secrets, removal_candidates, saved_after, secret_months,
 };
 pub use steps::{
     Cleanup, Removal, apis_for, apis_of, clean_up_interrupted, create_secret, find_app,
     remove_secrets, save, tenant_name, verify_app_secret,
 };
 
-use crate::graph::GraphError;
-
-/// Why a rotation step failed before it changed anything it should not have.
-#[derive(Debug, thiserror::Error)]
-pub enum RotateError {
-    /// Something given is invalid: the client ID, the lifetime, a key ID (nothing was changed).
-    #[error("{0}")]
-    Input(String),
-    /// Microsoft Graph refused or failed.
-    #[error(transparent)]
-    Graph(#[from] GraphError),
-}
+/// Why a rotation step failed: the jobs' one error type (`Input` for a bad client ID,
+/// lifetime or key ID, nothing changed).
+pub type RotateError = crate::error::JobError;

@@ -7,15 +7,9 @@ use serde::Serialize;
 
 use crate::graph::{Application, NewSecret, PasswordCredential};
 use crate::i18n::{t, tf};
-use crate::profile::{self, Profile};
+use crate::profile::Profile;
 use crate::register::validate;
 use crate::store::{SavedRegistration, SavedSecret};
-
-/// Profile id a saved registration gets when exowiz rotated an app it did not register and
-/// whose name is no profile's. Deliberately not `custom`: `exowiz register --profile custom`
-/// completes the saved `custom` registration of the tenant, and must never mistake someone
-/// else's app for its own.
-pub const ADOPTED_PROFILE: &str = "adopted";
 
 /// Secret lifetime when neither `--secret-months` nor a known profile says otherwise.
 pub const DEFAULT_MONTHS: u32 = 12;
@@ -187,21 +181,6 @@ pub fn default_description(
     format!("{base} (exowiz {})", now.format("%Y-%m-%d"))
 }
 
-/// The profile of an app exowiz did not save: the built-in profile whose default app name is
-/// the app's name, else [`ADOPTED_PROFILE`].
-pub fn guess_profile(app: &Application) -> String {
-    let Some(name) = app.display_name.as_deref().map(str::trim) else {
-        return ADOPTED_PROFILE.into();
-    };
-    profile::all()
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|p| p.id != "custom")
-        .find(|p| p.default_app_name.eq_ignore_ascii_case(name))
-        .map(|p| p.id)
-        .unwrap_or_else(|| ADOPTED_PROFILE.into())
-}
-
 /// Where a saved registration lives, for a record made from scratch.
 #[derive(Debug, Clone)]
 pub struct SaveContext<'a> {
@@ -209,13 +188,16 @@ pub struct SaveContext<'a> {
     pub tenant_name: Option<String>,
     /// `Endpoints::graph` as a string, as the register engine saves it.
     pub graph_url: &'a str,
+    /// The profile a record made from scratch gets: the one the rotation handles the app with
+    /// (`jobs::policy::app_profile`), so `status` names the same product as rotate and check.
+    pub profile_id: &'a str,
     pub now: DateTime<Utc>,
 }
 
 /// The saved registration after a rotation step: its secrets are the app's secrets as read
 /// (`app`), without the `removed` ones, plus the `created` one. Everything else comes from
-/// the earlier record, or — for an app exowiz did not save yet — from the app itself with
-/// [`guess_profile`].
+/// the earlier record, or — for an app exowiz did not save yet — from the app itself and
+/// `ctx.profile_id`.
 pub fn saved_after(
     saved: Option<&SavedRegistration>,
     app: &Application,
@@ -265,7 +247,7 @@ pub fn saved_after(
         None => SavedRegistration {
             tenant_id: ctx.tenant_id.to_string(),
             tenant_name: ctx.tenant_name.clone(),
-            profile: guess_profile(app),
+            profile: ctx.profile_id.to_string(),
             app_name,
             client_id: app.app_id.clone(),
             app_object_id: app.id.clone(),
@@ -433,7 +415,7 @@ mod tests {
 
     #[test]
     fn lifetime_and_description() {
-        let bw = profile::by_id("bueroware").unwrap();
+        let bw = crate::profile::by_id("bueroware").unwrap();
         assert_eq!(secret_months(None, Some(&bw)), Ok(24));
         assert_eq!(secret_months(None, None), Ok(DEFAULT_MONTHS));
         assert_eq!(secret_months(Some(6), Some(&bw)), Ok(6));
@@ -459,21 +441,6 @@ mod tests {
     }
 
     #[test]
-    fn unknown_apps_are_adopted_and_product_names_are_recognised() {
-        assert_eq!(
-            guess_profile(&app(vec![], "Legacy Fax Connector")),
-            ADOPTED_PROFILE
-        );
-        assert_eq!(
-            guess_profile(&app(vec![], "softengine mailserver")),
-            "bueroware"
-        );
-        // The custom profile's generic name does not make an app "custom".
-        let custom = profile::by_id("custom").unwrap().default_app_name;
-        assert_eq!(guess_profile(&app(vec![], &custom)), ADOPTED_PROFILE);
-    }
-
-    #[test]
     fn the_saved_record_follows_the_app() {
         let now = Utc::now();
         let a = app(vec![cred("old", -400, 10, now)], "Legacy Fax Connector");
@@ -481,11 +448,12 @@ mod tests {
             tenant_id: "t1",
             tenant_name: Some("Contoso Ltd".into()),
             graph_url: "http://127.0.0.1:1/",
+            profile_id: "custom",
             now,
         };
         let new = new_secret("new", now + Duration::days(365));
         let created = saved_after(None, &a, Some(&new), &[], &ctx);
-        assert_eq!(created.profile, ADOPTED_PROFILE);
+        assert_eq!(created.profile, "custom");
         assert_eq!(created.client_id, a.app_id);
         assert_eq!(
             created
@@ -507,7 +475,7 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["new"]
         );
-        assert_eq!(removed.profile, ADOPTED_PROFILE, "kept from the record");
+        assert_eq!(removed.profile, "custom", "kept from the record");
         assert_eq!(removed.tenant_name.as_deref(), Some("Contoso Ltd"));
     }
 }

@@ -101,11 +101,11 @@ pub enum Msg {
     },
     SecretsLoaded {
         ticket: Ticket,
-        result: Result<AppSecrets, String>,
+        result: Result<AppSecrets, crate::error::JobError>,
     },
     SecretCreated {
         ticket: Ticket,
-        result: Result<CreatedSecret, String>,
+        result: Result<CreatedSecret, crate::error::JobError>,
     },
     OldSecretsRemoved {
         ticket: Ticket,
@@ -113,11 +113,13 @@ pub enum Msg {
     },
     Checked {
         ticket: Ticket,
-        result: Result<Box<crate::check::Report>, String>,
+        /// The error keeps its kind: a missing role leads back to Sign in, a network
+        /// failure is tried again on the spot.
+        result: Result<Box<crate::check::Report>, crate::error::JobError>,
     },
     FixesApplied {
         ticket: Ticket,
-        result: Result<Box<crate::check::Applied>, String>,
+        result: Result<Box<crate::check::Applied>, crate::error::JobError>,
     },
     /// What an interrupted run left for the profile (None: nothing to continue).
     InterruptedRunFound {

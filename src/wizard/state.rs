@@ -433,6 +433,10 @@ pub struct AppSecrets {
     pub client_id: String,
     /// The tenant the app is in (the signed-in one).
     pub tenant_id: String,
+    /// The profile the app is handled with (`jobs::policy::app_profile`): its saved one, else
+    /// matched by name and permissions. Verify and Done speak of this product, not of the one
+    /// picked on Welcome.
+    pub profile_id: String,
     /// Newest first, due and expired ones marked (`rotate::list_secrets`).
     pub secrets: Vec<crate::rotate::SecretInfo>,
     /// The APIs the new secret's token is checked against (`rotate::apis_for`: the app's and

@@ -327,6 +327,7 @@ pub fn rotate_secrets() -> exowiz::wizard::state::AppSecrets {
         display_name: "OfficeMaster EWS".into(),
         client_id: CLIENT_ID.into(),
         tenant_id: TENANT_ID.into(),
+        profile_id: "officemaster".into(),
         secrets: exowiz::rotate::list_secrets(&app, now(), warn_days()),
         apis: vec![Api::Exchange, Api::Graph],
         months: 24,

@@ -3,6 +3,7 @@
 
 use super::{go_to, set_error, set_info};
 use crate::check::{Applied, Report};
+use crate::error::JobError;
 use crate::i18n::{t, tf};
 use crate::wizard::effect::Effect;
 use crate::wizard::keymap::Action;
@@ -31,16 +32,28 @@ fn run(state: &mut WizardState) -> Vec<Effect> {
 pub(super) fn checked(
     state: &mut WizardState,
     ticket: Ticket,
-    result: Result<Box<Report>, String>,
+    result: Result<Box<Report>, JobError>,
 ) -> Vec<Effect> {
     if ticket != state.tickets.check || !matches!(state.check.report, Check::Running) {
         return Vec::new();
     }
-    state.check.report = match result {
-        Ok(report) => Check::Done(report),
-        Err(sentence) => Check::Failed(sentence),
-    };
-    Vec::new()
+    match result {
+        Ok(report) => {
+            super::welcome::select_profile_id(state, &report.profile_id);
+            state.check.report = Check::Done(report);
+            Vec::new()
+        }
+        Err(e) => {
+            state.check.report = Check::Failed(e.to_string());
+            // Without the role (or the sign-in) a retry fails the same way: Sign in is the
+            // way on. Anything else (network, throttling) Enter tries again here.
+            if e.kind().needs_another_sign_in() {
+                super::sign_in::again(state, e.to_string())
+            } else {
+                Vec::new()
+            }
+        }
+    }
 }
 
 pub(super) fn on_action(state: &mut WizardState, action: Action) -> Vec<Effect> {
@@ -109,7 +122,7 @@ pub(super) fn apply(state: &mut WizardState) -> Vec<Effect> {
 pub(super) fn applied(
     state: &mut WizardState,
     ticket: Ticket,
-    result: Result<Box<Applied>, String>,
+    result: Result<Box<Applied>, JobError>,
 ) -> Vec<Effect> {
     if ticket != state.tickets.apply_fixes || !state.check.applying {
         return Vec::new();
@@ -137,7 +150,12 @@ pub(super) fn applied(
                 set_info(state, sentence);
             }
         }
-        Err(sentence) => set_error(state, sentence),
+        // The report stays (nothing was applied); without the role, signing in as someone
+        // who has it is the way on.
+        Err(e) if e.kind().needs_another_sign_in() => {
+            return super::sign_in::again(state, e.to_string());
+        }
+        Err(e) => set_error(state, e.to_string()),
     }
     Vec::new()
 }

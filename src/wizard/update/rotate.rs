@@ -2,6 +2,7 @@
 //! one; then the shared Verify and Done steps show and check it. Nothing is removed here.
 
 use super::{accounts, go_to, set_error, set_info};
+use crate::error::JobError;
 use crate::i18n::{t, tf};
 use crate::register::validate;
 use crate::wizard::effect::Effect;
@@ -67,19 +68,28 @@ fn load(state: &mut WizardState) -> Vec<Effect> {
 pub(super) fn secrets_loaded(
     state: &mut WizardState,
     ticket: Ticket,
-    result: Result<AppSecrets, String>,
+    result: Result<AppSecrets, JobError>,
 ) -> Vec<Effect> {
     if ticket != state.tickets.secrets || !matches!(state.rotate.secrets, Check::Running) {
         return Vec::new();
     }
-    state.rotate.secrets = match result {
+    match result {
         Ok(secrets) => {
+            super::welcome::select_profile_id(state, &secrets.profile_id);
             state.rotate.months = secrets.months;
-            Check::Done(secrets)
+            state.rotate.secrets = Check::Done(secrets);
+            Vec::new()
         }
-        Err(sentence) => Check::Failed(sentence),
-    };
-    Vec::new()
+        Err(e) => {
+            state.rotate.secrets = Check::Failed(e.to_string());
+            // As in the check job: without the role or the sign-in, Sign in is the way on.
+            if e.kind().needs_another_sign_in() {
+                super::sign_in::again(state, e.to_string())
+            } else {
+                Vec::new()
+            }
+        }
+    }
 }
 
 pub(super) fn secrets_on_action(state: &mut WizardState, action: Action) -> Vec<Effect> {
@@ -132,7 +142,7 @@ pub(super) fn secrets_back(state: &mut WizardState) -> Vec<Effect> {
 pub(super) fn secret_created(
     state: &mut WizardState,
     ticket: Ticket,
-    result: Result<CreatedSecret, String>,
+    result: Result<CreatedSecret, JobError>,
 ) -> Vec<Effect> {
     if ticket != state.tickets.create_secret || !state.rotate.creating {
         return Vec::new();
@@ -140,8 +150,11 @@ pub(super) fn secret_created(
     state.rotate.creating = false;
     let created = match result {
         Ok(created) => created,
-        Err(sentence) => {
-            state.rotate.error = Some(sentence);
+        Err(e) if e.kind().needs_another_sign_in() => {
+            return super::sign_in::again(state, e.to_string());
+        }
+        Err(e) => {
+            state.rotate.error = Some(e.to_string());
             return Vec::new();
         }
     };

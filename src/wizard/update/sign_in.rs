@@ -84,6 +84,14 @@ fn start(state: &mut WizardState) -> Vec<Effect> {
     }]
 }
 
+/// A job was refused for the signed-in account (a role it lacks) or its sign-in ran out:
+/// trying again with the same sign-in cannot help, so the wizard goes back to Sign in with the
+/// sentence; Enter there signs in afresh, perhaps with another account.
+pub(super) fn again(state: &mut WizardState, sentence: String) -> Vec<Effect> {
+    state.sign_in = SignInPhase::Failed(sentence);
+    go_to(state, Step::SignIn)
+}
+
 /// Esc: back to Welcome; a running sign-in is cancelled and its results will be ignored.
 pub(super) fn back(state: &mut WizardState) -> Vec<Effect> {
     let mut effects = Vec::new();

@@ -32,6 +32,16 @@ pub(super) fn on_action(state: &mut WizardState, action: Action) -> Vec<Effect> 
     }
 }
 
+/// Selects the profile `id` if the wizard has it: rotate and check work on an existing app with
+/// the app's own profile (its saved one, else the matched one), not the product picked on
+/// Welcome, so Verify and Done use that product's field names (issue 10.6). Going back to
+/// Welcome shows it selected.
+pub(crate) fn select_profile_id(state: &mut WizardState, id: &str) {
+    if let Some(index) = state.profiles.iter().position(|p| p.id == id) {
+        select_profile(state, index);
+    }
+}
+
 /// Selects profile `index`; the app name and the secret lifetime follow the profile's defaults
 /// unless the admin changed them (they still hold the old profile's defaults otherwise).
 pub(crate) fn select_profile(state: &mut WizardState, index: usize) {

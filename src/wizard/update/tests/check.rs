@@ -4,9 +4,13 @@ use super::support::*;
 use crate::check::{
     Applied, Finding, FindingKind, Fix, FixId, FixResult, ProfileSource, Report, Severity,
 };
+use crate::error::{JobError, JobErrorKind};
+use crate::graph::Operation;
+use crate::graph::error::ErrorBody;
 use crate::profile::{self, InstallMode};
 use crate::wizard::effect::Effect;
 use crate::wizard::msg::Msg;
+use crate::wizard::state::SignInPhase;
 use crate::wizard::state::{Check, Job, Popup, StatusKind, WizardState};
 use crate::wizard::step::Step;
 use crate::wizard::update::{update, visible_steps};
@@ -213,14 +217,14 @@ fn stale_reports_and_results_are_ignored() {
         &mut state,
         Msg::Checked {
             ticket: 999,
-            result: Err("old".into()),
+            result: Err(JobError::Input("old".into())),
         },
     );
     update(
         &mut state,
         Msg::FixesApplied {
             ticket: 999,
-            result: Err("old".into()),
+            result: Err(JobError::Input("old".into())),
         },
     );
     assert_eq!(snapshot(&state), before);
@@ -237,9 +241,91 @@ fn esc_goes_back_to_the_app_list_and_a_failed_check_retries_with_enter() {
         &mut state,
         Msg::Checked {
             ticket: ticket_of(&effects[0]),
-            result: Err("Graph said no.".into()),
+            result: Err(graph_error(503, "serviceNotAvailable")),
         },
     );
     assert!(matches!(state.check.report, Check::Failed(_)));
+    assert_eq!(names(&enter(&mut state)), ["RunCheck"]);
+}
+
+/// A Graph error as the client makes it from Graph's answer.
+fn graph_error(status: u16, code: &str) -> JobError {
+    let body = ErrorBody::parse(
+        serde_json::json!({"error": {"code": code, "message": "refused"}})
+            .to_string()
+            .as_bytes(),
+    );
+    crate::graph::GraphError::from_response(
+        Operation::AssignAppRole,
+        "graph.microsoft.com",
+        status,
+        &body,
+        None,
+        "crid-1",
+    )
+    .into()
+}
+
+/// Issue 11: the wizard branches on the error's kind, not its text. Graph's 403 (the account
+/// lacks the role that may grant) cannot be cured by trying again: the wizard goes back to
+/// Sign in with the sentence, where Enter signs in afresh; an unreachable or failing service
+/// stays on the check, where Enter tries again.
+#[test]
+fn a_missing_role_leads_back_to_sign_in_while_a_failing_service_is_tried_again() {
+    let forbidden = graph_error(403, "Authorization_RequestDenied");
+    assert_eq!(forbidden.kind(), JobErrorKind::NeedsAdminRole);
+    let sentence = forbidden.to_string();
+
+    // Applying the fixes is refused for the signed-in account.
+    let mut state = on_findings();
+    letter(&mut state, 'a');
+    enter(&mut state);
+    let ticket = match &letter(&mut state, 'y')[..] {
+        [Effect::ApplyFixes { ticket, .. }] => *ticket,
+        other => panic!("expected ApplyFixes, got {other:?}"),
+    };
+    update(
+        &mut state,
+        Msg::FixesApplied {
+            ticket,
+            result: Err(forbidden.clone()),
+        },
+    );
+    assert_eq!(state.step, Step::SignIn);
+    assert_eq!(state.sign_in, SignInPhase::Failed(sentence.clone()));
+    assert!(
+        matches!(state.check.report, Check::Done(_)),
+        "the report stays"
+    );
+    assert_eq!(names(&enter(&mut state)), ["StartSignIn"]);
+
+    // The check itself refused: the same way on.
+    let mut state = on_findings();
+    esc(&mut state);
+    let effects = enter(&mut state);
+    update(
+        &mut state,
+        Msg::Checked {
+            ticket: ticket_of(&effects[0]),
+            result: Err(forbidden),
+        },
+    );
+    assert_eq!(state.step, Step::SignIn);
+    assert_eq!(state.sign_in, SignInPhase::Failed(sentence));
+
+    // A service that fails (503 after the retries) is tried again where it failed.
+    let mut state = on_findings();
+    esc(&mut state);
+    let effects = enter(&mut state);
+    let unavailable = graph_error(503, "serviceNotAvailable");
+    assert_eq!(unavailable.kind(), JobErrorKind::Service);
+    update(
+        &mut state,
+        Msg::Checked {
+            ticket: ticket_of(&effects[0]),
+            result: Err(unavailable),
+        },
+    );
+    assert_eq!(state.step, Step::Findings);
     assert_eq!(names(&enter(&mut state)), ["RunCheck"]);
 }

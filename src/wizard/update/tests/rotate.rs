@@ -1,6 +1,7 @@
 //! The rotate job: app step → secrets step → new secret → Verify (with the app's APIs) → Done.
 
 use super::support::*;
+use crate::error::JobError;
 use crate::profile::{Api, PermissionType};
 use crate::register::PermissionStatus;
 use crate::rotate::SecretInfo;
@@ -36,6 +37,7 @@ fn app_secrets() -> AppSecrets {
         display_name: "OfficeMaster EWS".into(),
         client_id: CLIENT_ID.into(),
         tenant_id: CONTOSO_TENANT_ID.into(),
+        profile_id: "officemaster".into(),
         secrets: vec![secret_info("old", 10), secret_info("older", -3)],
         apis: vec![Api::Exchange, Api::Graph],
         months: 24,
@@ -210,7 +212,7 @@ fn a_failed_read_is_shown_and_enter_retries() {
         &mut state,
         Msg::SecretsLoaded {
             ticket: ticket_of(&effects[0]),
-            result: Err("Graph said no.".into()),
+            result: Err(JobError::Input("Graph said no.".into())),
         },
     );
     assert!(matches!(state.rotate.secrets, Check::Failed(_)));
@@ -359,7 +361,7 @@ fn a_failed_creation_is_shown_and_stale_results_are_ignored() {
         &mut state,
         Msg::SecretCreated {
             ticket: first,
-            result: Err("Too many secrets.".into()),
+            result: Err(JobError::Input("Too many secrets.".into())),
         },
     );
     assert_eq!(state.rotate.error.as_deref(), Some("Too many secrets."));
@@ -630,4 +632,75 @@ fn the_new_registration_job_never_offers_removal() {
     state.rotate.new_key_id = Some(KEY_ID.into());
     state.rotate.secrets = Check::Done(app_secrets());
     assert!(!can_remove_old(&state));
+}
+
+/// Issue 10.6: the wizard rotates an app with the app's own profile (here myfactory, as the
+/// rotate job matched it), not the product picked on Welcome; Verify and Done use its field
+/// names, and going back to Welcome shows it selected.
+#[test]
+fn rotate_hands_over_with_the_apps_own_profile_not_the_one_picked_on_welcome() {
+    let (mut state, effects) = on_app_step();
+    let picked = state.profile().id.clone();
+    assert_ne!(picked, "myfactory");
+    list_loaded(&mut state, &effects);
+    press(&mut state, KeyCode::Down);
+    let effects = enter(&mut state);
+    update(
+        &mut state,
+        Msg::SecretsLoaded {
+            ticket: ticket_of(&effects[0]),
+            result: Ok(AppSecrets {
+                profile_id: "myfactory".into(),
+                ..app_secrets()
+            }),
+        },
+    );
+    let myfactory = crate::profile::by_id("myfactory").unwrap();
+    assert_eq!(state.profile().id, "myfactory");
+    assert_eq!(state.profile().fields, myfactory.fields);
+    // The months the job offers stay the job's (the app's), not the profile switch's.
+    assert_eq!(state.rotate.months, app_secrets().months);
+}
+
+/// The rotate job branches on the error's kind as the check job does: a secret that may not be
+/// made by this account (Graph's 403) leads back to Sign in; any other failure stays on the
+/// secrets step with its sentence.
+#[test]
+fn a_secret_refused_for_a_missing_role_leads_back_to_sign_in() {
+    let body = crate::graph::error::ErrorBody::parse(
+        br#"{"error": {"code": "Authorization_RequestDenied", "message": "Insufficient privileges."}}"#,
+    );
+    let forbidden: JobError = crate::graph::GraphError::from_response(
+        crate::graph::Operation::AddSecret,
+        "graph.microsoft.com",
+        403,
+        &body,
+        None,
+        "crid-1",
+    )
+    .into();
+    let (mut state, effects) = on_app_step();
+    list_loaded(&mut state, &effects);
+    press(&mut state, KeyCode::Down);
+    let effects = enter(&mut state);
+    update(
+        &mut state,
+        Msg::SecretsLoaded {
+            ticket: ticket_of(&effects[0]),
+            result: Ok(app_secrets()),
+        },
+    );
+    let ticket = ticket_of(&enter(&mut state)[0]);
+    update(
+        &mut state,
+        Msg::SecretCreated {
+            ticket,
+            result: Err(forbidden.clone()),
+        },
+    );
+    assert_eq!(state.step, Step::SignIn);
+    assert_eq!(
+        state.sign_in,
+        crate::wizard::state::SignInPhase::Failed(forbidden.to_string())
+    );
 }

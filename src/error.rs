@@ -1,0 +1,146 @@
+//! The one error type of exowiz's jobs (sign-in, register, rotate, check, verify) and of the
+//! steps they are made of. It replaces three identical enums (`RegisterError`, `RotateError`,
+//! `CheckError`, now names for this one) and keeps the kind of what went wrong, so a front-end
+//! can choose its next step by [`JobError::kind`] instead of by text. The sentence for the admin
+//! is the `Display` (translated, made once by the error's source); the technical detail goes to
+//! the log once, in [`JobError::sentence`].
+//!
+//! It lives below the jobs and their steps (it knows only the Graph and sign-in errors), so
+//! no step imports upward to name it.
+
+use crate::auth::AuthError;
+use crate::graph::{ErrorKind as GraphKind, GraphError};
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum JobError {
+    /// Something the admin typed or chose does not fit (an unknown app, a bad key ID, a
+    /// profile that does not fit the tenant): nothing was changed.
+    #[error("{0}")]
+    Input(String),
+    /// Microsoft Graph refused or failed.
+    #[error("{0}")]
+    Graph(#[from] GraphError),
+    /// Signing in (or a token) failed.
+    #[error("{0}")]
+    SignIn(#[from] AuthError),
+    /// The sign-in cannot be used: not signed in (any more), a token for another cloud or
+    /// tenant, a token without a tenant.
+    #[error("{0}")]
+    Session(String),
+    /// Something on this machine: the store, the journal, another exowiz at work.
+    #[error("{0}")]
+    Local(String),
+}
+
+/// What kind of trouble a job ran into, for a front-end that offers a different next step for
+/// each (the exit code of the CLI, the wizard's choice of what to offer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobErrorKind {
+    /// The admin's input: correct it and try again.
+    Input,
+    /// The signed-in account lacks an admin role or the token a permission (Graph's 403):
+    /// another account, or a role, is the way on; trying again does not help.
+    NeedsAdminRole,
+    /// The sign-in is missing, expired or refused: sign in again.
+    SignIn,
+    /// Microsoft could not be reached: the network; trying again later may help.
+    Network,
+    /// Microsoft asked to slow down and kept asking after every retry.
+    Throttled,
+    /// What the job works on is not there (any more): a deleted app, a removed secret.
+    Gone,
+    /// Microsoft failed or answered in a way exowiz cannot read.
+    Service,
+    /// Microsoft did not accept the request (a conflict, a policy).
+    Refused,
+    /// This machine: the store or the journal.
+    Local,
+}
+
+impl JobErrorKind {
+    /// Trying again with the same sign-in cannot help: the account lacks a role, or the
+    /// sign-in is gone. The way on is signing in again (maybe with another account).
+    pub fn needs_another_sign_in(self) -> bool {
+        matches!(self, JobErrorKind::NeedsAdminRole | JobErrorKind::SignIn)
+    }
+}
+
+impl JobError {
+    pub fn kind(&self) -> JobErrorKind {
+        match self {
+            JobError::Input(_) => JobErrorKind::Input,
+            JobError::Local(_) => JobErrorKind::Local,
+            JobError::Session(_) => JobErrorKind::SignIn,
+            JobError::Graph(e) => match e.kind() {
+                GraphKind::Forbidden => JobErrorKind::NeedsAdminRole,
+                GraphKind::Unauthorized => JobErrorKind::SignIn,
+                GraphKind::NotFound => JobErrorKind::Gone,
+                GraphKind::Throttled => JobErrorKind::Throttled,
+                GraphKind::Network => JobErrorKind::Network,
+                GraphKind::Server | GraphKind::Decode => JobErrorKind::Service,
+                GraphKind::Conflict | GraphKind::Validation => JobErrorKind::Refused,
+            },
+            JobError::SignIn(e) => match e {
+                AuthError::InvalidTenantInput(_) | AuthError::UnknownTenant { .. } => {
+                    JobErrorKind::Input
+                }
+                AuthError::Network { .. } => JobErrorKind::Network,
+                _ => JobErrorKind::SignIn,
+            },
+        }
+    }
+
+    /// The technical detail for the log (codes, request IDs, the transport's own text); never
+    /// a secret.
+    pub fn detail(&self) -> String {
+        match self {
+            JobError::Graph(e) => e.detail(),
+            JobError::SignIn(e) => e.detail(),
+            JobError::Input(text) | JobError::Local(text) | JobError::Session(text) => text.clone(),
+        }
+    }
+
+    /// The sentence for the admin; the detail is logged here, once, on the way to the screen.
+    pub fn sentence(&self) -> String {
+        self.log();
+        self.to_string()
+    }
+
+    /// Logs the detail (once, where the error leaves the job layer for a front-end that keeps
+    /// the error itself).
+    pub fn log(&self) {
+        match self {
+            JobError::Graph(_) | JobError::SignIn(_) => {
+                tracing::warn!(kind = ?self.kind(), detail = %self.detail(), "job failed")
+            }
+            JobError::Input(_) | JobError::Local(_) | JobError::Session(_) => {
+                tracing::info!(kind = ?self.kind(), "job stopped")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_and_local_keep_their_sentence_and_kind() {
+        let e = JobError::Input("No app has the client ID x.".into());
+        assert_eq!(e.kind(), JobErrorKind::Input);
+        assert_eq!(e.sentence(), "No app has the client ID x.");
+        assert_eq!(JobError::Local("busy".into()).kind(), JobErrorKind::Local);
+    }
+
+    #[test]
+    fn a_network_failure_of_the_sign_in_is_a_network_kind_not_a_sign_in_kind() {
+        let e = JobError::from(AuthError::Network {
+            host: "login.microsoftonline.com".into(),
+            timed_out: true,
+            cause: "timed out".into(),
+        });
+        assert_eq!(e.kind(), JobErrorKind::Network);
+        let e = JobError::from(AuthError::DeviceCodeExpired);
+        assert_eq!(e.kind(), JobErrorKind::SignIn);
+    }
+}
