@@ -334,3 +334,40 @@ fn sigtstp_suspends_with_the_terminal_restored_and_sigcont_redraws() {
 fn ctrl_z_suspends_like_sigtstp() {
     suspend_and_continue(|pty| pty.send_key(Key::Ctrl('z')));
 }
+
+/// Issue 10.1: below 80×24 only "the terminal is too small" shows, so no key but quit may act.
+/// Enter and typed letters at 60×20 leave Welcome as it was; back at full size, Welcome is still
+/// there with its first job and profile, and Ctrl+C still quits while too small.
+#[test]
+fn keys_do_nothing_while_the_terminal_is_too_small() {
+    let data = tempfile::tempdir().unwrap();
+    let mut pty = Pty::exowiz(&["demo"], data.path());
+    started(&pty);
+    let welcome = exowiz::i18n::tf(
+        "header.step_of",
+        &[
+            ("n", "1"),
+            ("m", "10"),
+            ("title", exowiz::i18n::t("step.welcome")),
+        ],
+    );
+    pty.wait_for_text(&welcome, START).unwrap();
+    assert!(pty.wait_quiet(Duration::from_millis(300), Duration::from_secs(15)));
+    pty.resize(20, 60);
+    pty.wait_for_text("60×20", Duration::from_secs(15)).unwrap();
+    // Enter would start signing in; ↓ would pick another profile.
+    pty.send_key(Key::Enter);
+    pty.send_key(Key::Down);
+    pty.send_text("j");
+    assert!(pty.wait_quiet(Duration::from_millis(500), Duration::from_secs(15)));
+    pty.resize(30, 100);
+    pty.wait_for_text(&welcome, Duration::from_secs(15))
+        .expect("still on Welcome after keys while too small");
+    pty.resize(20, 60);
+    pty.wait_for_text("60×20", Duration::from_secs(15)).unwrap();
+    pty.send_key(Key::CtrlC);
+    let status = pty
+        .wait_exit(Duration::from_secs(15))
+        .expect("Ctrl+C quits while too small");
+    assert_eq!(status.exit_code(), 0, "{status:?}");
+}

@@ -247,9 +247,16 @@ pub fn keys(frame: &mut Frame, area: Rect, state: &WizardState) {
         .set_line(area.x, area.y, &line, area.width);
 }
 
-/// A terminal too small for the layout gets one centred sentence.
-pub fn too_small(frame: &mut Frame, area: Rect) {
-    let text = tf(
+/// A terminal too small for the layout gets one centred sentence, and what the keys do meanwhile
+/// (only quitting: `wizard::update` refuses the rest).
+pub fn too_small(frame: &mut Frame, area: Rect, state: &WizardState) {
+    let quit = crate::wizard::keymap::Key::ctrl('c').label();
+    let keys = if state.popup == Some(crate::wizard::state::Popup::ConfirmQuit) {
+        tf("frame.too_small_quit", &[("quit", &quit)])
+    } else {
+        tf("frame.too_small_keys", &[("quit", &quit)])
+    };
+    let mut text = tf(
         "frame.too_small",
         &[
             ("w", &area.width.to_string()),
@@ -258,6 +265,8 @@ pub fn too_small(frame: &mut Frame, area: Rect) {
             ("min_h", &super::MIN_HEIGHT.to_string()),
         ],
     );
+    text.push(' ');
+    text.push_str(&keys);
     let lines: Vec<Line> = wrap(&text, usize::from(area.width.saturating_sub(4)).max(10))
         .into_iter()
         .map(Line::from)

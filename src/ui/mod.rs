@@ -23,9 +23,9 @@ use ratatui::Frame;
 pub use format::set_display_offset;
 pub use widgets::link::{Hyperlink, osc8, write_hyperlinks};
 
-/// The smallest terminal the layout fits; smaller ones get a clear message instead.
-pub const MIN_WIDTH: u16 = 80;
-pub const MIN_HEIGHT: u16 = 24;
+/// The smallest terminal the layout fits; smaller ones get a clear message instead (the
+/// wizard refuses keys meanwhile, so the limits live with its state).
+pub use crate::wizard::state::{MIN_HEIGHT, MIN_WIDTH};
 
 /// Draws the whole screen for the current step.
 pub fn draw(frame: &mut Frame, state: &WizardState) {
@@ -49,7 +49,7 @@ pub fn draw(frame: &mut Frame, state: &WizardState) {
 pub fn draw_linked(frame: &mut Frame, state: &WizardState) -> Vec<Hyperlink> {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        frame::too_small(frame, area);
+        frame::too_small(frame, area, state);
         return Vec::new();
     }
     let status = frame::status_lines(state, frame::Layout::inner_width(area));

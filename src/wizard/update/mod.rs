@@ -60,7 +60,10 @@ pub fn update(state: &mut WizardState, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(event) => on_key(state, event),
         Msg::Paste(text) => on_paste(state, &text),
-        Msg::Resize => Vec::new(),
+        Msg::Resize { width, height } => {
+            state.terminal_size = Some((width, height));
+            Vec::new()
+        }
         Msg::Tick => {
             graph_wait::tick(state);
             notices::tick(state)
@@ -327,6 +330,9 @@ fn on_key(state: &mut WizardState, event: KeyEvent) -> Vec<Effect> {
     if event.kind == KeyEventKind::Release {
         return Vec::new();
     }
+    if state.screen_too_small() {
+        return too_small_key(state, &event);
+    }
     if let Some(popup) = state.popup {
         return popup::on_key(state, popup, &event);
     }
@@ -341,6 +347,20 @@ fn on_key(state: &mut WizardState, event: KeyEvent) -> Vec<Effect> {
     match keymap::action_for(state, &event) {
         Some(action) => on_action(state, action),
         None => Vec::new(),
+    }
+}
+
+/// A key while the screen shows only "the terminal is too small": quitting (asking first where
+/// something would be lost, then Ctrl+C or `y` confirms) is all that acts; everything else waits
+/// until the admin can see what it would change.
+fn too_small_key(state: &mut WizardState, event: &KeyEvent) -> Vec<Effect> {
+    match (state.popup, keymap::action_for(state, event)) {
+        (Some(Popup::ConfirmQuit), Some(Action::Confirm)) => quit_now(state),
+        (Some(Popup::ConfirmQuit), _) => Vec::new(),
+        (_, Some(Action::Quit)) => request_quit(state),
+        // Ctrl+C is quit wherever it is bound to something else (a popup's own quit).
+        _ if keymap::Key::ctrl('c').matches(event) => request_quit(state),
+        _ => Vec::new(),
     }
 }
 
@@ -369,7 +389,7 @@ fn edit_field(field: &mut TextField, event: &KeyEvent) -> bool {
 }
 
 fn on_paste(state: &mut WizardState, text: &str) -> Vec<Effect> {
-    if !keymap::text_input_focused(state) {
+    if !keymap::text_input_focused(state) || state.screen_too_small() {
         return Vec::new();
     }
     focus::edit(state, |field| field.paste(text))

@@ -175,14 +175,6 @@ fn quitting_with_an_unseen_secret_asks_first() {
     assert_eq!(names(&letter(&mut state, 'q')), ["Quit"]);
 }
 
-#[test]
-fn resize_changes_nothing() {
-    let (mut state, _) = at("officemaster", Step::Transport);
-    let before = snapshot(&state);
-    assert!(update(&mut state, Msg::Resize).is_empty());
-    assert_eq!(snapshot(&state), before);
-}
-
 /// Every state worth drawing: each step, each focus of Accounts and Done, the popups.
 fn sample_states() -> Vec<crate::wizard::WizardState> {
     let mut out = Vec::new();

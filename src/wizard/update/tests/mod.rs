@@ -19,6 +19,7 @@ mod notices;
 mod register;
 mod resume;
 mod rotate;
+mod screen_size;
 mod sign_in;
 mod transport;
 mod verify_done;
