@@ -7,9 +7,11 @@
 //! * `msg`: what can happen (keys, paste, finished background jobs);
 //! * `effect`: what the wizard asks the outside world to do;
 //! * `update`: the transitions;
+//! * `dialog`: the one confirmation dialog with a highlighted button;
 //! * `keymap`: the keys of each step — the same table handles keys and draws the key-help bar;
 //! * `text_field`: single-line editing with a cursor.
 
+pub mod dialog;
 pub mod effect;
 pub mod keymap;
 pub mod msg;

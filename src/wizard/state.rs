@@ -598,6 +598,8 @@ pub struct WizardState {
     pub graph_wait: Option<GraphWaitNotice>,
     pub status: Option<Status>,
     pub popup: Option<Popup>,
+    /// The highlighted button of the open dialog, once moved from its default (see `dialog`).
+    pub dialog_focus: Option<super::dialog::DialogFocus>,
     /// The terminal's columns and rows as last reported (None until the runtime says: tests
     /// without a terminal). Below `MIN_WIDTH`×`MIN_HEIGHT` the screens cannot be drawn, so the
     /// keys are refused (see `screen_too_small`).
@@ -672,6 +674,7 @@ impl WizardState {
             graph_wait: None,
             status: None,
             popup: None,
+            dialog_focus: None,
             terminal_size: None,
             spinner: 0,
             tickets: Tickets::default(),

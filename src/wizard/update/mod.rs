@@ -57,6 +57,18 @@ pub const CONSENT_POLL_INTERVAL: Duration = Duration::from_secs(5);
 
 /// Applies one message. Returns the effects the runtime must run, in order.
 pub fn update(state: &mut WizardState, msg: Msg) -> Vec<Effect> {
+    let effects = dispatch(state, msg);
+    // A closed dialog forgets its highlight: the next one opens on its default button.
+    if state
+        .dialog_focus
+        .is_some_and(|focus| Some(focus.popup) != state.popup)
+    {
+        state.dialog_focus = None;
+    }
+    effects
+}
+
+fn dispatch(state: &mut WizardState, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(event) => on_key(state, event),
         Msg::Paste(text) => on_paste(state, &text),

@@ -11,6 +11,7 @@ macro_rules! assert_same {
 mod accounts;
 mod check;
 mod consent;
+mod dialogs;
 mod flow;
 mod graph_wait;
 mod keys;
