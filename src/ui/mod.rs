@@ -52,17 +52,21 @@ pub fn draw_linked(frame: &mut Frame, state: &WizardState) -> Vec<Hyperlink> {
         frame::too_small(frame, area, state);
         return Vec::new();
     }
-    let status = frame::status_lines(state, frame::Layout::inner_width(area));
-    let layout = frame::Layout::new(area, u16::try_from(status.len()).unwrap_or(1));
-    frame::header(frame, layout.header, state);
+    let inner_width = frame::Layout::inner_width(area);
+    let status = frame::status_lines(state, inner_width);
+    let keys = frame::key_lines(state, inner_width);
+    let header = frame::HeaderPlan::new(state, area);
+    let rows = |n: usize| u16::try_from(n).unwrap_or(1);
+    let layout = frame::Layout::new(area, header.rows(), rows(status.len()), rows(keys.len()));
+    frame::header(frame, layout.header, state, &header);
     let page = screens::page(state, layout.body.width, layout.body.height);
     let mut links = page.render(frame, layout.body, state.popup.is_none());
     frame::status(frame, layout.status, &status);
-    frame::keys(frame, layout.keys, state);
+    frame::keys(frame, layout.keys, &keys);
     if let Some(popup) = state.popup {
         // Over everything but the key bar, which shows the popup's keys.
         let over = ratatui::layout::Rect {
-            height: area.height - 1,
+            height: area.height - layout.keys.height,
             ..area
         };
         let covered = popups::draw(frame, over, state, popup);

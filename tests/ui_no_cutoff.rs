@@ -1,0 +1,193 @@
+//! Issue 10.12: at 80×24 — the smallest terminal exowiz draws on — no screen cuts its header
+//! or its key bar short with `…`, in English and German, and the bar names every key it is
+//! meant to show (wrapping to a second line rather than dropping one).
+//!
+//! Every screen: each step of each job for each profile, in demo mode too (the badge makes the
+//! header longest), the sign-in phases, the Accounts choices, and every popup.
+
+mod ui_fixtures;
+
+use exowiz::i18n::{Language, t, with_language};
+use exowiz::profile;
+use exowiz::wizard::keymap;
+use exowiz::wizard::state::{
+    AccountsChoice, AccountsFocus, Check, Job, Popup, SignInPhase, VerifyState,
+};
+use exowiz::wizard::{Step, WizardState};
+use ui_fixtures::*;
+
+const W: u16 = 80;
+const H: u16 = 24;
+
+/// Every screen worth drawing, with a name for the failure message.
+fn screens() -> Vec<(String, WizardState)> {
+    let mut out = Vec::new();
+    let profiles = profile::all().unwrap();
+    for demo in [false, true] {
+        for (index, p) in profiles.iter().enumerate() {
+            for job in Job::ALL {
+                for step in Step::steps_of(job) {
+                    let mut s = state_at(*step);
+                    s.demo = demo;
+                    s.job = job;
+                    s.profile_index = index;
+                    if *step == Step::Secrets {
+                        s.rotate.secrets = Check::Done(rotate_secrets());
+                    }
+                    out.push((format!("{} {:?} {:?} demo={demo}", p.id, job, step), s));
+                }
+            }
+        }
+    }
+    for phase in [
+        SignInPhase::Choose,
+        SignInPhase::Starting,
+        SignInPhase::LoadingTenant,
+    ] {
+        let mut s = state_at(Step::SignIn);
+        s.tenant = None;
+        s.sign_in = phase.clone();
+        out.push((format!("sign in {phase:?}"), s));
+    }
+    for choice in [
+        AccountsChoice::Automatic,
+        AccountsChoice::Reuse,
+        AccountsChoice::Manual,
+    ] {
+        for focus in [
+            AccountsFocus::Choice,
+            AccountsFocus::AppName,
+            AccountsFocus::SecretMonths,
+            AccountsFocus::BrowserFilter,
+            AccountsFocus::ManualTenant,
+            AccountsFocus::ManualClientId,
+            AccountsFocus::ManualSecret,
+        ] {
+            let mut s = state_at(Step::Accounts);
+            s.accounts.choice = choice;
+            s.accounts.focus = focus;
+            out.push((format!("accounts {choice:?} {focus:?}"), s));
+        }
+    }
+    {
+        let mut s = state_at(Step::Verify);
+        s.verify = VerifyState::Failed("no token".into());
+        out.push(("verify failed".into(), s));
+    }
+    for popup in [
+        Popup::Help,
+        Popup::ConfirmQuit,
+        Popup::ConfirmGrant,
+        Popup::ConfirmRemoveOld,
+        Popup::ConfirmApplyFixes,
+        Popup::ResumeOffer,
+    ] {
+        let mut s = state_at(if popup == Popup::ConfirmGrant {
+            Step::Consent
+        } else {
+            Step::Done
+        });
+        s.demo = true;
+        s.popup = Some(popup);
+        out.push((format!("popup {popup:?}"), s));
+    }
+    out
+}
+
+fn rows(state: &WizardState) -> Vec<String> {
+    let terminal = render(state, W, H);
+    let buffer = terminal.backend().buffer().clone();
+    (0..H)
+        .map(|y| {
+            (0..W)
+                .map(|x| buffer[(x, y)].symbol().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+/// The header: the rows down to its rule (which may carry the tenant and product).
+fn header(rows: &[String]) -> Vec<String> {
+    let end = rows
+        .iter()
+        .position(|r| r.starts_with('─'))
+        .expect("the header ends with a rule");
+    rows[..=end].to_vec()
+}
+
+/// The bottom two rows: the key bar (one or two rows) and, above a one-row bar, the status row
+/// (empty in these states).
+fn bottom(rows: &[String]) -> Vec<String> {
+    rows[rows.len() - 2..].to_vec()
+}
+
+#[test]
+fn no_header_or_key_bar_is_cut_at_80x24_in_either_language() {
+    let mut cut = Vec::new();
+    for language in [Language::English, Language::German] {
+        with_language(language, || {
+            for (name, state) in screens() {
+                let rows = rows(&state);
+                for row in header(&rows).iter().chain(bottom(&rows).iter()) {
+                    if row.contains('…') {
+                        cut.push(format!("{language:?} {name}: {}", row.trim_end()));
+                    }
+                }
+            }
+        });
+    }
+    assert!(cut.is_empty(), "cut with …:\n{}", cut.join("\n"));
+}
+
+#[test]
+fn the_key_bar_names_every_key_it_is_meant_to_show() {
+    let mut missing = Vec::new();
+    for language in [Language::English, Language::German] {
+        with_language(language, || {
+            for (name, state) in screens() {
+                let bar = bottom(&rows(&state)).join(" ");
+                let bar: String = bar.split_whitespace().collect::<Vec<_>>().join(" ");
+                for binding in keymap::bindings(&state).iter().filter(|b| b.in_bar) {
+                    let label = t(binding.label_key);
+                    if !bar.contains(label) {
+                        missing.push(format!("{language:?} {name}: '{label}' not in '{bar}'"));
+                    }
+                }
+            }
+        });
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
+/// The header names the tenant and the product in full (no `…`), and the step position.
+#[test]
+fn the_header_names_tenant_product_and_step_in_full() {
+    for language in [Language::English, Language::German] {
+        with_language(language, || {
+            let mut s = state_at(Step::Accounts);
+            s.demo = true;
+            let header = header(&rows(&s)).join(" ");
+            assert!(header.contains("Contoso Ltd"), "{header}");
+            assert!(header.contains(&s.profile().product), "{header}");
+            assert!(header.contains(t("step.accounts")), "{header}");
+        });
+    }
+}
+
+/// Issue 10.12: "Step N of M" counts the steps this run shows. BüroWARE has neither an
+/// installation type nor a transport step, so Accounts is step 3 of 8 (not 5 of 10).
+#[test]
+fn the_step_count_counts_only_the_steps_of_this_run() {
+    for language in [Language::English, Language::German] {
+        with_language(language, || {
+            let mut s = state_at(Step::Accounts);
+            s.profile_index = s.profiles.iter().position(|p| p.id == "bueroware").unwrap();
+            let header = header(&rows(&s)).join(" ");
+            let expected = exowiz::i18n::tf(
+                "header.step_of",
+                &[("n", "3"), ("m", "8"), ("title", t("step.accounts"))],
+            );
+            assert!(header.contains(&expected), "{header}");
+        });
+    }
+}
