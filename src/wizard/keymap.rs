@@ -147,16 +147,25 @@ pub fn help_bindings(state: &WizardState) -> Vec<Binding> {
 fn step_and_global_bindings(state: &WizardState, typing: bool) -> Vec<Binding> {
     let mut out = Vec::new();
     step_bindings(state, &mut out);
-    let back_label = if state.step == Step::Welcome {
-        "key.quit"
+    if super::update::back_is_blocked(state) {
+        // Esc only explains: the bar must not promise a way back.
+        out.push(help_only(
+            vec![Key::plain(KeyCode::Esc)],
+            Action::Back,
+            "key.no_back",
+        ));
     } else {
-        "key.back"
-    };
-    out.push(bar(
-        vec![Key::plain(KeyCode::Esc)],
-        Action::Back,
-        back_label,
-    ));
+        let back_label = if state.step == Step::Welcome {
+            "key.quit"
+        } else {
+            "key.back"
+        };
+        out.push(bar(
+            vec![Key::plain(KeyCode::Esc)],
+            Action::Back,
+            back_label,
+        ));
+    }
     if typing {
         out.push(help_only(
             vec![Key::ctrl('u')],

@@ -181,6 +181,16 @@ pub(crate) fn go_to(state: &mut WizardState, to: Step) -> Vec<Effect> {
         _ => Vec::new(),
     };
     state.step = to;
+    // The last step's notes do not belong on this one (a copied secret's countdown does: it
+    // is about the clipboard, not the step).
+    state.status = None;
+    if state
+        .clipboard
+        .as_ref()
+        .is_some_and(|c| c.clears_in.is_none())
+    {
+        state.clipboard = None;
+    }
     effects.extend(enter(state, to));
     effects
 }
@@ -220,6 +230,17 @@ pub(crate) fn advance(state: &mut WizardState) -> Vec<Effect> {
     match next_step(state) {
         Some(step) => go_to(state, step),
         None => Vec::new(),
+    }
+}
+
+/// Esc cannot leave the step backwards: the registration runs, or what it made (the app, the
+/// new secret) cannot be undone. Esc then only says why, and the key bar does not offer "back".
+pub fn back_is_blocked(state: &WizardState) -> bool {
+    match state.step {
+        Step::Register => register::running(state),
+        Step::Consent => true,
+        Step::Verify => state.job == Job::RotateSecret,
+        _ => false,
     }
 }
 
