@@ -4,7 +4,7 @@
 //! offset with `set_display_offset`, so snapshots do not depend on the machine's time zone.
 //! Nothing here reads the clock: every date shown comes from the state.
 
-use crate::i18n::{t, tf};
+use crate::i18n::t;
 use chrono::{DateTime, FixedOffset, Local, Utc};
 use ratatui::text::Span;
 use std::cell::Cell;
@@ -42,11 +42,7 @@ pub fn time_seconds(at: DateTime<Utc>) -> String {
 
 /// "24 months" / "1 month".
 pub fn months(n: u32) -> String {
-    if n == 1 {
-        t("format.one_month").to_string()
-    } else {
-        tf("format.months", &[("n", &n.to_string())])
-    }
+    crate::i18n::tn("format.months", u64::from(n), &[])
 }
 
 /// Display width of a text in terminal cells.

@@ -164,7 +164,7 @@ fn confirm_remove_old(state: &WizardState, width: usize) -> (String, Vec<Line<'s
     let older = state.rotate.older_secrets();
     para(
         &mut lines,
-        &tf("remove_old.question", &[("n", &older.len().to_string())]),
+        &crate::i18n::tn("remove_old.question", older.len() as u64, &[]),
         theme::warn(),
         width,
     );
@@ -205,12 +205,10 @@ fn confirm_apply_fixes(state: &WizardState, width: usize) -> (String, Vec<Line<'
         .unwrap_or_default();
     para(
         &mut lines,
-        &tf(
+        &crate::i18n::tn(
             "apply_fixes.question",
-            &[
-                ("n", &state.check.selected.len().to_string()),
-                ("org", &org),
-            ],
+            state.check.selected.len() as u64,
+            &[("org", &org)],
         ),
         Style::new(),
         width,
@@ -279,10 +277,7 @@ fn resume_offer(state: &WizardState, width: usize) -> (String, Vec<Line<'static>
     if run.unseen_secrets > 0 {
         para(
             &mut lines,
-            &tf(
-                "resume.removes_secrets",
-                &[("n", &run.unseen_secrets.to_string())],
-            ),
+            &crate::i18n::tn("resume.removes_secrets", run.unseen_secrets as u64, &[]),
             Style::new(),
             width,
         );

@@ -116,9 +116,10 @@ pub fn build(page: &mut Page, state: &WizardState, room: Room) {
     warn_line(page, 0, t("done.shown_once"));
     if crate::wizard::update::can_remove_old(state) {
         page.text(
-            &tf(
+            &crate::i18n::tn(
                 "done.older_secrets",
-                &[("n", &state.rotate.older_secrets().len().to_string())],
+                state.rotate.older_secrets().len() as u64,
+                &[],
             ),
             theme::dim(),
         );

@@ -29,7 +29,7 @@ fn due_notice(state: &WizardState) -> Option<String> {
     let job = t(Job::RotateSecret.label_key());
     let when = match first.days_left {
         _ if first.health == Health::Expired => t("welcome.due_expired").to_string(),
-        Some(days) => tf("welcome.due_in_days", &[("n", &days.to_string())]),
+        Some(days) => crate::i18n::tn("welcome.due_in_days", days.unsigned_abs(), &[]),
         None => t("welcome.due_expired").to_string(),
     };
     Some(match state.saved_due.len() {

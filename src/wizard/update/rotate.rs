@@ -2,7 +2,7 @@
 //! one; then the shared Verify and Done steps show and check it. Nothing is removed here.
 
 use super::{accounts, go_to, set_error, set_info};
-use crate::i18n::{t, tf};
+use crate::i18n::t;
 use crate::register::validate;
 use crate::wizard::effect::Effect;
 use crate::wizard::keymap::Action;
@@ -273,12 +273,10 @@ pub(super) fn old_removed(
                 _ => Vec::new(),
             };
             state.rotate.removed.extend(done.removed.iter().cloned());
-            let sentence = tf(
+            let sentence = crate::i18n::tn(
                 "status.removed_old",
-                &[
-                    ("n", &done.removed.len().to_string()),
-                    ("names", &names.join(", ")),
-                ],
+                done.removed.len() as u64,
+                &[("names", &names.join(", "))],
             );
             match done.error {
                 Some(error) => set_error(state, format!("{sentence} {error}")),
