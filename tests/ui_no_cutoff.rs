@@ -191,3 +191,21 @@ fn the_step_count_counts_only_the_steps_of_this_run() {
         });
     }
 }
+
+/// Issue 10.12: German screens translate what is not a product's own name: the custom
+/// connector's name on Welcome, and the domain type in a transfer-domain error.
+#[test]
+fn german_screens_translate_the_custom_connector_and_domain_types() {
+    with_language(Language::German, || {
+        let s = state_at(Step::Welcome);
+        let welcome = rows(&s).join("\n");
+        assert!(!welcome.contains("Custom connector"), "{welcome}");
+        assert!(welcome.contains(t("profile.custom_product")), "{welcome}");
+
+        let mut s = state_at(Step::Transport);
+        s.transport.domains[0].error = Some(exowiz::wizard::update::domain_error("fax", "x"));
+        let error = s.transport.domains[0].error.clone().unwrap();
+        assert!(!error.contains("für fax"), "{error}");
+        assert!(error.contains("Fax"), "{error}");
+    });
+}

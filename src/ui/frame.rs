@@ -131,7 +131,7 @@ impl HeaderPlan {
             about.push(tenant.name.clone());
         }
         if state.step != Step::Welcome && !state.profiles.is_empty() {
-            about.push(state.profile().product.clone());
+            about.push(state.profile().product_name().to_string());
         }
         let about = about.join(" · ");
         let inner = usize::from(area.width - 2 * MARGIN);

@@ -26,7 +26,7 @@ pub fn build(page: &mut Page, state: &WizardState, room: Room) {
     let focus = state.done.focus;
 
     page.text(
-        &tf("done.intro", &[("product", &profile.product)]),
+        &tf("done.intro", &[("product", profile.product_name())]),
         theme::title(),
     );
     page.text_after(
@@ -70,7 +70,10 @@ pub fn build(page: &mut Page, state: &WizardState, room: Room) {
     let tenant_value = match &fields.tenant_id {
         Some(_) => id_value(&app.tenant_id, focus == DoneFocus::TenantId),
         None => vec![Span::styled(
-            tf("done.tenant_not_needed", &[("product", &profile.product)]),
+            tf(
+                "done.tenant_not_needed",
+                &[("product", profile.product_name())],
+            ),
             theme::dim(),
         )],
     };

@@ -46,9 +46,9 @@ pub fn build(page: &mut Page, state: &WizardState, _room: Room) {
     let intro = match (&field_label, optional) {
         (Some(label), true) => tf(
             "transport.intro_optional_mailbox",
-            &[("product", &profile.product), ("label", label)],
+            &[("product", profile.product_name()), ("label", label)],
         ),
-        _ => tf("transport.intro", &[("product", &profile.product)]),
+        _ => tf("transport.intro", &[("product", profile.product_name())]),
     };
     page.text(&intro, Style::new());
     page.blank();

@@ -33,7 +33,7 @@ pub use focus::{focused_field, highlighted_app};
 pub use register::checklist;
 pub use review::register_request;
 pub use rotate::{can_remove_old, removal_withheld};
-pub use transport::DEFAULT_MAILBOX_LOCAL_PART;
+pub use transport::{DEFAULT_MAILBOX_LOCAL_PART, domain_error};
 
 use super::effect::Effect;
 use super::keymap::{self, Action};
