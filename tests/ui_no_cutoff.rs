@@ -209,3 +209,61 @@ fn german_screens_translate_the_custom_connector_and_domain_types() {
         assert!(error.contains("Fax"), "{error}");
     });
 }
+
+/// Issue 10.12: with NO_COLOR (https://no-color.org) no cell carries a colour, and what colour
+/// told (selection, focus, ok/failed, the demo badge) still shows: by reverse video, bold,
+/// underline and the markers (▶, ✓, ✗).
+#[test]
+fn no_color_draws_no_colour_and_still_shows_every_state() {
+    use ratatui::style::{Color, Modifier};
+    exowiz::ui::set_no_color_here(Some(true));
+    for (name, state) in screens() {
+        let terminal = render(&state, W, H);
+        let buffer = terminal.backend().buffer();
+        for cell in buffer.content() {
+            assert!(
+                cell.fg == Color::Reset && cell.bg == Color::Reset,
+                "{name}: '{}' is coloured ({:?} on {:?})",
+                cell.symbol(),
+                cell.fg,
+                cell.bg
+            );
+        }
+        if state.demo {
+            // The badge stands out by reverse video instead of its yellow.
+            let badge = t("app.demo_badge");
+            let row: String = (0..W)
+                .map(|x| buffer[(x, 0)].symbol().to_string())
+                .collect();
+            let x = row.find(badge).expect("the badge is shown") as u16;
+            assert!(
+                buffer[(x, 0)].modifier.contains(Modifier::REVERSED),
+                "{name}"
+            );
+        }
+    }
+    exowiz::ui::set_no_color_here(Some(false));
+    let coloured = render(&state_at(Step::Done), W, H);
+    assert!(
+        coloured
+            .backend()
+            .buffer()
+            .content()
+            .iter()
+            .any(|c| c.fg != Color::Reset),
+        "colours are back without NO_COLOR"
+    );
+    exowiz::ui::set_no_color_here(None);
+}
+
+#[test]
+fn no_color_is_read_as_the_convention_says() {
+    use exowiz::ui::no_color_requested;
+    assert!(!no_color_requested(None));
+    assert!(
+        !no_color_requested(Some("")),
+        "an empty NO_COLOR is not set"
+    );
+    assert!(no_color_requested(Some("1")));
+    assert!(no_color_requested(Some("0")), "any non-empty value counts");
+}

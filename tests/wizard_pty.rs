@@ -371,3 +371,34 @@ fn keys_do_nothing_while_the_terminal_is_too_small() {
         .expect("Ctrl+C quits while too small");
     assert_eq!(status.exit_code(), 0, "{status:?}");
 }
+
+/// Issue 10.12: the real program honours NO_COLOR (https://no-color.org): no cell of the first
+/// screen has a colour; without it, some do.
+#[test]
+fn no_color_leaves_the_screen_without_colours() {
+    let coloured = |env: &[(&str, &str)]| {
+        let data = tempfile::tempdir().unwrap();
+        let mut pty = Pty::exowiz_with_env(&["demo"], data.path(), env);
+        started(&pty);
+        let title = exowiz::i18n::t("step.welcome");
+        pty.wait_for_text(title, START).unwrap();
+        assert!(pty.wait_quiet(Duration::from_millis(300), Duration::from_secs(15)));
+        let any = pty.screen(|s| {
+            let (rows, cols) = s.size();
+            let (rows, cols) = (rows.get(), cols.get());
+            (0..rows).any(|r| {
+                (0..cols).any(|c| {
+                    s.cell(r, c).is_some_and(|cell| {
+                        cell.fgcolor() != vt100::Color::Default
+                            || cell.bgcolor() != vt100::Color::Default
+                    })
+                })
+            })
+        });
+        pty.send_key(Key::CtrlC);
+        assert!(pty.wait_exit(Duration::from_secs(15)).is_some());
+        any
+    };
+    assert!(!coloured(&[("NO_COLOR", "1")]), "NO_COLOR=1 still coloured");
+    assert!(coloured(&[]), "colours without NO_COLOR");
+}

@@ -21,6 +21,7 @@ use crate::wizard::WizardState;
 use ratatui::Frame;
 
 pub use format::set_display_offset;
+pub use theme::{no_color_requested, set_no_color_here, use_no_color};
 pub use widgets::link::{Hyperlink, osc8, write_hyperlinks};
 
 /// The smallest terminal the layout fits; smaller ones get a clear message instead (the
