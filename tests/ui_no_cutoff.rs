@@ -267,3 +267,38 @@ fn no_color_is_read_as_the_convention_says() {
     assert!(no_color_requested(Some("1")));
     assert!(no_color_requested(Some("0")), "any non-empty value counts");
 }
+
+/// Issue 10.12: the consent link wraps where a URL has its seams (after `/`, `?`, `&`), never
+/// inside a word, at 80 columns in both languages; each row stays a clickable OSC 8 link to
+/// the whole URL (`draw_linked`).
+#[test]
+fn the_consent_link_wraps_at_its_seams_and_every_row_links_the_whole_url() {
+    for language in [Language::English, Language::German] {
+        with_language(language, || {
+            let s = state_at(Step::Consent);
+            let url = exowiz::wizard::update::consent_link(&s).unwrap();
+            let rows = rows(&s);
+            let shown: Vec<&String> = rows
+                .iter()
+                .filter(|r| {
+                    let r = r.trim();
+                    !r.is_empty() && url.contains(r)
+                })
+                .collect();
+            let joined: String = shown.iter().map(|r| r.trim()).collect();
+            assert_eq!(joined, url, "the link's rows:\n{shown:#?}");
+            for row in &shown[..shown.len() - 1] {
+                let last = row.trim_end().chars().last().unwrap();
+                assert!("/?&".contains(last), "broken inside a word: {row:?}");
+            }
+            let mut links = Vec::new();
+            let backend = ratatui::backend::TestBackend::new(W, H);
+            let mut terminal = ratatui::Terminal::new(backend).unwrap();
+            terminal
+                .draw(|f| links = exowiz::ui::draw_linked(f, &s))
+                .unwrap();
+            assert_eq!(links.len(), shown.len());
+            assert!(links.iter().all(|l| l.url == url));
+        });
+    }
+}

@@ -142,7 +142,7 @@ impl Page {
     /// A link on lines of its own, indented by `indent`, split wherever the line is full. Every
     /// piece is a hyperlink to the whole URL.
     pub fn link(&mut self, indent: usize, url: &str) {
-        let pieces = format::split_cells(url, self.width.saturating_sub(indent));
+        let pieces = format::split_url(url, self.width.saturating_sub(indent));
         for piece in pieces {
             let w = width(&piece);
             self.links.push(LinkSpan {
