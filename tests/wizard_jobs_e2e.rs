@@ -88,7 +88,7 @@ fn rotate_a_secret_from_welcome_to_done_and_remove_the_old_one() {
     wait(&pty, "verify.continue", 120);
     enter_until(&mut pty, "done.shown_once", 10);
     // The removal is offered (the frame may arrive in pieces: wait for its line).
-    wait(&pty, "done.older_secrets", 10);
+    wait(&pty, "done.older_secrets.one", 10);
     let screen = pty.screen_text();
     assert!(screen.contains('•'), "the secret is masked:\n{screen}");
 

@@ -1,9 +1,10 @@
 //! One ratatui screen per wizard step, plus shared widgets. Drawing only reads the state.
 //!
 //! The frame: a header (exowiz, DEMO TENANT badge, organisation and product, the step
-//! position: "Step n of 10: Title", or the list of all step titles when the terminal is wide
-//! and tall), the step's body, a status line (two rows for a long sentence) and the key-help
-//! bar built from `wizard::keymap::bindings`. Popups (help, confirmations) go on top.
+//! position among the steps this run shows: "Step n of m: Title", or the list of those step
+//! titles when the terminal is wide and tall), the step's body, a status line (two rows for a
+//! long sentence) and the key-help bar built from `wizard::keymap::bindings`, wrapped to as
+//! many rows as it needs. Popups (help, confirmations) go on top.
 //!
 //! Links are drawn as plain text; `draw_linked` says where they are, and the runtime makes them
 //! clickable with `write_hyperlinks` (see `widgets::link` for why and how). Times are shown in
