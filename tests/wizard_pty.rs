@@ -337,39 +337,41 @@ fn ctrl_z_suspends_like_sigtstp() {
 
 /// Issue 10.1: below 80×24 only "the terminal is too small" shows, so no key but quit may act.
 /// Enter and typed letters at 60×20 leave Welcome as it was; back at full size, Welcome is still
-/// there with its first job and profile, and Ctrl+C still quits while too small.
+/// there, and Ctrl+C still quits while too small. In English and German.
 #[test]
 fn keys_do_nothing_while_the_terminal_is_too_small() {
-    let data = tempfile::tempdir().unwrap();
-    let mut pty = Pty::exowiz(&["demo"], data.path());
-    started(&pty);
-    let welcome = exowiz::i18n::tf(
-        "header.step_of",
-        &[
-            ("n", "1"),
-            ("m", "10"),
-            ("title", exowiz::i18n::t("step.welcome")),
-        ],
-    );
-    pty.wait_for_text(&welcome, START).unwrap();
-    assert!(pty.wait_quiet(Duration::from_millis(300), Duration::from_secs(15)));
-    pty.resize(20, 60);
-    pty.wait_for_text("60×20", Duration::from_secs(15)).unwrap();
-    // Enter would start signing in; ↓ would pick another profile.
-    pty.send_key(Key::Enter);
-    pty.send_key(Key::Down);
-    pty.send_text("j");
-    assert!(pty.wait_quiet(Duration::from_millis(500), Duration::from_secs(15)));
-    pty.resize(30, 100);
-    pty.wait_for_text(&welcome, Duration::from_secs(15))
-        .expect("still on Welcome after keys while too small");
-    pty.resize(20, 60);
-    pty.wait_for_text("60×20", Duration::from_secs(15)).unwrap();
-    pty.send_key(Key::CtrlC);
-    let status = pty
-        .wait_exit(Duration::from_secs(15))
-        .expect("Ctrl+C quits while too small");
-    assert_eq!(status.exit_code(), 0, "{status:?}");
+    use exowiz::i18n::{Language, text};
+    for (language, lang) in [
+        (Language::English, "C.UTF-8"),
+        (Language::German, "de_DE.UTF-8"),
+    ] {
+        let data = tempfile::tempdir().unwrap();
+        let mut pty = Pty::exowiz_with_env(&["demo"], data.path(), &[("LANG", lang)]);
+        started(&pty);
+        let welcome = text(language, "header.step_of")
+            .replace("{n}", "1")
+            .replace("{m}", "10")
+            .replace("{title}", text(language, "step.welcome"));
+        pty.wait_for_text(&welcome, START).unwrap();
+        assert!(pty.wait_quiet(Duration::from_millis(300), Duration::from_secs(15)));
+        pty.resize(20, 60);
+        pty.wait_for_text("60×20", Duration::from_secs(15)).unwrap();
+        // Enter would start signing in; ↓ would pick another profile.
+        pty.send_key(Key::Enter);
+        pty.send_key(Key::Down);
+        pty.send_text("j");
+        assert!(pty.wait_quiet(Duration::from_millis(500), Duration::from_secs(15)));
+        pty.resize(30, 100);
+        pty.wait_for_text(&welcome, Duration::from_secs(15))
+            .expect("still on Welcome after keys while too small");
+        pty.resize(20, 60);
+        pty.wait_for_text("60×20", Duration::from_secs(15)).unwrap();
+        pty.send_key(Key::CtrlC);
+        let status = pty
+            .wait_exit(Duration::from_secs(15))
+            .expect("Ctrl+C quits while too small");
+        assert_eq!(status.exit_code(), 0, "{language:?}: {status:?}");
+    }
 }
 
 /// Issue 10.12: the real program honours NO_COLOR (https://no-color.org): no cell of the first
