@@ -210,6 +210,57 @@ pub fn long_date(day: chrono::NaiveDate) -> String {
     day.format(t("format.long_date")).to_string()
 }
 
+/// The plural category of `n` in `language` (CLDR cardinal rules). English and German share
+/// the rule "one: exactly 1; other: everything else" — the whole of CLDR's table for these two
+/// languages, so it is written here rather than pulling in a plural-rules crate; a language
+/// with more categories (few, many) adds its arm here and its entries in the catalogue.
+pub fn plural_category(language: Language, n: u64) -> &'static str {
+    match language {
+        Language::English | Language::German => {
+            if n == 1 {
+                "one"
+            } else {
+                "other"
+            }
+        }
+    }
+}
+
+/// A text that depends on a count: the catalogue holds `key.one`, `key.other` (and whatever
+/// other categories the language has); `n` picks one by the language's plural rule and fills
+/// `{n}`, `args` the other placeholders. "1 older secret", "2 older secrets", never
+/// "secret(s)".
+pub fn tn(key: &str, n: u64, args: &[(&str, &str)]) -> String {
+    let category = plural_category(language(), n);
+    let specific = format!("{key}.{category}");
+    let text = match t(&specific) {
+        missing if missing == specific => t(&format!("{key}.other")).to_string(),
+        found => found.to_string(),
+    };
+    let count = n.to_string();
+    let mut all = vec![("n", count.as_str())];
+    all.extend_from_slice(args);
+    fill(&text, &all)
+}
+
+/// A calendar day in the language's one date format (`format.date`: "30 Oct 2026",
+/// "30.10.2026"), for every date a screen or a sentence shows.
+pub fn date(day: chrono::NaiveDate) -> String {
+    day.format(t("format.date")).to_string()
+}
+
+/// A moment given in UTC (journal entries, interrupted runs), in the language's date and time
+/// formats and marked UTC: "26 Nov 2026, 16:40 UTC", "26.11.2026, 16:40 UTC".
+pub fn date_time_utc(at: chrono::DateTime<chrono::Utc>) -> String {
+    tf(
+        "format.date_time_utc",
+        &[
+            ("date", &date(at.date_naive())),
+            ("time", &at.format(t("format.time")).to_string()),
+        ],
+    )
+}
+
 /// The text for `key` with `{name}` placeholders replaced.
 pub fn tf(key: &str, args: &[(&str, &str)]) -> String {
     fill(t(key), args)
@@ -493,6 +544,17 @@ mod tests {
                         }
                     }
                 }
+                // A count's text needs at least its `other` form (and `one` in en/de).
+                for key in plural_keys_in(&text) {
+                    for (language, catalogue) in &catalogues {
+                        for category in ["one", "other"] {
+                            let full = format!("{key}.{category}");
+                            if !catalogue.contains_key(&full) {
+                                missing.push(format!("{}: {full} ({language})", path.display()));
+                            }
+                        }
+                    }
+                }
             }
         }
         assert!(
@@ -500,6 +562,60 @@ mod tests {
             "keys missing from assets/i18n:\n{}",
             missing.join("\n")
         );
+    }
+
+    /// Keys of counted texts in Rust source: the literal after `tn("`.
+    fn plural_keys_in(text: &str) -> Vec<String> {
+        let mut keys = Vec::new();
+        let mut rest = text;
+        while let Some(i) = rest.find("tn(\"") {
+            let before = &rest[..i];
+            rest = &rest[i + 4..];
+            if before
+                .chars()
+                .last()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_')
+            {
+                continue;
+            }
+            if let Some(end) = rest.find('"') {
+                keys.push(rest[..end].to_string());
+            }
+        }
+        keys
+    }
+
+    #[test]
+    fn counts_pick_their_plural_form_in_both_languages() {
+        assert_eq!(
+            with_language(Language::English, || tn("remove_old.question", 1, &[])),
+            "Remove 1 older secret? Apps still using it stop working."
+        );
+        assert_eq!(
+            with_language(Language::English, || tn("remove_old.question", 2, &[])),
+            "Remove 2 older secrets? Apps still using them stop working."
+        );
+        assert_eq!(
+            with_language(Language::German, || tn("remove_old.question", 1, &[])),
+            "1 älteren Clientschlüssel entfernen? Apps, die ihn noch nutzen, funktionieren dann nicht mehr."
+        );
+        assert_eq!(
+            with_language(Language::German, || tn("remove_old.question", 3, &[])),
+            "3 ältere Clientschlüssel entfernen? Apps, die sie noch nutzen, funktionieren dann nicht mehr."
+        );
+        assert_eq!(plural_category(Language::German, 0), "other");
+    }
+
+    /// No catalogue text hedges a count with "(s)", "(es)" or "(en)": counts go through `tn`.
+    #[test]
+    fn no_text_hedges_a_plural() {
+        for (language, files) in [("en", EN), ("de", DE)] {
+            for (key, text) in load(files).unwrap() {
+                for hedge in ["(s)", "(es)", "(en)", "(n)"] {
+                    assert!(!text.contains(hedge), "{language} {key}: {text}");
+                }
+            }
+        }
     }
 
     /// Catalogue keys in Rust source: the literal after `t("`, `tf("` or `_key: "`, and

@@ -6,9 +6,9 @@
 
 mod support;
 
+use demo_tenant::Emulator;
 use exowiz::app::{Control, Executor, ExecutorConfig};
 use exowiz::clipboard::{Clipboard, ClipboardEnv, TerminalOut};
-use exowiz::emulator::Emulator;
 use exowiz::endpoints::Endpoints;
 use exowiz::store::Store;
 use exowiz::wizard::state::{AppSecrets, SignInMethod};

@@ -919,12 +919,10 @@ fn rotate_done_after_removal() {
         .collect();
     s.status = Some(Status {
         kind: StatusKind::Info,
-        text: exowiz::i18n::tf(
+        text: exowiz::i18n::tn(
             "status.removed_old",
-            &[
-                ("n", &names.len().to_string()),
-                ("names", &names.join(", ")),
-            ],
+            names.len() as u64,
+            &[("names", &names.join(", "))],
         ),
     });
     one_size("r3_rotate_done_removed", &s, 80, 24);

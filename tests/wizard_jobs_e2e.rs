@@ -95,7 +95,7 @@ fn rotate_a_secret_from_welcome_to_done_and_remove_the_old_one() {
     pty.send_text("x");
     // Revealing hands it over; then the removal is offered.
     pty.send_text("r");
-    wait(&pty, "done.older_secrets", 10);
+    wait(&pty, "done.older_secrets.one", 10);
     let screen = pty.screen_text();
     assert!(
         !screen.contains(&marker("remove_old.title")),

@@ -334,3 +334,73 @@ fn sigtstp_suspends_with_the_terminal_restored_and_sigcont_redraws() {
 fn ctrl_z_suspends_like_sigtstp() {
     suspend_and_continue(|pty| pty.send_key(Key::Ctrl('z')));
 }
+
+/// Issue 10.1: below 80×24 only "the terminal is too small" shows, so no key but quit may act.
+/// Enter and typed letters at 60×20 leave Welcome as it was; back at full size, Welcome is still
+/// there, and Ctrl+C still quits while too small. In English and German.
+#[test]
+fn keys_do_nothing_while_the_terminal_is_too_small() {
+    use exowiz::i18n::{Language, text};
+    for (language, lang) in [
+        (Language::English, "C.UTF-8"),
+        (Language::German, "de_DE.UTF-8"),
+    ] {
+        let data = tempfile::tempdir().unwrap();
+        let mut pty = Pty::exowiz_with_env(&["demo"], data.path(), &[("LANG", lang)]);
+        started(&pty);
+        let welcome = text(language, "header.step_of")
+            .replace("{n}", "1")
+            .replace("{m}", "10")
+            .replace("{title}", text(language, "step.welcome"));
+        pty.wait_for_text(&welcome, START).unwrap();
+        assert!(pty.wait_quiet(Duration::from_millis(300), Duration::from_secs(15)));
+        pty.resize(20, 60);
+        pty.wait_for_text("60×20", Duration::from_secs(15)).unwrap();
+        // Enter would start signing in; ↓ would pick another profile.
+        pty.send_key(Key::Enter);
+        pty.send_key(Key::Down);
+        pty.send_text("j");
+        assert!(pty.wait_quiet(Duration::from_millis(500), Duration::from_secs(15)));
+        pty.resize(30, 100);
+        pty.wait_for_text(&welcome, Duration::from_secs(15))
+            .expect("still on Welcome after keys while too small");
+        pty.resize(20, 60);
+        pty.wait_for_text("60×20", Duration::from_secs(15)).unwrap();
+        pty.send_key(Key::CtrlC);
+        let status = pty
+            .wait_exit(Duration::from_secs(15))
+            .expect("Ctrl+C quits while too small");
+        assert_eq!(status.exit_code(), 0, "{language:?}: {status:?}");
+    }
+}
+
+/// Issue 10.12: the real program honours NO_COLOR (https://no-color.org): no cell of the first
+/// screen has a colour; without it, some do.
+#[test]
+fn no_color_leaves_the_screen_without_colours() {
+    let coloured = |env: &[(&str, &str)]| {
+        let data = tempfile::tempdir().unwrap();
+        let mut pty = Pty::exowiz_with_env(&["demo"], data.path(), env);
+        started(&pty);
+        let title = exowiz::i18n::t("step.welcome");
+        pty.wait_for_text(title, START).unwrap();
+        assert!(pty.wait_quiet(Duration::from_millis(300), Duration::from_secs(15)));
+        let any = pty.screen(|s| {
+            let (rows, cols) = s.size();
+            let (rows, cols) = (rows.get(), cols.get());
+            (0..rows).any(|r| {
+                (0..cols).any(|c| {
+                    s.cell(r, c).is_some_and(|cell| {
+                        cell.fgcolor() != vt100::Color::Default
+                            || cell.bgcolor() != vt100::Color::Default
+                    })
+                })
+            })
+        });
+        pty.send_key(Key::CtrlC);
+        assert!(pty.wait_exit(Duration::from_secs(15)).is_some());
+        any
+    };
+    assert!(!coloured(&[("NO_COLOR", "1")]), "NO_COLOR=1 still coloured");
+    assert!(coloured(&[]), "colours without NO_COLOR");
+}

@@ -55,7 +55,7 @@ pub fn msg_for_event(event: Event) -> Option<Msg> {
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => Some(Msg::Key(key)),
         Event::Paste(text) => Some(Msg::Paste(text)),
-        Event::Resize(..) => Some(Msg::Resize),
+        Event::Resize(width, height) => Some(Msg::Resize { width, height }),
         _ => None,
     }
 }
@@ -106,13 +106,25 @@ async fn event_loop(
     signals: &mut Signals,
     options: &RuntimeOptions,
 ) -> io::Result<()> {
+    // Listening for resizes starts before the size is read: a resize in between is reported.
+    let mut events = EventStream::new();
     let mut terminal = WizardTerminal::new()?;
+    // The wizard refuses keys while the terminal is too small, so it must know the size
+    // before the first key (a resize reports each change after this).
+    let size = terminal.size()?;
+    apply(
+        state,
+        executor,
+        Msg::Resize {
+            width: size.width,
+            height: size.height,
+        },
+    );
     clear_screen(options)?;
     draw(&mut terminal, state, options)?;
     debug_panic_after_first_draw();
 
     let hangup = TerminalHangup::stdin();
-    let mut events = EventStream::new();
     let mut tick: Option<Interval> = None;
     loop {
         let first = tokio::select! {
@@ -180,7 +192,7 @@ fn msg_kind(msg: &Msg) -> &'static str {
     match msg {
         Msg::Key(_) => "Key",
         Msg::Paste(_) => "Paste",
-        Msg::Resize => "Resize",
+        Msg::Resize { .. } => "Resize",
         Msg::Tick => "Tick",
         Msg::GraphWaiting { .. } => "GraphWaiting",
         Msg::SignInPrompt { .. } => "SignInPrompt",
@@ -358,7 +370,10 @@ mod tests {
         ));
         assert!(matches!(
             msg_for_event(Event::Resize(100, 30)),
-            Some(Msg::Resize)
+            Some(Msg::Resize {
+                width: 100,
+                height: 30
+            })
         ));
     }
 

@@ -629,9 +629,10 @@ fn secrets(o: &Observed, out: &mut Vec<Finding>) {
             out.push(finding(
                 FindingKind::Secret,
                 Severity::Ok,
-                tf(
+                crate::i18n::tn(
                     "check.certificates_only",
-                    &[("count", &o.app.key_credentials.len().to_string())],
+                    o.app.key_credentials.len() as u64,
+                    &[],
                 ),
                 None,
             ));
@@ -639,7 +640,7 @@ fn secrets(o: &Observed, out: &mut Vec<Finding>) {
         return;
     };
     let name = newest.display_name.as_deref();
-    let date = end.format("%Y-%m-%d").to_string();
+    let date = crate::i18n::date(end.date_naive());
     let days = (end - o.now).num_days().to_string();
     let args = [
         ("name", name.unwrap_or_default()),
@@ -685,7 +686,7 @@ fn secrets(o: &Observed, out: &mut Vec<Finding>) {
             out.push(finding(
                 FindingKind::Secret,
                 Severity::Ok,
-                tf("check.expired_listed", &[("count", &expired.to_string())]),
+                crate::i18n::tn("check.expired_listed", expired as u64, &[]),
                 None,
             ));
         }

@@ -382,7 +382,7 @@ fn secrets_none_expired_expiring_and_valid() {
     assert_eq!(expired.len(), 1);
     assert_eq!(expired[0].severity, Severity::Problem);
     assert!(
-        expired[0].text.contains("\"old\" expired on 2026-10-30"),
+        expired[0].text.contains("\"old\" expired on 30 Oct 2026"),
         "{}",
         expired[0].text
     );
@@ -807,7 +807,7 @@ fn findings_and_fix_results_in_german() {
     );
     assert!(
         texts.contains(
-            &"Der neueste Clientschlüssel „soon“ läuft am 2026-12-01 ab (in 29 Tagen): Erstellen \
+            &"Der neueste Clientschlüssel „soon“ läuft am 01.12.2026 ab (in 29 Tagen): Erstellen \
               Sie vorher einen neuen und tragen Sie ihn im Produkt ein."
         ),
         "{texts:#?}"
@@ -818,4 +818,21 @@ fn findings_and_fix_results_in_german() {
             "Öffentliche Clientflows nicht mehr zugelassen."
         );
     });
+}
+
+/// Issue 10.12: one date format per language. A German finding writes its date as the German
+/// screens do (30.10.2026), not as ISO (2026-10-30); the English one as the English screens.
+#[test]
+fn finding_dates_follow_the_language() {
+    use crate::i18n::{Language, with_language};
+    let german = with_language(Language::German, || {
+        secret_findings(json!([secret(-3, "old")]), json!([]))
+    });
+    assert!(german[0].text.contains("30.10.2026"), "{}", german[0].text);
+    let english = secret_findings(json!([secret(-3, "old")]), json!([]));
+    assert!(
+        english[0].text.contains("30 Oct 2026"),
+        "{}",
+        english[0].text
+    );
 }

@@ -89,6 +89,10 @@ pub async fn run(
     // Before anything is drawn; the subcommands without screens stay English (scripts read them).
     let language = i18n::detect_from_system(args.lang.map(Lang::language));
     i18n::set_language(language);
+    // https://no-color.org: set and not empty means no colours.
+    exowiz::ui::use_no_color(exowiz::ui::no_color_requested(
+        std::env::var("NO_COLOR").ok().as_deref(),
+    ));
     tracing::info!(?language, flag = ?args.lang, "language of the screens");
     let demo_tenant = match &demo {
         Some(d) => Some(

@@ -389,6 +389,16 @@ fn parse(id: &str, text: &str) -> Result<Profile, ProfileError> {
 }
 
 impl Profile {
+    /// The product's name on the screens: its own name, which is not translated — except the
+    /// custom connector's, which is no product's name but a description.
+    pub fn product_name(&self) -> &str {
+        if self.id == "custom" {
+            crate::i18n::t("profile.custom_product")
+        } else {
+            &self.product
+        }
+    }
+
     /// Whether the wizard asks for a mailbox: the transfer mailbox the product needs, or a
     /// mailbox one of the product's fields names (myfactory's „E-Mail-Adresse für
     /// Exchange-Server“, Flowfact's login), which is optional — the CLI's `--mailbox`.

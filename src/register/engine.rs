@@ -596,7 +596,7 @@ impl Resume {
         not_removed: &[(String, String)],
     ) -> Option<String> {
         let previous = self.previous.as_ref()?;
-        let when = previous.started.format("%Y-%m-%d %H:%M UTC").to_string();
+        let when = crate::i18n::date_time_utc(previous.started);
         let mut parts = Vec::new();
         match (&previous.app, &self.app) {
             (Some(a), Some(_)) if resumed_app_found && a.object_id == app.id => {

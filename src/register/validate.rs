@@ -14,8 +14,14 @@ pub fn mailbox(text: &str) -> Result<String, String> {
     let Some((local, domain)) = t.split_once('@') else {
         return Err(tf("validate.mailbox_no_at", &[("mailbox", t)]));
     };
+    // RFC 5321 §4.5.3.1.1: at most 64 octets before the @ — a length error, said as one.
+    if local.len() > 64 {
+        return Err(tf(
+            "validate.mailbox_local_too_long",
+            &[("mailbox", t), ("len", &local.len().to_string())],
+        ));
+    }
     let local_ok = !local.is_empty()
-        && local.len() <= 64
         && !local.starts_with('.')
         && !local.ends_with('.')
         && !local.contains("..")
@@ -47,8 +53,14 @@ pub fn domain_name(text: &str) -> Result<String, String> {
         return Err(tf("validate.domain_no_dot", &[("domain", &t)]));
     }
     for label in t.split('.') {
+        // RFC 1035 §2.3.4: a label has at most 63 octets.
+        if label.len() > 63 {
+            return Err(tf(
+                "validate.domain_label_too_long",
+                &[("label", label), ("len", &label.len().to_string())],
+            ));
+        }
         let ok = !label.is_empty()
-            && label.len() <= 63
             && !label.starts_with('-')
             && !label.ends_with('-')
             && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
@@ -216,6 +228,32 @@ mod tests {
             let err = mailbox(bad).unwrap_err();
             assert!(err.contains("not a mailbox"), "{bad}: {err}");
         }
+    }
+
+    /// Issue 10.12: a local part over 64 characters is too long, not malformed; a domain part
+    /// over 63 characters likewise. The sentence says so, in both languages.
+    #[test]
+    fn too_long_parts_get_a_length_sentence() {
+        use crate::i18n::{Language, with_language};
+        let ok = format!("{}@contoso.com", "a".repeat(64));
+        assert!(mailbox(&ok).is_ok());
+        let long = format!("{}@contoso.com", "a".repeat(65));
+        let en = mailbox(&long).unwrap_err();
+        assert!(
+            en.contains("65 characters") && en.contains("at most 64"),
+            "{en}"
+        );
+        let de = with_language(Language::German, || mailbox(&long).unwrap_err());
+        assert!(
+            de.contains("65 Zeichen") && de.contains("höchstens 64"),
+            "{de}"
+        );
+        let label = format!("{}.com", "d".repeat(64));
+        let en = domain_name(&label).unwrap_err();
+        assert!(
+            en.contains("64 characters") && en.contains("at most 63"),
+            "{en}"
+        );
     }
 
     #[test]

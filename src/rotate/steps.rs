@@ -206,15 +206,10 @@ impl Cleanup {
         if self.removed.is_empty() && self.failed.is_empty() {
             return None;
         }
-        let mut text = tf(
+        let mut text = crate::i18n::tn(
             "rotate.cleanup_note_start",
-            &[
-                ("started", &started.format("%Y-%m-%d %H:%M UTC").to_string()),
-                (
-                    "count",
-                    &(self.removed.len() + self.failed.len()).to_string(),
-                ),
-            ],
+            (self.removed.len() + self.failed.len()) as u64,
+            &[("started", &crate::i18n::date_time_utc(started))],
         );
         if !self.removed.is_empty() {
             text.push_str(&tf(
@@ -327,7 +322,7 @@ mod tests {
         with_language(Language::German, || {
             assert_eq!(
                 cleanup.note().unwrap(),
-                "Eine abgebrochene Schlüsselerneuerung vom 2026-11-26 15:40 UTC hatte 2 Schlüssel \
+                "Eine abgebrochene Schlüsselerneuerung vom 26.11.2026, 15:40 UTC hatte 2 Schlüssel \
                  angelegt, ohne dass jemand den Wert gesehen hat; entfernt: key-1; key-2 ließ sich \
                  nicht entfernen (Zeitüberschreitung.), der nächste Lauf versucht es erneut."
             );
@@ -355,7 +350,7 @@ mod tests {
         };
         assert_eq!(
             cleanup.note().unwrap(),
-            "An interrupted rotation of 2026-11-26 15:40 UTC had made 2 secret(s) whose value nobody saw; removed: key-1; key-2 could not be removed (Graph timed out.), the next run tries again."
+            "An interrupted rotation of 26 Nov 2026, 15:40 UTC had made 2 secrets whose value nobody saw; removed: key-1; key-2 could not be removed (Graph timed out.), the next run tries again."
         );
     }
 

@@ -4,7 +4,7 @@
 //! offset with `set_display_offset`, so snapshots do not depend on the machine's time zone.
 //! Nothing here reads the clock: every date shown comes from the state.
 
-use crate::i18n::{t, tf};
+use crate::i18n::t;
 use chrono::{DateTime, FixedOffset, Local, Utc};
 use ratatui::text::Span;
 use std::cell::Cell;
@@ -42,11 +42,7 @@ pub fn time_seconds(at: DateTime<Utc>) -> String {
 
 /// "24 months" / "1 month".
 pub fn months(n: u32) -> String {
-    if n == 1 {
-        t("format.one_month").to_string()
-    } else {
-        tf("format.months", &[("n", &n.to_string())])
-    }
+    crate::i18n::tn("format.months", u64::from(n), &[])
 }
 
 /// Display width of a text in terminal cells.
@@ -151,10 +147,66 @@ pub fn split_cells(text: &str, max: usize) -> Vec<String> {
     parts
 }
 
+/// Splits a URL into rows of at most `max` cells at its seams — after `/`, `?` and `&` — so
+/// no row ends inside a word ("…/admin" + "consent?…"). A piece longer than a row between two
+/// seams (a long query value) is split by cells as a last resort.
+pub fn split_url(url: &str, max: usize) -> Vec<String> {
+    let max = max.max(1);
+    // The URL cut after each seam, in order.
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for (i, c) in url.char_indices() {
+        if matches!(c, '/' | '?' | '&') {
+            let end = i + c.len_utf8();
+            pieces.push(&url[start..end]);
+            start = end;
+        }
+    }
+    if start < url.len() {
+        pieces.push(&url[start..]);
+    }
+    let mut rows: Vec<String> = vec![String::new()];
+    for piece in pieces {
+        let row = rows.last_mut().expect("never empty");
+        if width(row) + width(piece) <= max {
+            row.push_str(piece);
+        } else if width(piece) <= max {
+            rows.push(piece.to_string());
+        } else {
+            let mut parts = split_cells(piece, max).into_iter();
+            if let Some(first) = parts.next() {
+                if row.is_empty() {
+                    row.push_str(&first);
+                } else {
+                    rows.push(first);
+                }
+            }
+            rows.extend(parts);
+        }
+    }
+    rows
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn urls_split_at_their_seams() {
+        let url = "https://login.example/tenant-id/adminconsent?client_id=abc&state=xyz";
+        assert_eq!(
+            split_url(url, 40),
+            [
+                "https://login.example/tenant-id/",
+                "adminconsent?client_id=abc&state=xyz"
+            ]
+        );
+        assert_eq!(split_url(url, 200), [url]);
+        // A piece longer than a row is split by cells.
+        assert_eq!(split_url("a/bcdefgh", 4), ["a/", "bcde", "fgh"]);
+        assert_eq!(split_url(url, 40).concat(), url);
+    }
 
     #[test]
     fn wrapping_keeps_words_and_splits_long_ones() {

@@ -1,9 +1,10 @@
 //! One ratatui screen per wizard step, plus shared widgets. Drawing only reads the state.
 //!
 //! The frame: a header (exowiz, DEMO TENANT badge, organisation and product, the step
-//! position: "Step n of 10: Title", or the list of all step titles when the terminal is wide
-//! and tall), the step's body, a status line (two rows for a long sentence) and the key-help
-//! bar built from `wizard::keymap::bindings`. Popups (help, confirmations) go on top.
+//! position among the steps this run shows: "Step n of m: Title", or the list of those step
+//! titles when the terminal is wide and tall), the step's body, a status line (two rows for a
+//! long sentence) and the key-help bar built from `wizard::keymap::bindings`, wrapped to as
+//! many rows as it needs. Popups (help, confirmations) go on top.
 //!
 //! Links are drawn as plain text; `draw_linked` says where they are, and the runtime makes them
 //! clickable with `write_hyperlinks` (see `widgets::link` for why and how). Times are shown in
@@ -21,11 +22,12 @@ use crate::wizard::WizardState;
 use ratatui::Frame;
 
 pub use format::set_display_offset;
+pub use theme::{no_color_requested, set_no_color_here, use_no_color};
 pub use widgets::link::{Hyperlink, osc8, write_hyperlinks};
 
-/// The smallest terminal the layout fits; smaller ones get a clear message instead.
-pub const MIN_WIDTH: u16 = 80;
-pub const MIN_HEIGHT: u16 = 24;
+/// The smallest terminal the layout fits; smaller ones get a clear message instead (the
+/// wizard refuses keys meanwhile, so the limits live with its state).
+pub use crate::wizard::state::{MIN_HEIGHT, MIN_WIDTH};
 
 /// Draws the whole screen for the current step.
 pub fn draw(frame: &mut Frame, state: &WizardState) {
@@ -49,20 +51,24 @@ pub fn draw(frame: &mut Frame, state: &WizardState) {
 pub fn draw_linked(frame: &mut Frame, state: &WizardState) -> Vec<Hyperlink> {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        frame::too_small(frame, area);
+        frame::too_small(frame, area, state);
         return Vec::new();
     }
-    let status = frame::status_lines(state, frame::Layout::inner_width(area));
-    let layout = frame::Layout::new(area, u16::try_from(status.len()).unwrap_or(1));
-    frame::header(frame, layout.header, state);
+    let inner_width = frame::Layout::inner_width(area);
+    let status = frame::status_lines(state, inner_width);
+    let keys = frame::key_lines(state, inner_width);
+    let header = frame::HeaderPlan::new(state, area);
+    let rows = |n: usize| u16::try_from(n).unwrap_or(1);
+    let layout = frame::Layout::new(area, header.rows(), rows(status.len()), rows(keys.len()));
+    frame::header(frame, layout.header, state, &header);
     let page = screens::page(state, layout.body.width, layout.body.height);
     let mut links = page.render(frame, layout.body, state.popup.is_none());
     frame::status(frame, layout.status, &status);
-    frame::keys(frame, layout.keys, state);
+    frame::keys(frame, layout.keys, &keys);
     if let Some(popup) = state.popup {
         // Over everything but the key bar, which shows the popup's keys.
         let over = ratatui::layout::Rect {
-            height: area.height - 1,
+            height: area.height - layout.keys.height,
             ..area
         };
         let covered = popups::draw(frame, over, state, popup);

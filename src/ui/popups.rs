@@ -1,6 +1,6 @@
 //! The overlays: help (every binding), the confirmations (quit, grant consent, remove old
 //! secrets, apply fixes) and the offer to continue an interrupted run. The highlighted button
-//! is always the safe one.
+//! is the one Enter presses (`wizard::dialog`).
 
 use crate::i18n::{t, tf};
 use crate::ui::format::{date, time, wrap};
@@ -8,6 +8,7 @@ use crate::ui::theme;
 use crate::ui::widgets::key_bar::{help_lines, key_for};
 use crate::ui::widgets::popup::{self, Button};
 use crate::wizard::WizardState;
+use crate::wizard::dialog::{self, Choice};
 use crate::wizard::keymap::{self, Action};
 use crate::wizard::state::{Check, ItemState, Popup, SignInPhase, VerifyState};
 use ratatui::Frame;
@@ -35,22 +36,24 @@ fn para(lines: &mut Vec<Line<'static>>, text: &str, style: Style, width: usize) 
     }
 }
 
-/// "[ n  Stay ]  [ y  Quit ]": each button names its key (from the key map), the safe one is
-/// highlighted.
-fn yes_no(state: &WizardState, safe: &str, risky: &str) -> Line<'static> {
+/// "[▶ n/Esc  Stay ]  [  y  Quit ]": the dialog's two buttons (`wizard::dialog`), each naming
+/// the key that presses it, the highlighted one marked — the one Enter presses.
+fn buttons(state: &WizardState, popup: Popup) -> Line<'static> {
     let bindings = keymap::bindings(state);
-    let label = |action, text: &str| match key_for(&bindings, action) {
-        Some(key) => format!("{key}  {text}"),
-        None => text.to_string(),
+    let label = |action, key: &str| match key_for(&bindings, action) {
+        Some(keys) => format!("{keys}  {}", t(key)),
+        None => t(key).to_string(),
     };
+    let (safe, act) = dialog::button_keys(popup);
+    let focused = dialog::focused(state);
     popup::buttons(&[
         Button {
             text: label(Action::Cancel, safe),
-            default: true,
+            default: focused == Choice::Safe,
         },
         Button {
-            text: label(Action::Confirm, risky),
-            default: false,
+            text: label(Action::Confirm, act),
+            default: focused == Choice::Act,
         },
     ])
 }
@@ -116,7 +119,7 @@ fn confirm_quit(state: &WizardState, width: usize) -> (String, Vec<Line<'static>
         para(&mut lines, t("quit.plain"), Style::new(), width);
     }
     lines.push(Line::default());
-    lines.push(yes_no(state, t("quit.stay"), t("quit.quit")));
+    lines.push(buttons(state, Popup::ConfirmQuit));
     (t("quit.title").to_string(), lines)
 }
 
@@ -152,7 +155,7 @@ fn confirm_grant(state: &WizardState, width: usize) -> (String, Vec<Line<'static
     }
     para(&mut lines, t("grant.changes_tenant"), theme::warn(), width);
     lines.push(Line::default());
-    lines.push(yes_no(state, t("grant.cancel"), t("grant.grant")));
+    lines.push(buttons(state, Popup::ConfirmGrant));
     (t("grant.title").to_string(), lines)
 }
 
@@ -161,7 +164,7 @@ fn confirm_remove_old(state: &WizardState, width: usize) -> (String, Vec<Line<'s
     let older = state.rotate.older_secrets();
     para(
         &mut lines,
-        &tf("remove_old.question", &[("n", &older.len().to_string())]),
+        &crate::i18n::tn("remove_old.question", older.len() as u64, &[]),
         theme::warn(),
         width,
     );
@@ -189,11 +192,7 @@ fn confirm_remove_old(state: &WizardState, width: usize) -> (String, Vec<Line<'s
         width,
     );
     lines.push(Line::default());
-    lines.push(yes_no(
-        state,
-        t("remove_old.cancel"),
-        t("remove_old.remove"),
-    ));
+    lines.push(buttons(state, Popup::ConfirmRemoveOld));
     (t("remove_old.title").to_string(), lines)
 }
 
@@ -206,12 +205,10 @@ fn confirm_apply_fixes(state: &WizardState, width: usize) -> (String, Vec<Line<'
         .unwrap_or_default();
     para(
         &mut lines,
-        &tf(
+        &crate::i18n::tn(
             "apply_fixes.question",
-            &[
-                ("n", &state.check.selected.len().to_string()),
-                ("org", &org),
-            ],
+            state.check.selected.len() as u64,
+            &[("org", &org)],
         ),
         Style::new(),
         width,
@@ -239,11 +236,7 @@ fn confirm_apply_fixes(state: &WizardState, width: usize) -> (String, Vec<Line<'
         width,
     );
     lines.push(Line::default());
-    lines.push(yes_no(
-        state,
-        t("apply_fixes.cancel"),
-        t("apply_fixes.apply"),
-    ));
+    lines.push(buttons(state, Popup::ConfirmApplyFixes));
     (t("apply_fixes.title").to_string(), lines)
 }
 
@@ -284,10 +277,7 @@ fn resume_offer(state: &WizardState, width: usize) -> (String, Vec<Line<'static>
     if run.unseen_secrets > 0 {
         para(
             &mut lines,
-            &tf(
-                "resume.removes_secrets",
-                &[("n", &run.unseen_secrets.to_string())],
-            ),
+            &crate::i18n::tn("resume.removes_secrets", run.unseen_secrets as u64, &[]),
             Style::new(),
             width,
         );
@@ -295,20 +285,6 @@ fn resume_offer(state: &WizardState, width: usize) -> (String, Vec<Line<'static>
     lines.push(Line::default());
     para(&mut lines, t("resume.not_now"), theme::dim(), width);
     lines.push(Line::default());
-    let bindings = keymap::bindings(state);
-    let label = |action, text: &str| match key_for(&bindings, action) {
-        Some(key) => format!("{key}  {text}"),
-        None => text.to_string(),
-    };
-    lines.push(popup::buttons(&[
-        Button {
-            text: label(Action::Cancel, t("resume.back")),
-            default: false,
-        },
-        Button {
-            text: label(Action::Confirm, t("resume.continue")),
-            default: true,
-        },
-    ]));
+    lines.push(buttons(state, Popup::ResumeOffer));
     (t("resume.title").to_string(), lines)
 }

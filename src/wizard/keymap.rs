@@ -135,7 +135,7 @@ pub struct Binding {
 pub fn bindings(state: &WizardState) -> Vec<Binding> {
     if let Some(popup) = state.popup {
         let mut out = Vec::new();
-        popup_bindings(popup, &mut out);
+        popup_bindings(state, popup, &mut out);
         return out;
     }
     step_and_global_bindings(state, text_input_focused(state))
@@ -150,16 +150,25 @@ pub fn help_bindings(state: &WizardState) -> Vec<Binding> {
 fn step_and_global_bindings(state: &WizardState, typing: bool) -> Vec<Binding> {
     let mut out = Vec::new();
     step_bindings(state, &mut out);
-    let back_label = if state.step == Step::Welcome {
-        "key.quit"
+    if super::update::back_is_blocked(state) {
+        // Esc only explains: the bar must not promise a way back.
+        out.push(help_only(
+            vec![Key::plain(KeyCode::Esc)],
+            Action::Back,
+            "key.no_back",
+        ));
     } else {
-        "key.back"
-    };
-    out.push(bar(
-        vec![Key::plain(KeyCode::Esc)],
-        Action::Back,
-        back_label,
-    ));
+        let back_label = if state.step == Step::Welcome {
+            "key.quit"
+        } else {
+            "key.back"
+        };
+        out.push(bar(
+            vec![Key::plain(KeyCode::Esc)],
+            Action::Back,
+            back_label,
+        ));
+    }
     if typing {
         out.push(help_only(
             vec![Key::ctrl('u')],
@@ -217,77 +226,56 @@ fn ja() -> Binding {
     help_only(vec![ch('j')], Action::Confirm, "key.yes_ja")
 }
 
-fn popup_bindings(popup: Popup, out: &mut Vec<Binding>) {
-    match popup {
+/// A dialog's keys (`dialog`): Enter presses the highlighted button and the bar says which it
+/// is; Tab, Shift+Tab and the arrows move the highlight; `y` (`j`) and `n`/Esc press a button
+/// directly. Ctrl+C in the quit dialog is the second Ctrl+C that quits; elsewhere it asks.
+fn popup_bindings(state: &WizardState, popup: Popup, out: &mut Vec<Binding>) {
+    use super::dialog::{self, Choice};
+    if !dialog::has_buttons(popup) {
         // Any key closes the help; Esc is the one the bar names.
-        Popup::Help => out.push(bar(vec![plain(KeyCode::Esc)], Action::Back, "key.close")),
-        Popup::ConfirmQuit => {
-            out.push(bar(
-                vec![ch('y'), plain(KeyCode::Enter), Key::ctrl('c')],
-                Action::Confirm,
-                "key.quit_now",
-            ));
-            out.push(ja());
-            out.push(bar(
-                vec![ch('n'), plain(KeyCode::Esc)],
-                Action::Cancel,
-                "key.stay",
-            ));
-        }
-        Popup::ConfirmRemoveOld => {
-            // The safe answer is the default: Enter cancels.
-            out.push(bar(
-                vec![ch('n'), plain(KeyCode::Esc), plain(KeyCode::Enter)],
-                Action::Cancel,
-                "key.cancel",
-            ));
-            out.push(bar(vec![ch('y')], Action::Confirm, "key.remove_now"));
-            out.push(ja());
-            out.push(help_only(vec![Key::ctrl('c')], Action::Quit, "key.quit"));
-        }
-        Popup::ConfirmApplyFixes => {
-            out.push(bar(
-                vec![ch('y'), plain(KeyCode::Enter)],
-                Action::Confirm,
-                "key.apply_now",
-            ));
-            out.push(ja());
-            out.push(bar(
-                vec![ch('n'), plain(KeyCode::Esc)],
-                Action::Cancel,
-                "key.cancel",
-            ));
-            out.push(help_only(vec![Key::ctrl('c')], Action::Quit, "key.quit"));
-        }
-        Popup::ResumeOffer => {
-            // Continuing is the safe answer: it makes no second app and cleans up.
-            out.push(bar(
-                vec![ch('c'), ch('y'), plain(KeyCode::Enter)],
-                Action::Confirm,
-                "key.continue_run",
-            ));
-            out.push(ja());
-            out.push(bar(
-                vec![ch('n'), plain(KeyCode::Esc)],
-                Action::Cancel,
-                "key.not_now",
-            ));
-            out.push(help_only(vec![Key::ctrl('c')], Action::Quit, "key.quit"));
-        }
-        Popup::ConfirmGrant => {
-            out.push(bar(
-                vec![ch('y'), plain(KeyCode::Enter)],
-                Action::Confirm,
-                "key.grant_now",
-            ));
-            out.push(ja());
-            out.push(bar(
-                vec![ch('n'), plain(KeyCode::Esc)],
-                Action::Cancel,
-                "key.cancel",
-            ));
-            out.push(help_only(vec![Key::ctrl('c')], Action::Quit, "key.quit"));
-        }
+        out.push(bar(vec![plain(KeyCode::Esc)], Action::Back, "key.close"));
+        return;
+    }
+    let (safe, act) = dialog::key_labels(popup);
+    let enter_label = match dialog::focused(state) {
+        Choice::Safe => safe,
+        Choice::Act => act,
+    };
+    out.push(bar(vec![plain(KeyCode::Enter)], Action::Next, enter_label));
+    let mut yes = vec![ch('y')];
+    match popup {
+        Popup::ConfirmQuit => yes.push(Key::ctrl('c')),
+        // "c" as in continue, which the offer's text names.
+        Popup::ResumeOffer => yes.insert(0, ch('c')),
+        _ => {}
+    }
+    out.push(bar(yes, Action::Confirm, act));
+    out.push(ja());
+    out.push(bar(
+        vec![ch('n'), plain(KeyCode::Esc)],
+        Action::Cancel,
+        safe,
+    ));
+    out.push(bar(
+        vec![
+            plain(KeyCode::Tab),
+            plain(KeyCode::Left),
+            plain(KeyCode::Right),
+        ],
+        Action::FocusNext,
+        "key.other_button",
+    ));
+    out.push(help_only(
+        vec![
+            plain(KeyCode::BackTab),
+            plain(KeyCode::Up),
+            plain(KeyCode::Down),
+        ],
+        Action::FocusPrev,
+        "key.other_button_too",
+    ));
+    if popup != Popup::ConfirmQuit {
+        out.push(help_only(vec![Key::ctrl('c')], Action::Quit, "key.quit"));
     }
 }
 

@@ -8,9 +8,11 @@
 //! * `effect`: what the wizard asks the outside world to do;
 //! * `update`: the transitions;
 //! * `picker`: the custom connector's permission picker;
+//! * `dialog`: the one confirmation dialog with a highlighted button;
 //! * `keymap`: the keys of each step — the same table handles keys and draws the key-help bar;
 //! * `text_field`: single-line editing with a cursor.
 
+pub mod dialog;
 pub mod effect;
 pub mod keymap;
 pub mod msg;

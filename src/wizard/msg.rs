@@ -28,8 +28,12 @@ pub enum Msg {
     Key(KeyEvent),
     /// Bracketed paste.
     Paste(String),
-    /// The terminal was resized: redraw.
-    Resize,
+    /// The terminal's size, at start and after each resize: redraw, and refuse keys while it is
+    /// too small for the screens.
+    Resize {
+        width: u16,
+        height: u16,
+    },
     /// Spinner / countdown tick; sent only while `WizardState::wants_tick()`.
     Tick,
     /// Microsoft Graph asked to wait before the next try (429/503 `Retry-After`, or the

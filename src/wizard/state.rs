@@ -613,6 +613,12 @@ pub struct WizardState {
     pub graph_wait: Option<GraphWaitNotice>,
     pub status: Option<Status>,
     pub popup: Option<Popup>,
+    /// The highlighted button of the open dialog, once moved from its default (see `dialog`).
+    pub dialog_focus: Option<super::dialog::DialogFocus>,
+    /// The terminal's columns and rows as last reported (None until the runtime says: tests
+    /// without a terminal). Below `MIN_WIDTH`×`MIN_HEIGHT` the screens cannot be drawn, so the
+    /// keys are refused (see `screen_too_small`).
+    pub terminal_size: Option<(u16, u16)>,
     /// Spinner frame, advanced by Tick while something runs.
     pub spinner: usize,
     pub tickets: Tickets,
@@ -624,6 +630,11 @@ pub struct WizardState {
     /// sets something else).
     pub consent_poll_interval: Duration,
 }
+
+/// The smallest terminal the screens fit (columns, rows); smaller ones get a clear message
+/// instead, and the keys are refused.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
 
 /// Default secret lifetime when a profile says nothing (the portal's recommendation).
 pub const DEFAULT_SECRET_MONTHS: u32 = 12;
@@ -680,12 +691,21 @@ impl WizardState {
             graph_wait: None,
             status: None,
             popup: None,
+            dialog_focus: None,
+            terminal_size: None,
             spinner: 0,
             tickets: Tickets::default(),
             should_quit: false,
             secret_clear_after: SECRET_CLEAR_AFTER,
             consent_poll_interval: super::update::CONSENT_POLL_INTERVAL,
         }
+    }
+
+    /// The terminal is smaller than the screens need: only "the terminal is too small" shows,
+    /// so no key may act but quit (an admin must never change what they cannot see).
+    pub fn screen_too_small(&self) -> bool {
+        self.terminal_size
+            .is_some_and(|(width, height)| width < MIN_WIDTH || height < MIN_HEIGHT)
     }
 
     /// The selected connector profile.

@@ -315,7 +315,11 @@ impl Pty {
     }
 
     /// Resizes the terminal (the program gets SIGWINCH).
+    /// The parser takes the new size first, under its lock: output the program writes for the
+    /// new size is never read into the old one (which would scramble the screen).
     pub fn resize(&mut self, rows: u16, cols: u16) {
+        let mut out = self.shared.output.lock().unwrap_or_else(|p| p.into_inner());
+        out.parser.set_size(nonzero(rows), nonzero(cols));
         self.master
             .as_ref()
             .expect("the terminal was not hung up")
@@ -326,7 +330,7 @@ impl Pty {
                 pixel_height: 0,
             })
             .expect("resize");
-        self.output().parser.set_size(nonzero(rows), nonzero(cols));
+        drop(out);
     }
 
     /// Waits until `done(screen)` holds; false on timeout.

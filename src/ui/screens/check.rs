@@ -89,8 +89,14 @@ pub fn build(page: &mut Page, state: &WizardState, _room: Room) {
             &tf(
                 "check.summary",
                 &[
-                    ("problems", &problems.to_string()),
-                    ("warnings", &warnings.to_string()),
+                    (
+                        "problems",
+                        &crate::i18n::tn("check.problems", problems as u64, &[]),
+                    ),
+                    (
+                        "warnings",
+                        &crate::i18n::tn("check.warnings", warnings as u64, &[]),
+                    ),
                 ],
             ),
             theme::title(),

@@ -26,7 +26,7 @@ pub fn build(page: &mut Page, state: &WizardState, room: Room) {
     let focus = state.done.focus;
 
     page.text(
-        &tf("done.intro", &[("product", &profile.product)]),
+        &tf("done.intro", &[("product", profile.product_name())]),
         theme::title(),
     );
     page.text_after(
@@ -70,7 +70,10 @@ pub fn build(page: &mut Page, state: &WizardState, room: Room) {
     let tenant_value = match &fields.tenant_id {
         Some(_) => id_value(&app.tenant_id, focus == DoneFocus::TenantId),
         None => vec![Span::styled(
-            tf("done.tenant_not_needed", &[("product", &profile.product)]),
+            tf(
+                "done.tenant_not_needed",
+                &[("product", profile.product_name())],
+            ),
             theme::dim(),
         )],
     };
@@ -116,9 +119,10 @@ pub fn build(page: &mut Page, state: &WizardState, room: Room) {
     warn_line(page, 0, t("done.shown_once"));
     if crate::wizard::update::can_remove_old(state) {
         page.text(
-            &tf(
+            &crate::i18n::tn(
                 "done.older_secrets",
-                &[("n", &state.rotate.older_secrets().len().to_string())],
+                state.rotate.older_secrets().len() as u64,
+                &[],
             ),
             theme::dim(),
         );

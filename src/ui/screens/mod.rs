@@ -70,10 +70,11 @@ pub fn kind_label(kind: PermissionType) -> &'static str {
     }
 }
 
-/// A line of inline key hints ("o open · c copy") for the actions that have a key now;
-/// nothing when none has.
+/// A line of inline key hints ("o open · c copy") for the actions the step has a key for now;
+/// nothing when none has. The step's keys, not an open dialog's: the screen under a dialog
+/// stays as it was.
 pub fn push_hints(page: &mut Page, indent: usize, state: &WizardState, actions: &[Action]) {
-    let spans = key_bar::hints(&keymap::bindings(state), actions);
+    let spans = key_bar::hints(&keymap::help_bindings(state), actions);
     if !spans.is_empty() {
         let mut line = vec![Span::raw(" ".repeat(indent))];
         line.extend(spans);
@@ -81,9 +82,9 @@ pub fn push_hints(page: &mut Page, indent: usize, state: &WizardState, actions: 
     }
 }
 
-/// The key for `action` now, if any.
+/// The step's key for `action` now, if any (under a dialog too, as `push_hints`).
 pub fn key(state: &WizardState, action: Action) -> Option<String> {
-    key_bar::key_for(&keymap::bindings(state), action)
+    key_bar::key_for(&keymap::help_bindings(state), action)
 }
 
 /// A section title.

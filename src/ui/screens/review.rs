@@ -84,9 +84,10 @@ pub fn build(page: &mut Page, state: &WizardState, room: Room) {
     {
         rows.push((
             t("review.cleanup").to_string(),
-            value(tf(
+            value(crate::i18n::tn(
                 "review.cleanup_secrets",
-                &[("n", &run.unseen_secrets.to_string())],
+                run.unseen_secrets as u64,
+                &[],
             )),
         ));
     }

@@ -50,9 +50,9 @@ pub fn build(page: &mut Page, state: &WizardState, _room: Room) {
         (Some(own), _, _) => own.replace("{product}", &profile.product),
         (None, Some(label), true) => tf(
             "transport.intro_optional_mailbox",
-            &[("product", &profile.product), ("label", label)],
+            &[("product", profile.product_name()), ("label", label)],
         ),
-        (None, _, _) => tf("transport.intro", &[("product", &profile.product)]),
+        (None, _, _) => tf("transport.intro", &[("product", profile.product_name())]),
     };
     page.text(&intro, Style::new());
     page.blank();

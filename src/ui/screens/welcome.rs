@@ -29,7 +29,7 @@ fn due_notice(state: &WizardState) -> Option<String> {
     let job = t(Job::RotateSecret.label_key());
     let when = match first.days_left {
         _ if first.health == Health::Expired => t("welcome.due_expired").to_string(),
-        Some(days) => tf("welcome.due_in_days", &[("n", &days.to_string())]),
+        Some(days) => crate::i18n::tn("welcome.due_in_days", days.unsigned_abs(), &[]),
         None => t("welcome.due_expired").to_string(),
     };
     Some(match state.saved_due.len() {
@@ -84,7 +84,7 @@ pub fn build(page: &mut Page, state: &WizardState, _room: Room) {
     let product_width = state
         .profiles
         .iter()
-        .map(|p| width(&p.product))
+        .map(|p| width(p.product_name()))
         .max()
         .unwrap_or(0)
         + 3;
@@ -97,7 +97,11 @@ pub fn build(page: &mut Page, state: &WizardState, _room: Room) {
         .min(page.width().saturating_sub(2));
     for (i, profile) in state.profiles.iter().enumerate() {
         let selected = i == state.profile_index;
-        let text = format!("{}{}", pad(&profile.product, product_width), profile.vendor);
+        let text = format!(
+            "{}{}",
+            pad(profile.product_name(), product_width),
+            profile.vendor
+        );
         let style = if selected {
             theme::selected()
         } else {
@@ -120,7 +124,7 @@ pub fn build(page: &mut Page, state: &WizardState, _room: Room) {
     page.blank();
     heading(
         page,
-        &tf("welcome.registers", &[("product", &profile.product)]),
+        &tf("welcome.registers", &[("product", profile.product_name())]),
     );
     // Redirect URIs and the rest follow on the review step; here only what decides the choice.
     let what = tf(

@@ -46,42 +46,31 @@ fn item(binding: &Binding) -> Vec<Span<'static>> {
     ]
 }
 
-fn items_width(items: &[Vec<Span<'static>>]) -> usize {
-    let gaps = items.len().saturating_sub(1) * 3;
-    items
-        .iter()
-        .map(|i| i.iter().map(Span::width).sum::<usize>())
-        .sum::<usize>()
-        + gaps
-}
-
-/// The bottom line: the bindings marked `in_bar`. When they do not fit, the last ones give way
-/// (help stays: it lists them all).
-pub fn bar(bindings: &[Binding], max_width: usize) -> Line<'static> {
+/// The key bar: every binding marked `in_bar`, packed into rows of `max_width` cells — a
+/// second row (or more) rather than a key left out or cut short.
+pub fn bar_lines(bindings: &[Binding], max_width: usize) -> Vec<Line<'static>> {
     let bindings = merged(bindings);
-    let shown: Vec<&Binding> = bindings.iter().filter(|b| b.in_bar).collect();
-    let mut keep: Vec<&Binding> = shown.clone();
-    let mut dropped = false;
-    while items_width(&keep.iter().map(|b| item(b)).collect::<Vec<_>>()) + usize::from(dropped) * 2
-        > max_width
-    {
-        let Some(pos) = keep.iter().rposition(|b| b.action != Action::Help) else {
-            break;
-        };
-        keep.remove(pos);
-        dropped = true;
-    }
-    let mut spans = Vec::new();
-    for (i, b) in keep.iter().enumerate() {
-        if i > 0 {
-            spans.push(Span::styled(" · ", theme::dim()));
+    let mut rows: Vec<Vec<Span<'static>>> = Vec::new();
+    let mut used = 0;
+    for b in bindings.iter().filter(|b| b.in_bar) {
+        let it = item(b);
+        let w = it.iter().map(Span::width).sum::<usize>();
+        match rows.last_mut() {
+            Some(row) if used + 3 + w <= max_width => {
+                row.push(Span::styled(" · ", theme::dim()));
+                row.extend(it);
+                used += 3 + w;
+            }
+            _ => {
+                rows.push(it);
+                used = w;
+            }
         }
-        spans.extend(item(b));
     }
-    if dropped {
-        spans.push(Span::styled(" …", theme::dim()));
+    if rows.is_empty() {
+        rows.push(Vec::new());
     }
-    Line::from(spans)
+    rows.into_iter().map(Line::from).collect()
 }
 
 /// Every binding with its keys in a column: the `?` help. More than `max_rows` bindings go
@@ -163,18 +152,17 @@ mod tests {
     }
 
     #[test]
-    fn the_bar_drops_the_last_keys_but_keeps_help() {
+    fn the_bar_wraps_rather_than_dropping_a_key() {
         let bindings = vec![
             b(KeyCode::Enter, Action::Next, "key.next"),
             b(KeyCode::Esc, Action::Back, "key.back"),
             b(KeyCode::Char('?'), Action::Help, "key.help"),
             b(KeyCode::Char('q'), Action::Quit, "key.quit"),
         ];
-        let full = text(&bar(&bindings, 80));
-        assert_eq!(full, "Enter continue · Esc back · ? help · q quit");
-        let short = text(&bar(&bindings, 30));
-        assert_eq!(short, "Enter continue · ? help …");
-        assert!(short.chars().count() <= 30);
+        let full: Vec<String> = bar_lines(&bindings, 80).iter().map(text).collect();
+        assert_eq!(full, ["Enter continue · Esc back · ? help · q quit"]);
+        let short: Vec<String> = bar_lines(&bindings, 30).iter().map(text).collect();
+        assert_eq!(short, ["Enter continue · Esc back", "? help · q quit"]);
     }
 
     #[test]

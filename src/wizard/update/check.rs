@@ -4,7 +4,7 @@
 use super::{go_to, set_error, set_info};
 use crate::check::{Applied, Report};
 use crate::error::JobError;
-use crate::i18n::{t, tf};
+use crate::i18n::t;
 use crate::wizard::effect::Effect;
 use crate::wizard::keymap::Action;
 use crate::wizard::state::{Check, Popup, Ticket, WizardState};
@@ -140,9 +140,10 @@ pub(super) fn applied(
             state.check.selected.clear();
             state.check.cursor = 0;
             let done = state.check.results.len() - failed;
-            let sentence = tf(
+            let sentence = crate::i18n::tn(
                 "status.fixes_applied",
-                &[("done", &done.to_string()), ("failed", &failed.to_string())],
+                done as u64,
+                &[("failed", &failed.to_string())],
             );
             if failed > 0 {
                 set_error(state, sentence);

@@ -164,10 +164,13 @@ pub(super) fn on_action(state: &mut WizardState, action: Action) -> Vec<Effect> 
             Vec::new()
         }
         Action::Next => {
-            if !all_granted(state) {
+            let incomplete = !all_granted(state);
+            let effects = advance(state);
+            // Said on the next step, after the step change cleared the old notes.
+            if incomplete {
                 set_info(state, t("status.consent_incomplete"));
             }
-            advance(state)
+            effects
         }
         _ => Vec::new(),
     }

@@ -221,7 +221,7 @@ fn save_commands(state: &mut WizardState) -> Vec<Effect> {
         return Vec::new();
     };
     let header = ScriptHeader {
-        product: profile.product.clone(),
+        product: profile.product_name().to_string(),
         app_name: app.app_name.clone(),
         client_id: app.client_id.clone(),
         tenant_id: Some(app.tenant_id.clone()).filter(|t| !t.is_empty()),

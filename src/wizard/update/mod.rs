@@ -35,6 +35,7 @@ pub use picker::chooses_permissions;
 pub use register::checklist;
 pub use review::register_request;
 pub use rotate::{can_remove_old, removal_waits_for_hand_over, removal_withheld};
+pub use transport::domain_error;
 
 use super::effect::Effect;
 use super::keymap::{self, Action};
@@ -58,10 +59,25 @@ pub const CONSENT_POLL_INTERVAL: Duration = Duration::from_secs(5);
 
 /// Applies one message. Returns the effects the runtime must run, in order.
 pub fn update(state: &mut WizardState, msg: Msg) -> Vec<Effect> {
+    let effects = dispatch(state, msg);
+    // A closed dialog forgets its highlight: the next one opens on its default button.
+    if state
+        .dialog_focus
+        .is_some_and(|focus| Some(focus.popup) != state.popup)
+    {
+        state.dialog_focus = None;
+    }
+    effects
+}
+
+fn dispatch(state: &mut WizardState, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(event) => on_key(state, event),
         Msg::Paste(text) => on_paste(state, &text),
-        Msg::Resize => Vec::new(),
+        Msg::Resize { width, height } => {
+            state.terminal_size = Some((width, height));
+            Vec::new()
+        }
         Msg::Tick => {
             graph_wait::tick(state);
             notices::tick(state)
@@ -168,6 +184,16 @@ pub(crate) fn go_to(state: &mut WizardState, to: Step) -> Vec<Effect> {
         _ => Vec::new(),
     };
     state.step = to;
+    // The last step's notes do not belong on this one (a copied secret's countdown does: it
+    // is about the clipboard, not the step).
+    state.status = None;
+    if state
+        .clipboard
+        .as_ref()
+        .is_some_and(|c| c.clears_in.is_none())
+    {
+        state.clipboard = None;
+    }
     effects.extend(enter(state, to));
     effects
 }
@@ -207,6 +233,17 @@ pub(crate) fn advance(state: &mut WizardState) -> Vec<Effect> {
     match next_step(state) {
         Some(step) => go_to(state, step),
         None => Vec::new(),
+    }
+}
+
+/// Esc cannot leave the step backwards: the registration runs, or what it made (the app, the
+/// new secret) cannot be undone. Esc then only says why, and the key bar does not offer "back".
+pub fn back_is_blocked(state: &WizardState) -> bool {
+    match state.step {
+        Step::Register => register::running(state),
+        Step::Consent => true,
+        Step::Verify => state.job == Job::RotateSecret,
+        _ => false,
     }
 }
 
@@ -330,6 +367,9 @@ fn on_key(state: &mut WizardState, event: KeyEvent) -> Vec<Effect> {
     if event.kind == KeyEventKind::Release {
         return Vec::new();
     }
+    if state.screen_too_small() {
+        return too_small_key(state, &event);
+    }
     if let Some(popup) = state.popup {
         return popup::on_key(state, popup, &event);
     }
@@ -352,6 +392,20 @@ fn on_key(state: &mut WizardState, event: KeyEvent) -> Vec<Effect> {
     match keymap::action_for(state, &event) {
         Some(action) => on_action(state, action),
         None => Vec::new(),
+    }
+}
+
+/// A key while the screen shows only "the terminal is too small": quitting (asking first where
+/// something would be lost, then Ctrl+C or `y` confirms) is all that acts; everything else waits
+/// until the admin can see what it would change.
+fn too_small_key(state: &mut WizardState, event: &KeyEvent) -> Vec<Effect> {
+    match (state.popup, keymap::action_for(state, event)) {
+        (Some(Popup::ConfirmQuit), Some(Action::Confirm)) => quit_now(state),
+        (Some(Popup::ConfirmQuit), _) => Vec::new(),
+        (_, Some(Action::Quit)) => request_quit(state),
+        // Ctrl+C is quit wherever it is bound to something else (a popup's own quit).
+        _ if keymap::Key::ctrl('c').matches(event) => request_quit(state),
+        _ => Vec::new(),
     }
 }
 
@@ -380,7 +434,7 @@ fn edit_field(field: &mut TextField, event: &KeyEvent) -> bool {
 }
 
 fn on_paste(state: &mut WizardState, text: &str) -> Vec<Effect> {
-    if !keymap::text_input_focused(state) {
+    if !keymap::text_input_focused(state) || state.screen_too_small() {
         return Vec::new();
     }
     focus::edit(state, |field| field.paste(text))

@@ -97,7 +97,7 @@ pub(super) fn accept(state: &mut WizardState) -> Vec<Effect> {
 /// Not now: back to Welcome (another profile or job); the run stays on record.
 pub(super) fn decline(state: &mut WizardState) -> Vec<Effect> {
     state.popup = None;
-    let product = state.profile().product.clone();
+    let product = state.profile().product_name().to_string();
     let effects = go_to(state, Step::Welcome);
     set_info(
         state,

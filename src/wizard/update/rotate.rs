@@ -3,7 +3,7 @@
 
 use super::{accounts, go_to, set_error, set_info};
 use crate::error::JobError;
-use crate::i18n::{t, tf};
+use crate::i18n::t;
 use crate::register::validate;
 use crate::wizard::effect::Effect;
 use crate::wizard::keymap::Action;
@@ -299,12 +299,10 @@ pub(super) fn old_removed(
                 _ => Vec::new(),
             };
             state.rotate.removed.extend(done.removed.iter().cloned());
-            let sentence = tf(
+            let sentence = crate::i18n::tn(
                 "status.removed_old",
-                &[
-                    ("n", &done.removed.len().to_string()),
-                    ("names", &names.join(", ")),
-                ],
+                done.removed.len() as u64,
+                &[("names", &names.join(", "))],
             );
             match done.error {
                 Some(error) => set_error(state, format!("{sentence} {error}")),

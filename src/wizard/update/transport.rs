@@ -165,10 +165,7 @@ fn validate_fields(state: &mut WizardState) -> Result<Option<String>, ()> {
     let mut seen: Vec<String> = Vec::new();
     for (i, d) in transport.domains.iter_mut().enumerate() {
         d.error = match validate::domain_name(d.field.value()) {
-            Err(e) => Some(tf(
-                "status.domain_invalid",
-                &[("kind", d.kind.as_str()), ("error", e.as_str())],
-            )),
+            Err(e) => Some(domain_error(&d.kind, &e)),
             Ok(name) if verified.contains(&name) => Some(tf(
                 "status.domain_is_verified",
                 &[("domain", name.as_str())],
@@ -262,4 +259,18 @@ pub(super) fn mailbox_checked(
         }
     }
     Vec::new()
+}
+
+/// The sentence for a transfer domain of `kind` (fax, sms, vox) that is not a domain name; the
+/// kind in the screen's language ("Fax", "SMS", "Sprache").
+pub fn domain_error(kind: &str, error: &str) -> String {
+    let key = format!("domain_kind.{kind}");
+    let name = match crate::i18n::t(&key) {
+        missing if missing == key => kind.to_string(),
+        found => found.to_string(),
+    };
+    tf(
+        "status.domain_invalid",
+        &[("kind", name.as_str()), ("error", error)],
+    )
 }

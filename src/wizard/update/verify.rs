@@ -71,7 +71,7 @@ fn compared_with(state: &WizardState) -> ComparedWith {
     if profile.id == "custom" {
         ComparedWith::AppPermissions
     } else {
-        ComparedWith::Profile(profile.product.clone())
+        ComparedWith::Profile(profile.product_name().to_string())
     }
 }
 

@@ -76,7 +76,7 @@ fn broken() -> Box<Report> {
 }
 
 /// Check job, signed in, app chosen, the report loaded.
-fn on_findings() -> WizardState {
+pub(super) fn on_findings() -> WizardState {
     let mut state = wizard("officemaster");
     press(&mut state, KeyCode::Right);
     press(&mut state, KeyCode::Right);

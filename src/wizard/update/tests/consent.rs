@@ -183,9 +183,11 @@ fn confirmed_grant_runs_and_its_answer_counts() {
 }
 
 #[test]
-fn enter_in_the_grant_popup_confirms_and_a_failed_grant_resumes_polling() {
+fn enter_on_the_highlighted_grant_button_grants_and_a_failed_grant_resumes_polling() {
     let (mut state, _) = registered("officemaster");
     letter(&mut state, 'g');
+    // The dialog opens on Cancel (issue 10.3); Tab highlights Grant, which Enter then presses.
+    press(&mut state, KeyCode::Tab);
     let effects = enter(&mut state);
     assert_eq!(names(&effects), ["GrantConsent"]);
     assert_eq!(state.step, Step::Consent);

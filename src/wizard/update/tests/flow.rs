@@ -11,6 +11,7 @@ use crate::wizard::state::{
 };
 use crate::wizard::step::Step;
 use crate::wizard::update::update;
+use crossterm::event::KeyCode;
 use secrecy::ExposeSecret;
 
 /// Welcome → SignIn → (InstallType) → (Transport) → Accounts; returns the state on Accounts.
@@ -182,8 +183,13 @@ fn officemaster_with_enter_only() {
         },
     ];
     let mut state = enter_from_accounts_to_done(state, events);
-    // Finishing asks first: the secret was never copied or shown.
+    // Finishing asks first: the secret was never copied or shown. Enter stays (the highlighted
+    // button); quitting needs the quit button.
     assert!(enter(&mut state).is_empty());
+    assert!(enter(&mut state).is_empty());
+    assert!(!state.should_quit);
+    enter(&mut state);
+    press(&mut state, KeyCode::Tab);
     assert_eq!(names(&enter(&mut state)), ["Quit"]);
     assert!(state.should_quit);
 }
@@ -216,7 +222,7 @@ fn bueroware_with_enter_only() {
         .collect();
     assert_eq!(ids, ["ews_allow_list", "ews_user_agent_rules"]);
     assert!(enter(&mut state).is_empty());
-    assert_eq!(names(&enter(&mut state)), ["Quit"]);
+    assert_eq!(names(&letter(&mut state, 'y')), ["Quit"]);
 }
 
 #[test]

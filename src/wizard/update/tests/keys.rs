@@ -175,14 +175,6 @@ fn quitting_with_an_unseen_secret_asks_first() {
     assert_eq!(names(&letter(&mut state, 'q')), ["Quit"]);
 }
 
-#[test]
-fn resize_changes_nothing() {
-    let (mut state, _) = at("officemaster", Step::Transport);
-    let before = snapshot(&state);
-    assert!(update(&mut state, Msg::Resize).is_empty());
-    assert_eq!(snapshot(&state), before);
-}
-
 /// Every state worth drawing: each step, each focus of Accounts and Done, the popups.
 fn sample_states() -> Vec<crate::wizard::WizardState> {
     let mut out = Vec::new();
@@ -386,4 +378,98 @@ fn j_confirms_wherever_y_does_without_showing_in_the_bar() {
     letter(&mut state, 'q');
     assert_eq!(state.popup, Some(Popup::ConfirmQuit));
     assert_eq!(names(&letter(&mut state, 'j')), ["Quit"]);
+}
+
+/// Issue 10.12: the bar says "Esc back" only where Esc goes back. Where the step cannot be left
+/// backwards (the registration runs, the app or the new secret exists), Esc only explains why,
+/// and the bar does not promise otherwise.
+#[test]
+fn the_bar_says_esc_back_only_where_esc_goes_back() {
+    let mut states = sample_states();
+    // Registering, the checklist half done.
+    let (mut running, _) = at("officemaster", Step::Review);
+    go_to(&mut running, Step::Register);
+    running.register.items = crate::wizard::update::checklist();
+    running.register.items[0].state = crate::wizard::state::ItemState::Running;
+    assert!(crate::wizard::update::job_running(&running));
+    states.push(running);
+    for mut state in states {
+        if state.popup.is_some() || state.step == Step::Welcome {
+            continue;
+        }
+        let promises_back = bindings(&state)
+            .iter()
+            .any(|b| b.in_bar && b.action == Action::Back && b.label_key == "key.back");
+        let before = state.step;
+        update(&mut state, key(KeyCode::Esc));
+        let went_back = state.step != before;
+        assert_eq!(
+            promises_back,
+            went_back,
+            "{before:?}: the bar {} 'Esc back', Esc {}",
+            if promises_back {
+                "says"
+            } else {
+                "does not say"
+            },
+            if went_back { "went back" } else { "stayed" }
+        );
+    }
+}
+
+/// Issue 10.12: a note from one step ("consent link copied", a sentence) does not stay on the
+/// next step's screen. A copied secret's countdown stays: it is about the clipboard, not the
+/// step.
+#[test]
+fn notes_of_a_step_are_cleared_when_the_step_changes() {
+    use crate::wizard::state::ClipboardVia;
+    let (mut state, _) = registered("officemaster");
+    let label = match &letter(&mut state, 'c')[..] {
+        [crate::wizard::effect::Effect::Copy { label, .. }] => label.clone(),
+        other => panic!("{other:?}"),
+    };
+    update(
+        &mut state,
+        Msg::Copied {
+            label,
+            result: Ok(ClipboardVia::System),
+            clears_in: None,
+        },
+    );
+    assert!(state.clipboard.is_some());
+    update(
+        &mut state,
+        Msg::BrowserOpened {
+            result: Err("no browser".into()),
+        },
+    );
+    assert!(state.status.is_some());
+    go_to(&mut state, Step::Verify);
+    assert_eq!(state.clipboard, None, "the copy note stayed on Verify");
+    assert_eq!(state.status, None, "the sentence stayed on Verify");
+    // A secret on the clipboard keeps its countdown across steps.
+    update(
+        &mut state,
+        Msg::Copied {
+            label: "done.secret".into(),
+            result: Ok(ClipboardVia::System),
+            clears_in: Some(90),
+        },
+    );
+    go_to(&mut state, Step::Done);
+    assert!(
+        state
+            .clipboard
+            .as_ref()
+            .is_some_and(|c| c.clears_in == Some(90))
+    );
+}
+
+/// Going on from Consent without full consent says so on the next step.
+#[test]
+fn going_on_without_full_consent_says_so_on_verify() {
+    let (mut state, _) = registered("officemaster");
+    enter(&mut state);
+    assert_eq!(state.step, Step::Verify);
+    assert_status(&state, StatusKind::Info, t("status.consent_incomplete"));
 }

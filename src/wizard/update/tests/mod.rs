@@ -11,6 +11,7 @@ macro_rules! assert_same {
 mod accounts;
 mod check;
 mod consent;
+mod dialogs;
 mod flow;
 mod graph_wait;
 mod keys;
@@ -21,6 +22,7 @@ mod profile_texts;
 mod register;
 mod resume;
 mod rotate;
+mod screen_size;
 mod sign_in;
 mod transport;
 mod verify_done;

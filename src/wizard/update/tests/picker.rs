@@ -4,7 +4,6 @@
 //! `oauth2PermissionScopes` with Microsoft's descriptions).
 
 use super::support::*;
-use demo_tenant::catalog;
 use crate::i18n::Language;
 use crate::profile::{Api, PermissionType};
 use crate::wizard::effect::Effect;
@@ -14,6 +13,7 @@ use crate::wizard::state::{Check, StatusKind, WizardState};
 use crate::wizard::step::Step;
 use crate::wizard::update::{register_request, update};
 use crossterm::event::KeyCode;
+use demo_tenant::catalog;
 
 pub fn demo_catalog() -> Vec<CatalogEntry> {
     let mut all = Vec::new();

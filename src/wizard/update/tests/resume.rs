@@ -11,7 +11,7 @@ use crate::wizard::update::{go_to, update};
 use chrono::{TimeZone, Utc};
 use crossterm::event::KeyCode;
 
-fn run(profile: &str) -> InterruptedRun {
+pub(super) fn run(profile: &str) -> InterruptedRun {
     InterruptedRun {
         tenant_id: CONTOSO_TENANT_ID.into(),
         run_id: "run-1".into(),
@@ -27,7 +27,7 @@ fn run(profile: &str) -> InterruptedRun {
 }
 
 /// Signs in on a fresh wizard and returns the journal read the sign-in asked for.
-fn signed_in_with_lookup(state: &mut WizardState) -> (u64, String) {
+pub(super) fn signed_in_with_lookup(state: &mut WizardState) -> (u64, String) {
     enter(state);
     let effects = enter(state);
     let ticket = ticket_of(&effects[0]);
@@ -55,7 +55,12 @@ fn signed_in_with_lookup(state: &mut WizardState) -> (u64, String) {
     }
 }
 
-fn answer(state: &mut WizardState, ticket: u64, profile: &str, found: Option<InterruptedRun>) {
+pub(super) fn answer(
+    state: &mut WizardState,
+    ticket: u64,
+    profile: &str,
+    found: Option<InterruptedRun>,
+) {
     update(
         state,
         Msg::InterruptedRunFound {

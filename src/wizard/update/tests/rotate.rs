@@ -379,7 +379,7 @@ fn a_failed_creation_is_shown_and_stale_results_are_ignored() {
 }
 
 /// Secret made and verified: on Done.
-fn on_done() -> WizardState {
+pub(super) fn on_done() -> WizardState {
     let mut state = on_secrets_step();
     let ticket = ticket_of(&enter(&mut state)[0]);
     let effects = update(

@@ -156,7 +156,7 @@ fn invalid_fields_get_sentences_and_no_check_runs() {
         .map(|d| d.error.clone())
         .collect();
     assert!(errors[0].as_ref().unwrap().contains("verified domain"));
-    assert!(errors[1].as_ref().unwrap().contains("sms"));
+    assert!(errors[1].as_ref().unwrap().contains("SMS"));
     assert!(errors[2].is_some());
     assert_eq!(state.transport.focus, 0, "focus on the first wrong field");
     assert_status(

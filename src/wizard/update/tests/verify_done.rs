@@ -251,6 +251,11 @@ fn enter_on_done_finishes_asking_first_if_the_secret_is_unseen() {
     let mut state = on_done("officemaster");
     assert!(enter(&mut state).is_empty());
     assert_eq!(state.popup, Some(Popup::ConfirmQuit));
+    // Enter presses the highlighted Stay; the quit button is one Tab away.
+    assert!(enter(&mut state).is_empty());
+    assert_eq!(state.popup, None);
+    enter(&mut state);
+    press(&mut state, KeyCode::Right);
     assert_eq!(names(&enter(&mut state)), ["Quit"]);
     assert!(state.should_quit);
 }
