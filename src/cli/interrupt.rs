@@ -64,7 +64,10 @@ pub async fn or_ctrl_c<T>(command: impl Future<Output = Result<T, Failure>>) -> 
     tokio::pin!(command);
     loop {
         tokio::select! {
-            result = &mut command => return result,
+            // Biased, Ctrl+C first: the signal handler is installed by its first poll, which
+            // must come before the command's first step prints anything (a Ctrl+C pressed
+            // right after would otherwise end the process without a sentence).
+            biased;
             () = ctrl_c() => {
                 if HANDLED_INSIDE.load(Ordering::SeqCst) > 0 {
                     // The part that runs now says what Ctrl+C did; the command ends on its own.
@@ -79,6 +82,7 @@ pub async fn or_ctrl_c<T>(command: impl Future<Output = Result<T, Failure>>) -> 
                     exowiz::i18n::t("graph.interrupted"),
                 ));
             }
+            result = &mut command => return result,
         }
     }
 }
