@@ -12,6 +12,7 @@
 //! removed) for a product that is switched over right away. Nothing is ever removed when the
 //! new secret could not be verified, and the new secret itself is never removed.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::save_commands::{SaveCommandsArgs, Saved};
@@ -20,7 +21,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use exowiz::check::{self, CheckError, Expected};
 use exowiz::endpoints::Cloud;
 use exowiz::ews::{self, EwsProbe};
-use exowiz::graph::{Application, GraphClient, GraphError, NewSecret};
+use exowiz::graph::{Application, GraphClient, GraphError, NewSecret, ServicePrincipal};
 use exowiz::profile::Api;
 use exowiz::profile::{self, ProductFields, Profile};
 use exowiz::register::validate;
@@ -151,10 +152,30 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
     };
 
     say("Reading the app…");
-    let (mut app, saved) =
-        rotate::find_app(&graph, &endpoints, store.as_ref(), &tenant_id, &args.app_id)
-            .await
-            .map_err(rotate_failure)?;
+    // One round trip for everything that does not depend on the app (issue 13): the
+    // resources its permissions are compared with, and the token endpoint the new secret's
+    // check uses later (remembered by `auth::discover_once`; a failure here is met again
+    // there and said then).
+    let (found, resources, _) = tokio::join!(
+        rotate::find_app(&graph, &endpoints, store.as_ref(), &tenant_id, &args.app_id),
+        async {
+            match args.keep {
+                Some(_) => None,
+                None => Some(check::read_resources(&graph).await),
+            }
+        },
+        async {
+            if args.keep.is_none() {
+                let http = exowiz::auth::http_client().ok()?;
+                exowiz::auth::discover_once(&http, &endpoints, &tenant_id)
+                    .await
+                    .ok()
+            } else {
+                None
+            }
+        }
+    );
+    let (mut app, saved) = found.map_err(rotate_failure)?;
     // The journal of this rotation; first, the secrets an interrupted one made and nobody saw
     // go (before they are listed, counted or offered for removal).
     let (mut journal, interrupted) = RunJournal::begin_rotation(
@@ -238,7 +259,7 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
         }
         None => {
             // Run 1 (or both at once with --remove-old).
-            expect(&graph, store.as_ref(), &mut report).await;
+            expect(resources, store.as_ref(), &mut report);
             let months = rotate::secret_months(args.secret_months, report.profile.as_ref())
                 .map_err(input)?;
             let description = args
@@ -374,8 +395,19 @@ fn hand_over(journal: &mut RunJournal, key_id: &str) {
 
 /// Works out which application permissions the new secret's token should carry (as `exowiz
 /// check` decides the profile). A failure costs only the comparison: a note says why.
-async fn expect(graph: &GraphClient, store: Option<&Store>, report: &mut Report) {
-    match check::expected_permissions(graph, &report.tenant_id, store, &report.app).await {
+fn expect(
+    resources: Option<Result<BTreeMap<Api, ServicePrincipal>, GraphError>>,
+    store: Option<&Store>,
+    report: &mut Report,
+) {
+    let expected = match resources {
+        Some(Ok(resources)) => {
+            check::expected_of(store, &report.tenant_id, &report.app, &resources)
+        }
+        Some(Err(e)) => Err(CheckError::Graph(e)),
+        None => return,
+    };
+    match expected {
         Ok(expected) => report.expected = Some(expected),
         Err(e) => {
             let why = match e {
