@@ -7,8 +7,11 @@
 //! * 500, 502, 504: exponential backoff with jitter, up to `server_attempts` answers
 //!   (a `Retry-After` sent with them is honoured instead).
 //! * Network failures: up to `network_attempts` tries, growing delay.
-//! * Replication lag: for an id exowiz created itself, backoff 1, 2, 4, 8 … (capped) until
-//!   `replication_window` has passed since that object's creation.
+//! * Replication lag: for an id exowiz created itself, polls after 250 ms, 500 ms, 1 s, then
+//!   every 2 s (each ±25 % jitter) until `replication_window` has passed since that object's
+//!   creation. Short polls first: most objects are visible within a few seconds, and a long
+//!   back-off would land each retry far after that (issue 13: with the demo tenant's 2 s lag
+//!   the 1 s/2 s back-off cost about a second per wait); the patience stays the same.
 
 use std::time::Duration;
 
@@ -36,9 +39,9 @@ pub struct RetryPolicy {
     pub network_base_delay: Duration,
     /// How long after exowiz created an object its "does not exist" answers are retried.
     pub replication_window: Duration,
-    /// First replication backoff; doubles each time.
+    /// First replication poll; doubles each time (±25 % jitter).
     pub replication_base_delay: Duration,
-    /// Upper bound of the replication backoff.
+    /// Upper bound of the replication poll interval (before jitter).
     pub replication_max_delay: Duration,
 }
 
@@ -54,8 +57,8 @@ impl Default for RetryPolicy {
             network_attempts: 3,
             network_base_delay: Duration::from_secs(1),
             replication_window: Duration::from_secs(120),
-            replication_base_delay: Duration::from_secs(1),
-            replication_max_delay: Duration::from_secs(16),
+            replication_base_delay: Duration::from_millis(250),
+            replication_max_delay: Duration::from_secs(2),
         }
     }
 }
@@ -148,7 +151,9 @@ impl RetryPolicy {
                     self.replication_base_delay,
                     attempts.replication,
                     self.replication_max_delay,
-                );
+                )
+                // ±25 %: clients that created objects together do not poll in step.
+                .mul_f64(0.75 + jitter / 2.0);
                 // Don't sleep past the end of the window: the last try lands right at its end.
                 Some(wait.min(self.replication_window - since_creation))
             }
@@ -346,9 +351,9 @@ mod tests {
         assert!(p.next_delay(&mut a, &Trouble::Network, 0.0).is_none());
     }
 
-    #[test]
-    fn replication_backs_off_1_2_4_8_16_16_until_the_window_ends() {
-        let p = RetryPolicy::default();
+    /// The waits of replication polls from the object's creation to the end of the window,
+    /// with the same `jitter` each time.
+    fn replication_waits(p: &RetryPolicy, jitter: f64) -> Vec<Duration> {
         let mut a = Attempts::default();
         let mut since = secs(0);
         let mut waits = Vec::new();
@@ -357,14 +362,41 @@ mod tests {
             &Trouble::Replication {
                 since_creation: since,
             },
-            0.0,
+            jitter,
         ) {
-            waits.push(d.as_secs());
+            waits.push(d);
             since += d;
         }
-        assert_eq!(&waits[..6], &[1, 2, 4, 8, 16, 16]);
-        assert_eq!(since, secs(120), "last try lands at the end of the window");
-        assert_eq!(waits.iter().sum::<u64>(), 120);
+        waits
+    }
+
+    #[test]
+    fn replication_polls_after_250_ms_growing_to_2_s_until_the_window_ends() {
+        let p = RetryPolicy::default();
+        let waits = replication_waits(&p, 0.5);
+        let ms: Vec<u128> = waits.iter().map(Duration::as_millis).collect();
+        assert_eq!(&ms[..6], &[250, 500, 1000, 2000, 2000, 2000]);
+        let total: Duration = waits.iter().sum();
+        assert_eq!(
+            total,
+            secs(120),
+            "the same patience: the last try ends the window"
+        );
+        // An object visible after 2 s is seen by the poll at 1.75 s + 2 s = 3.75 s at the
+        // latest, not at 3 s + 4 s = 7 s as with the old 1, 2, 4 … back-off.
+        let seen_by: Duration = waits.iter().take(4).sum();
+        assert_eq!(seen_by, Duration::from_millis(3750));
+    }
+
+    #[test]
+    fn replication_poll_jitter_stays_within_a_quarter() {
+        let p = RetryPolicy::default();
+        for (jitter, first, steady) in [(0.0, 187, 1500), (0.999_999, 312, 2499)] {
+            let waits = replication_waits(&p, jitter);
+            assert_eq!(waits[0].as_millis(), first, "jitter {jitter}");
+            assert_eq!(waits[5].as_millis(), steady, "jitter {jitter}");
+            assert_eq!(waits.iter().sum::<Duration>(), secs(120));
+        }
     }
 
     #[test]
