@@ -735,14 +735,26 @@ async fn interrupted_run(
     let Some(store) = &shared.config.store else {
         return Ok(None);
     };
-    let (_, tenant_id) = shared.graph().await?;
+    let (graph, tenant_id) = shared.graph().await?;
     let (dir, profile) = (store.dir().to_path_buf(), profile.to_string());
     let graph_url = shared.config.endpoints.graph.to_string();
-    tokio::task::spawn_blocking(move || {
+    let run = tokio::task::spawn_blocking(move || {
         journal::interrupted(&dir, &tenant_id, &profile, &graph_url).map_err(|e| e.to_string())
     })
     .await
-    .unwrap_or_else(|e| Err(e.to_string()))
+    .unwrap_or_else(|e| Err(e.to_string()))?;
+    // A run whose app was deleted meanwhile is not offered (issue 10.10): the registration
+    // starts afresh and its notes say that the recorded app no longer exists.
+    match run {
+        Some(run)
+            if crate::register::gone::interrupted_app_gone(&graph, &run)
+                .await
+                .unwrap_or(false) =>
+        {
+            Ok(None)
+        }
+        other => Ok(other),
+    }
 }
 
 async fn run_register(

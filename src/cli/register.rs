@@ -90,17 +90,24 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
     // Before anything changes: say that this run continues an interrupted one (stderr, also
     // with --json, where the notes tell it again). A script cannot answer a question, and
     // continuing is the only safe course: a fresh start would leave a second app.
-    if let Some(store) = &store {
-        match journal::interrupted(
+    // Said before anything changes, once the engine has looked for the interrupted run's app
+    // (in its first round trip): that this run continues it, or that its app was deleted
+    // meanwhile and a new one is registered (issue 10.10). On stderr, also with --json, where
+    // the notes tell it again. A script cannot answer a question, and continuing is the only
+    // safe course: a fresh start would leave a second app.
+    let interrupted = store.as_ref().and_then(|store| {
+        journal::interrupted(
             store.dir(),
             &tenant_id,
             &request.profile.id,
             endpoints.graph.as_str(),
-        ) {
-            Ok(Some(run)) => safe_eprintln!("{}", run.describe()),
-            Ok(None) => {}
-            Err(e) => tracing::warn!(error = %e, "journal not readable"),
-        }
+        )
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "journal not readable");
+            None
+        })
+    });
+    if let Some(store) = &store {
         // A damaged journal of this registration (issue 14.7): this run recovers what it can
         // read; what it cannot is named, with the app to check.
         let own = journal::path_for(
@@ -125,6 +132,12 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
     }
     let quiet = args.json;
     let on_event = move |event: RegisterEvent| {
+        if let RegisterEvent::Resuming { app_gone } = event {
+            if let Some(run) = &interrupted {
+                safe_eprintln!("{}", resuming(run, app_gone));
+            }
+            return;
+        }
         if !quiet {
             safe_eprintln!("{}", describe(&event));
         }
@@ -311,6 +324,24 @@ fn graph_failure(e: GraphError) -> Failure {
     Failure::new(Exit::Graph, e.to_string())
 }
 
+/// What becomes of the interrupted run `run`: continued, or (its app deleted meanwhile) not.
+fn resuming(run: &journal::InterruptedRun, app_gone: bool) -> String {
+    if !app_gone {
+        return run.describe();
+    }
+    exowiz::i18n::tf(
+        "register.interrupted_app_gone",
+        &[
+            ("name", &run.app_name),
+            ("client_id", run.client_id.as_deref().unwrap_or_default()),
+            (
+                "when",
+                &run.started.format("%Y-%m-%d %H:%M UTC").to_string(),
+            ),
+        ],
+    )
+}
+
 fn describe(event: &RegisterEvent) -> String {
     match event {
         RegisterEvent::CheckingTenant => "Reading the tenant…".into(),
@@ -332,6 +363,7 @@ fn describe(event: &RegisterEvent) -> String {
         RegisterEvent::GrantsChecked { granted, total } => {
             format!("{granted} of {total} permissions granted.")
         }
+        RegisterEvent::Resuming { .. } => String::new(),
     }
 }
 
