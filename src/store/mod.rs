@@ -6,6 +6,7 @@ pub mod journal;
 pub mod journal_salvage;
 pub mod lock;
 pub mod private;
+pub mod reset;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
