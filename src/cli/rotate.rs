@@ -156,7 +156,16 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
     // resources its permissions are compared with, and the token endpoint the new secret's
     // check uses later (remembered by `auth::discover_once`; a failure here is met again
     // there and said then).
-    let (found, resources, _) = tokio::join!(
+    // The tenant's name for the saved record: the saved registration's, else (an app exowiz
+    // did not register) the organisation's, read in the same round trip.
+    let saved_here = store.as_ref().and_then(|s| {
+        s.load().ok()?.into_iter().find(|r| {
+            r.tenant_id.eq_ignore_ascii_case(&tenant_id)
+                && r.client_id.eq_ignore_ascii_case(args.app_id.trim())
+                && r.graph_url == endpoints.graph.as_str()
+        })
+    });
+    let (found, resources, _, save_ctx) = tokio::join!(
         rotate::find_app(&graph, &endpoints, store.as_ref(), &tenant_id, &args.app_id),
         async {
             match args.keep {
@@ -172,6 +181,12 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
                     .ok()
             } else {
                 None
+            }
+        },
+        async {
+            match &store {
+                Some(_) => Some(rotate::tenant_name(&graph, saved_here.as_ref()).await),
+                None => None,
             }
         }
     );
@@ -223,10 +238,6 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
     if !args.json {
         print_secrets(&report, args.warn_days);
     }
-    let save_ctx = match &store {
-        Some(_) => Some(rotate::tenant_name(&graph, saved.as_ref()).await),
-        None => None,
-    };
     let graph_url = endpoints.graph.to_string();
     let save = |report: &mut Report, created: Option<&NewSecret>, removed: &[String]| {
         let (Some(store), Some(tenant_name)) = (&store, &save_ctx) else {
