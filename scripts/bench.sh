@@ -205,10 +205,10 @@ table() {
   for r in "${rows[@]}"; do echo "| ${r//|/ | } |"; done
 }
 trips_table() {
-  echo "| job | replication lag | requests | longest chain | wall time (median of 3) | floor | over the floor |"
-  echo "|---|---|---|---|---|---|---|"
-  while IFS=$'\t' read -r job lag requests chain wall floor; do
-    echo "| \`$job\` | $lag ms | $requests | $chain | $wall ms | $floor ms | $((wall - floor)) ms |"
+  echo "| job | replication lag | requests | waves (with polls) | longest chain | wall time (median of 3) | floor | over the floor |"
+  echo "|---|---|---|---|---|---|---|---|"
+  while IFS=$'\t' read -r job lag requests waves chain wall floor; do
+    echo "| \`$job\` | $lag ms | $requests | $waves | $chain | $wall ms | $floor ms | $((wall - floor)) ms |"
   done <<<"$trips"
 }
 peers_table() {
@@ -232,8 +232,9 @@ peers_table() {
   echo
   echo "The release binary against the demo tenant (\`exowiz::emulator\`, loopback) with 100 ms added to"
   echo "every request, signed in already (the token is given), a new tenant and data directory per run."
-  echo "*Longest chain*: requests that had to wait for an answer before they could be sent (counted from"
-  echo "the demo tenant's request log, as in \`tests/round_trips.rs\`). *Floor*: chain × 100 ms plus the"
+  echo "*Waves*: requests that had to wait for an answer before they could be sent (counted from the demo"
+  echo "tenant's request log, as in \`tests/round_trips.rs\`), replication polls included. *Longest chain*:"
+  echo "the waves without replication lag, i.e. the dependent requests. *Floor*: chain × 100 ms plus the"
   echo "replication lag the job must wait out (a registration waits for the new app before its service"
   echo "principal, and for that before the grants: 2 × lag; a rotation creates nothing another request"
   echo "must find). \`register\`: OfficeMaster with a transfer mailbox and \`--grant-consent\`; \`rotate\`:"

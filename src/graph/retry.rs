@@ -7,11 +7,12 @@
 //! * 500, 502, 504: exponential backoff with jitter, up to `server_attempts` answers
 //!   (a `Retry-After` sent with them is honoured instead).
 //! * Network failures: up to `network_attempts` tries, growing delay.
-//! * Replication lag: for an id exowiz created itself, polls after 250 ms, 500 ms, 1 s, then
-//!   every 2 s (each ±25 % jitter) until `replication_window` has passed since that object's
-//!   creation. Short polls first: most objects are visible within a few seconds, and a long
-//!   back-off would land each retry far after that (issue 13: with the demo tenant's 2 s lag
-//!   the 1 s/2 s back-off cost about a second per wait); the patience stays the same.
+//! * Replication lag: for an id exowiz created itself, polls every eighth of the object's age,
+//!   at least 250 ms and at most 2 s apart (±10 % jitter): every 250 ms for the first 2 s,
+//!   growing to 2 s at an age of 16 s, until `replication_window` has passed since that
+//!   object's creation. An object that becomes visible after a lag L is thus seen at most L/8
+//!   later (issue 13: the old 1, 2, 4, 8 s back-off landed each retry about a second after the
+//!   demo tenant's 2 s lag); the patience stays the same.
 
 use std::time::Duration;
 
@@ -39,9 +40,9 @@ pub struct RetryPolicy {
     pub network_base_delay: Duration,
     /// How long after exowiz created an object its "does not exist" answers are retried.
     pub replication_window: Duration,
-    /// First replication poll; doubles each time (±25 % jitter).
+    /// Shortest wait between replication polls (before jitter).
     pub replication_base_delay: Duration,
-    /// Upper bound of the replication poll interval (before jitter).
+    /// Longest wait between replication polls (before jitter).
     pub replication_max_delay: Duration,
 }
 
@@ -147,13 +148,12 @@ impl RetryPolicy {
                     return None;
                 }
                 attempts.replication += 1;
-                let wait = backoff(
-                    self.replication_base_delay,
-                    attempts.replication,
-                    self.replication_max_delay,
-                )
-                // ±25 %: clients that created objects together do not poll in step.
-                .mul_f64(0.75 + jitter / 2.0);
+                // An eighth of the object's age: an object that becomes visible after a lag L
+                // is seen at most L/8 later, whatever L is, and an old one is not polled
+                // often. ±10 %: clients that created objects together do not poll in step.
+                let wait = (since_creation / REPLICATION_POLL_DIVISOR)
+                    .clamp(self.replication_base_delay, self.replication_max_delay)
+                    .mul_f64(0.9 + jitter / 5.0);
                 // Don't sleep past the end of the window: the last try lands right at its end.
                 Some(wait.min(self.replication_window - since_creation))
             }
@@ -175,6 +175,10 @@ impl RetryPolicy {
         }
     }
 }
+
+/// Replication polls wait this fraction of the object's age (between the base delay and the
+/// cap).
+const REPLICATION_POLL_DIVISOR: u32 = 8;
 
 /// What went wrong with one try, as far as retrying is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -371,30 +375,50 @@ mod tests {
     }
 
     #[test]
-    fn replication_polls_after_250_ms_growing_to_2_s_until_the_window_ends() {
+    fn replication_polls_every_eighth_of_the_age_from_250_ms_to_2_s() {
         let p = RetryPolicy::default();
         let waits = replication_waits(&p, 0.5);
         let ms: Vec<u128> = waits.iter().map(Duration::as_millis).collect();
-        assert_eq!(&ms[..6], &[250, 500, 1000, 2000, 2000, 2000]);
+        // 250 ms while the object is younger than 2 s…
+        assert!(ms[..8].iter().all(|&w| w == 250), "{ms:?}");
+        // …then an eighth of its age…
+        assert_eq!(ms[8], 250);
+        assert_eq!(ms[9], 281, "2.25 s / 8");
+        // …and never more than 2 s.
+        assert!(ms.iter().all(|&w| (250..=2000).contains(&w)), "{ms:?}");
+        assert_eq!(*ms.iter().max().unwrap(), 2000);
         let total: Duration = waits.iter().sum();
         assert_eq!(
             total,
             secs(120),
             "the same patience: the last try ends the window"
         );
-        // An object visible after 2 s is seen by the poll at 1.75 s + 2 s = 3.75 s at the
-        // latest, not at 3 s + 4 s = 7 s as with the old 1, 2, 4 … back-off.
-        let seen_by: Duration = waits.iter().take(4).sum();
-        assert_eq!(seen_by, Duration::from_millis(3750));
+        // An object visible after a lag L is seen at most L/8 (and at least 250 ms) later.
+        for lag in [secs(2), secs(5), secs(10), secs(30)] {
+            let mut at = Duration::ZERO;
+            let seen = waits
+                .iter()
+                .map(|w| {
+                    at += *w;
+                    at
+                })
+                .find(|&t| t >= lag)
+                .unwrap();
+            assert!(
+                seen - lag <= (lag / 8).max(Duration::from_millis(250)),
+                "lag {lag:?} seen at {seen:?}"
+            );
+        }
     }
 
     #[test]
-    fn replication_poll_jitter_stays_within_a_quarter() {
+    fn replication_poll_jitter_stays_within_a_tenth() {
         let p = RetryPolicy::default();
-        for (jitter, first, steady) in [(0.0, 187, 1500), (0.999_999, 312, 2499)] {
+        for (jitter, first, longest) in [(0.0, 225, 1800), (0.999_999, 274, 2199)] {
             let waits = replication_waits(&p, jitter);
             assert_eq!(waits[0].as_millis(), first, "jitter {jitter}");
-            assert_eq!(waits[5].as_millis(), steady, "jitter {jitter}");
+            let max = waits.iter().max().unwrap().as_millis();
+            assert_eq!(max, longest, "jitter {jitter}");
             assert_eq!(waits.iter().sum::<Duration>(), secs(120));
         }
     }
