@@ -10,7 +10,7 @@
 #                               folder ($EXOWIZ_BENCH_CACHE, default ~/.cache/exowiz-bench), measured
 #                               in the same run so the ratios come from one machine at one moment
 #
-# Nothing here reaches a Microsoft service: the demo tenant runs on loopback, the peers are only
+# Needs python3 and GNU time (/usr/bin/time) for the peak RSS. Nothing here reaches a Microsoft service: the demo tenant runs on loopback, the peers are only
 # asked for their version and offline help. Benchmarks are not part of the test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +28,10 @@ for arg in "$@"; do
       exit 2
       ;;
   esac
+done
+
+for tool in python3 /usr/bin/time strip; do
+  command -v "$tool" >/dev/null || { echo "scripts/bench.sh needs $tool (GNU time: package 'time')" >&2; exit 1; }
 done
 
 target="${CARGO_TARGET_DIR:-target}"
@@ -71,16 +75,24 @@ cat >"$work/measure.py" <<'PY'
 import fcntl, json, os, pty, select, statistics, struct, subprocess, sys, termios, time
 
 def run(cmd, env=None, runs=10):
-    """Median wall time (ms) and the largest peak RSS (KiB) of `runs` runs."""
+    """Median wall time (ms) of `runs` runs and the largest peak RSS (KiB) of three more.
+
+    The peak RSS comes from GNU time (`%M`): a child forked from this Python process would
+    report Python's own peak (about 13 MiB) when that is larger than the program's."""
     walls, rss = [], 0
     for _ in range(runs):
         t = time.perf_counter()
         p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        _, status, usage = os.wait4(p.pid, 0)
+        _, status, _ = os.wait4(p.pid, 0)
         walls.append((time.perf_counter() - t) * 1000)
         if os.waitstatus_to_exitcode(status) != 0:
             raise SystemExit(f"{cmd} failed with {os.waitstatus_to_exitcode(status)}")
-        rss = max(rss, usage.ru_maxrss)
+    out = os.path.join(os.environ.get("BENCH_WORK", "/tmp"), "rss")
+    for _ in range(3):
+        subprocess.run(["/usr/bin/time", "-f", "%M", "-o", out] + cmd,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=True)
+        with open(out) as f:
+            rss = max(rss, int(f.read().split()[-1]))
     return statistics.median(walls), rss
 
 def in_pty(cmd, env, needle, idle_seconds):
@@ -135,7 +147,7 @@ elif what == "pty":
     env = dict(os.environ, TERM="xterm-256color", COLUMNS="80", LINES="24")
     print(json.dumps(in_pty(cmd, env, needle, idle)))
 PY
-measure() { python3 "$work/measure.py" "$@"; }
+measure() { BENCH_WORK="$work" python3 "$work/measure.py" "$@"; }
 field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[int(sys.argv[2])])" "$1" "$2"; }
 ms() { printf '%.1f' "$1"; }
 mib() { python3 -c "import sys; print(f'{int(sys.argv[1])/1024:.1f}')" "$1"; }
