@@ -97,17 +97,28 @@ pub async fn verify_secret(
     patience: Duration,
 ) -> Result<Vec<ApiRoles>, String> {
     let deadline = tokio::time::Instant::now() + patience;
-    let mut out = Vec::with_capacity(apis.len());
-    for &api in apis {
+    // The token endpoint is read once (or was already, while the caller read the app); then
+    // every API's token is asked for at once: one round trip however many APIs.
+    auth::discover_once(http, endpoints, tenant_id)
+        .await
+        .map_err(sentence)?;
+    let tokens = futures::future::join_all(apis.iter().map(|&api| async move {
         let scope = app_only_scope(endpoints, api);
         let tokens = token_with_patience(
             http, endpoints, tenant_id, client_id, secret, &scope, deadline,
         )
-        .await
+        .await?;
+        Ok::<_, AuthError>(ApiRoles {
+            api,
+            roles: tokens.claims()?.roles,
+        })
+    }))
+    .await;
+    // In the order of `apis`; the first failure is the one said.
+    let out = tokens
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()
         .map_err(sentence)?;
-        let roles = tokens.claims().map_err(sentence)?.roles;
-        out.push(ApiRoles { api, roles });
-    }
     tracing::info!(
         client_id,
         apis = out.len(),

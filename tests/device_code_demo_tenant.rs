@@ -163,3 +163,29 @@ async fn pending_polls_wait_until_the_admin_approves() {
     assert_eq!(claims.username(), Some("admin@contoso.com"));
     emu.shutdown().await;
 }
+
+/// Issue 13: the interval is the wait between polls (RFC 8628 §3.5: "before each new request"
+/// after `authorization_pending`), not before the first one. A sign-in that is approved at once
+/// (here: the demo tenant approving by itself) is picked up by the first poll, right away,
+/// instead of one full interval later. On the paused clock, so the 5 s would be exact.
+#[tokio::test(start_paused = true)]
+async fn the_first_poll_does_not_wait_a_whole_interval() {
+    let emu = emulator(EmulatorConfig {
+        auto_approve: true,
+        auto_approve_delay: Duration::ZERO,
+        device_poll_interval: 5,
+        ..quick_config()
+    })
+    .await;
+    let session = DeviceCodeFlow::start(&http(), &config(&emu)).await.unwrap();
+    let started = tokio::time::Instant::now();
+    let tokens = session.poll().await.expect("approved at once");
+    assert!(tokens.claims().is_ok());
+    assert_eq!(token_polls(&emu), 1, "one poll");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the first poll waited {:?}",
+        started.elapsed()
+    );
+    emu.shutdown().await;
+}

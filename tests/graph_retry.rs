@@ -379,3 +379,43 @@ async fn looking_up_the_service_principal_of_a_new_app_does_not_wait_for_replica
     );
     assert_eq!(server.requests().len(), 2);
 }
+
+/// Issue 13: replication is polled briefly while the object is young (every eighth of its age,
+/// at least 250 ms apart), so a new object is seen soon after it replicated. On tokio's paused
+/// clock the client's waits cost no wall time; the virtual time they add up to is exact. Five
+/// "not there yet" answers for a just-made object are waited out in 5 × 250 ms (±10 %) — the
+/// old 1, 2, 4, 8, 16 s back-off needed 31 s.
+#[tokio::test(start_paused = true)]
+async fn replication_of_a_young_object_is_polled_every_250_ms() {
+    let server = TestServer::start(|_| {
+        vec![
+            route("POST", "/v1.0/applications", [created_app()]),
+            route(
+                "POST",
+                "/v1.0/servicePrincipals",
+                [
+                    no_backing_app(),
+                    no_backing_app(),
+                    no_backing_app(),
+                    no_backing_app(),
+                    no_backing_app(),
+                    Reply::json(
+                        201,
+                        fixtures::service_principal(SP_ID, APP_ID, "exowiz test"),
+                    ),
+                ],
+            ),
+        ]
+    })
+    .await;
+    let client = server.client_with(RetryPolicy::default());
+    let app = client.create_application(&new_app()).await.unwrap();
+    let started = tokio::time::Instant::now();
+    client.create_service_principal(&app.app_id).await.unwrap();
+    let waited = started.elapsed();
+    assert_eq!(server.requests().len(), 7, "one create, six tries");
+    assert!(
+        waited >= Duration::from_millis(1125) && waited <= Duration::from_millis(1375),
+        "virtual wait {waited:?}"
+    );
+}

@@ -757,7 +757,7 @@ async fn interrupted_run(
     }
     let (graph, tenant_id) = shared.graph().await?;
     let t = shared.tenant(&graph, &tenant_id);
-    jobs::register::interrupted(t, profile)
+    jobs::register::offered(t, profile)
         .await
         .map_err(|e| e.sentence())
 }

@@ -4,7 +4,7 @@
 
 use secrecy::{ExposeSecret, SecretString};
 
-use super::discovery::discover;
+use super::discovery::discover_once;
 use super::error::AuthError;
 use super::token::Tokens;
 use super::transport::{Ctx, host_of, post_form};
@@ -20,7 +20,7 @@ pub async fn client_credentials_token(
     secret: &SecretString,
     scope: &str,
 ) -> Result<Tokens, AuthError> {
-    let oidc = discover(http, endpoints, tenant).await?;
+    let oidc = discover_once(http, endpoints, tenant).await?;
     let client_id = client_id.trim();
     let secret_value = secret.expose_secret();
     let map = post_form(

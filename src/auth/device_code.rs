@@ -1,5 +1,13 @@
 //! Device authorization grant (RFC 8628): the admin enters a short code at
 //! `verification_uri` on any device while exowiz polls the token endpoint.
+//!
+//! Poll timing: `interval` is the wait *between* polls — RFC 8628 §3.2 ("the minimum amount of
+//! time in seconds that the client SHOULD wait between polling requests"), §3.5 (after
+//! `authorization_pending`, "before each new request" wait the interval; `slow_down` adds
+//! 5 s for this and all later requests), and Microsoft's device-code page
+//! (<https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-device-code>:
+//! `interval` is the number of seconds the client should wait between polling requests). The
+//! first poll therefore goes out at once.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -80,6 +88,7 @@ impl DeviceCodeFlow {
             verification_uri,
             expires_at: Utc::now() + chrono::Duration::seconds(expires_in as i64),
             interval: Mutex::new(interval),
+            polled: std::sync::atomic::AtomicBool::new(false),
             message,
             slow_down_step: SLOW_DOWN_STEP,
             device_code,
@@ -102,6 +111,11 @@ pub struct DeviceCodeSession {
     /// The current wait between polls. Behind a lock because `slow_down` lengthens it for all
     /// later requests (RFC 8628 §3.5), even across `poll` calls, and callers may read it meanwhile.
     interval: Mutex<Duration>,
+    /// A token request was sent already. Only later ones wait `interval` first: RFC 8628 §3.5
+    /// asks for the wait "before each new request" after `authorization_pending`, and a
+    /// sign-in approved quickly (or by itself, as in the demo) is then picked up at once
+    /// rather than one whole interval later (issue 13).
+    polled: std::sync::atomic::AtomicBool,
     message: String,
     slow_down_step: Duration,
     device_code: SecretString,
@@ -168,7 +182,8 @@ impl DeviceCodeSession {
     }
 
     /// Polls the token endpoint until the admin finishes, declines, or the code expires.
-    /// Waits `interval` before each request; `slow_down` lengthens it. Dropping the future
+    /// The first request goes out at once; each later one waits `interval` first (RFC 8628
+    /// §3.5); `slow_down` lengthens it. Dropping the future
     /// stops polling.
     pub async fn poll(&self) -> Result<Tokens, AuthError> {
         let host = host_of(&self.token_endpoint);
@@ -180,7 +195,9 @@ impl DeviceCodeSession {
                 tokio::time::sleep(left).await;
                 return Err(AuthError::DeviceCodeExpired);
             }
-            tokio::time::sleep(interval).await;
+            if self.polled.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                tokio::time::sleep(interval).await;
+            }
             let device_code = self.device_code.expose_secret();
             let result = post_form(
                 &self.http,

@@ -31,7 +31,7 @@ pub use client_credentials::client_credentials_token;
 pub use consent::{CONSENT_REDIRECT_URI, admin_consent_url};
 pub use consent_listener::{CONSENT_LISTEN_TIMEOUT, ConsentAnswer, ConsentListener};
 pub use device_code::{DeviceCodeFlow, DeviceCodeSession};
-pub use discovery::{OidcConfig, discover, lookup_tenant_id, normalize_domain};
+pub use discovery::{OidcConfig, discover, discover_once, lookup_tenant_id, normalize_domain};
 pub use error::{AuthError, EntraError};
 pub use pkce::{BrowserSignIn, DEFAULT_BROWSER_TIMEOUT, PendingBrowserSignIn, sign_in_browser};
 pub use refresh::refresh;

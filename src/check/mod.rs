@@ -462,7 +462,7 @@ async fn run_check(
 /// The service principals of the resources the profiles use (Microsoft Graph, Exchange
 /// Online), read at once: their app roles and scopes name the permissions' GUIDs. A resource
 /// the tenant does not have is left out.
-async fn read_resources(
+pub async fn read_resources(
     graph: &GraphClient,
 ) -> Result<BTreeMap<Api, ServicePrincipal>, GraphError> {
     let (graph_sp, exchange_sp) = tokio::join!(
@@ -508,8 +508,9 @@ pub async fn expected_permissions(
     expected_of(store, tenant_id, app, &resources, given)
 }
 
-/// [`expected_permissions`] once the resources are read.
-fn expected_of(
+/// [`expected_permissions`] once the resources are read ([`read_resources`]), so that a
+/// rotation can read them while it reads the app.
+pub fn expected_of(
     store: Option<&Store>,
     tenant_id: &str,
     app: &Application,

@@ -21,7 +21,8 @@ pub struct DemoTenant {
 pub struct DemoOptions {
     /// A device code approves itself this long after it was issued.
     pub auto_approve_delay: Duration,
-    /// Delete the saved state first: the demo starts from the seeded tenant again.
+    /// Delete the saved state first: the demo starts from the seeded tenant again, and the
+    /// demo tenant's saved registrations and journals are forgotten.
     pub reset: bool,
     /// Say on stderr where the demo tenant runs (not while a wizard owns the terminal).
     pub announce: bool,
@@ -50,6 +51,25 @@ pub async fn start_with(options: DemoOptions) -> Result<DemoTenant, Failure> {
     })?;
     let state_file = dir.join(STATE_FILE);
     if options.reset {
+        // The reset tenant has none of the old demo's apps: their saved registrations and
+        // journals would only offer to continue what no longer exists (issue 10.10).
+        let store = exowiz::store::Store::new(&dir);
+        match exowiz::store::reset::forget_loopback_tenant(&store, demo_tenant::DEMO_TENANT_ID) {
+            Ok(f) => tracing::info!(
+                registrations = f.registrations,
+                journals = f.journals,
+                "demo tenant's saved state forgotten"
+            ),
+            Err(e) => {
+                return Err(Failure::new(
+                    Exit::Other,
+                    format!(
+                        "The demo tenant's saved registrations in {} could not be removed: {e}",
+                        dir.display()
+                    ),
+                ));
+            }
+        }
         match std::fs::remove_file(&state_file) {
             Ok(()) => tracing::info!(file = %state_file.display(), "demo tenant reset"),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}

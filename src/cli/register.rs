@@ -81,15 +81,19 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
         session.store.as_ref(),
     );
     let tenant_id = &session.tenant_id;
-    // Before anything changes: say that this run continues an interrupted one (stderr, also
-    // with --json, where the notes tell it again). A script cannot answer a question, and
-    // continuing is the only safe course: a fresh start would leave a second app.
-    if let Some(store) = &store {
-        match jobs::register::interrupted(tenant, &request.profile.id).await {
-            Ok(Some(run)) => safe_eprintln!("{}", run.describe()),
-            Ok(None) => {}
-            Err(e) => tracing::warn!(error = %e, "journal not readable"),
+    // Said before anything changes, once the engine has looked for the interrupted run's app
+    // (in its first round trip): that this run continues it, or that its app was deleted
+    // meanwhile and a new one is registered (issue 10.10). On stderr, also with --json, where
+    // the notes tell it again. A script cannot answer a question, and continuing is the only
+    // safe course: a fresh start would leave a second app.
+    let interrupted = match jobs::register::interrupted(tenant, &request.profile.id).await {
+        Ok(run) => run,
+        Err(e) => {
+            tracing::warn!(error = %e, "journal not readable");
+            None
         }
+    };
+    if let Some(store) = &store {
         // A damaged journal of this registration (issue 14.7): this run recovers what it can
         // read; what it cannot is named, with the app to check.
         let own = journal::path_for(
@@ -114,6 +118,12 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
     }
     let quiet = args.json;
     let on_event = move |event: RegisterEvent| {
+        if let RegisterEvent::Resuming { app_gone } = event {
+            if let Some(run) = &interrupted {
+                safe_eprintln!("{}", resuming(run, app_gone));
+            }
+            return;
+        }
         if !quiet {
             safe_eprintln!("{}", describe(&event));
         }
@@ -276,6 +286,24 @@ fn graph_failure(e: GraphError) -> Failure {
     Failure::new(Exit::Graph, e.to_string())
 }
 
+/// What becomes of the interrupted run `run`: continued, or (its app deleted meanwhile) not.
+fn resuming(run: &journal::InterruptedRun, app_gone: bool) -> String {
+    if !app_gone {
+        return run.describe();
+    }
+    exowiz::i18n::tf(
+        "register.interrupted_app_gone",
+        &[
+            ("name", &run.app_name),
+            ("client_id", run.client_id.as_deref().unwrap_or_default()),
+            (
+                "when",
+                &run.started.format("%Y-%m-%d %H:%M UTC").to_string(),
+            ),
+        ],
+    )
+}
+
 fn describe(event: &RegisterEvent) -> String {
     match event {
         RegisterEvent::CheckingTenant => "Reading the tenant…".into(),
@@ -297,6 +325,7 @@ fn describe(event: &RegisterEvent) -> String {
         RegisterEvent::GrantsChecked { granted, total } => {
             format!("{granted} of {total} permissions granted.")
         }
+        RegisterEvent::Resuming { .. } => String::new(),
     }
 }
 

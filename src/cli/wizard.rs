@@ -65,7 +65,8 @@ impl WizardArgs {
 /// `exowiz demo`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct DemoArgs {
-    /// Start from the seeded demo tenant again (deletes the demo tenant's saved state).
+    /// Start from the seeded demo tenant again (deletes the demo tenant's saved state, and the
+    /// saved registrations and interrupted runs of the demo tenant).
     #[arg(long)]
     pub reset: bool,
     #[command(flatten)]

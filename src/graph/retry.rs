@@ -7,8 +7,12 @@
 //! * 500, 502, 504: exponential backoff with jitter, up to `server_attempts` answers
 //!   (a `Retry-After` sent with them is honoured instead).
 //! * Network failures: up to `network_attempts` tries, growing delay.
-//! * Replication lag: for an id exowiz created itself, backoff 1, 2, 4, 8 … (capped) until
-//!   `replication_window` has passed since that object's creation.
+//! * Replication lag: for an id exowiz created itself, polls every eighth of the object's age,
+//!   at least 250 ms and at most 2 s apart (±10 % jitter): every 250 ms for the first 2 s,
+//!   growing to 2 s at an age of 16 s, until `replication_window` has passed since that
+//!   object's creation. An object that becomes visible after a lag L is thus seen at most L/8
+//!   later (issue 13: the old 1, 2, 4, 8 s back-off landed each retry about a second after the
+//!   demo tenant's 2 s lag); the patience stays the same.
 
 use std::time::Duration;
 
@@ -36,9 +40,9 @@ pub struct RetryPolicy {
     pub network_base_delay: Duration,
     /// How long after exowiz created an object its "does not exist" answers are retried.
     pub replication_window: Duration,
-    /// First replication backoff; doubles each time.
+    /// Shortest wait between replication polls (before jitter).
     pub replication_base_delay: Duration,
-    /// Upper bound of the replication backoff.
+    /// Longest wait between replication polls (before jitter).
     pub replication_max_delay: Duration,
 }
 
@@ -54,8 +58,8 @@ impl Default for RetryPolicy {
             network_attempts: 3,
             network_base_delay: Duration::from_secs(1),
             replication_window: Duration::from_secs(120),
-            replication_base_delay: Duration::from_secs(1),
-            replication_max_delay: Duration::from_secs(16),
+            replication_base_delay: Duration::from_millis(250),
+            replication_max_delay: Duration::from_secs(2),
         }
     }
 }
@@ -144,11 +148,12 @@ impl RetryPolicy {
                     return None;
                 }
                 attempts.replication += 1;
-                let wait = backoff(
-                    self.replication_base_delay,
-                    attempts.replication,
-                    self.replication_max_delay,
-                );
+                // An eighth of the object's age: an object that becomes visible after a lag L
+                // is seen at most L/8 later, whatever L is, and an old one is not polled
+                // often. ±10 %: clients that created objects together do not poll in step.
+                let wait = (since_creation / REPLICATION_POLL_DIVISOR)
+                    .clamp(self.replication_base_delay, self.replication_max_delay)
+                    .mul_f64(0.9 + jitter / 5.0);
                 // Don't sleep past the end of the window: the last try lands right at its end.
                 Some(wait.min(self.replication_window - since_creation))
             }
@@ -170,6 +175,10 @@ impl RetryPolicy {
         }
     }
 }
+
+/// Replication polls wait this fraction of the object's age (between the base delay and the
+/// cap).
+const REPLICATION_POLL_DIVISOR: u32 = 8;
 
 /// What went wrong with one try, as far as retrying is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -346,9 +355,9 @@ mod tests {
         assert!(p.next_delay(&mut a, &Trouble::Network, 0.0).is_none());
     }
 
-    #[test]
-    fn replication_backs_off_1_2_4_8_16_16_until_the_window_ends() {
-        let p = RetryPolicy::default();
+    /// The waits of replication polls from the object's creation to the end of the window,
+    /// with the same `jitter` each time.
+    fn replication_waits(p: &RetryPolicy, jitter: f64) -> Vec<Duration> {
         let mut a = Attempts::default();
         let mut since = secs(0);
         let mut waits = Vec::new();
@@ -357,14 +366,61 @@ mod tests {
             &Trouble::Replication {
                 since_creation: since,
             },
-            0.0,
+            jitter,
         ) {
-            waits.push(d.as_secs());
+            waits.push(d);
             since += d;
         }
-        assert_eq!(&waits[..6], &[1, 2, 4, 8, 16, 16]);
-        assert_eq!(since, secs(120), "last try lands at the end of the window");
-        assert_eq!(waits.iter().sum::<u64>(), 120);
+        waits
+    }
+
+    #[test]
+    fn replication_polls_every_eighth_of_the_age_from_250_ms_to_2_s() {
+        let p = RetryPolicy::default();
+        let waits = replication_waits(&p, 0.5);
+        let ms: Vec<u128> = waits.iter().map(Duration::as_millis).collect();
+        // 250 ms while the object is younger than 2 s…
+        assert!(ms[..8].iter().all(|&w| w == 250), "{ms:?}");
+        // …then an eighth of its age…
+        assert_eq!(ms[8], 250);
+        assert_eq!(ms[9], 281, "2.25 s / 8");
+        // …and never more than 2 s.
+        assert!(ms.iter().all(|&w| (250..=2000).contains(&w)), "{ms:?}");
+        assert_eq!(*ms.iter().max().unwrap(), 2000);
+        let total: Duration = waits.iter().sum();
+        assert_eq!(
+            total,
+            secs(120),
+            "the same patience: the last try ends the window"
+        );
+        // An object visible after a lag L is seen at most L/8 (and at least 250 ms) later.
+        for lag in [secs(2), secs(5), secs(10), secs(30)] {
+            let mut at = Duration::ZERO;
+            let seen = waits
+                .iter()
+                .map(|w| {
+                    at += *w;
+                    at
+                })
+                .find(|&t| t >= lag)
+                .unwrap();
+            assert!(
+                seen - lag <= (lag / 8).max(Duration::from_millis(250)),
+                "lag {lag:?} seen at {seen:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn replication_poll_jitter_stays_within_a_tenth() {
+        let p = RetryPolicy::default();
+        for (jitter, first, longest) in [(0.0, 225, 1800), (0.999_999, 274, 2199)] {
+            let waits = replication_waits(&p, jitter);
+            assert_eq!(waits[0].as_millis(), first, "jitter {jitter}");
+            let max = waits.iter().max().unwrap().as_millis();
+            assert_eq!(max, longest, "jitter {jitter}");
+            assert_eq!(waits.iter().sum::<Duration>(), secs(120));
+        }
     }
 
     #[test]

@@ -34,6 +34,23 @@ pub async fn run(
     Ok(Registered { outcome, hand_over })
 }
 
+/// The interrupted registration of `profile` the wizard offers to continue: none when its app
+/// was deleted meanwhile (issue 10.10): the registration then starts afresh and its notes say
+/// that the recorded app no longer exists.
+pub async fn offered(t: Tenant<'_>, profile: &str) -> Result<Option<InterruptedRun>, JobError> {
+    let graph = t.graph;
+    match interrupted(t, profile).await? {
+        Some(run)
+            if crate::register::gone::interrupted_app_gone(graph, &run)
+                .await
+                .unwrap_or(false) =>
+        {
+            Ok(None)
+        }
+        other => Ok(other),
+    }
+}
+
 /// What an interrupted registration of `profile` left in this tenant and cloud (none without
 /// a store: then nothing was journalled either). Reading the journal is blocking file work.
 pub async fn interrupted(t: Tenant<'_>, profile: &str) -> Result<Option<InterruptedRun>, JobError> {

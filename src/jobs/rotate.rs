@@ -3,13 +3,16 @@
 //! (handed over through [`SecretHandOver`]), remove older ones, and keep the saved
 //! registration up to date after each change. The front-ends decide what to show and when.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 
 use super::hand_over::SecretHandOver;
 use super::{Tenant, policy};
 use crate::check::{self, Expected};
 use crate::error::JobError;
-use crate::graph::{Application, NewSecret};
+use crate::graph::{Application, GraphError, NewSecret, ServicePrincipal};
+use crate::profile::Api;
 use crate::profile::{self, Profile};
 use crate::rotate::{self, Removal, SaveContext, SecretInfo};
 use crate::store::SavedRegistration;
@@ -29,6 +32,9 @@ pub struct OpenApp {
     journal: RunJournal,
     /// The organisation's name for a record made from scratch, read once when first needed.
     tenant_name: Option<Option<String>>,
+    /// The resource APIs' service principals, read with the app by [`open`] (issue 13: one
+    /// round trip for all that does not depend on the app); `None` until read.
+    resources: Option<Result<BTreeMap<Api, ServicePrincipal>, GraphError>>,
 }
 
 /// Finds the app `client_id` for a change that makes no secret (removing older ones): no
@@ -46,14 +52,42 @@ pub async fn find(t: Tenant<'_>, client_id: &str) -> Result<OpenApp, JobError> {
         saved,
         journal: RunJournal::default(),
         tenant_name: None,
+        resources: None,
     })
 }
 
 /// Finds the app `client_id` for a rotation: starts its journal and removes the secrets an
 /// interrupted rotation made and nobody saw (from the tenant and from the app as read).
+///
+/// One round trip reads the app and everything that does not depend on it (issue 13): the
+/// resources its permissions are compared with, the token endpoint the new secret's check uses
+/// later (remembered by `auth::discover_once`; a failure here is met again there and said
+/// then) and, for a record made from scratch, the organisation's name.
 pub async fn open(t: Tenant<'_>, client_id: &str) -> Result<OpenApp, JobError> {
-    let (mut app, saved) =
-        rotate::find_app(t.graph, t.endpoints, t.store, t.tenant_id, client_id).await?;
+    let saved_here = t.store.and_then(|s| {
+        s.load().ok()?.into_iter().find(|r| {
+            r.tenant_id.eq_ignore_ascii_case(t.tenant_id)
+                && r.client_id.eq_ignore_ascii_case(client_id.trim())
+                && r.graph_url == t.endpoints.graph.as_str()
+        })
+    });
+    let (found, resources, _, tenant_name) = tokio::join!(
+        rotate::find_app(t.graph, t.endpoints, t.store, t.tenant_id, client_id),
+        check::read_resources(t.graph),
+        async {
+            let http = crate::auth::http_client().ok()?;
+            crate::auth::discover_once(&http, t.endpoints, t.tenant_id)
+                .await
+                .ok()
+        },
+        async {
+            match t.store {
+                Some(_) => Some(rotate::tenant_name(t.graph, saved_here.as_ref()).await),
+                None => None,
+            }
+        }
+    );
+    let (mut app, saved) = found?;
     let (mut journal, interrupted) = RunJournal::begin_rotation(
         t.store,
         t.tenant_id,
@@ -73,7 +107,8 @@ pub async fn open(t: Tenant<'_>, client_id: &str) -> Result<OpenApp, JobError> {
         app,
         saved,
         journal,
-        tenant_name: None,
+        tenant_name,
+        resources: Some(resources),
     })
 }
 
@@ -85,8 +120,11 @@ impl OpenApp {
         t: Tenant<'_>,
         given: Option<Profile>,
     ) -> Result<Expected, JobError> {
-        let expected =
-            check::expected_permissions(t.graph, t.tenant_id, t.store, &self.app, given).await?;
+        let resources = match self.resources.take() {
+            Some(read) => read?,
+            None => check::read_resources(t.graph).await?,
+        };
+        let expected = check::expected_of(t.store, t.tenant_id, &self.app, &resources, given)?;
         self.set_profile(policy::app_profile(
             None,
             Some(&expected),

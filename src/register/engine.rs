@@ -27,13 +27,29 @@ use std::collections::{BTreeMap, BTreeSet};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RegisterEvent {
     CheckingTenant,
-    AppFound { client_id: String },
-    AppCreated { client_id: String },
+    AppFound {
+        client_id: String,
+    },
+    AppCreated {
+        client_id: String,
+    },
     AppUpdated,
     SecretCreated,
-    ServicePrincipalReady { created: bool },
-    Granting { count: usize },
-    GrantsChecked { granted: usize, total: usize },
+    ServicePrincipalReady {
+        created: bool,
+    },
+    Granting {
+        count: usize,
+    },
+    GrantsChecked {
+        granted: usize,
+        total: usize,
+    },
+    /// This run continues an interrupted one whose app was just looked for (before anything
+    /// changes): `app_gone` when it no longer exists, and a new app is registered instead.
+    Resuming {
+        app_gone: bool,
+    },
 }
 
 /// Why a registration failed: the jobs' one error type (`Input` for something the admin typed
@@ -127,7 +143,13 @@ pub async fn register(
             // The app of the interrupted run, by object ID: a name search could miss an app
             // that is still replicating, and a second app would be made.
             if a.created_by_this_run {
-                let ago = (Utc::now() - a.recorded).to_std().unwrap_or_default();
+                // Looked for a few seconds at most: an app a run recorded was answered by
+                // Graph then, and one that still is not there is gone (issue 13), not worth
+                // the two minutes a just-created object gets.
+                let ago = super::gone::replication_age(
+                    a.recorded,
+                    graph.retry_policy().replication_window,
+                );
                 graph.remember_created_ago(&[&a.object_id, &a.client_id], ago);
                 if let Some(sp) = &resume.service_principal_id {
                     graph.remember_created_ago(&[sp], ago);
@@ -181,9 +203,19 @@ pub async fn register(
 
     // The interrupted run's app as Graph has it now (`None`: deleted meanwhile).
     let resumed_app = resume.app().and_then(|_| existing_apps.first().cloned());
+    let app_gone = resume.app().is_some() && resumed_app.is_none();
     // Secrets the interrupted run added but never showed: the ones it recorded, and those of
     // an addPassword whose answer it did not live to record.
-    let to_remove = resume.secrets_to_remove(&mut journal, resumed_app.as_ref());
+    let mut to_remove = resume.secrets_to_remove(&mut journal, resumed_app.as_ref());
+    if resume.previous.is_some() {
+        on_event(RegisterEvent::Resuming { app_gone });
+    }
+    if app_gone {
+        // They went with their app: nothing to ask Graph (it would answer 404 for each).
+        for (_, key_id) in to_remove.drain(..) {
+            journal.record(|j| j.record_secret_removed(&key_id));
+        }
+    }
 
     if existing_apps.is_empty() && req.app_id.is_some() {
         return Err(RegisterError::Input(tf(
@@ -240,10 +272,18 @@ pub async fn register(
         .filter(|_| matches!((&found, &resumed_app), (Some(f), Some(r)) if f.id == r.id));
     // The key the app is created under: the interrupted run's (its create may have gone
     // through unseen), else a new one. Journaled before the request is sent.
+    // A gone app's key is kept while the app could still be replicating (an upsert under it
+    // then finds the app instead of making a second one); an app gone for longer than the
+    // replication window was deleted, and its key is not used again.
+    let long_gone = app_gone
+        && resume.app().is_some_and(|a| {
+            super::gone::older_than(a.recorded, graph.retry_policy().replication_window)
+        });
     let unique_name = found.is_none().then(|| {
         let name = resume
             .unique_name
             .clone()
+            .filter(|_| !long_gone)
             .unwrap_or_else(|| new_unique_name(&profile.id));
         journal.record(|j| j.record_unique_name(&name));
         journal::test_abort_point("unique_name");

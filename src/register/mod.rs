@@ -4,6 +4,7 @@
 
 pub mod consent_wait;
 pub mod engine;
+pub mod gone;
 pub mod resolve;
 pub mod validate;
 

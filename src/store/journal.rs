@@ -251,7 +251,7 @@ pub struct Journal {
 
 /// The lock file next to a journal: `.run-<hash>.lock` (not `journal-*`, which names
 /// journals).
-fn lock_path(journal: &Path) -> PathBuf {
+pub(crate) fn lock_path(journal: &Path) -> PathBuf {
     let stem = journal
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())

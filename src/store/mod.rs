@@ -6,6 +6,7 @@ pub mod journal;
 pub mod journal_salvage;
 pub mod lock;
 pub mod private;
+pub mod reset;
 pub mod unseen;
 
 use chrono::{DateTime, Utc};

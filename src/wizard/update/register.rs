@@ -105,6 +105,9 @@ pub(super) fn progress(
     }
     match event {
         RegisterEvent::CheckingTenant => set(state, TENANT, ItemState::Running, None),
+        // The offer to continue was made (or, for a gone app, left out) before Register; the
+        // outcome's notes say what became of the interrupted run.
+        RegisterEvent::Resuming { .. } => {}
         RegisterEvent::AppFound { client_id } => {
             app_ready(state, "checklist.app_found", &client_id)
         }
