@@ -116,9 +116,15 @@ impl Wizard {
     }
 
     async fn load_secrets(&mut self, client_id: &str) -> AppSecrets {
+        self.load_secrets_as(client_id, None).await
+    }
+
+    /// `profile`: the product the admin chose instead of exowiz's match (issue 10.6).
+    async fn load_secrets_as(&mut self, client_id: &str, profile: Option<&str>) -> AppSecrets {
         self.run(Effect::LoadSecrets {
             ticket: 2,
             client_id: client_id.into(),
+            profile: profile.map(str::to_string),
         });
         match self.next().await {
             Msg::SecretsLoaded {
@@ -131,11 +137,16 @@ impl Wizard {
 
     /// The wizard's rotate job up to Done: read the secrets, make one, reveal it.
     async fn rotate(&mut self, client_id: &str) -> AppSecrets {
-        let secrets = self.load_secrets(client_id).await;
+        self.rotate_as(client_id, None).await
+    }
+
+    async fn rotate_as(&mut self, client_id: &str, profile: Option<&str>) -> AppSecrets {
+        let secrets = self.load_secrets_as(client_id, profile).await;
         self.run(Effect::CreateSecret {
             ticket: 3,
             client_id: client_id.into(),
             months: secrets.months,
+            profile: profile.map(str::to_string),
         });
         match self.next().await {
             Msg::SecretCreated { result: Ok(_), .. } => {}
@@ -308,6 +319,52 @@ async fn rotate_through_the_cli_and_through_the_wizard_leaves_the_same_state() {
     assert_eq!(journals(wizard_data.path()), Vec::<String>::new());
 }
 
+/// Issue 10.6: a product the admin names for an app exowiz matched otherwise (`--profile` in
+/// the CLI, a product chosen on Welcome after the match in the wizard) is the one both
+/// front-ends compare with and save.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_corrected_product_is_used_and_saved_by_the_cli_and_the_wizard_alike() {
+    let (cli_emu, wizard_emu) = (
+        emulator(quick_config()).await,
+        emulator(quick_config()).await,
+    );
+    let (cli_data, wizard_data) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let cli_app = flowfact_app(&cli_emu).await;
+    let wizard_app = flowfact_app(&wizard_emu).await;
+
+    let out = exowiz(
+        &cli_emu,
+        cli_data.path(),
+        Some(&admin_token(&cli_emu)),
+        &[
+            "rotate",
+            "--app-id",
+            &cli_app,
+            "--profile",
+            "myfactory",
+            "--json",
+        ],
+    )
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let mut wizard = Wizard::signed_in(&wizard_emu, wizard_data.path()).await;
+    let secrets = wizard.rotate_as(&wizard_app, Some("myfactory")).await;
+    assert_eq!(
+        secrets.profile_id, "myfactory",
+        "the admin's product, not the match"
+    );
+    assert_eq!(saved(cli_data.path(), &cli_app).0, "myfactory");
+    assert_eq!(
+        saved(cli_data.path(), &cli_app),
+        saved(wizard_data.path(), &wizard_app)
+    );
+}
+
 /// Check through the CLI and through the wizard's executor: the same profile, the same
 /// findings, and both save the registration for `status` the same way.
 #[tokio::test(flavor = "multi_thread")]
@@ -338,6 +395,7 @@ async fn check_through_the_cli_and_through_the_wizard_reports_the_same_findings(
     wizard.run(Effect::RunCheck {
         ticket: 4,
         client_id: client_id.clone(),
+        profile: None,
     });
     let report = match wizard.next().await {
         Msg::Checked {
@@ -378,6 +436,7 @@ async fn removing_the_older_secrets_in_the_wizard_keeps_the_new_one() {
         ticket: 3,
         client_id: client_id.clone(),
         months: secrets.months,
+        profile: None,
     });
     let new_key = match wizard.next().await {
         Msg::SecretCreated {

@@ -211,6 +211,7 @@ impl Harness {
         self.run(Effect::LoadSecrets {
             ticket: 41,
             client_id: client_id.into(),
+            profile: None,
         });
         let secrets = match self.next().await {
             Msg::SecretsLoaded {
@@ -223,6 +224,7 @@ impl Harness {
             ticket: 42,
             client_id: client_id.into(),
             months: 1,
+            profile: None,
         });
         let created = match self.next().await {
             Msg::SecretCreated {
@@ -725,6 +727,7 @@ async fn a_rotated_secret_nobody_saw_is_removed_by_the_next_rotation() {
         h.run(Effect::LoadSecrets {
             ticket,
             client_id: app.client_id.clone(),
+            profile: None,
         })
     };
     let create = |h: &mut Harness, ticket| {
@@ -732,6 +735,7 @@ async fn a_rotated_secret_nobody_saw_is_removed_by_the_next_rotation() {
             ticket,
             client_id: app.client_id.clone(),
             months: 1,
+            profile: None,
         })
     };
     create(&mut h, 50);

@@ -296,10 +296,15 @@ impl Executor {
                     let _ = tx.send(Msg::Verified { ticket, result });
                 });
             }
-            Effect::LoadSecrets { ticket, client_id } => {
+            Effect::LoadSecrets {
+                ticket,
+                client_id,
+                profile,
+            } => {
                 let (shared, tx) = (self.shared.clone(), self.tx.clone());
                 self.spawn(async move {
-                    let result = rotate_jobs::load_secrets(&shared, &client_id).await;
+                    let result =
+                        rotate_jobs::load_secrets(&shared, &client_id, profile.as_deref()).await;
                     let _ = tx.send(Msg::SecretsLoaded { ticket, result });
                 });
             }
@@ -307,10 +312,13 @@ impl Executor {
                 ticket,
                 client_id,
                 months,
+                profile,
             } => {
                 let (shared, tx) = (self.shared.clone(), self.tx.clone());
                 self.spawn(async move {
-                    let result = rotate_jobs::create_secret(&shared, &client_id, months).await;
+                    let result =
+                        rotate_jobs::create_secret(&shared, &client_id, months, profile.as_deref())
+                            .await;
                     let _ = tx.send(Msg::SecretCreated { ticket, result });
                 });
             }
@@ -351,10 +359,14 @@ impl Executor {
                     let _ = tx.send(Msg::OldSecretsRemoved { ticket, result });
                 });
             }
-            Effect::RunCheck { ticket, client_id } => {
+            Effect::RunCheck {
+                ticket,
+                client_id,
+                profile,
+            } => {
                 let (shared, tx) = (self.shared.clone(), self.tx.clone());
                 self.spawn(async move {
-                    let result = check_jobs::run(&shared, &client_id).await;
+                    let result = check_jobs::run(&shared, &client_id, profile.as_deref()).await;
                     let _ = tx.send(Msg::Checked { ticket, result });
                 });
             }
@@ -724,6 +736,12 @@ async fn sign_in(
     Ok(info)
 }
 
+/// The profile the admin chose for an existing app instead of exowiz's match (issue 10.6);
+/// an id no profile has (none can be chosen on Welcome) is no correction.
+fn corrected(profile: Option<&str>) -> Option<crate::profile::Profile> {
+    profile.and_then(|id| crate::profile::by_id(id).ok())
+}
+
 /// App registrations whose name starts with `filter`, newest secret expiry included; the ones
 /// saved for this tenant first (`app_list`). An unreadable store only loses the marks.
 async fn list_apps(shared: &Shared, filter: &str) -> Result<Vec<AppSummary>, String> {
@@ -919,7 +937,7 @@ fn verify_report(
 /// The wizard's rotate steps: thin calls of the rotate job ([`jobs::rotate`]), their results
 /// shaped for the wizard.
 mod rotate_jobs {
-    use super::{Shared, verify_with};
+    use super::{Shared, corrected, verify_with};
     use crate::jobs::{self, JobError, policy};
     use crate::profile::Api;
     use crate::register::PermissionStatus;
@@ -943,12 +961,13 @@ mod rotate_jobs {
     pub(super) async fn load_secrets(
         shared: &Shared,
         client_id: &str,
+        profile: Option<&str>,
     ) -> Result<AppSecrets, JobError> {
         let (graph, tenant_id, mut open) =
             open(shared, client_id).await.inspect_err(JobError::log)?;
         let t = shared.tenant(&graph, &tenant_id);
         // A failure only costs the comparison, never the rotation: it is logged and said.
-        let (expected, compared_with) = match open.expect(t, None).await {
+        let (expected, compared_with) = match open.expect(t, corrected(profile)).await {
             Ok(expected) => {
                 let with = if expected.custom {
                     ComparedWith::AppPermissions
@@ -993,6 +1012,7 @@ mod rotate_jobs {
         shared: &Shared,
         client_id: &str,
         months: u32,
+        profile: Option<&str>,
     ) -> Result<CreatedSecret, JobError> {
         let (graph, tenant_id, mut open) =
             open(shared, client_id).await.inspect_err(JobError::log)?;
@@ -1001,7 +1021,7 @@ mod rotate_jobs {
             tracing::info!(%note, "cleaned up after an interrupted rotation");
         }
         // The profile as the secrets step decided it, for the description and the saved record.
-        if let Err(e) = open.expect(t, None).await {
+        if let Err(e) = open.expect(t, corrected(profile)).await {
             tracing::info!(why = %e.sentence(), "profile by the app's name only");
         }
         let (secret, hand_over) = open
@@ -1079,11 +1099,15 @@ mod check_jobs {
     use crate::jobs::{self, JobError};
 
     /// The error keeps its kind for the wizard; its detail is logged here.
-    pub(super) async fn run(shared: &Shared, client_id: &str) -> Result<Box<Report>, JobError> {
+    pub(super) async fn run(
+        shared: &Shared,
+        client_id: &str,
+        profile: Option<&str>,
+    ) -> Result<Box<Report>, JobError> {
         let (graph, tenant_id) = shared.session().await.inspect_err(JobError::log)?;
         let request = CheckRequest {
             app_id: client_id.to_string(),
-            profile: None,
+            profile: super::corrected(profile),
             mode: None,
         };
         let t = shared.tenant(&graph, &tenant_id);

@@ -94,6 +94,9 @@ pub enum Effect {
     LoadSecrets {
         ticket: Ticket,
         client_id: String,
+        /// The product the admin chose for the app instead of the one exowiz matched
+        /// (`WizardState::product_correction`); `None`: the app's own.
+        profile: Option<String>,
     },
     /// Rotate job: give the app a new secret lasting `months`, save the registration; reports
     /// `SecretCreated`.
@@ -101,6 +104,8 @@ pub enum Effect {
         ticket: Ticket,
         client_id: String,
         months: u32,
+        /// As in `LoadSecrets`.
+        profile: Option<String>,
     },
     /// Rotate job: an app-only token per API with the new secret, its roles compared with
     /// `expected` (the application permissions of `compared_with`); reports `Verified`.
@@ -125,6 +130,8 @@ pub enum Effect {
     RunCheck {
         ticket: Ticket,
         client_id: String,
+        /// As in `LoadSecrets`.
+        profile: Option<String>,
     },
     /// Check job: apply the selected fixes of `report`, check again, save; reports
     /// `FixesApplied`.

@@ -581,6 +581,12 @@ pub struct WizardState {
     /// The profile the later steps' values were given for (set when leaving Welcome): choosing
     /// another one forgets what does not belong to it (issue 10.7).
     pub values_for: Option<usize>,
+    /// Rotate and check: the product exowiz matched the app to (its saved registration, else
+    /// the one guess), selected on Welcome when the app was read.
+    pub product_matched: Option<String>,
+    /// Rotate and check: the product the admin chose on Welcome after seeing the match, which
+    /// the jobs then use instead (issue 10.6: the admin can correct the match).
+    pub product_correction: Option<String>,
     /// Whether a browser can be opened here (decided at start by the runtime).
     pub browser_available: bool,
     /// Running against the built-in demo tenant.
@@ -659,6 +665,8 @@ impl WizardState {
             profiles,
             profile_index: 0,
             values_for: None,
+            product_matched: None,
+            product_correction: None,
             browser_available,
             demo,
             sign_in_method: if browser_available {

@@ -26,7 +26,11 @@ fn run(state: &mut WizardState) -> Vec<Effect> {
     state.check.report = Check::Running;
     state.check.selected.clear();
     state.check.cursor = 0;
-    vec![Effect::RunCheck { ticket, client_id }]
+    vec![Effect::RunCheck {
+        ticket,
+        client_id,
+        profile: state.product_correction.clone(),
+    }]
 }
 
 pub(super) fn checked(
@@ -40,6 +44,7 @@ pub(super) fn checked(
     match result {
         Ok(report) => {
             super::welcome::select_profile_id(state, &report.profile_id);
+            state.product_matched = Some(report.profile_id.clone());
             state.check.report = Check::Done(report);
             Vec::new()
         }

@@ -62,7 +62,11 @@ fn load(state: &mut WizardState) -> Vec<Effect> {
     let ticket = state.tickets.issue();
     state.tickets.secrets = ticket;
     state.rotate.secrets = Check::Running;
-    vec![Effect::LoadSecrets { ticket, client_id }]
+    vec![Effect::LoadSecrets {
+        ticket,
+        client_id,
+        profile: state.product_correction.clone(),
+    }]
 }
 
 pub(super) fn secrets_loaded(
@@ -76,6 +80,7 @@ pub(super) fn secrets_loaded(
     match result {
         Ok(secrets) => {
             super::welcome::select_profile_id(state, &secrets.profile_id);
+            state.product_matched = Some(secrets.profile_id.clone());
             state.rotate.months = secrets.months;
             state.rotate.secrets = Check::Done(secrets);
             Vec::new()
@@ -118,6 +123,7 @@ pub(super) fn secrets_on_action(state: &mut WizardState, action: Action) -> Vec<
                     ticket,
                     client_id,
                     months: state.rotate.months,
+                    profile: state.product_correction.clone(),
                 }]
             }
             _ => Vec::new(),

@@ -65,6 +65,7 @@ pub(crate) fn select_profile(state: &mut WizardState, index: usize) {
 /// Leaving Welcome: when the admin came back and chose another product, what was given for
 /// the earlier one is sorted out now (not on every ↑/↓ on the way past other products).
 fn leave_for_profile(state: &mut WizardState) {
+    correct_the_match(state);
     if let Some(earlier) = state.values_for
         && earlier != state.profile_index
         && let Some(old) = state.profiles.get(earlier).cloned()
@@ -72,6 +73,23 @@ fn leave_for_profile(state: &mut WizardState) {
         forget_what_belongs_to(state, &old);
     }
     state.values_for = Some(state.profile_index);
+}
+
+/// Rotate and check select the product exowiz matched the app to; choosing another one on
+/// Welcome afterwards corrects the match, and the jobs use the admin's choice from then on
+/// (issue 10.6). Choosing the matched one again takes the correction back.
+fn correct_the_match(state: &mut WizardState) {
+    if !matches!(state.job, Job::RotateSecret | Job::CheckRegistration) {
+        state.product_matched = None;
+        state.product_correction = None;
+        return;
+    }
+    let chosen = state.profile().id.clone();
+    state.product_correction = match &state.product_matched {
+        Some(matched) if *matched != chosen => Some(chosen),
+        Some(_) => None,
+        None => state.product_correction.take(),
+    };
 }
 
 /// After a switch away from `old`: what the admin gave for the old product and the new one does

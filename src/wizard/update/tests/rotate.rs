@@ -704,3 +704,67 @@ fn a_secret_refused_for_a_missing_role_leads_back_to_sign_in() {
         crate::wizard::state::SignInPhase::Failed(forbidden.to_string())
     );
 }
+
+/// Issue 10.6: the admin can correct the product exowiz matched the app to. Choosing another
+/// product on Welcome after the match makes the rotate job use it (the effects carry it);
+/// choosing the matched one again takes the correction back.
+#[test]
+fn a_product_chosen_after_the_match_corrects_it_and_the_jobs_use_it() {
+    let (mut state, effects) = on_app_step();
+    list_loaded(&mut state, &effects);
+    press(&mut state, KeyCode::Down);
+    let effects = enter(&mut state);
+    match &effects[..] {
+        [Effect::LoadSecrets { profile, .. }] => assert_eq!(*profile, None, "no correction yet"),
+        other => panic!("{other:?}"),
+    }
+    update(
+        &mut state,
+        Msg::SecretsLoaded {
+            ticket: ticket_of(&effects[0]),
+            result: Ok(AppSecrets {
+                profile_id: "myfactory".into(),
+                ..app_secrets()
+            }),
+        },
+    );
+    assert_eq!(state.profile().id, "myfactory", "the match is shown");
+
+    // Back to Welcome, another product, on again: the app is read with the admin's choice.
+    let load_with = |state: &mut WizardState, product: &str| -> Option<String> {
+        for _ in 0..10 {
+            if state.step == Step::Welcome {
+                break;
+            }
+            press(state, KeyCode::Esc);
+        }
+        assert_eq!(state.step, Step::Welcome);
+        crate::wizard::update::welcome::select_profile_id(state, product);
+        let mut effects = enter(state);
+        for _ in 0..10 {
+            if let Some(Effect::ListApps { .. }) = effects.first() {
+                list_loaded(state, &effects);
+                press(state, KeyCode::Down);
+            }
+            if let Some(Effect::LoadSecrets { profile, .. }) = effects.first() {
+                return profile.clone();
+            }
+            effects = enter(state);
+        }
+        panic!(
+            "the app was not read again: {:?} on {:?}",
+            effects, state.step
+        );
+    };
+    assert_eq!(
+        load_with(&mut state, "flowfact"),
+        Some("flowfact".to_string()),
+        "the admin's product is the job's"
+    );
+    assert_eq!(state.product_correction.as_deref(), Some("flowfact"));
+    assert_eq!(
+        load_with(&mut state, "myfactory"),
+        None,
+        "choosing the matched product again takes the correction back"
+    );
+}
