@@ -7,8 +7,11 @@
 # the Windows target (rustup), the MinGW linker and wine (apt-get) when they are missing.
 #
 # wine 8.0 lacks bcryptprimitives.dll's ProcessPrng, which Rust's std needs: a test-only shim
-# (tests/windows/process_prng_shim.c) is built and put next to the .exe in a temporary directory.
-# It never goes into target/ or a release.
+# (tests/windows/process_prng_shim.c) is built into a temporary directory that only this script's
+# wine finds (WINEPATH). It never goes into target/ or a release.
+#
+# Then the library's unit tests run under wine too (cargo's runner for the Windows target), the
+# #[cfg(windows)] ones among them.
 #
 # Environment: EXOWIZ_WINDOWS_BUILD=release builds with --release (default debug: on 2 cores the
 # debug build is faster overall; see the README). EXOWIZ_SMOKE_KEEP=1 keeps the temp directory.
@@ -70,9 +73,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-mkdir -p "$work/bin" "$work/out"
-cp "$exe_built" "$work/bin/exowiz.exe"
-x86_64-w64-mingw32-gcc -O2 -shared -o "$work/bin/bcryptprimitives.dll" \
+mkdir -p "$work/shim" "$work/out"
+exe="$PWD/$exe_built"
+x86_64-w64-mingw32-gcc -O2 -shared -o "$work/shim/bcryptprimitives.dll" \
   tests/windows/process_prng_shim.c -ladvapi32 ||
   fail "the ProcessPrng shim (tests/windows/process_prng_shim.c) did not build"
 
@@ -80,6 +83,8 @@ x86_64-w64-mingw32-gcc -O2 -shared -o "$work/bin/bcryptprimitives.dll" \
 export WINEPREFIX="$work/prefix" WINEARCH=win64 WINEDEBUG=-all
 # No Mono/Gecko: wine would offer to download them; nothing here needs .NET or a browser engine.
 export WINEDLLOVERRIDES="mscoree,mshtml="
+# The shim's folder on the Windows PATH (wine maps / to Z:), where Windows looks for DLLs last.
+export WINEPATH="Z:${work//\//\\}\\shim"
 # The Windows known folders must decide where exowiz keeps its data, not an override from here;
 # and no window may open (a console program needs no display).
 unset EXOWIZ_DATA_DIR EXOWIZ_LOGIN_URL EXOWIZ_GRAPH_URL EXOWIZ_EWS_URL DISPLAY WAYLAND_DISPLAY
@@ -94,7 +99,7 @@ run() {
   shift
   local rc=0
   (cd "$WINEPREFIX/drive_c/smoke" &&
-    timeout "$STEP_TIMEOUT" wine "$work/bin/exowiz.exe" "$@" \
+    timeout "$STEP_TIMEOUT" wine "$exe" "$@" \
       >"$work/out/$name.raw" 2>"$work/out/$name.err" </dev/null) || rc=$?
   tr -d '\r' <"$work/out/$name.raw" >"$work/out/$name.json"
   ((rc != 124)) || say "$name: no answer within ${STEP_TIMEOUT}s"
@@ -151,10 +156,10 @@ secret=$(jq -r '.secret.value // empty' "$work/out/rotate.json") || true
 [[ -n $secret ]] || step_failed rotate "the JSON has no new secret"
 secrets+=("$secret")
 
-# The data went to the Windows known folder (%APPDATA%\exowiz\data), not beside the program.
-appdata=$(find "$WINEPREFIX/drive_c/users" -path '*/AppData/Roaming/exowiz/data' -type d | head -n1)
-[[ -n $appdata && -f $appdata/registrations.json ]] ||
-  fail "no registrations.json under %APPDATA%\\exowiz\\data in the wine prefix"
+# The data went to the Windows known folder (%LOCALAPPDATA%\exowiz\data), not beside the program.
+data_dir=$(find "$WINEPREFIX/drive_c/users" -path '*/AppData/Local/exowiz/data' -type d | head -n1)
+[[ -n $data_dir && -f $data_dir/registrations.json ]] ||
+  fail "no registrations.json under %LOCALAPPDATA%\\exowiz\\data in the wine prefix"
 
 # The saved script: UTF-8 with BOM, CRLF only, as Windows PowerShell 5.1 reads it right.
 ps1="$WINEPREFIX/drive_c/smoke/moveit.ps1"
@@ -176,4 +181,12 @@ for secret in "${secrets[@]}"; do
   done
 done
 
-say "passed: ${#profiles[@]} profiles registered, status, rotate, .ps1 encoding, no secret on disk"
+# --- The library's unit tests under wine ---------------------------------------------------
+# cargo runs the Windows test binary through wine (same prefix, same shim); the #[cfg(windows)]
+# tests are among them. EXOWIZ_WINDOWS_TESTS narrows it to a filter (cargo test's argument).
+say "the library's unit tests under wine"
+CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER="timeout 900 wine" \
+  cargo test --locked --target "$TARGET" --lib -- ${EXOWIZ_WINDOWS_TESTS:-} ||
+  fail "the library's unit tests under wine failed (cargo test --target $TARGET --lib)"
+
+say "passed: ${#profiles[@]} profiles registered, status, rotate, .ps1 encoding, no secret on disk, unit tests"
