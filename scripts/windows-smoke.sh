@@ -58,7 +58,7 @@ if [[ ${EXOWIZ_WINDOWS_BUILD:-debug} == release ]]; then
 fi
 say "building exowiz.exe ($build_dir)"
 cargo build "${build_args[@]}" || fail "the Windows build (cargo build ${build_args[*]}) broke"
-exe_built="target/$TARGET/$build_dir/exowiz.exe"
+exe_built="${CARGO_TARGET_DIR:-target}/$TARGET/$build_dir/exowiz.exe"
 [[ -f $exe_built ]] || fail "the build left no $exe_built"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/exowiz-windows-smoke.XXXXXX")
@@ -74,7 +74,7 @@ cleanup() {
 trap cleanup EXIT
 
 mkdir -p "$work/shim" "$work/out"
-exe="$PWD/$exe_built"
+exe=$(realpath "$exe_built")
 x86_64-w64-mingw32-gcc -O2 -shared -o "$work/shim/bcryptprimitives.dll" \
   tests/windows/process_prng_shim.c -ladvapi32 ||
   fail "the ProcessPrng shim (tests/windows/process_prng_shim.c) did not build"
