@@ -21,14 +21,21 @@ pub fn data_dir() -> io::Result<PathBuf> {
     if let Some(dir) = std::env::var_os("EXOWIZ_DATA_DIR") {
         return Ok(PathBuf::from(dir));
     }
-    directories::ProjectDirs::from("", "", "exowiz")
-        .map(|d| d.data_dir().to_path_buf())
-        .ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::NotFound,
-                "No home directory was found for saving registrations; set EXOWIZ_DATA_DIR.",
-            )
-        })
+    default_data_dir().ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::NotFound,
+            "No home directory was found for saving registrations; set EXOWIZ_DATA_DIR.",
+        )
+    })
+}
+
+/// The OS's data directory for exowiz, without the `EXOWIZ_DATA_DIR` override. The local one:
+/// what is kept there (the log, run locks, journals of cut-off runs, the demo tenant's state) is
+/// about this computer, and on Windows the roaming folder (%APPDATA%) is copied to every
+/// computer a domain user logs on to, while %LOCALAPPDATA% stays. On Linux and macOS the two
+/// are the same folder, so nothing changes there.
+fn default_data_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "exowiz").map(|d| d.data_local_dir().to_path_buf())
 }
 
 /// One secret of a saved registration: what identifies it, never its value.
@@ -280,6 +287,19 @@ mod tests {
             mailbox: None,
             unknown: Default::default(),
         }
+    }
+
+    /// Windows: the data (log, run locks, journals of cut-off runs, the demo tenant's state) is
+    /// bound to this machine, so it lives in %LOCALAPPDATA%, which a roaming profile does not copy
+    /// to every computer the admin logs on to. Run under wine by scripts/windows-smoke.sh.
+    #[cfg(windows)]
+    #[test]
+    fn on_windows_the_data_is_in_local_app_data_not_roaming() {
+        let local = PathBuf::from(std::env::var_os("LOCALAPPDATA").expect("LOCALAPPDATA is set"));
+        let roaming = PathBuf::from(std::env::var_os("APPDATA").expect("APPDATA is set"));
+        let dir = default_data_dir().expect("a known folder");
+        assert_eq!(dir, local.join("exowiz").join("data"));
+        assert!(!dir.starts_with(&roaming), "{}", dir.display());
     }
 
     #[test]
