@@ -242,7 +242,7 @@ peers_table() {
   echo
   echo "## Round trips where the admin waits"
   echo
-  echo "The release binary against the demo tenant (\`exowiz::emulator\`, loopback) with 100 ms added to"
+  echo "The release binary against the demo tenant (\`crates/demo-tenant\`, loopback) with 100 ms added to"
   echo "every request, signed in already (the token is given), a new tenant and data directory per run."
   echo "*Waves*: requests that had to wait for an answer before they could be sent (counted from the demo"
   echo "tenant's request log, as in \`tests/round_trips.rs\`), replication polls included. *Longest chain*:"

@@ -74,7 +74,7 @@ pub async fn faults(State(shared): State<Arc<Shared>>) -> Json<Value> {
 
 /// `POST /_emulator/faults` with one fault or a list, e.g. `{"method": "POST", "path":
 /// "addPassword", "count": 1, "fault": "drop_after"}` or `{"path": "/v1.0/applications",
-/// "fault": "status_before", "status": 503, "retry_after": 100000}` (kinds: src/emulator/faults.rs).
+/// "fault": "status_before", "status": 503, "retry_after": 100000}` (kinds: crates/demo-tenant/src/faults.rs).
 pub async fn add_faults(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     let list: Vec<Fault> = match serde_json::from_slice::<Value>(&body) {
         Ok(Value::Array(items)) => match serde_json::from_value(Value::Array(items)) {

@@ -134,7 +134,7 @@ async fn record(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> 
         (Some((status, retry_after)), _) => {
             graph::throttled_response(&parts.headers, status, retry_after)
         }
-        // Fault injection (src/emulator/faults.rs): before or after the request is carried out.
+        // Fault injection (crates/demo-tenant/src/faults.rs): before or after the request is carried out.
         (None, Some(kind)) => {
             let headers = parts.headers.clone();
             let real = if kind.carried_out() {
