@@ -172,6 +172,20 @@ export EXOWIZ_DATA_DIR="$work/data-register"
 r=$(measure run 3 "$bin" register --demo --profile bueroware --grant-consent --json)
 row "\`exowiz register --demo\` (BüroWARE, sign-in included)" "$(ms "$(field "$r" 0)") ms" "peak RSS $(mib "$(field "$r" 1)") MiB"
 unset EXOWIZ_DATA_DIR
+# The product alone, as an admin runs it: the demo tenant in a process of its own (the line
+# above carries the in-process demo tenant's memory too). Device-code sign-in, approved at once.
+echo "measuring a whole register against a separate demo tenant…" >&2
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+EXOWIZ_DATA_DIR="$work/data-emulator" "$bin" emulator --port "$port" --auto-approve-delay-ms 0 \
+  --replication-lag-ms 0 >"$work/emulator.log" 2>&1 &
+emulator_pid=$!
+for _ in $(seq 50); do grep -q listening "$work/emulator.log" 2>/dev/null && break; sleep 0.1; done
+export EXOWIZ_DATA_DIR="$work/data-register-alone" EXOWIZ_LOGIN_URL="http://127.0.0.1:$port/" \
+  EXOWIZ_GRAPH_URL="http://127.0.0.1:$port/" EXOWIZ_NO_BROWSER=1
+r=$(measure run 3 "$bin" register --profile bueroware --grant-consent --json)
+row "\`exowiz register\` against a separate demo tenant (sign-in included)" "$(ms "$(field "$r" 0)") ms" "peak RSS $(mib "$(field "$r" 1)") MiB"
+unset EXOWIZ_DATA_DIR EXOWIZ_LOGIN_URL EXOWIZ_GRAPH_URL EXOWIZ_NO_BROWSER
+kill "$emulator_pid" 2>/dev/null || true
 row "\`exowiz demo\` to Done: peak RSS" "not measured" "needs a scripted walk through every step"
 
 strip -o "$work/exowiz-stripped" "$bin"
