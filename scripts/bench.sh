@@ -72,7 +72,7 @@ fi
 # Process measurements (wall time, peak RSS, first frame, idle CPU) in Python: wait4() gives
 # each child's peak RSS, pty gives a real terminal.
 cat >"$work/measure.py" <<'PY'
-import fcntl, json, os, pty, select, statistics, struct, subprocess, sys, termios, time
+import re, fcntl, json, os, pty, select, statistics, struct, subprocess, sys, termios, time
 
 def run(cmd, env=None, runs=10):
     """Median wall time (ms) of `runs` runs and the largest peak RSS (KiB) of three more.
@@ -136,8 +136,66 @@ def in_pty(cmd, env, needle, idle_seconds):
     hz = os.sysconf("SC_CLK_TCK")
     return first, ticks / hz, written, usage.ru_maxrss if usage else 0
 
+def walk(cmd, env, needle, idle_seconds):
+    """`exowiz demo` to Done by Enter alone (every default taken, the demo tenant approves the
+    sign-in and the consent), then `c` copies the secret and the clipboard countdown runs for
+    idle_seconds: the program's own peak RSS (VmHWM) and the CPU time the countdown costs."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        os.execvpe(cmd[0], cmd, env)
+    seen, start, last_enter, done = b"", time.perf_counter(), 0.0, False
+    while time.perf_counter() - start < 180:
+        if select.select([fd], [], [], 0.05)[0]:
+            try:
+                seen = (seen + os.read(fd, 65536))[-200000:]
+            except OSError:
+                break
+        # The screen's text without its escape sequences (styles split a line into pieces).
+        text = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07", b" ", seen[-8000:])
+        if needle.encode() in b" ".join(text.split()):
+            done = True
+            break
+        # Enter twice a second: each step's default, never faster than the screen can follow.
+        if time.perf_counter() - last_enter > 0.5:
+            os.write(fd, b"\r")
+            last_enter = time.perf_counter()
+    def status(field):
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+        return 0
+    def cpu():
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    rss, ticks = status("VmHWM"), None
+    if done:
+        os.write(fd, b"c")
+        end = time.perf_counter() + 1
+        while time.perf_counter() < end:
+            if select.select([fd], [], [], 0.05)[0]:
+                os.read(fd, 65536)
+        before = cpu()
+        end = time.perf_counter() + idle_seconds
+        while time.perf_counter() < end:
+            if select.select([fd], [], [], 0.1)[0]:
+                os.read(fd, 65536)
+        ticks = cpu() - before
+        rss = max(rss, status("VmHWM"))
+    os.kill(pid, 9)
+    os.waitpid(pid, 0)
+    hz = os.sysconf("SC_CLK_TCK")
+    return done, rss, ticks / hz if ticks is not None else None
+
 what = sys.argv[1]
-if what == "run":
+if what == "walk":
+    needle, idle = sys.argv[2], float(sys.argv[3])
+    cmd = sys.argv[4:]
+    env = dict(os.environ, TERM="xterm-256color", COLUMNS="80", LINES="24")
+    print(json.dumps(walk(cmd, env, needle, idle)))
+elif what == "run":
     runs = int(sys.argv[2])
     cmd = sys.argv[3:]
     print(json.dumps(run(cmd, runs=runs)))
@@ -186,7 +244,16 @@ r=$(measure run 3 "$bin" register --profile bueroware --grant-consent --json)
 row "\`exowiz register\` against a separate demo tenant (sign-in included)" "$(ms "$(field "$r" 0)") ms" "peak RSS $(mib "$(field "$r" 1)") MiB"
 unset EXOWIZ_DATA_DIR EXOWIZ_LOGIN_URL EXOWIZ_GRAPH_URL EXOWIZ_NO_BROWSER
 kill "$emulator_pid" 2>/dev/null || true
-row "\`exowiz demo\` to Done: peak RSS" "not measured" "needs a scripted walk through every step"
+echo "walking exowiz demo to Done by Enter alone, then 10 s of clipboard countdown…" >&2
+export EXOWIZ_DATA_DIR="$work/data-walk" EXOWIZ_NO_BROWSER=1
+r=$(measure walk "r show secret" 10 "$bin" demo --lang en --reset)
+unset EXOWIZ_DATA_DIR EXOWIZ_NO_BROWSER
+if [[ $(field "$r" 0) == True ]]; then
+  row "\`exowiz demo\` to Done (Enter alone): peak RSS" "$(mib "$(field "$r" 1)") MiB" "the demo tenant runs in the same process"
+  row "\`exowiz demo\`: CPU during 10 s of clipboard countdown on Done" "$(field "$r" 2) s CPU" "after \`c\` copied the secret"
+else
+  row "\`exowiz demo\` to Done: peak RSS" "not measured" "Done did not appear within 180 s of Enter"
+fi
 
 strip -o "$work/exowiz-stripped" "$bin"
 size=$(stat -c %s "$work/exowiz-stripped")
