@@ -953,7 +953,7 @@ mod rotate_jobs {
         client_id: &str,
     ) -> Result<(crate::graph::GraphClient, String, jobs::rotate::OpenApp), JobError> {
         let (graph, tenant_id) = shared.session().await?;
-        let open = jobs::rotate::open(shared.tenant(&graph, &tenant_id), client_id).await?;
+        let open = jobs::rotate::open(shared.tenant(&graph, &tenant_id), client_id, true).await?;
         Ok((graph, tenant_id, open))
     }
 

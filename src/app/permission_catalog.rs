@@ -5,16 +5,14 @@
 //! licensed) simply offers the other's.
 
 use crate::graph::{GraphClient, GraphError};
-use crate::profile::Api;
 use crate::wizard::picker::{self, CatalogEntry};
 
-/// Every permission the two APIs offer, by name (`picker::sort`).
+/// Every permission the two APIs offer, by name (`picker::sort`). Both service principals are
+/// read at once, by the same reader `check` uses.
 pub async fn load(graph: &GraphClient) -> Result<Vec<CatalogEntry>, GraphError> {
     let mut all = Vec::new();
-    for api in [Api::Graph, Api::Exchange] {
-        if let Some(sp) = graph.find_service_principal_by_app_id(api.app_id()).await? {
-            all.extend(picker::entries(api, &sp));
-        }
+    for (api, sp) in crate::check::read_resources(graph).await? {
+        all.extend(picker::entries(api, &sp));
     }
     picker::sort(&mut all);
     Ok(all)

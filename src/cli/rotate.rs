@@ -152,7 +152,7 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
     say("Reading the app…");
     // The secrets an interrupted rotation made and nobody saw go first (before they are
     // listed, counted or offered for removal).
-    let mut open = jobs::rotate::open(tenant, &args.app_id).await?;
+    let mut open = jobs::rotate::open(tenant, &args.app_id, args.keep.is_none()).await?;
     if let Some(note) = &open.cleaned_up {
         say(note);
     }

@@ -59,11 +59,12 @@ pub async fn find(t: Tenant<'_>, client_id: &str) -> Result<OpenApp, JobError> {
 /// Finds the app `client_id` for a rotation: starts its journal and removes the secrets an
 /// interrupted rotation made and nobody saw (from the tenant and from the app as read).
 ///
-/// One round trip reads the app and everything that does not depend on it (issue 13): the
-/// resources its permissions are compared with, the token endpoint the new secret's check uses
-/// later (remembered by `auth::discover_once`; a failure here is met again there and said
-/// then) and, for a record made from scratch, the organisation's name.
-pub async fn open(t: Tenant<'_>, client_id: &str) -> Result<OpenApp, JobError> {
+/// One round trip reads the app and everything that does not depend on it (issue 13): with
+/// `new_secret`, the resources its permissions are compared with and the token endpoint the
+/// new secret's check uses later (remembered by `auth::discover_once`; a failure here is met
+/// again there and said then); and, for a record made from scratch, the organisation's name.
+/// A run that only removes older secrets (`--keep`) needs neither.
+pub async fn open(t: Tenant<'_>, client_id: &str, new_secret: bool) -> Result<OpenApp, JobError> {
     let saved_here = t.store.and_then(|s| {
         s.load().ok()?.into_iter().find(|r| {
             r.tenant_id.eq_ignore_ascii_case(t.tenant_id)
@@ -73,8 +74,16 @@ pub async fn open(t: Tenant<'_>, client_id: &str) -> Result<OpenApp, JobError> {
     });
     let (found, resources, _, tenant_name) = tokio::join!(
         rotate::find_app(t.graph, t.endpoints, t.store, t.tenant_id, client_id),
-        check::read_resources(t.graph),
         async {
+            match new_secret {
+                true => Some(check::read_resources(t.graph).await),
+                false => None,
+            }
+        },
+        async {
+            if !new_secret {
+                return None;
+            }
             let http = crate::auth::http_client().ok()?;
             crate::auth::discover_once(&http, t.endpoints, t.tenant_id)
                 .await
@@ -108,7 +117,7 @@ pub async fn open(t: Tenant<'_>, client_id: &str) -> Result<OpenApp, JobError> {
         saved,
         journal,
         tenant_name,
-        resources: Some(resources),
+        resources,
     })
 }
 
