@@ -14,6 +14,7 @@ mod consent;
 mod dialogs;
 mod flow;
 mod graph_wait;
+mod jobs;
 mod keys;
 mod navigation;
 mod notices;
