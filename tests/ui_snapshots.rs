@@ -996,6 +996,7 @@ fn quit_while_fixes_are_applied_says_a_job_runs() {
     let mut s = check_state();
     s.app = None;
     s.check.applying = true;
+    s.jobs.start(exowiz::wizard::jobs::JobKind::ApplyFixes);
     s.popup = Some(Popup::ConfirmQuit);
     one_size("c1_check_quit_while_applying", &s, 80, 24);
 }

@@ -10,7 +10,7 @@ use crate::ui::widgets::popup::{self, Button};
 use crate::wizard::WizardState;
 use crate::wizard::dialog::{self, Choice};
 use crate::wizard::keymap::{self, Action};
-use crate::wizard::state::{Check, ItemState, Popup, SignInPhase, VerifyState};
+use crate::wizard::state::{Check, Popup};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -78,29 +78,6 @@ fn help(state: &WizardState, width: usize, height: usize) -> (String, Vec<Line<'
     (t("help.title").to_string(), lines)
 }
 
-/// Something still running that quitting would cut off.
-fn job_running(state: &WizardState) -> bool {
-    matches!(
-        state.sign_in,
-        SignInPhase::Starting
-            | SignInPhase::LoadingTenant
-            | SignInPhase::WaitingForBrowser { .. }
-            | SignInPhase::WaitingForDeviceCode { .. }
-    ) || state
-        .register
-        .items
-        .iter()
-        .any(|i| i.state == ItemState::Running)
-        || state.consent.granting
-        || matches!(state.verify, VerifyState::Running)
-        || matches!(state.transport.mailbox_check, Check::Running)
-        || matches!(state.rotate.secrets, Check::Running)
-        || state.rotate.creating
-        || state.rotate.removing
-        || matches!(state.check.report, Check::Running)
-        || state.check.applying
-}
-
 fn confirm_quit(state: &WizardState, width: usize) -> (String, Vec<Line<'static>>) {
     let mut lines = Vec::new();
     if state.app.is_some() && !state.done.secret_handed_over {
@@ -111,9 +88,11 @@ fn confirm_quit(state: &WizardState, width: usize) -> (String, Vec<Line<'static>
             theme::warn(),
             width,
         );
-    } else if state.step == crate::wizard::Step::Register && job_running(state) {
+    } else if state.step == crate::wizard::Step::Register
+        && crate::wizard::update::job_running(state)
+    {
         para(&mut lines, t("quit.registering"), theme::warn(), width);
-    } else if job_running(state) {
+    } else if crate::wizard::update::job_running(state) {
         para(&mut lines, t("quit.job_running"), Style::new(), width);
     } else {
         para(&mut lines, t("quit.plain"), Style::new(), width);

@@ -6,6 +6,7 @@
 //! * `state`: everything the screens show;
 //! * `msg`: what can happen (keys, paste, finished background jobs);
 //! * `effect`: what the wizard asks the outside world to do;
+//! * `jobs`: the background jobs' tickets and states, one slot per kind;
 //! * `update`: the transitions;
 //! * `picker`: the custom connector's permission picker;
 //! * `dialog`: the one confirmation dialog with a highlighted button;
@@ -14,6 +15,7 @@
 
 pub mod dialog;
 pub mod effect;
+pub mod jobs;
 pub mod keymap;
 pub mod msg;
 pub mod picker;

@@ -1,5 +1,5 @@
 //! Everything that can happen to the wizard: terminal input and finished background jobs.
-//! Job results carry the ticket of the job that produced them (see `state::Tickets`).
+//! Job results carry the ticket of the job that produced them (see `jobs::Jobs`).
 
 use super::state::{
     AppSecrets, AppSummary, ClipboardVia, CreatedSecret, RegisteredApp, RemovedSecrets, TenantInfo,

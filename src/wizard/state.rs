@@ -11,39 +11,8 @@ use chrono::{DateTime, Utc};
 use secrecy::SecretString;
 use std::time::Duration;
 
-/// Generation counter for background jobs: a result whose ticket is not the current one for
-/// its kind (a cancelled sign-in, an old poll) is ignored.
-pub type Ticket = u64;
-
-#[derive(Debug, Default)]
-pub struct Tickets {
-    pub sign_in: Ticket,
-    pub mailbox: Ticket,
-    pub apps: Ticket,
-    pub lookup: Ticket,
-    pub register: Ticket,
-    pub consent: Ticket,
-    /// The consent link's loopback listener (separate from the polls, which run alongside).
-    pub consent_listener: Ticket,
-    pub verify: Ticket,
-    pub secrets: Ticket,
-    pub create_secret: Ticket,
-    pub remove_old: Ticket,
-    pub check: Ticket,
-    pub apply_fixes: Ticket,
-    pub interrupted: Ticket,
-    /// The permission picker's catalogue read.
-    pub catalog: Ticket,
-    /// Source of fresh tickets (monotonic across all kinds).
-    pub last_issued: Ticket,
-}
-
-impl Tickets {
-    pub fn issue(&mut self) -> Ticket {
-        self.last_issued += 1;
-        self.last_issued
-    }
-}
+use super::jobs::Jobs;
+pub use super::jobs::Ticket;
 
 /// How the admin signs in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -627,7 +596,8 @@ pub struct WizardState {
     pub terminal_size: Option<(u16, u16)>,
     /// Spinner frame, advanced by Tick while something runs.
     pub spinner: usize,
-    pub tickets: Tickets,
+    /// The background jobs: each kind's current ticket and whether it runs.
+    pub jobs: Jobs,
     pub should_quit: bool,
     /// How long a copied secret stays in the clipboard (`SECRET_CLEAR_AFTER` unless the
     /// runtime sets something else).
@@ -702,7 +672,7 @@ impl WizardState {
             dialog_focus: None,
             terminal_size: None,
             spinner: 0,
-            tickets: Tickets::default(),
+            jobs: Jobs::default(),
             should_quit: false,
             secret_clear_after: SECRET_CLEAR_AFTER,
             consent_poll_interval: super::update::CONSENT_POLL_INTERVAL,
@@ -726,29 +696,10 @@ impl WizardState {
     /// True while a background job runs or a countdown is shown: only then does the runtime
     /// send Tick messages (no redraws while the wizard simply waits for input).
     pub fn wants_tick(&self) -> bool {
-        let running = matches!(
-            self.sign_in,
-            SignInPhase::Starting | SignInPhase::LoadingTenant
-        ) || matches!(self.transport.mailbox_check, Check::Running)
-            || matches!(self.accounts.browser.apps, Check::Running)
-            || matches!(self.accounts.manual.tenant_lookup, Check::Running)
-            || matches!(self.picker.catalog, Check::Running)
-            || self
-                .register
-                .items
-                .iter()
-                .any(|i| i.state == ItemState::Running)
-            || self.consent.granting
-            || matches!(self.verify, VerifyState::Running)
-            || matches!(self.rotate.secrets, Check::Running)
-            || self.rotate.creating
-            || self.rotate.removing
-            || matches!(self.check.report, Check::Running)
-            || self.check.applying;
         let countdown = self
             .clipboard
             .as_ref()
             .is_some_and(|c| c.clears_in.is_some());
-        running || countdown || self.graph_wait.is_some()
+        self.jobs.spinner_turns() || countdown || self.graph_wait.is_some()
     }
 }

@@ -5,6 +5,7 @@ use super::{advance, highlighted_app, set_error, set_info};
 use crate::i18n::{t, tf};
 use crate::register::validate;
 use crate::wizard::effect::Effect;
+use crate::wizard::jobs::JobKind;
 use crate::wizard::keymap::Action;
 use crate::wizard::state::{AccountsChoice, AccountsFocus, AppSummary, Check, Ticket, WizardState};
 
@@ -133,8 +134,7 @@ fn set_choice(state: &mut WizardState, choice: AccountsChoice) -> Vec<Effect> {
 
 /// (Re)loads the app browser's list for the current filter; older answers are ignored.
 pub(super) fn list_apps(state: &mut WizardState) -> Vec<Effect> {
-    let ticket = state.tickets.issue();
-    state.tickets.apps = ticket;
+    let ticket = state.jobs.start(JobKind::Apps);
     state.accounts.browser.apps = Check::Running;
     vec![Effect::ListApps {
         ticket,
@@ -147,10 +147,10 @@ pub(super) fn apps_listed(
     ticket: Ticket,
     result: Result<Vec<AppSummary>, String>,
 ) -> Vec<Effect> {
-    let browser = &mut state.accounts.browser;
-    if ticket != state.tickets.apps || !matches!(browser.apps, Check::Running) {
+    if !state.jobs.accept(JobKind::Apps, ticket) {
         return Vec::new();
     }
+    let browser = &mut state.accounts.browser;
     match result {
         Ok(apps) => {
             let chosen_at = browser
@@ -176,9 +176,8 @@ fn choose_app(state: &mut WizardState, app: AppSummary) {
 
 /// The typed tenant changed: an earlier lookup no longer applies.
 pub(super) fn manual_tenant_changed(state: &mut WizardState) {
-    let manual = &mut state.accounts.manual;
-    if matches!(manual.tenant_lookup, Check::Running) {
-        state.tickets.lookup = state.tickets.issue();
+    if state.jobs.is_running(JobKind::TenantLookup) {
+        state.jobs.cancel(JobKind::TenantLookup);
     }
     state.accounts.manual.tenant_lookup = Check::NotChecked;
 }
@@ -192,8 +191,7 @@ fn lookup_tenant(state: &mut WizardState) -> Vec<Effect> {
     }
     match validate::domain_name(&text) {
         Ok(domain) => {
-            let ticket = state.tickets.issue();
-            state.tickets.lookup = ticket;
+            let ticket = state.jobs.start(JobKind::TenantLookup);
             state.accounts.manual.tenant_lookup = Check::Running;
             vec![Effect::LookupTenant { ticket, domain }]
         }
@@ -215,10 +213,10 @@ pub(super) fn tenant_looked_up(
     ticket: Ticket,
     result: Result<String, String>,
 ) -> Vec<Effect> {
-    let manual = &mut state.accounts.manual;
-    if ticket != state.tickets.lookup || !matches!(manual.tenant_lookup, Check::Running) {
+    if !state.jobs.accept(JobKind::TenantLookup, ticket) {
         return Vec::new();
     }
+    let manual = &mut state.accounts.manual;
     match result {
         Ok(id) => {
             manual.tenant.set(id.clone());

@@ -6,6 +6,7 @@ use crate::check::{Applied, Report};
 use crate::error::JobError;
 use crate::i18n::t;
 use crate::wizard::effect::Effect;
+use crate::wizard::jobs::JobKind;
 use crate::wizard::keymap::Action;
 use crate::wizard::state::{Check, Popup, Ticket, WizardState};
 use crate::wizard::step::Step;
@@ -21,8 +22,7 @@ fn run(state: &mut WizardState) -> Vec<Effect> {
         return Vec::new();
     };
     let client_id = app.client_id.clone();
-    let ticket = state.tickets.issue();
-    state.tickets.check = ticket;
+    let ticket = state.jobs.start(JobKind::Check);
     state.check.report = Check::Running;
     state.check.selected.clear();
     state.check.cursor = 0;
@@ -38,7 +38,7 @@ pub(super) fn checked(
     ticket: Ticket,
     result: Result<Box<Report>, JobError>,
 ) -> Vec<Effect> {
-    if ticket != state.tickets.check || !matches!(state.check.report, Check::Running) {
+    if !state.jobs.accept(JobKind::Check, ticket) {
         return Vec::new();
     }
     match result {
@@ -113,8 +113,7 @@ pub(super) fn apply(state: &mut WizardState) -> Vec<Effect> {
     let mut fixes = state.check.selected.clone();
     fixes.sort();
     let report = report.clone();
-    let ticket = state.tickets.issue();
-    state.tickets.apply_fixes = ticket;
+    let ticket = state.jobs.start(JobKind::ApplyFixes);
     state.check.applying = true;
     set_info(state, t("status.applying_fixes"));
     vec![Effect::ApplyFixes {
@@ -129,7 +128,7 @@ pub(super) fn applied(
     ticket: Ticket,
     result: Result<Box<Applied>, JobError>,
 ) -> Vec<Effect> {
-    if ticket != state.tickets.apply_fixes || !state.check.applying {
+    if !state.jobs.accept(JobKind::ApplyFixes, ticket) {
         return Vec::new();
     }
     state.check.applying = false;
@@ -172,11 +171,7 @@ pub(super) fn back(state: &mut WizardState) -> Vec<Effect> {
         set_info(state, t("status.fixes_being_applied"));
         return Vec::new();
     }
-    state.tickets.check = state.tickets.issue();
+    state.jobs.cancel(JobKind::Check);
     state.check = Default::default();
     go_to(state, Step::App)
-}
-
-pub(super) fn running(state: &WizardState) -> bool {
-    matches!(state.check.report, Check::Running) || state.check.applying
 }

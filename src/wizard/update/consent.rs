@@ -13,6 +13,7 @@ use crate::auth::ConsentAnswer;
 use crate::i18n::t;
 use crate::register::PermissionStatus;
 use crate::wizard::effect::Effect;
+use crate::wizard::jobs::JobKind;
 use crate::wizard::keymap::Action;
 use crate::wizard::state::{Popup, Ticket, WizardState};
 use chrono::Utc;
@@ -42,8 +43,7 @@ pub fn link(state: &WizardState) -> Option<String> {
 
 /// Entering: open the listener and read the grants at once, with fresh tickets.
 pub(super) fn enter(state: &mut WizardState) -> Vec<Effect> {
-    let ticket = state.tickets.issue();
-    state.tickets.consent = ticket;
+    let ticket = state.jobs.start(JobKind::ConsentPoll);
     state.consent.error = None;
     state.consent.refused = None;
     let mut effects = schedule(state, ticket, Duration::ZERO);
@@ -53,8 +53,9 @@ pub(super) fn enter(state: &mut WizardState) -> Vec<Effect> {
 
 /// Leaving: outstanding polls, grants and the listener are no longer wanted.
 pub(super) fn leave(state: &mut WizardState) -> Vec<Effect> {
-    state.tickets.consent = state.tickets.issue();
-    state.tickets.consent_listener = state.tickets.issue();
+    state.jobs.cancel(JobKind::ConsentPoll);
+    state.jobs.cancel(JobKind::ConsentGrant);
+    state.jobs.cancel(JobKind::ConsentListener);
     state.consent.polling = false;
     state.consent.granting = false;
     state.consent.listener_link = None;
@@ -68,8 +69,7 @@ fn listen(state: &mut WizardState) -> Vec<Effect> {
         return Vec::new();
     };
     let (tenant_id, client_id) = (app.tenant_id.clone(), app.client_id.clone());
-    let ticket = state.tickets.issue();
-    state.tickets.consent_listener = ticket;
+    let ticket = state.jobs.start(JobKind::ConsentListener);
     state.consent.listener_link = None;
     vec![Effect::ListenForConsent {
         ticket,
@@ -85,12 +85,15 @@ pub(super) fn listening(
     ticket: Ticket,
     result: Result<String, String>,
 ) -> Vec<Effect> {
-    if ticket != state.tickets.consent_listener {
+    if !state.jobs.is_current(JobKind::ConsentListener, ticket) {
         return Vec::new();
     }
     match result {
         Ok(link) => state.consent.listener_link = Some(link),
-        Err(why) => tracing::info!(%why, "consent listener not started; polling only"),
+        Err(why) => {
+            state.jobs.accept(JobKind::ConsentListener, ticket);
+            tracing::info!(%why, "consent listener not started; polling only")
+        }
     }
     Vec::new()
 }
@@ -101,7 +104,7 @@ pub(super) fn answered(
     ticket: Ticket,
     answer: Option<ConsentAnswer>,
 ) -> Vec<Effect> {
-    if ticket != state.tickets.consent_listener {
+    if !state.jobs.accept(JobKind::ConsentListener, ticket) {
         return Vec::new();
     }
     match answer {
@@ -113,8 +116,7 @@ pub(super) fn answered(
             if state.consent.granting {
                 return Vec::new();
             }
-            let ticket = state.tickets.issue();
-            state.tickets.consent = ticket;
+            let ticket = state.jobs.start(JobKind::ConsentPoll);
             schedule(state, ticket, Duration::ZERO)
         }
         // The admin may try again (another account, after a role was assigned): a fresh
@@ -129,12 +131,15 @@ pub(super) fn answered(
     }
 }
 
-/// Asks for the next read of the grants under `ticket`.
+/// Asks for the next read of the grants under `ticket`: one poll chain keeps its ticket from
+/// read to read, and ends when everything is granted or nothing can be read.
 fn schedule(state: &mut WizardState, ticket: Ticket, after: Duration) -> Vec<Effect> {
     let Some(app) = &state.app else {
+        state.jobs.accept(JobKind::ConsentPoll, ticket);
         return Vec::new();
     };
     let Some(service_principal_id) = app.service_principal_id.clone() else {
+        state.jobs.accept(JobKind::ConsentPoll, ticket);
         state.consent.polling = false;
         return Vec::new();
     };
@@ -187,8 +192,8 @@ pub(super) fn grant(state: &mut WizardState) -> Vec<Effect> {
         return Vec::new();
     };
     let permissions = app.permissions.clone();
-    let ticket = state.tickets.issue();
-    state.tickets.consent = ticket;
+    state.jobs.cancel(JobKind::ConsentPoll);
+    let ticket = state.jobs.start(JobKind::ConsentGrant);
     state.consent.granting = true;
     state.consent.polling = false;
     state.consent.error = None;
@@ -213,6 +218,7 @@ fn apply(
             state.consent.last_polled = Some(Utc::now());
             state.consent.error = None;
             if all_granted(state) {
+                state.jobs.accept(JobKind::ConsentPoll, ticket);
                 state.consent.polling = false;
                 state.consent.refused = None;
                 set_info(state, t("status.consent_all_granted"));
@@ -230,7 +236,7 @@ pub(super) fn polled(
     ticket: Ticket,
     result: Result<Vec<PermissionStatus>, String>,
 ) -> Vec<Effect> {
-    if ticket != state.tickets.consent || state.consent.granting {
+    if !state.jobs.is_current(JobKind::ConsentPoll, ticket) {
         return Vec::new();
     }
     apply(state, ticket, result)
@@ -241,12 +247,14 @@ pub(super) fn granted(
     ticket: Ticket,
     result: Result<Vec<PermissionStatus>, String>,
 ) -> Vec<Effect> {
-    if ticket != state.tickets.consent || !state.consent.granting {
+    if !state.jobs.accept(JobKind::ConsentGrant, ticket) {
         return Vec::new();
     }
     state.consent.granting = false;
     if let Err(sentence) = &result {
         set_error(state, sentence.clone());
     }
-    apply(state, ticket, result)
+    // The grant's answer is a read of the grants too: a new poll chain goes on from it.
+    let poll = state.jobs.start(JobKind::ConsentPoll);
+    apply(state, poll, result)
 }

@@ -40,9 +40,7 @@ pub use transport::domain_error;
 use super::effect::Effect;
 use super::keymap::{self, Action};
 use super::msg::Msg;
-use super::state::{
-    AccountsChoice, Check, Job, Popup, Status, StatusKind, VerifyState, WizardState,
-};
+use super::state::{AccountsChoice, Job, Popup, Status, StatusKind, WizardState};
 use super::step::Step;
 use super::text_field::TextField;
 use crate::i18n::t;
@@ -137,7 +135,16 @@ pub fn is_skipped(state: &WizardState, step: Step) -> bool {
             .all(|p| p.applies == Applies::Both),
         Step::Transport => !profile.asks_for_mailbox() && profile.transfer_domain_types.is_empty(),
         Step::Register | Step::Consent => state.accounts.choice == AccountsChoice::Manual,
-        _ => false,
+        // Listed one by one, no catch-all: a new step must say whether it can be skipped.
+        Step::Welcome
+        | Step::SignIn
+        | Step::Accounts
+        | Step::Review
+        | Step::Verify
+        | Step::Done
+        | Step::App
+        | Step::Secrets
+        | Step::Findings => false,
     }
 }
 
@@ -174,15 +181,38 @@ pub fn prev_step(state: &WizardState) -> Option<Step> {
 
 /// Leaves the current step for `to`, running the leave and enter hooks.
 pub(crate) fn go_to(state: &mut WizardState, to: Step) -> Vec<Effect> {
-    let from = state.step;
-    let mut effects = match from {
+    let mut effects = leave(state, state.step);
+    effects.extend(arrive(state, to));
+    effects
+}
+
+/// The leave hook of `from` (the step is still `from`). Every step is listed, none by a
+/// catch-all: a new step does not compile until it says what leaving it stops.
+fn leave(state: &mut WizardState, from: Step) -> Vec<Effect> {
+    match from {
         Step::Consent => consent::leave(state),
         Step::Transport => {
             transport::leave(state);
             Vec::new()
         }
-        _ => Vec::new(),
-    };
+        // Nothing to stop: their jobs are forgotten by their own Esc (`back`), hold the step
+        // while they run (Register), or are wanted whichever step shows (sign-in's result).
+        Step::Welcome
+        | Step::SignIn
+        | Step::InstallType
+        | Step::Accounts
+        | Step::Review
+        | Step::Register
+        | Step::Verify
+        | Step::Done
+        | Step::App
+        | Step::Secrets
+        | Step::Findings => Vec::new(),
+    }
+}
+
+/// Makes `to` the step, clears the last step's notes and runs the enter hook.
+fn arrive(state: &mut WizardState, to: Step) -> Vec<Effect> {
     state.step = to;
     // The last step's notes do not belong on this one (a copied secret's countdown does: it
     // is about the clipboard, not the step).
@@ -194,11 +224,11 @@ pub(crate) fn go_to(state: &mut WizardState, to: Step) -> Vec<Effect> {
     {
         state.clipboard = None;
     }
-    effects.extend(enter(state, to));
-    effects
+    enter(state, to)
 }
 
-/// The enter hook of `to` (the step is already `to`).
+/// The enter hook of `to` (the step is already `to`). Every step is listed, none by a
+/// catch-all: a new step does not compile until it says what entering it starts.
 fn enter(state: &mut WizardState, to: Step) -> Vec<Effect> {
     match to {
         Step::SignIn => resume::look(state),
@@ -224,7 +254,9 @@ fn enter(state: &mut WizardState, to: Step) -> Vec<Effect> {
             done::enter(state);
             Vec::new()
         }
-        _ => Vec::new(),
+        // Welcome keeps what was chosen; the install type is one toggle; Register is entered
+        // by `register::start`, which starts the job before it goes there.
+        Step::Welcome | Step::InstallType | Step::Register => Vec::new(),
     }
 }
 
@@ -243,7 +275,16 @@ pub fn back_is_blocked(state: &WizardState) -> bool {
         Step::Register => register::running(state),
         Step::Consent => true,
         Step::Verify => state.job == Job::RotateSecret,
-        _ => false,
+        Step::Welcome
+        | Step::SignIn
+        | Step::InstallType
+        | Step::Transport
+        | Step::Accounts
+        | Step::Review
+        | Step::Done
+        | Step::App
+        | Step::Secrets
+        | Step::Findings => false,
     }
 }
 
@@ -273,7 +314,13 @@ fn back(state: &mut WizardState) -> Vec<Effect> {
         Step::Secrets => rotate::secrets_back(state),
         Step::Findings => check::back(state),
         Step::Review if state.picker.open => picker::close(state),
-        _ => match prev_step(state) {
+        // Listed, not caught by `_`: a new step says where Esc takes it.
+        Step::InstallType
+        | Step::Transport
+        | Step::Accounts
+        | Step::Review
+        | Step::Done
+        | Step::App => match prev_step(state) {
             Some(step) => go_to(state, step),
             None => Vec::new(),
         },
@@ -285,17 +332,9 @@ fn back(state: &mut WizardState) -> Vec<Effect> {
 // ---------------------------------------------------------------------------------------------
 
 /// A background job runs whose result would be lost (sign-in, checks, registration, grant,
-/// verification). Consent polling is not one: it only reads.
+/// verification): `JobKind::admin_waits_for_it`. Consent polling is not one: it only reads.
 pub fn job_running(state: &WizardState) -> bool {
-    sign_in::running(&state.sign_in)
-        || matches!(state.transport.mailbox_check, Check::Running)
-        || matches!(state.accounts.browser.apps, Check::Running)
-        || matches!(state.accounts.manual.tenant_lookup, Check::Running)
-        || register::running(state)
-        || state.consent.granting
-        || matches!(state.verify, VerifyState::Running)
-        || rotate::running(state)
-        || check::running(state)
+    state.jobs.quit_would_lose_one()
 }
 
 /// exowiz made a secret that the admin has neither copied nor revealed.

@@ -5,6 +5,7 @@
 use super::set_error;
 use crate::i18n::t;
 use crate::wizard::effect::Effect;
+use crate::wizard::jobs::JobKind;
 use crate::wizard::keymap::Action;
 use crate::wizard::picker::CatalogEntry;
 use crate::wizard::state::{AccountsChoice, Check, Ticket, WizardState};
@@ -37,8 +38,7 @@ pub(super) fn open(state: &mut WizardState) -> Vec<Effect> {
     if matches!(picker.catalog, Check::Running) {
         return Vec::new();
     }
-    let ticket = state.tickets.issue();
-    state.tickets.catalog = ticket;
+    let ticket = state.jobs.start(JobKind::Catalog);
     state.picker.catalog = Check::Running;
     vec![Effect::LoadPermissionCatalog { ticket }]
 }
@@ -58,7 +58,7 @@ pub(super) fn loaded(
     ticket: Ticket,
     result: Result<Vec<CatalogEntry>, String>,
 ) -> Vec<Effect> {
-    if ticket != state.tickets.catalog || !matches!(state.picker.catalog, Check::Running) {
+    if !state.jobs.accept(JobKind::Catalog, ticket) {
         return Vec::new();
     }
     state.picker.catalog = match result {

@@ -4,6 +4,7 @@ use super::{go_to, review, set_error, set_info};
 use crate::i18n::{t, tf};
 use crate::register::RegisterEvent;
 use crate::wizard::effect::Effect;
+use crate::wizard::jobs::JobKind;
 use crate::wizard::keymap::Action;
 use crate::wizard::state::{
     ChecklistItem, ItemState, RegisterState, RegisteredApp, Ticket, WizardState,
@@ -35,10 +36,7 @@ pub fn checklist() -> Vec<ChecklistItem> {
 /// The registration runs: started, and neither `Registered` nor a failure has arrived (all
 /// items may already be ticked while the engine writes its last answer).
 pub(crate) fn running(state: &WizardState) -> bool {
-    state.step == Step::Register
-        && state.register.error.is_none()
-        && state.app.is_none()
-        && !state.register.items.is_empty()
+    state.jobs.is_running(JobKind::Register)
 }
 
 /// Starts (or restarts) the registration with a fresh ticket and checklist.
@@ -50,8 +48,7 @@ pub(super) fn start(state: &mut WizardState) -> Vec<Effect> {
             return Vec::new();
         }
     };
-    let ticket = state.tickets.issue();
-    state.tickets.register = ticket;
+    let ticket = state.jobs.start(JobKind::Register);
     state.register = RegisterState {
         items: checklist(),
         error: None,
@@ -100,7 +97,7 @@ pub(super) fn progress(
     ticket: Ticket,
     event: RegisterEvent,
 ) -> Vec<Effect> {
-    if ticket != state.tickets.register || !running(state) {
+    if !state.jobs.is_current(JobKind::Register, ticket) {
         return Vec::new();
     }
     match event {
@@ -175,7 +172,7 @@ pub(super) fn registered(
     ticket: Ticket,
     result: Result<RegisteredApp, String>,
 ) -> Vec<Effect> {
-    if ticket != state.tickets.register || !running(state) {
+    if !state.jobs.accept(JobKind::Register, ticket) {
         return Vec::new();
     }
     match result {

@@ -9,6 +9,7 @@ use super::{go_to, set_info};
 use crate::i18n::tf;
 use crate::store::journal::InterruptedRun;
 use crate::wizard::effect::Effect;
+use crate::wizard::jobs::JobKind;
 use crate::wizard::state::{AccountsChoice, Check, Job, Popup, Ticket, WizardState};
 use crate::wizard::step::Step;
 
@@ -24,8 +25,7 @@ pub(super) fn look(state: &mut WizardState) -> Vec<Effect> {
     {
         return Vec::new();
     }
-    let ticket = state.tickets.issue();
-    state.tickets.interrupted = ticket;
+    let ticket = state.jobs.start(JobKind::InterruptedRun);
     state.resume.profile = profile.clone();
     state.resume.found = Check::Running;
     vec![Effect::FindInterruptedRun { ticket, profile }]
@@ -47,7 +47,7 @@ pub(super) fn found(
     profile: &str,
     result: Result<Option<InterruptedRun>, String>,
 ) -> Vec<Effect> {
-    if ticket != state.tickets.interrupted || state.resume.profile != profile {
+    if state.resume.profile != profile || !state.jobs.accept(JobKind::InterruptedRun, ticket) {
         return Vec::new();
     }
     state.resume.found = match result {

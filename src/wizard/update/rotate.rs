@@ -6,6 +6,7 @@ use crate::error::JobError;
 use crate::i18n::t;
 use crate::register::validate;
 use crate::wizard::effect::Effect;
+use crate::wizard::jobs::JobKind;
 use crate::wizard::keymap::Action;
 use crate::wizard::state::{
     AppSecrets, Check, CreatedSecret, Job, Popup, RegisteredApp, RemovedSecrets, Ticket,
@@ -59,8 +60,7 @@ fn load(state: &mut WizardState) -> Vec<Effect> {
         return Vec::new();
     };
     let client_id = app.client_id.clone();
-    let ticket = state.tickets.issue();
-    state.tickets.secrets = ticket;
+    let ticket = state.jobs.start(JobKind::Secrets);
     state.rotate.secrets = Check::Running;
     vec![Effect::LoadSecrets {
         ticket,
@@ -74,7 +74,7 @@ pub(super) fn secrets_loaded(
     ticket: Ticket,
     result: Result<AppSecrets, JobError>,
 ) -> Vec<Effect> {
-    if ticket != state.tickets.secrets || !matches!(state.rotate.secrets, Check::Running) {
+    if !state.jobs.accept(JobKind::Secrets, ticket) {
         return Vec::new();
     }
     match result {
@@ -115,8 +115,7 @@ pub(super) fn secrets_on_action(state: &mut WizardState, action: Action) -> Vec<
             Check::Failed(_) | Check::NotChecked => load(state),
             Check::Done(app) if !state.rotate.creating => {
                 let client_id = app.client_id.clone();
-                let ticket = state.tickets.issue();
-                state.tickets.create_secret = ticket;
+                let ticket = state.jobs.start(JobKind::CreateSecret);
                 state.rotate.creating = true;
                 state.rotate.error = None;
                 vec![Effect::CreateSecret {
@@ -139,7 +138,7 @@ pub(super) fn secrets_back(state: &mut WizardState) -> Vec<Effect> {
         set_info(state, t("status.secret_being_created"));
         return Vec::new();
     }
-    state.tickets.secrets = state.tickets.issue();
+    state.jobs.cancel(JobKind::Secrets);
     state.rotate.secrets = Check::NotChecked;
     state.rotate.error = None;
     go_to(state, Step::App)
@@ -150,7 +149,7 @@ pub(super) fn secret_created(
     ticket: Ticket,
     result: Result<CreatedSecret, JobError>,
 ) -> Vec<Effect> {
-    if ticket != state.tickets.create_secret || !state.rotate.creating {
+    if !state.jobs.accept(JobKind::CreateSecret, ticket) {
         return Vec::new();
     }
     state.rotate.creating = false;
@@ -211,11 +210,6 @@ pub(super) fn verify_effect(state: &WizardState, ticket: Ticket) -> Option<Effec
     })
 }
 
-/// A rotation is running whose result would be lost.
-pub(super) fn running(state: &WizardState) -> bool {
-    matches!(state.rotate.secrets, Check::Running) || state.rotate.creating || state.rotate.removing
-}
-
 /// Done offers removing the older secrets: rotate job, a new secret made and proven to give a
 /// token (an unverified one may not work, and the old ones are then all the product has),
 /// revealed or copied (one nobody has is no replacement), older ones left, nothing being
@@ -272,8 +266,7 @@ pub(super) fn remove_old(state: &mut WizardState) -> Vec<Effect> {
         return Vec::new();
     };
     let client_id = app.client_id.clone();
-    let ticket = state.tickets.issue();
-    state.tickets.remove_old = ticket;
+    let ticket = state.jobs.start(JobKind::RemoveOldSecrets);
     state.rotate.removing = true;
     set_info(state, t("status.removing_old"));
     vec![Effect::RemoveOldSecrets {
@@ -289,7 +282,7 @@ pub(super) fn old_removed(
     ticket: Ticket,
     result: Result<RemovedSecrets, String>,
 ) -> Vec<Effect> {
-    if ticket != state.tickets.remove_old || !state.rotate.removing {
+    if !state.jobs.accept(JobKind::RemoveOldSecrets, ticket) {
         return Vec::new();
     }
     state.rotate.removing = false;

@@ -4,22 +4,12 @@ use super::{advance, go_to, notices, set_info, transport};
 use crate::i18n::t;
 use crate::profile::InstallMode;
 use crate::wizard::effect::Effect;
+use crate::wizard::jobs::JobKind;
 use crate::wizard::keymap::Action;
 use crate::wizard::msg::SignInPrompt;
 use crate::wizard::state::{SignInMethod, SignInPhase, TenantInfo, Ticket, WizardState};
 use crate::wizard::step::Step;
 use secrecy::SecretString;
-
-/// The sign-in job runs (Esc cancels it).
-pub(crate) fn running(phase: &SignInPhase) -> bool {
-    matches!(
-        phase,
-        SignInPhase::Starting
-            | SignInPhase::WaitingForBrowser { .. }
-            | SignInPhase::WaitingForDeviceCode { .. }
-            | SignInPhase::LoadingTenant
-    )
-}
 
 pub(super) fn on_action(state: &mut WizardState, action: Action) -> Vec<Effect> {
     match (&state.sign_in, action) {
@@ -75,8 +65,7 @@ fn start(state: &mut WizardState) -> Vec<Effect> {
     if !state.browser_available {
         state.sign_in_method = SignInMethod::DeviceCode;
     }
-    let ticket = state.tickets.issue();
-    state.tickets.sign_in = ticket;
+    let ticket = state.jobs.start(JobKind::SignIn);
     state.sign_in = SignInPhase::Starting;
     vec![Effect::StartSignIn {
         ticket,
@@ -95,9 +84,9 @@ pub(super) fn again(state: &mut WizardState, sentence: String) -> Vec<Effect> {
 /// Esc: back to Welcome; a running sign-in is cancelled and its results will be ignored.
 pub(super) fn back(state: &mut WizardState) -> Vec<Effect> {
     let mut effects = Vec::new();
-    if running(&state.sign_in) {
+    if state.jobs.is_running(JobKind::SignIn) {
         effects.push(Effect::CancelSignIn);
-        state.tickets.sign_in = state.tickets.issue();
+        state.jobs.cancel(JobKind::SignIn);
         state.sign_in = SignInPhase::Choose;
     }
     effects.extend(go_to(state, Step::Welcome));
@@ -105,9 +94,11 @@ pub(super) fn back(state: &mut WizardState) -> Vec<Effect> {
 }
 
 pub(super) fn prompt(state: &mut WizardState, ticket: Ticket, prompt: SignInPrompt) -> Vec<Effect> {
-    if ticket != state.tickets.sign_in || !running(&state.sign_in) {
+    if !state.jobs.is_current(JobKind::SignIn, ticket) {
         return Vec::new();
     }
+    // From now on the admin has the next move (the browser, the code): nothing to animate.
+    state.jobs.waiting_for_admin(JobKind::SignIn);
     state.sign_in = match prompt {
         SignInPrompt::Browser { url, opened } => {
             if !opened {
@@ -133,7 +124,7 @@ pub(super) fn signed_in(
     ticket: Ticket,
     result: Result<TenantInfo, String>,
 ) -> Vec<Effect> {
-    if ticket != state.tickets.sign_in || !running(&state.sign_in) {
+    if !state.jobs.accept(JobKind::SignIn, ticket) {
         return Vec::new();
     }
     match result {

@@ -5,6 +5,7 @@ use crate::graph::MailboxState;
 use crate::i18n::{t, tf};
 use crate::register::validate;
 use crate::wizard::effect::Effect;
+use crate::wizard::jobs::JobKind;
 use crate::wizard::keymap::Action;
 use crate::wizard::state::{Check, DomainField, Ticket, WizardState};
 use crate::wizard::step::Step;
@@ -64,8 +65,8 @@ pub(super) fn enter(state: &mut WizardState) {
 
 /// Leaving (backwards) while the mailbox check runs: its answer is no longer wanted.
 pub(super) fn leave(state: &mut WizardState) {
-    if matches!(state.transport.mailbox_check, Check::Running) {
-        state.tickets.mailbox = state.tickets.issue();
+    if state.jobs.is_running(JobKind::Mailbox) {
+        state.jobs.cancel(JobKind::Mailbox);
         state.transport.mailbox_check = Check::NotChecked;
     }
 }
@@ -126,8 +127,8 @@ pub(super) fn on_action(state: &mut WizardState, action: Action) -> Vec<Effect> 
 pub(super) fn mailbox_changed(state: &mut WizardState) {
     let transport = &mut state.transport;
     transport.mailbox_error = None;
-    if matches!(transport.mailbox_check, Check::Running) {
-        state.tickets.mailbox = state.tickets.issue();
+    if state.jobs.is_running(JobKind::Mailbox) {
+        state.jobs.cancel(JobKind::Mailbox);
     }
     state.transport.mailbox_check = Check::NotChecked;
 }
@@ -213,8 +214,7 @@ fn next(state: &mut WizardState) -> Vec<Effect> {
             Vec::new()
         }
         _ => {
-            let ticket = state.tickets.issue();
-            state.tickets.mailbox = ticket;
+            let ticket = state.jobs.start(JobKind::Mailbox);
             state.transport.mailbox_error = None;
             state.transport.mailbox_check = Check::Running;
             vec![Effect::CheckMailbox { ticket, mailbox }]
@@ -228,7 +228,7 @@ pub(super) fn mailbox_checked(
     mailbox: &str,
     result: Result<MailboxState, String>,
 ) -> Vec<Effect> {
-    if ticket != state.tickets.mailbox || !matches!(state.transport.mailbox_check, Check::Running) {
+    if !state.jobs.accept(JobKind::Mailbox, ticket) {
         return Vec::new();
     }
     let transport = &mut state.transport;

@@ -5,6 +5,7 @@ use crate::exchange;
 use crate::profile::well_known;
 use crate::register::{PermissionStatus, validate};
 use crate::wizard::effect::{Effect, EwsCheck};
+use crate::wizard::jobs::JobKind;
 use crate::wizard::keymap::Action;
 use crate::wizard::state::{
     AccountsChoice, ComparedWith, Job, RegisteredApp, Ticket, VerifyReport, VerifyState,
@@ -28,16 +29,15 @@ fn start(state: &mut WizardState) -> Vec<Effect> {
     let (tenant_id, client_id) = (app.tenant_id.clone(), app.client_id.clone());
     let (secret, expected) = (app.secret.clone(), app.permissions.clone());
     if state.job == Job::RotateSecret {
-        let ticket = state.tickets.issue();
+        let ticket = state.jobs.start(JobKind::Verify);
         let Some(effect) = super::rotate::verify_effect(state, ticket) else {
+            state.jobs.cancel(JobKind::Verify);
             return Vec::new();
         };
-        state.tickets.verify = ticket;
         state.verify = VerifyState::Running;
         return vec![effect];
     }
-    let ticket = state.tickets.issue();
-    state.tickets.verify = ticket;
+    let ticket = state.jobs.start(JobKind::Verify);
     state.verify = VerifyState::Running;
     vec![Effect::Verify {
         ticket,
@@ -87,7 +87,7 @@ pub(super) fn on_action(state: &mut WizardState, action: Action) -> Vec<Effect> 
 /// Esc: an app that exowiz registered stays; back goes to Consent. IDs typed in by hand go
 /// back to Review with the secret back in its field.
 pub(super) fn back(state: &mut WizardState) -> Vec<Effect> {
-    state.tickets.verify = state.tickets.issue();
+    state.jobs.cancel(JobKind::Verify);
     state.verify = VerifyState::NotStarted;
     if state.accounts.choice == AccountsChoice::Manual {
         if let Some(app) = state.app.take() {
@@ -108,7 +108,7 @@ pub(super) fn verified(
     ticket: Ticket,
     result: Result<VerifyReport, String>,
 ) -> Vec<Effect> {
-    if ticket != state.tickets.verify || !matches!(state.verify, VerifyState::Running) {
+    if !state.jobs.accept(JobKind::Verify, ticket) {
         return Vec::new();
     }
     state.verify = match result {

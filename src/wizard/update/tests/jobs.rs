@@ -15,7 +15,10 @@ use crossterm::event::KeyCode;
 fn ticks_and_guards_quit(state: &WizardState, what: &str) {
     assert!(state.wants_tick(), "{what}: the spinner turns");
     assert!(job_running(state), "{what}: quitting would lose it");
-    assert!(quit_needs_confirmation(state), "{what}: quitting asks first");
+    assert!(
+        quit_needs_confirmation(state),
+        "{what}: quitting asks first"
+    );
 }
 
 /// The permission picker's catalogue read shows a spinner, but quitting did not ask (the tick

@@ -391,6 +391,7 @@ fn the_bar_says_esc_back_only_where_esc_goes_back() {
     go_to(&mut running, Step::Register);
     running.register.items = crate::wizard::update::checklist();
     running.register.items[0].state = crate::wizard::state::ItemState::Running;
+    running.jobs.start(crate::wizard::jobs::JobKind::Register);
     assert!(crate::wizard::update::job_running(&running));
     states.push(running);
     for mut state in states {

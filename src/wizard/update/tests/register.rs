@@ -69,7 +69,10 @@ fn proceed_builds_the_request_from_the_state() {
     let [Effect::Register { ticket, request }] = &effects[..] else {
         panic!("{effects:?}");
     };
-    assert_eq!(*ticket, state.tickets.register);
+    assert_eq!(
+        *ticket,
+        state.jobs.ticket(crate::wizard::jobs::JobKind::Register)
+    );
     assert_eq!(request.profile.id, "officemaster");
     assert_eq!(request.mode, InstallMode::Hybrid);
     assert_eq!(request.mailbox.as_deref(), Some("fax-transfer@contoso.com"));

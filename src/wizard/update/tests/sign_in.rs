@@ -68,7 +68,10 @@ fn enter_starts_with_a_fresh_ticket() {
         panic!("{effects:?}");
     };
     assert_eq!(method, SignInMethod::Browser);
-    assert_eq!(ticket, state.tickets.sign_in);
+    assert_eq!(
+        ticket,
+        state.jobs.ticket(crate::wizard::jobs::JobKind::SignIn)
+    );
     assert_eq!(state.sign_in, SignInPhase::Starting);
     assert!(state.wants_tick());
 }
@@ -238,7 +241,10 @@ fn esc_while_signing_in_cancels_and_bumps_the_ticket() {
     assert_eq!(names(&effects), ["CancelSignIn"]);
     assert_eq!(state.step, Step::Welcome);
     assert_eq!(state.sign_in, SignInPhase::Choose);
-    assert_ne!(state.tickets.sign_in, ticket);
+    assert_ne!(
+        state.jobs.ticket(crate::wizard::jobs::JobKind::SignIn),
+        ticket
+    );
 }
 
 #[test]
