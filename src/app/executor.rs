@@ -189,6 +189,9 @@ impl Executor {
                 let (shared, tx) = (self.shared.clone(), self.tx.clone());
                 self.spawn(async move {
                     let result = list_apps(&shared, filter.trim()).await;
+                    if let Err(e) = &result {
+                        e.log();
+                    }
                     let _ = tx.send(Msg::AppsListed { ticket, result });
                 });
             }
@@ -744,12 +747,9 @@ fn corrected(profile: Option<&str>) -> Option<crate::profile::Profile> {
 
 /// App registrations whose name starts with `filter`, newest secret expiry included; the ones
 /// saved for this tenant first (`app_list`). An unreadable store only loses the marks.
-async fn list_apps(shared: &Shared, filter: &str) -> Result<Vec<AppSummary>, String> {
-    let (graph, tenant_id) = shared.graph().await?;
-    let apps = graph
-        .search_applications(filter)
-        .await
-        .map_err(graph_sentence)?;
+async fn list_apps(shared: &Shared, filter: &str) -> Result<Vec<AppSummary>, JobError> {
+    let (graph, tenant_id) = shared.session().await?;
+    let apps = graph.search_applications(filter).await?;
     let saved = match &shared.config.store {
         Some(store) => store.load().unwrap_or_else(|e| {
             tracing::warn!(error = %e, "saved registrations not readable");

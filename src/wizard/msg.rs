@@ -57,9 +57,10 @@ pub enum Msg {
         mailbox: String,
         result: Result<MailboxState, String>,
     },
+    /// The error keeps its kind: a missing role or a lost sign-in leads back to Sign in.
     AppsListed {
         ticket: Ticket,
-        result: Result<Vec<AppSummary>, String>,
+        result: Result<Vec<AppSummary>, crate::error::JobError>,
     },
     /// The permission picker's catalogue (or a sentence why it could not be read).
     PermissionCatalogLoaded {

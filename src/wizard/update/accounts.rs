@@ -2,6 +2,7 @@
 //! the IDs in by hand; app name and secret lifetime.
 
 use super::{advance, highlighted_app, set_error, set_info};
+use crate::error::JobError;
 use crate::i18n::{t, tf};
 use crate::register::validate;
 use crate::wizard::effect::Effect;
@@ -145,7 +146,7 @@ pub(super) fn list_apps(state: &mut WizardState) -> Vec<Effect> {
 pub(super) fn apps_listed(
     state: &mut WizardState,
     ticket: Ticket,
-    result: Result<Vec<AppSummary>, String>,
+    result: Result<Vec<AppSummary>, JobError>,
 ) -> Vec<Effect> {
     if !state.jobs.accept(JobKind::Apps, ticket) {
         return Vec::new();
@@ -161,7 +162,15 @@ pub(super) fn apps_listed(
                 chosen_at.unwrap_or_else(|| browser.selected.min(apps.len().saturating_sub(1)));
             browser.apps = Check::Done(apps);
         }
-        Err(sentence) => browser.apps = Check::Failed(sentence),
+        Err(e) => {
+            browser.apps = Check::Failed(e.to_string());
+            // Without the role to read app registrations (or with the sign-in gone) listing
+            // again fails the same way: Sign in, perhaps with another account, is the way on.
+            // Anything else (network, throttling) Enter or the filter tries again here.
+            if e.kind().needs_another_sign_in() {
+                return super::sign_in::again(state, e.to_string());
+            }
+        }
     }
     Vec::new()
 }

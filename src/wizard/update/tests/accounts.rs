@@ -164,7 +164,9 @@ fn an_app_list_failure_is_kept_as_its_sentence() {
         &mut state,
         Msg::AppsListed {
             ticket: ticket_of(&effects[0]),
-            result: Err("Access denied: sign in as an administrator.".into()),
+            result: Err(crate::error::JobError::Local(
+                "Access denied: sign in as an administrator.".into(),
+            )),
         },
     );
     assert_eq!(
@@ -296,4 +298,60 @@ fn guids() {
     assert!(!is_guid("contoso.com"));
     assert!(!is_guid("72f988bf86f141af91ab2d7cd011db47"));
     assert!(!is_guid("72f988bf-86f1-41af-91ab-2d7cd011db4g"));
+}
+
+/// Issue 11, typed errors to the screen: the app browser branches on the error's kind. Graph's
+/// 403 (the account may not read app registrations) cannot be cured by listing again, so the
+/// wizard goes back to Sign in with the sentence (another account); a network failure stays on
+/// the list, where Enter or the filter tries again.
+#[test]
+fn the_app_browser_branches_on_the_kind_of_a_failed_listing() {
+    use crate::error::JobError;
+    use crate::graph::error::ErrorBody;
+    use crate::graph::{GraphError, Operation};
+    use crate::wizard::state::SignInPhase;
+    let failed = |state: &mut WizardState, effect: &Effect, error: GraphError| {
+        let Effect::ListApps { ticket, .. } = effect else {
+            panic!("{effect:?}");
+        };
+        update(
+            state,
+            Msg::AppsListed {
+                ticket: *ticket,
+                result: Err(JobError::from(error)),
+            },
+        )
+    };
+
+    let (mut state, effects) = reuse();
+    let offline = GraphError::network(
+        Operation::ListApplications,
+        "graph.microsoft.com",
+        "connection refused".into(),
+    );
+    let sentence = offline.to_string();
+    failed(&mut state, &effects[0], offline);
+    assert_eq!(state.step, Step::Accounts, "the network: try again here");
+    assert_eq!(state.accounts.browser.apps, Check::Failed(sentence));
+
+    let (mut state, effects) = reuse();
+    let body = ErrorBody::parse(
+        br#"{"error":{"code":"Authorization_RequestDenied","message":"Insufficient privileges to complete the operation."}}"#,
+    );
+    let denied = GraphError::from_response(
+        Operation::ListApplications,
+        "graph.microsoft.com",
+        403,
+        &body,
+        None,
+        "crid-1",
+    );
+    let sentence = denied.to_string();
+    failed(&mut state, &effects[0], denied);
+    assert_eq!(
+        state.step,
+        Step::SignIn,
+        "a missing role: sign in as someone else"
+    );
+    assert_eq!(state.sign_in, SignInPhase::Failed(sentence));
 }
