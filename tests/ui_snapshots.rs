@@ -203,6 +203,8 @@ fn step_06_review() {
 #[test]
 fn step_07_register_midway() {
     let mut s = state_at(Step::Register);
+    // The registration runs (Esc is blocked, the bar says so).
+    s.jobs.start(exowiz::wizard::jobs::JobKind::Register);
     s.register.items = checklist([
         ItemState::Done,
         ItemState::Done,
@@ -219,6 +221,8 @@ fn step_07_register_midway() {
 /// what for and counts the seconds down.
 fn register_waiting_for_graph() -> WizardState {
     let mut s = state_at(Step::Register);
+    // The registration runs (Esc is blocked, the bar says so).
+    s.jobs.start(exowiz::wizard::jobs::JobKind::Register);
     s.register.items = checklist([
         ItemState::Running,
         ItemState::Pending,

@@ -284,6 +284,8 @@ fn de_register_waiting_for_graph() {
     use exowiz::graph::{GraphWait, Operation};
     use exowiz::wizard::state::{GraphWaitNotice, ItemState};
     let mut s = state_at(Step::Register);
+    // The registration runs (Esc is blocked, the bar says so).
+    s.jobs.start(exowiz::wizard::jobs::JobKind::Register);
     s.register.items = checklist([
         ItemState::Running,
         ItemState::Pending,
