@@ -9,9 +9,9 @@
 use super::{Finding, FindingKind, Fix, Severity};
 use crate::graph::{self, Application, ServicePrincipal, SignInAudience};
 use crate::i18n::{t, tf};
+use crate::permissions::PermissionStatus;
+use crate::permissions::resolve::resolve;
 use crate::profile::{Api, InstallMode, PermissionType, Profile};
-use crate::register::PermissionStatus;
-use crate::register::resolve::resolve;
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 
