@@ -3,7 +3,7 @@
 //! the installation type are guessed when nobody said.
 //!
 //! This is a comparison, not a patch builder: the registration engine's `desired_application`
-//! and `patch_towards` are private to `register::engine` and build request bodies; here every
+//! and `patch_towards` are private to `register::app_shape` and build request bodies; here every
 //! difference becomes a `Finding` with a sentence and, where exowiz can repair it, a `Fix`.
 
 use super::{Finding, FindingKind, Fix, Severity};

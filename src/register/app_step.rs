@@ -43,25 +43,9 @@ pub(super) async fn make_or_complete_app(
         .service_principal_id
         .clone()
         .filter(|_| matches!((&found, &resumed.app), (Some(f), Some(r)) if f.id == r.id));
-    // The key the app is created under: the interrupted run's (its create may have gone
-    // through unseen), else a new one. Journaled before the request is sent.
-    // A gone app's key is kept while the app could still be replicating (an upsert under it
-    // then finds the app instead of making a second one); an app gone for longer than the
-    // replication window was deleted, and its key is not used again.
-    let long_gone = resumed.app_gone
-        && resume.app().is_some_and(|a| {
-            super::gone::older_than(a.recorded, graph.retry_policy().replication_window)
-        });
-    let unique_name = found.is_none().then(|| {
-        let name = resume
-            .unique_name
-            .clone()
-            .filter(|_| !long_gone)
-            .unwrap_or_else(|| new_unique_name(&cx.req.profile.id));
-        journal.record(|j| j.record_unique_name(&name));
-        journal::test_abort_point("unique_name");
-        name
-    });
+    let unique_name = found
+        .is_none()
+        .then(|| key_for_new_app(cx, journal, resume, resumed));
     let app_step = async {
         match found {
             None => {
@@ -102,19 +86,68 @@ pub(super) async fn make_or_complete_app(
             }
         }
     };
-    let removals =
-        async {
-            futures::future::join_all(resumed.to_remove.iter().map(
-                |(object_id, key_id)| async move {
-                    (
-                        key_id.clone(),
-                        graph.remove_password(object_id, key_id).await,
-                    )
-                },
-            ))
-            .await
-        };
-    let (app_step, removals) = tokio::join!(app_step, removals);
+    let (app_step, removals) = tokio::join!(app_step, remove_unshown(cx, &resumed.to_remove));
+    let (removed_keys, not_removed) = record_removals(journal, removals);
+    let (app, created, existing_sp) = app_step?;
+    // (A kill here leaves the app known to the journal by its uniqueName only.)
+    journal::test_abort_point("app_unrecorded");
+    journal.record(|j| j.record_app(&app.id, &app.app_id, created));
+    journal::test_abort_point("app");
+    Ok(AppReady {
+        app,
+        created,
+        existing_sp,
+        removed_keys,
+        not_removed,
+    })
+}
+
+/// The key (`uniqueName`) a new app is created under: the interrupted run's (its create may
+/// have gone through unseen), else a new one. Journaled before the request is sent.
+fn key_for_new_app(
+    cx: &RunContext<'_>,
+    journal: &mut RunJournal,
+    resume: &Resume,
+    resumed: &Resumed,
+) -> String {
+    // A gone app's key is kept while the app could still be replicating (an upsert under it
+    // then finds the app instead of making a second one); an app gone for longer than the
+    // replication window was deleted, and its key is not used again.
+    let long_gone = resumed.app_gone
+        && resume.app().is_some_and(|a| {
+            super::gone::older_than(a.recorded, cx.graph.retry_policy().replication_window)
+        });
+    let name = resume
+        .unique_name
+        .clone()
+        .filter(|_| !long_gone)
+        .unwrap_or_else(|| new_unique_name(&cx.req.profile.id));
+    journal.record(|j| j.record_unique_name(&name));
+    journal::test_abort_point("unique_name");
+    name
+}
+
+/// Asks Graph to remove each (app object ID, key ID) in `to_remove`, all at once.
+async fn remove_unshown(
+    cx: &RunContext<'_>,
+    to_remove: &[(String, String)],
+) -> Vec<(String, Result<(), GraphError>)> {
+    let graph = cx.graph;
+    futures::future::join_all(to_remove.iter().map(|(object_id, key_id)| async move {
+        (
+            key_id.clone(),
+            graph.remove_password(object_id, key_id).await,
+        )
+    }))
+    .await
+}
+
+/// Records the removals that went through (or found the secret gone) in the journal; returns
+/// the removed key IDs and (key ID, why) of those that failed.
+fn record_removals(
+    journal: &mut RunJournal,
+    removals: Vec<(String, Result<(), GraphError>)>,
+) -> (BTreeSet<String>, Vec<(String, String)>) {
     let mut removed_keys = BTreeSet::new();
     let mut not_removed = Vec::new();
     for (key_id, result) in removals {
@@ -133,16 +166,5 @@ pub(super) async fn make_or_complete_app(
             }
         }
     }
-    let (app, created, existing_sp) = app_step?;
-    // (A kill here leaves the app known to the journal by its uniqueName only.)
-    journal::test_abort_point("app_unrecorded");
-    journal.record(|j| j.record_app(&app.id, &app.app_id, created));
-    journal::test_abort_point("app");
-    Ok(AppReady {
-        app,
-        created,
-        existing_sp,
-        removed_keys,
-        not_removed,
-    })
+    (removed_keys, not_removed)
 }
