@@ -2,7 +2,8 @@
 //! hand over Tenant ID / Client ID / secret, and rotate the secret later.
 //!
 //! Layout (see DESIGN.md): `graph` talks to Microsoft Graph, `auth` signs in, `profile` holds
-//! the connector profiles, `register` is the non-interactive registration engine, `check` compares
+//! the connector profiles, `register` is the non-interactive registration engine, `permissions`
+//! what an app asks for and what the tenant granted it (grants, consent), `check` compares
 //! an existing registration with its profile and repairs it, `exchange` holds the Exchange
 //! Online PowerShell exowiz hands over (and EWS's end), `store` keeps
 //! saved registrations (never secrets), `wizard` is the wizard's
@@ -28,6 +29,7 @@ pub mod graph;
 pub mod i18n;
 pub mod jobs;
 pub mod logging;
+pub mod permissions;
 pub mod printable;
 pub mod profile;
 pub mod register;

@@ -16,8 +16,8 @@ use serde::Serialize;
 
 use crate::auth::{self, AuthError, Tokens};
 use crate::endpoints::Endpoints;
+use crate::permissions::PermissionStatus;
 use crate::profile::{Api, PermissionType};
-use crate::register::PermissionStatus;
 
 /// AADSTS codes a client-credentials request gets while a new app, its service principal or its
 /// secret are still replicating: unknown application, invalid secret, no service principal.

@@ -7,8 +7,9 @@ use exowiz::clipboard::{Clipboard, ClipboardEnv, ClipboardVia, OSC52_CLEAR, Term
 use exowiz::endpoints::Endpoints;
 use exowiz::ews::EwsCause;
 use exowiz::graph::MailboxState;
+use exowiz::permissions::PermissionStatus;
 use exowiz::profile::{self, InstallMode, PermissionType};
-use exowiz::register::{PermissionStatus, RegisterEvent, RegisterRequest};
+use exowiz::register::{RegisterEvent, RegisterRequest};
 use exowiz::store::Store;
 use exowiz::wizard::effect::EwsCheck;
 use exowiz::wizard::msg::SignInPrompt;

@@ -20,8 +20,9 @@ use crate::endpoints::Endpoints;
 use crate::graph::{GraphClient, GraphError};
 use crate::i18n;
 use crate::jobs::{self, JobError, SecretHandOver};
+use crate::permissions::{self, PermissionStatus};
 use crate::profile::PermissionType;
-use crate::register::{self, PermissionStatus, RegisterEvent, RegisterRequest};
+use crate::register::{RegisterEvent, RegisterRequest};
 use crate::store::Store;
 use crate::store::journal;
 use crate::verify::ApiRoles;
@@ -235,7 +236,7 @@ impl Executor {
                     tokio::time::sleep(after).await;
                     let result = match shared.graph().await {
                         Ok((graph, _)) => {
-                            register::read_grants(&graph, &service_principal_id, &permissions)
+                            permissions::read_grants(&graph, &service_principal_id, &permissions)
                                 .await
                                 .map_err(graph_sentence)
                         }
@@ -827,7 +828,7 @@ async fn grant(
     permissions: &[PermissionStatus],
 ) -> Result<Vec<PermissionStatus>, String> {
     let (graph, _) = shared.graph().await?;
-    let (statuses, notes) = register::grant_consent(&graph, service_principal_id, permissions)
+    let (statuses, notes) = permissions::grant_consent(&graph, service_principal_id, permissions)
         .await
         .map_err(graph_sentence)?;
     if notes.is_empty() {
@@ -939,8 +940,8 @@ fn verify_report(
 mod rotate_jobs {
     use super::{Shared, corrected, verify_with};
     use crate::jobs::{self, JobError, policy};
+    use crate::permissions::PermissionStatus;
     use crate::profile::Api;
-    use crate::register::PermissionStatus;
     use crate::wizard::state::{
         AppSecrets, ComparedWith, CreatedSecret, RemovedSecrets, VerifyReport,
     };

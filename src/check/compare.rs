@@ -3,15 +3,15 @@
 //! the installation type are guessed when nobody said.
 //!
 //! This is a comparison, not a patch builder: the registration engine's `desired_application`
-//! and `patch_towards` are private to `register::engine` and build request bodies; here every
+//! and `patch_towards` are private to `register::app_shape` and build request bodies; here every
 //! difference becomes a `Finding` with a sentence and, where exowiz can repair it, a `Fix`.
 
 use super::{Finding, FindingKind, Fix, Severity};
 use crate::graph::{self, Application, ServicePrincipal, SignInAudience};
 use crate::i18n::{t, tf};
+use crate::permissions::PermissionStatus;
+use crate::permissions::resolve::resolve;
 use crate::profile::{Api, InstallMode, PermissionType, Profile};
-use crate::register::PermissionStatus;
-use crate::register::resolve::resolve;
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 

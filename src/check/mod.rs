@@ -14,8 +14,8 @@ pub mod repair;
 use crate::endpoints::Endpoints;
 use crate::graph::{Application, GraphClient, GraphError, ServicePrincipal};
 use crate::i18n;
+use crate::permissions::{self, PermissionStatus};
 use crate::profile::{self, Api, InstallMode, PermissionType, Profile};
-use crate::register::{self, PermissionStatus};
 use crate::store::{SavedRegistration, SavedSecret, Store};
 use chrono::{DateTime, Utc};
 use compare::{Guess, Observed};
@@ -413,7 +413,8 @@ async fn run_check(
     // Round trip 2: the grants.
     let grants = match &service_principal {
         Some(sp) if !expectation.permissions.is_empty() => Some(
-            register::read_grants_with(graph, &sp.id, &expectation.permissions, &resources).await?,
+            permissions::read_grants_with(graph, &sp.id, &expectation.permissions, &resources)
+                .await?,
         ),
         Some(_) => Some(Vec::new()),
         None => None,
@@ -446,7 +447,7 @@ async fn run_check(
     Ok(Report {
         tenant_id: tenant_id.to_string(),
         tenant_name,
-        consent_url: register::engine::consent_url(endpoints, tenant_id, &app.app_id),
+        consent_url: permissions::consent_url(endpoints, tenant_id, &app.app_id),
         service_principal,
         profile_id: profile.id.clone(),
         profile,
@@ -759,7 +760,7 @@ pub async fn apply(
                     results.insert(*id, Err(sentence.clone()));
                 }
             }
-            Some(sp_id) => match register::grant_consent(graph, sp_id, &wanted).await {
+            Some(sp_id) => match permissions::grant_consent(graph, sp_id, &wanted).await {
                 Ok((statuses, notes)) => {
                     for (id, perms) in &grant_fixes {
                         let missing: Vec<String> = perms

@@ -38,7 +38,7 @@ pub fn union_patch(app: &Application, fixes: &[&Fix]) -> Option<ApplicationPatch
                         resource_app_id: p.api.app_id().to_string(),
                         resource_access: vec![access],
                     };
-                    rra_changed |= crate::register::engine::add_resource_access(&mut rra, &wanted);
+                    rra_changed |= crate::permissions::add_resource_access(&mut rra, &wanted);
                 }
             }
             Fix::AddRedirectUris { public_client, web } => {

@@ -8,7 +8,7 @@ use exowiz::exchange::ScriptHeader;
 use exowiz::graph::{GraphClient, GraphError};
 use exowiz::jobs::{self, SecretHandOver};
 use exowiz::profile::{self, InstallMode, Permission};
-use exowiz::register::{self, RegisterEvent, RegisterOutcome, RegisterRequest, validate};
+use exowiz::register::{RegisterEvent, RegisterOutcome, RegisterRequest, validate};
 use exowiz::store::journal;
 use secrecy::ExposeSecret;
 use serde_json::json;
@@ -210,7 +210,7 @@ async fn wait_for_grants(
     args: &RegisterArgs,
     ctrl_c: &super::interrupt::HandledInside,
 ) -> Result<(), Failure> {
-    let target = register::consent_wait::ConsentTarget {
+    let target = exowiz::permissions::consent_wait::ConsentTarget {
         graph,
         endpoints,
         tenant_id: &outcome.tenant_id,

@@ -2,7 +2,7 @@
 //! the admin has granted it. On this machine a loopback listener learns the browser's answer at
 //! once (the printed link carries its `redirect_uri=http://localhost:PORT`); Microsoft Graph is
 //! read every few seconds alongside, for a link opened elsewhere. Ctrl+C stops waiting and
-//! leaves the registration as it is. The job itself is `exowiz::register::consent_wait`.
+//! leaves the registration as it is. The job itself is `exowiz::permissions::consent_wait`.
 
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -11,8 +11,8 @@ use super::interrupt::HandledInside;
 use exowiz::auth::ConsentListener;
 use exowiz::endpoints::Endpoints;
 use exowiz::graph::GraphError;
-use exowiz::register::PermissionStatus;
-use exowiz::register::consent_wait::{ConsentTarget, ConsentWaitEvent, wait_for_consent};
+use exowiz::permissions::PermissionStatus;
+use exowiz::permissions::consent_wait::{ConsentTarget, ConsentWaitEvent, wait_for_consent};
 
 #[derive(Debug, clap::Args)]
 pub struct WaitConsentArgs {

@@ -9,8 +9,8 @@ use std::time::Duration;
 use secrecy::SecretString;
 
 use crate::endpoints::Endpoints;
+use crate::permissions::PermissionStatus;
 use crate::profile::Api;
-use crate::register::PermissionStatus;
 use crate::verify::{self, ApiRoles};
 
 /// What the tokens of a new secret carry.

@@ -1,22 +1,47 @@
-//! The registration engine: everything `exowiz register` (and later the wizard's Register step)
+//! The registration engine: everything `exowiz register` (and the wizard's Register step)
 //! does after sign-in. No terminal, no prompts: input is a `RegisterRequest`, progress goes to a
-//! callback, the result is a `RegisterOutcome`.
+//! callback, the result is a `RegisterOutcome`. What the app asks for and what the tenant has
+//! granted it is [`crate::permissions`].
+//!
+//! [`run::register`] is the orchestration, one named step after another; each step is a file:
+//! [`request_check`] (before sign-in), [`tenant`] (round trip 1), [`resume`] (an interrupted
+//! run), [`exowiz_apps`] (which app to take up), [`app_shape`] and [`app_step`] (round trip
+//! 2), [`secret_step`] with [`lost_answer`] (round trip 3), [`save`], [`grant_step`] (round
+//! trip 4) and [`notes`].
 
-pub mod consent_wait;
-pub mod engine;
+mod app_shape;
+mod app_step;
+mod context;
+mod event;
+pub mod exowiz_apps;
 pub mod gone;
-pub mod resolve;
+mod grant_step;
+mod lost_answer;
+mod mailbox_and_domains;
+mod notes;
+mod request_check;
+mod resume;
+pub mod run;
+mod save;
+mod secret_step;
+mod tenant;
+#[cfg(test)]
+mod test_support;
 pub mod validate;
 
-pub use engine::{
-    RegisterError, RegisterEvent, grant_consent, read_grants, read_grants_with, register,
-};
+pub use event::RegisterEvent;
+pub use run::register;
 
 use crate::exchange::ExchangeCommand;
 use crate::graph::NewSecret;
-use crate::profile::{Api, InstallMode, PermissionType, Profile};
+use crate::permissions::PermissionStatus;
+use crate::profile::{InstallMode, Profile};
 use crate::store::journal::Journal;
 use serde::Serialize;
+
+/// Why a registration failed: the jobs' one error type (`Input` for something the admin typed
+/// or chose that does not fit the tenant).
+pub type RegisterError = crate::error::JobError;
 
 /// What the admin asked for.
 #[derive(Debug, Clone)]
@@ -35,18 +60,6 @@ pub struct RegisterRequest {
     pub grant_consent: bool,
     /// Reuse this app (client ID) instead of finding or creating one.
     pub app_id: Option<String>,
-}
-
-/// One permission of the registration and whether the tenant has granted it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PermissionStatus {
-    pub api: Api,
-    pub name: String,
-    #[serde(rename = "type")]
-    pub kind: PermissionType,
-    pub id: String,
-    pub description: String,
-    pub granted: bool,
 }
 
 /// What the mailbox check found, for `--json` (`mailbox_check`) and the text output.

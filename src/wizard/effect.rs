@@ -2,8 +2,9 @@
 //! tokio task and reports back with a `Msg` carrying the same ticket.
 
 use super::state::{ComparedWith, SignInMethod, Ticket};
+use crate::permissions::PermissionStatus;
 use crate::profile::Api;
-use crate::register::{PermissionStatus, RegisterRequest};
+use crate::register::RegisterRequest;
 use secrecy::SecretString;
 use std::time::Duration;
 

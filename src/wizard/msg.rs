@@ -7,7 +7,8 @@ use super::state::{
 };
 use crate::auth::ConsentAnswer;
 use crate::graph::{GraphWait, MailboxState};
-use crate::register::{PermissionStatus, RegisterEvent};
+use crate::permissions::PermissionStatus;
+use crate::register::RegisterEvent;
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 

@@ -13,8 +13,8 @@ use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use exowiz::ews::{EwsCause, EwsProbe};
 use exowiz::exchange;
 use exowiz::graph::MailboxState;
+use exowiz::permissions::PermissionStatus;
 use exowiz::profile::{self, Api, PermissionType};
-use exowiz::register::PermissionStatus;
 use exowiz::store::journal::InterruptedRun;
 use exowiz::ui;
 use exowiz::wizard::state::{

@@ -11,7 +11,7 @@
 use super::{advance, notices, set_error, set_info};
 use crate::auth::ConsentAnswer;
 use crate::i18n::t;
-use crate::register::PermissionStatus;
+use crate::permissions::PermissionStatus;
 use crate::wizard::effect::Effect;
 use crate::wizard::jobs::JobKind;
 use crate::wizard::keymap::Action;

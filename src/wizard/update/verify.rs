@@ -2,8 +2,9 @@
 
 use super::{advance, go_to};
 use crate::exchange;
+use crate::permissions::PermissionStatus;
 use crate::profile::well_known;
-use crate::register::{PermissionStatus, validate};
+use crate::register::validate;
 use crate::wizard::effect::{Effect, EwsCheck};
 use crate::wizard::jobs::JobKind;
 use crate::wizard::keymap::Action;

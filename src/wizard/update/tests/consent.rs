@@ -2,7 +2,7 @@
 
 use super::support::*;
 use crate::auth::ConsentAnswer;
-use crate::register::PermissionStatus;
+use crate::permissions::PermissionStatus;
 use crate::wizard::effect::Effect;
 use crate::wizard::msg::Msg;
 use crate::wizard::state::{Popup, WizardState};

@@ -32,8 +32,8 @@ mod welcome;
 pub(super) mod support {
     use crate::exchange;
     use crate::graph::MailboxState;
+    use crate::permissions::PermissionStatus;
     use crate::profile::{self, well_known};
-    use crate::register::PermissionStatus;
     use crate::wizard::effect::Effect;
     use crate::wizard::msg::{Msg, SignInPrompt};
     pub use crate::wizard::state::StatusKind;

@@ -2,8 +2,8 @@
 
 use super::support::*;
 use crate::error::JobError;
+use crate::permissions::PermissionStatus;
 use crate::profile::{Api, PermissionType};
-use crate::register::PermissionStatus;
 use crate::rotate::SecretInfo;
 use crate::wizard::effect::Effect;
 use crate::wizard::keymap::{self, Action};
