@@ -20,6 +20,7 @@ pub mod check;
 pub mod clipboard;
 #[cfg(test)]
 mod demo_tenant_boundary;
+pub mod domain;
 pub mod endpoints;
 pub mod error;
 pub mod ews;
@@ -28,6 +29,8 @@ pub mod graph;
 pub mod i18n;
 pub mod jobs;
 pub mod logging;
+#[cfg(test)]
+mod module_layers;
 pub mod printable;
 pub mod profile;
 pub mod register;

@@ -29,8 +29,8 @@ mod verify_done;
 mod welcome;
 
 pub(super) mod support {
+    use crate::domain::MailboxState;
     use crate::exchange;
-    use crate::graph::MailboxState;
     use crate::profile::{self, well_known};
     use crate::register::PermissionStatus;
     use crate::wizard::effect::Effect;
