@@ -39,7 +39,14 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-pub use crate::wizard::state::ClipboardVia;
+/// How a value reached the clipboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClipboardVia {
+    /// The system clipboard (arboard), excluded from clipboard history where possible.
+    System,
+    /// An OSC 52 escape sequence to the terminal (SSH, no display, or arboard failed).
+    Osc52,
+}
 
 /// What decides the clipboard path, read from the environment once (tests build it by hand).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

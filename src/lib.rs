@@ -21,6 +21,7 @@ pub mod check;
 pub mod clipboard;
 #[cfg(test)]
 mod demo_tenant_boundary;
+pub mod domain;
 pub mod endpoints;
 pub mod error;
 pub mod ews;
@@ -30,6 +31,8 @@ pub mod i18n;
 pub mod jobs;
 pub mod logging;
 pub mod permissions;
+#[cfg(test)]
+mod module_layers;
 pub mod printable;
 pub mod profile;
 pub mod register;

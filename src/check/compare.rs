@@ -15,9 +15,6 @@ use crate::profile::{Api, InstallMode, PermissionType, Profile};
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// A secret that ends within this many days is a warning (as `exowiz status` defaults to).
-pub const EXPIRY_WARN_DAYS: i64 = 30;
-
 /// What the app should have, from the profile (or, for `custom`, from the app itself).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expectation {
@@ -326,6 +323,8 @@ pub struct Observed<'a> {
     /// The resource APIs' service principals the tenant has (Microsoft Graph, Exchange Online).
     pub resources: &'a BTreeMap<Api, ServicePrincipal>,
     pub now: DateTime<Utc>,
+    /// A secret ending within this many days is a warning (`jobs::policy::WARN_DAYS`).
+    pub warn_days: u32,
 }
 
 fn finding(kind: FindingKind, severity: Severity, text: String, fix: Option<Fix>) -> Finding {
@@ -659,7 +658,7 @@ fn secrets(o: &Observed, out: &mut Vec<Finding>) {
             },
             Some(rotate),
         ));
-    } else if days < EXPIRY_WARN_DAYS {
+    } else if days < i64::from(o.warn_days) {
         out.push(finding(
             FindingKind::Secret,
             Severity::Warning,

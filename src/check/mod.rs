@@ -349,20 +349,32 @@ enum Choice<'a> {
 
 /// Checks the app `req.app_id` in the signed-in tenant. `store` supplies the saved
 /// registration's profile (and is not written: saving is the caller's choice, see
-/// `Report::saved_registration`).
+/// `Report::saved_registration`). A secret ending within `warn_days` is a warning (the jobs'
+/// window, `jobs::policy::WARN_DAYS`).
 pub async fn check(
     graph: &GraphClient,
     endpoints: &Endpoints,
     tenant_id: &str,
     store: Option<&Store>,
     req: &CheckRequest,
+    warn_days: u32,
 ) -> Result<Report, CheckError> {
     let choice = Choice::Decide {
         store,
         profile: req.profile.clone(),
         mode: req.mode,
     };
-    run_check(graph, endpoints, tenant_id, &req.app_id, choice, Utc::now()).await
+    let now = Utc::now();
+    run_check(
+        graph,
+        endpoints,
+        tenant_id,
+        &req.app_id,
+        choice,
+        now,
+        warn_days,
+    )
+    .await
 }
 
 async fn run_check(
@@ -372,6 +384,7 @@ async fn run_check(
     app_id: &str,
     choice: Choice<'_>,
     now: DateTime<Utc>,
+    warn_days: u32,
 ) -> Result<Report, CheckError> {
     // Round trip 1: everything is keyed by the client ID, so all at once.
     let (org, app, resources, app_sp) = tokio::join!(
@@ -441,6 +454,7 @@ async fn run_check(
         grants: grants.as_deref(),
         resources: &resources,
         now,
+        warn_days,
     }));
     number_fixes(&mut findings);
     let permissions = grants.unwrap_or_else(|| expectation.permissions.clone());
@@ -632,12 +646,14 @@ pub struct Applied {
 /// installation type. The app is patched once with the union of what the selected fixes add
 /// (to the app as it is now, re-read first: nothing the admin added is removed); the service
 /// principal is created alongside; consent is granted afterwards with `grant_consent`. A fix
-/// that fails is reported in its `FixResult`; only a failing re-check is an error.
+/// that fails is reported in its `FixResult`; only a failing re-check is an error. The
+/// re-check warns of secrets ending within `warn_days`, as [`check`] does.
 pub async fn apply(
     graph: &GraphClient,
     endpoints: &Endpoints,
     report: &Report,
     fixes: &[FixId],
+    warn_days: u32,
 ) -> Result<Applied, CheckError> {
     let all = report.fixes();
     let mut selected: Vec<(FixId, &Fix)> = Vec::new();
@@ -819,6 +835,7 @@ pub async fn apply(
             mode: report.mode,
         },
         Utc::now(),
+        warn_days,
     )
     .await?;
     Ok(Applied {

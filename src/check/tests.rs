@@ -115,6 +115,7 @@ fn findings_of(
         grants: sp.map(|_| grants.as_slice()),
         resources: &resources,
         now: now(),
+        warn_days: 30,
     });
     number_fixes(&mut findings);
     findings
@@ -308,6 +309,7 @@ fn a_permission_of_an_api_the_tenant_lacks_cannot_be_granted() {
         grants: Some(&grants),
         resources: &resources,
         now: now(),
+        warn_days: 30,
     });
     let consent: Vec<&Finding> = findings
         .iter()
@@ -531,6 +533,7 @@ fn the_installation_type_follows_the_cloud_address_book_permissions() {
         grants: Some(&grants),
         resources: &res,
         now: now(),
+        warn_days: 30,
     });
     assert_eq!(not_ok(&findings), []);
 

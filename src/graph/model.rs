@@ -96,44 +96,11 @@ pub struct User {
     pub user_type: Option<String>,
 }
 
-/// Result of the mailbox check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MailboxState {
-    /// The user has a licensed Exchange Online mailbox (an enabled `exchange` plan).
-    Exists,
-    /// A mailbox that needs no licence: SMTP addresses but no Exchange plan, as a shared or
-    /// resource mailbox has.
-    Shared,
-    /// The user exists but has no Exchange Online mailbox (unlicensed, on-premises, guest).
-    NoMailbox,
-    /// There is no such user.
-    NoSuchUser,
-}
-
 // ---------------------------------------------------------------------------------------------
 // Applications
 // ---------------------------------------------------------------------------------------------
 
-/// Who may sign in to the app.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum SignInAudience {
-    /// Single tenant.
-    #[serde(rename = "AzureADMyOrg")]
-    MyOrg,
-    #[serde(rename = "AzureADMultipleOrgs")]
-    MultipleOrgs,
-    #[serde(rename = "AzureADandPersonalMicrosoftAccount")]
-    MultipleOrgsAndPersonal,
-    #[serde(rename = "PersonalMicrosoftAccount")]
-    PersonalOnly,
-}
-
-/// `Role` = application permission (app role), `Scope` = delegated permission.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum PermissionType {
-    Role,
-    Scope,
-}
+pub use crate::domain::{MailboxState, PermissionType, SignInAudience};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -2,7 +2,7 @@
 //! its profile, apply the chosen fixes, and save the registration as each saw it, so that
 //! `exowiz status` knows the app (also one another tool made).
 
-use super::{JobError, Tenant};
+use super::{JobError, Tenant, policy};
 use crate::check::{self, Applied, CheckRequest, FixId, Report};
 use crate::store::Store;
 
@@ -17,7 +17,15 @@ pub enum Saved {
 
 /// Checks the app of `request` and saves the registration as found.
 pub async fn run(t: Tenant<'_>, request: &CheckRequest) -> Result<(Report, Saved), JobError> {
-    let report = check::check(t.graph, t.endpoints, t.tenant_id, t.store, request).await?;
+    let report = check::check(
+        t.graph,
+        t.endpoints,
+        t.tenant_id,
+        t.store,
+        request,
+        policy::WARN_DAYS,
+    )
+    .await?;
     let saved = save(t, &report);
     Ok((report, saved))
 }
@@ -29,7 +37,7 @@ pub async fn apply(
     report: &Report,
     fixes: &[FixId],
 ) -> Result<(Applied, Saved), JobError> {
-    let applied = check::apply(t.graph, t.endpoints, report, fixes).await?;
+    let applied = check::apply(t.graph, t.endpoints, report, fixes, policy::WARN_DAYS).await?;
     let saved = save(t, &applied.report);
     Ok((applied, saved))
 }

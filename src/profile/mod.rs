@@ -88,10 +88,10 @@ pub enum PermissionType {
 
 impl PermissionType {
     /// The `resourceAccess.type` Graph uses: `Role` (application) or `Scope` (delegated).
-    pub fn graph_kind(self) -> crate::graph::PermissionType {
+    pub fn graph_kind(self) -> crate::domain::PermissionType {
         match self {
-            PermissionType::Application => crate::graph::PermissionType::Role,
-            PermissionType::Delegated => crate::graph::PermissionType::Scope,
+            PermissionType::Application => crate::domain::PermissionType::Role,
+            PermissionType::Delegated => crate::domain::PermissionType::Scope,
         }
     }
 
@@ -310,7 +310,7 @@ pub struct Profile {
     pub product: String,
     pub vendor: String,
     pub default_app_name: String,
-    pub sign_in_audience: crate::graph::SignInAudience,
+    pub sign_in_audience: crate::domain::SignInAudience,
     pub allow_public_client_flows: bool,
     pub secret_months: u32,
     /// The product reaches mailboxes through EWS, which Exchange Online is retiring.

@@ -369,3 +369,22 @@ pub fn too_small(frame: &mut Frame, area: Rect, state: &WizardState) {
         rect,
     );
 }
+
+#[cfg(test)]
+mod step_title_tests {
+    use crate::i18n::{Language, text};
+    use crate::wizard::Step;
+
+    /// Ten step titles side by side at 120 columns: German must fit where English does.
+    /// (Here rather than in i18n, which sits below the wizard and may not name its steps.)
+    #[test]
+    fn the_german_step_titles_fit_on_the_english_line() {
+        let width = |language| {
+            Step::ALL
+                .iter()
+                .map(|s| text(language, s.title_key()).chars().count())
+                .sum::<usize>()
+        };
+        assert!(width(Language::German) <= width(Language::English));
+    }
+}

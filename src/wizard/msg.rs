@@ -6,7 +6,8 @@ use super::state::{
     Ticket, VerifyReport,
 };
 use crate::auth::ConsentAnswer;
-use crate::graph::{GraphWait, MailboxState};
+use crate::domain::MailboxState;
+use crate::graph::GraphWait;
 use crate::permissions::PermissionStatus;
 use crate::register::RegisterEvent;
 use chrono::{DateTime, Utc};

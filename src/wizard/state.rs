@@ -3,8 +3,8 @@
 
 use super::step::Step;
 use super::text_field::TextField;
+use crate::domain::MailboxState;
 use crate::exchange::ExchangeCommand;
-use crate::graph::MailboxState;
 use crate::permissions::PermissionStatus;
 use crate::profile::{InstallMode, Profile};
 use chrono::{DateTime, Utc};
@@ -306,14 +306,8 @@ pub struct DoneState {
     pub commands_saved_to: Option<std::path::PathBuf>,
 }
 
-/// How a value reached the clipboard.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ClipboardVia {
-    /// The system clipboard (arboard), excluded from clipboard history where possible.
-    System,
-    /// An OSC 52 escape sequence to the terminal (SSH, no display, or arboard failed).
-    Osc52,
-}
+/// How a value reached the clipboard: the clipboard's own type, which the wizard shows.
+pub use crate::clipboard::ClipboardVia;
 
 /// The status line's note while Microsoft Graph makes exowiz wait.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

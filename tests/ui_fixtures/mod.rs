@@ -57,7 +57,7 @@ pub fn expired_secret_end() -> DateTime<Utc> {
 
 /// The warning window of the rotate and check screens (`exowiz status`'s default).
 pub fn warn_days() -> u32 {
-    exowiz::check::compare::EXPIRY_WARN_DAYS as u32
+    exowiz::jobs::policy::WARN_DAYS
 }
 
 /// A client secret as Graph lists it on the app, made `months` before it ends.
@@ -445,6 +445,7 @@ pub fn check_findings() -> Vec<exowiz::check::Finding> {
         grants: None,
         resources: &Default::default(),
         now: now(),
+        warn_days: warn_days(),
     })
     .into_iter()
     .filter(|f| {

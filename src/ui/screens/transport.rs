@@ -2,7 +2,7 @@
 //! each with the shorter suggestion.
 
 use super::{Room, error_line, heading, key, ok_line, spinner_line};
-use crate::graph::MailboxState;
+use crate::domain::MailboxState;
 use crate::i18n::{t, tf};
 use crate::ui::format::width;
 use crate::ui::theme;

@@ -1,7 +1,7 @@
 //! Transport: the transfer mailbox (checked against the tenant) and the transfer domains.
 
 use super::{advance, set_error, set_info};
-use crate::graph::MailboxState;
+use crate::domain::MailboxState;
 use crate::i18n::{t, tf};
 use crate::register::validate;
 use crate::wizard::effect::Effect;

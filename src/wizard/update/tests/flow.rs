@@ -1,7 +1,7 @@
 //! The whole wizard with nothing but Enter, fed the messages an executor would send.
 
 use super::support::*;
-use crate::graph::MailboxState;
+use crate::domain::MailboxState;
 use crate::register::RegisterEvent;
 use crate::wizard::effect::Effect;
 use crate::wizard::msg::{Msg, SignInPrompt};

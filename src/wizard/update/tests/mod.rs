@@ -30,8 +30,8 @@ mod verify_done;
 mod welcome;
 
 pub(super) mod support {
+    use crate::domain::MailboxState;
     use crate::exchange;
-    use crate::graph::MailboxState;
     use crate::permissions::PermissionStatus;
     use crate::profile::{self, well_known};
     use crate::wizard::effect::Effect;

@@ -1,7 +1,7 @@
 //! Transport: focus, suggestions, validation, the mailbox check.
 
 use super::support::*;
-use crate::graph::MailboxState;
+use crate::domain::MailboxState;
 use crate::wizard::effect::Effect;
 use crate::wizard::msg::Msg;
 use crate::wizard::state::Check;
