@@ -74,16 +74,19 @@ pub fn write_in_dir(dir: &Path, stem: &str, bytes: &[u8]) -> io::Result<PathBuf>
 }
 
 /// A new file only (`create_new`: fails when one is there, with no window between a check and
-/// the write), readable by its owner only on Unix.
+/// the write), readable by its owner only: created 0600 on Unix; on Windows given the
+/// owner-only DACL before the first byte is written (the admin's folder may let others in).
 fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+    let mut file = crate::store::private::private_open_options()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    #[cfg(windows)]
+    if let Err(e) = crate::store::private::restrict_file(path) {
+        drop(file);
+        let _ = std::fs::remove_file(path);
+        return Err(e);
     }
-    let mut file = options.open(path)?;
     io::Write::write_all(&mut file, bytes)?;
     file.sync_all()
 }
