@@ -403,4 +403,94 @@ mod tests {
         assert_eq!(osc52_sequence("").as_str(), OSC52_CLEAR);
         assert_eq!(osc52_sequence("a").as_str(), "\x1b]52;c;YQ==\x1b\\");
     }
+
+    #[test]
+    fn the_errors_are_the_sentences_and_never_the_value() {
+        let both = ClipboardError::NothingCopied {
+            system: Some("no X server".into()),
+            terminal: "broken pipe".into(),
+        };
+        assert_eq!(
+            both.to_string(),
+            "Nothing was copied: the system clipboard failed (no X server) and the terminal could not be written to (broken pipe). Select the value with the mouse instead."
+        );
+        let cleared = ClipboardError::TerminalNotCleared("broken pipe".into());
+        assert_eq!(
+            cleared.to_string(),
+            "The terminal's clipboard could not be cleared (broken pipe)."
+        );
+    }
+
+    /// wine's ntdll exports `wine_get_version`; Windows' does not.
+    #[cfg(windows)]
+    fn under_wine() -> bool {
+        use windows_sys::Win32::System::LibraryLoader::{GetModuleHandleW, GetProcAddress};
+        let ntdll: Vec<u16> = "ntdll.dll\0".encode_utf16().collect();
+        // SAFETY: a NUL-terminated module name and a NUL-terminated export name.
+        unsafe {
+            let module = GetModuleHandleW(ntdll.as_ptr());
+            !module.is_null()
+                && GetProcAddress(module, c"wine_get_version".as_ptr().cast()).is_some()
+        }
+    }
+
+    /// The copied text goes with the three registered formats that keep it out of clipboard
+    /// monitors, history and the cloud clipboard (the last two with the DWORD 0 that says "no").
+    /// This uses the real clipboard (emptied at the end).
+    #[cfg(windows)]
+    #[test]
+    fn on_windows_a_copy_is_kept_from_monitors_history_and_the_cloud() {
+        use windows_sys::Win32::System::DataExchange::{
+            CloseClipboard, GetClipboardData, IsClipboardFormatAvailable, OpenClipboard,
+            RegisterClipboardFormatW,
+        };
+        use windows_sys::Win32::System::Memory::{GlobalLock, GlobalSize, GlobalUnlock};
+
+        let env = ClipboardEnv {
+            forced: Some(ClipboardVia::System),
+            ..ClipboardEnv::default()
+        };
+        let clipboard = Clipboard::new(env, TerminalOut::new(io::sink()));
+        match clipboard.copy("windows-clipboard-test") {
+            Ok(ClipboardVia::System) => {}
+            other if under_wine() => {
+                eprintln!(
+                    "note: wine has no system clipboard here ({other:?}); checked on Windows"
+                );
+                return;
+            }
+            other => panic!("the system clipboard took nothing: {other:?}"),
+        }
+        let formats = [
+            ("ExcludeClipboardContentFromMonitorProcessing", None),
+            ("CanIncludeInClipboardHistory", Some(0u32)),
+            ("CanUploadToCloudClipboard", Some(0u32)),
+        ];
+        // SAFETY: NUL-terminated names; the clipboard is opened and closed here, and the data
+        // handles are only read between GlobalLock and GlobalUnlock within GlobalSize bytes.
+        unsafe {
+            assert_ne!(OpenClipboard(std::ptr::null_mut()), 0, "OpenClipboard");
+            for (name, value) in formats {
+                let wide: Vec<u16> = name.encode_utf16().chain([0]).collect();
+                let format = RegisterClipboardFormatW(wide.as_ptr());
+                assert_ne!(format, 0, "{name}");
+                assert_ne!(
+                    IsClipboardFormatAvailable(format),
+                    0,
+                    "{name} is not on the clipboard"
+                );
+                if let Some(expected) = value {
+                    let data = GetClipboardData(format);
+                    assert!(!data.is_null(), "{name}");
+                    assert!(GlobalSize(data) >= 4, "{name}");
+                    let bytes = GlobalLock(data).cast::<u8>();
+                    let got = u32::from_ne_bytes(std::ptr::read_unaligned(bytes.cast::<[u8; 4]>()));
+                    GlobalUnlock(data);
+                    assert_eq!(got, expected, "{name}");
+                }
+            }
+            CloseClipboard();
+        }
+        assert_eq!(clipboard.clear(), Ok(ClipboardVia::System));
+    }
 }

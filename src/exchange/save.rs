@@ -146,6 +146,49 @@ mod tests {
         assert_eq!(mode & 0o777, 0o600, "a replaced file too");
     }
 
+    /// What Windows PowerShell 5.1 needs, checked on the file as saved (on every platform: the
+    /// bytes must not depend on where exowiz ran): a UTF-8 byte-order mark, every line ended by
+    /// CRLF, no bare CR or LF, and the non-ASCII words intact.
+    #[test]
+    fn the_saved_script_is_utf8_with_a_bom_and_crlf_on_disk() {
+        let profile = crate::profile::by_id("moveit").unwrap();
+        let app = "5d3f9a27-1c4e-4b8d-a6f2-8e0b3c7d1a95";
+        let header = crate::exchange::ScriptHeader {
+            product: "moveIT Grüße".into(),
+            app_name: "moveIT".into(),
+            client_id: app.into(),
+            tenant_id: None,
+        };
+        let commands = crate::exchange::commands::for_profile(
+            &profile,
+            app,
+            None,
+            "moveIT",
+            Some("fax-transfer@contoso.com"),
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("moveit.ps1");
+        write(
+            &path,
+            &crate::exchange::script_file(&header, &commands),
+            false,
+        )
+        .unwrap();
+
+        let bytes = std::fs::read(&path).unwrap();
+        let body = bytes
+            .strip_prefix(&[0xEF, 0xBB, 0xBF])
+            .expect("a UTF-8 BOM");
+        let text = std::str::from_utf8(body).expect("UTF-8");
+        assert!(text.contains("Grüße"), "{text}");
+        assert!(text.ends_with("\r\n"), "the last line ends in CRLF too");
+        let lines: Vec<&str> = text.split_terminator("\r\n").collect();
+        assert!(lines.len() > 3, "{text}");
+        for line in lines {
+            assert!(!line.contains(['\r', '\n']), "a bare CR or LF in {line:?}");
+        }
+    }
+
     #[test]
     fn a_name_in_a_directory_is_never_taken_twice() {
         let dir = tempfile::tempdir().unwrap();
