@@ -8,8 +8,10 @@
 //!    machine's, so OSC 52 is used: the admin's own terminal puts the value on *their*
 //!    clipboard;
 //! 3. on Linux/BSD without `DISPLAY` or `WAYLAND_DISPLAY` there is no system clipboard: OSC 52;
-//! 4. otherwise the system clipboard via `arboard` (excluded from clipboard history and, on
-//!    Windows, from the cloud clipboard), falling back to OSC 52 when `arboard` fails.
+//! 4. otherwise the system clipboard via `arboard`, falling back to OSC 52 when `arboard`
+//!    fails. A copied value is kept out of clipboard history (Linux, macOS, Windows); on
+//!    Windows also out of the cloud clipboard and away from clipboard monitors (see
+//!    [`set_system`]).
 //!
 //! The `arboard::Clipboard` is kept in the [`Clipboard`] holder for the whole run: on X11 the
 //! process owns the selection and must stay alive to serve it.
@@ -95,6 +97,49 @@ impl ClipboardEnv {
         }
     }
 }
+
+/// Why the clipboard did not do what was asked. The `Display` text is the sentence for the
+/// screen; it never contains the copied value (only the clipboard's and the OS's own words).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClipboardError {
+    /// Nothing was copied: OSC 52 could not be written (`terminal`), after the system clipboard
+    /// failed (`system`) when it was tried.
+    NothingCopied {
+        system: Option<String>,
+        terminal: String,
+    },
+    /// The system clipboard could not be emptied.
+    SystemNotCleared(String),
+    /// The empty OSC 52 could not be written.
+    TerminalNotCleared(String),
+}
+
+impl std::fmt::Display for ClipboardError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sentence = match self {
+            Self::NothingCopied {
+                system: Some(system),
+                terminal,
+            } => tf(
+                "clipboard.nothing_copied_both",
+                &[("system", system), ("error", terminal)],
+            ),
+            Self::NothingCopied {
+                system: None,
+                terminal,
+            } => tf("clipboard.nothing_copied", &[("error", terminal)]),
+            Self::SystemNotCleared(error) => {
+                tf("clipboard.system_not_cleared", &[("error", error)])
+            }
+            Self::TerminalNotCleared(error) => {
+                tf("clipboard.terminal_not_cleared", &[("error", error)])
+            }
+        };
+        f.write_str(&sentence)
+    }
+}
+
+impl std::error::Error for ClipboardError {}
 
 /// The terminal's output, shared between the screen renderer and OSC 52: whoever writes holds
 /// the lock, so an escape sequence never lands in the middle of a frame.
@@ -197,9 +242,8 @@ impl Clipboard {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Copies `text`; says which path took it. An error is a sentence for the screen (it never
-    /// contains the value).
-    pub fn copy(&self, text: &str) -> Result<ClipboardVia, String> {
+    /// Copies `text`; says which path took it.
+    pub fn copy(&self, text: &str) -> Result<ClipboardVia, ClipboardError> {
         let mut state = self.state();
         let mut system_error = None;
         if self.env.prefer_system() {
@@ -231,12 +275,9 @@ impl Clipboard {
             }
             Err(e) => {
                 tracing::warn!(error = %e, "OSC 52 could not be written");
-                Err(match system_error {
-                    Some(sys) => tf(
-                        "clipboard.nothing_copied_both",
-                        &[("system", &sys.to_string()), ("error", &e.to_string())],
-                    ),
-                    None => tf("clipboard.nothing_copied", &[("error", &e.to_string())]),
+                Err(ClipboardError::NothingCopied {
+                    system: system_error,
+                    terminal: e.to_string(),
                 })
             }
         }
@@ -293,7 +334,7 @@ impl Clipboard {
 
     /// Empties the clipboard on the path the last copy took (the preferred one when exowiz
     /// copied nothing yet).
-    pub fn clear(&self) -> Result<ClipboardVia, String> {
+    pub fn clear(&self) -> Result<ClipboardVia, ClipboardError> {
         let mut state = self.state();
         let via = match state.last {
             Some(last) => last.via,
@@ -301,17 +342,13 @@ impl Clipboard {
             None => ClipboardVia::Osc52,
         };
         let result = match via {
-            ClipboardVia::System => clear_system(&mut state)
-                .map_err(|e| tf("clipboard.system_not_cleared", &[("error", &e.to_string())])),
+            ClipboardVia::System => {
+                clear_system(&mut state).map_err(ClipboardError::SystemNotCleared)
+            }
             ClipboardVia::Osc52 => self
                 .terminal
                 .write_all(OSC52_CLEAR.as_bytes())
-                .map_err(|e| {
-                    tf(
-                        "clipboard.terminal_not_cleared",
-                        &[("error", &e.to_string())],
-                    )
-                }),
+                .map_err(|e| ClipboardError::TerminalNotCleared(e.to_string())),
         };
         if result.is_ok() {
             state.last = None;
@@ -333,6 +370,11 @@ fn clear_system(state: &mut State) -> Result<(), String> {
     system(state)?.clear().map_err(|e| e.to_string())
 }
 
+/// Puts `text` on the system clipboard, kept out of what remembers or watches the clipboard.
+/// On Windows arboard adds the registered formats after the text, while it still holds the
+/// clipboard: `ExcludeClipboardContentFromMonitorProcessing` (clipboard monitors and history
+/// leave it alone), `CanIncludeInClipboardHistory` = 0 and `CanUploadToCloudClipboard` = 0
+/// (history and the cloud clipboard also on Windows versions that honour only those two).
 fn set_system(state: &mut State, text: &str) -> Result<(), String> {
     let system = system(state)?;
     let set = system.set();
@@ -347,7 +389,9 @@ fn set_system(state: &mut State, text: &str) -> Result<(), String> {
     #[cfg(windows)]
     let set = {
         use arboard::SetExtWindows;
-        set.exclude_from_history().exclude_from_cloud()
+        set.exclude_from_monitoring()
+            .exclude_from_history()
+            .exclude_from_cloud()
     };
     #[cfg(target_os = "macos")]
     let set = {
@@ -365,5 +409,95 @@ mod tests {
     fn empty_and_padded_encodings() {
         assert_eq!(osc52_sequence("").as_str(), OSC52_CLEAR);
         assert_eq!(osc52_sequence("a").as_str(), "\x1b]52;c;YQ==\x1b\\");
+    }
+
+    #[test]
+    fn the_errors_are_the_sentences_and_never_the_value() {
+        let both = ClipboardError::NothingCopied {
+            system: Some("no X server".into()),
+            terminal: "broken pipe".into(),
+        };
+        assert_eq!(
+            both.to_string(),
+            "Nothing was copied: the system clipboard failed (no X server) and the terminal could not be written to (broken pipe). Select the value with the mouse instead."
+        );
+        let cleared = ClipboardError::TerminalNotCleared("broken pipe".into());
+        assert_eq!(
+            cleared.to_string(),
+            "The terminal's clipboard could not be cleared (broken pipe)."
+        );
+    }
+
+    /// wine's ntdll exports `wine_get_version`; Windows' does not.
+    #[cfg(windows)]
+    fn under_wine() -> bool {
+        use windows_sys::Win32::System::LibraryLoader::{GetModuleHandleW, GetProcAddress};
+        let ntdll: Vec<u16> = "ntdll.dll\0".encode_utf16().collect();
+        // SAFETY: a NUL-terminated module name and a NUL-terminated export name.
+        unsafe {
+            let module = GetModuleHandleW(ntdll.as_ptr());
+            !module.is_null()
+                && GetProcAddress(module, c"wine_get_version".as_ptr().cast()).is_some()
+        }
+    }
+
+    /// The copied text goes with the three registered formats that keep it out of clipboard
+    /// monitors, history and the cloud clipboard (the last two with the DWORD 0 that says "no").
+    /// This uses the real clipboard (emptied at the end).
+    #[cfg(windows)]
+    #[test]
+    fn on_windows_a_copy_is_kept_from_monitors_history_and_the_cloud() {
+        use windows_sys::Win32::System::DataExchange::{
+            CloseClipboard, GetClipboardData, IsClipboardFormatAvailable, OpenClipboard,
+            RegisterClipboardFormatW,
+        };
+        use windows_sys::Win32::System::Memory::{GlobalLock, GlobalSize, GlobalUnlock};
+
+        let env = ClipboardEnv {
+            forced: Some(ClipboardVia::System),
+            ..ClipboardEnv::default()
+        };
+        let clipboard = Clipboard::new(env, TerminalOut::new(io::sink()));
+        match clipboard.copy("windows-clipboard-test") {
+            Ok(ClipboardVia::System) => {}
+            other if under_wine() => {
+                eprintln!(
+                    "note: wine has no system clipboard here ({other:?}); checked on Windows"
+                );
+                return;
+            }
+            other => panic!("the system clipboard took nothing: {other:?}"),
+        }
+        let formats = [
+            ("ExcludeClipboardContentFromMonitorProcessing", None),
+            ("CanIncludeInClipboardHistory", Some(0u32)),
+            ("CanUploadToCloudClipboard", Some(0u32)),
+        ];
+        // SAFETY: NUL-terminated names; the clipboard is opened and closed here, and the data
+        // handles are only read between GlobalLock and GlobalUnlock within GlobalSize bytes.
+        unsafe {
+            assert_ne!(OpenClipboard(std::ptr::null_mut()), 0, "OpenClipboard");
+            for (name, value) in formats {
+                let wide: Vec<u16> = name.encode_utf16().chain([0]).collect();
+                let format = RegisterClipboardFormatW(wide.as_ptr());
+                assert_ne!(format, 0, "{name}");
+                assert_ne!(
+                    IsClipboardFormatAvailable(format),
+                    0,
+                    "{name} is not on the clipboard"
+                );
+                if let Some(expected) = value {
+                    let data = GetClipboardData(format);
+                    assert!(!data.is_null(), "{name}");
+                    assert!(GlobalSize(data) >= 4, "{name}");
+                    let bytes = GlobalLock(data).cast::<u8>();
+                    let got = u32::from_ne_bytes(std::ptr::read_unaligned(bytes.cast::<[u8; 4]>()));
+                    GlobalUnlock(data);
+                    assert_eq!(got, expected, "{name}");
+                }
+            }
+            CloseClipboard();
+        }
+        assert_eq!(clipboard.clear(), Ok(ClipboardVia::System));
     }
 }

@@ -79,7 +79,9 @@ impl ExecutorConfig {
             store: None,
             clipboard,
             clear_clipboard_after: Some(jobs::policy::CLIPBOARD_CLEAR_AFTER),
-            open_browser: Arc::new(crate::browser::open),
+            open_browser: Arc::new(|url: &str| {
+                crate::browser::open(url).map_err(|e| e.to_string())
+            }),
             browser_timeout: auth::DEFAULT_BROWSER_TIMEOUT,
             verify_patience: crate::verify::DEFAULT_PATIENCE,
             consent_listen_timeout: auth::CONSENT_LISTEN_TIMEOUT,
@@ -461,15 +463,18 @@ impl Executor {
         self.spawn(async move {
             let clipboard = shared.config.clipboard.clone();
             let copied = value.clone();
-            let result =
-                tokio::task::spawn_blocking(move || clipboard.copy(copied.expose_secret()))
-                    .await
-                    .unwrap_or_else(|e| {
-                        Err(i18n::tf(
-                            "executor.copy_stopped",
-                            &[("error", &e.to_string())],
-                        ))
-                    });
+            let result = tokio::task::spawn_blocking(move || {
+                clipboard
+                    .copy(copied.expose_secret())
+                    .map_err(|e| e.to_string())
+            })
+            .await
+            .unwrap_or_else(|e| {
+                Err(i18n::tf(
+                    "executor.copy_stopped",
+                    &[("error", &e.to_string())],
+                ))
+            });
             let clear_after = clear_after.filter(|_| result.is_ok());
             // Known before the wizard hears of the copy, so a quit right after still clears.
             if clear_after.is_some() {

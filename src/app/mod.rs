@@ -11,6 +11,8 @@
 //! ```
 
 pub mod app_list;
+#[cfg(windows)]
+mod console_ctrl;
 pub mod executor;
 pub mod permission_catalog;
 pub mod runtime;

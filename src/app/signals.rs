@@ -9,7 +9,9 @@
 //!   read returns 0 bytes. crossterm's reader retries such reads forever (a whole core spent),
 //!   so [`TerminalHangup`] watches the terminal's file for the hang-up and the wizard ends.
 //!
-//! Windows has none of these signals; there only Ctrl+C (the console's) ends the wizard.
+//! Windows has none of these signals: there the console's control events do the same
+//! (Ctrl+C and Ctrl+Break end the wizard, closing the window restores the console at once;
+//! see `console_ctrl`).
 
 use std::io;
 
@@ -33,6 +35,8 @@ pub struct Signals {
     int: tokio::signal::unix::Signal,
     #[cfg(unix)]
     tstp: tokio::signal::unix::Signal,
+    #[cfg(windows)]
+    console: super::console_ctrl::ConsoleCtrl,
 }
 
 impl Signals {
@@ -47,7 +51,14 @@ impl Signals {
         })
     }
 
-    #[cfg(not(unix))]
+    #[cfg(windows)]
+    pub fn new() -> io::Result<Self> {
+        Ok(Self {
+            console: super::console_ctrl::ConsoleCtrl::install()?,
+        })
+    }
+
+    #[cfg(not(any(unix, windows)))]
     pub fn new() -> io::Result<Self> {
         Ok(Self {})
     }
@@ -63,7 +74,12 @@ impl Signals {
         }
     }
 
-    #[cfg(not(unix))]
+    #[cfg(windows)]
+    pub async fn recv(&mut self) -> SignalEvent {
+        SignalEvent::End(self.console.recv().await)
+    }
+
+    #[cfg(not(any(unix, windows)))]
     pub async fn recv(&mut self) -> SignalEvent {
         let _ = tokio::signal::ctrl_c().await;
         SignalEvent::End("Ctrl+C")

@@ -56,6 +56,15 @@ impl TerminalGuard {
 /// Raw mode, alternate screen, bracketed paste, hidden cursor: at the start, and again when
 /// the wizard is continued after a suspend. On an error the terminal is restored.
 pub fn enter_wizard_mode() -> io::Result<()> {
+    // Colours in the Windows console: crossterm switches virtual-terminal processing on where
+    // the console has it (Windows 10 and later, Windows Terminal) and otherwise draws colours
+    // through the console API. Asked here once, so the log says which.
+    #[cfg(windows)]
+    if !crossterm::ansi_support::supports_ansi() {
+        tracing::info!(
+            "the console has no virtual-terminal processing; colours via the console API"
+        );
+    }
     enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
     let mut out = io::stdout();

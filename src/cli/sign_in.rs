@@ -61,7 +61,7 @@ struct Stderr {
 
 impl job::Front for Stderr {
     async fn open_browser(&self, url: &str) -> Result<(), String> {
-        browser::open(url)
+        browser::open(url).map_err(|e| e.to_string())
     }
 
     fn prompt(&self, prompt: Prompt) {

@@ -74,16 +74,19 @@ pub fn write_in_dir(dir: &Path, stem: &str, bytes: &[u8]) -> io::Result<PathBuf>
 }
 
 /// A new file only (`create_new`: fails when one is there, with no window between a check and
-/// the write), readable by its owner only on Unix.
+/// the write), readable by its owner only: created 0600 on Unix; on Windows given the
+/// owner-only DACL before the first byte is written (the admin's folder may let others in).
 fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+    let mut file = crate::store::private::private_open_options()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    #[cfg(windows)]
+    if let Err(e) = crate::store::private::restrict_file(path) {
+        drop(file);
+        let _ = std::fs::remove_file(path);
+        return Err(e);
     }
-    let mut file = options.open(path)?;
     io::Write::write_all(&mut file, bytes)?;
     file.sync_all()
 }
@@ -141,6 +144,49 @@ mod tests {
         write(&path, b"y", true).unwrap();
         let mode = std::fs::metadata(&path).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600, "a replaced file too");
+    }
+
+    /// What Windows PowerShell 5.1 needs, checked on the file as saved (on every platform: the
+    /// bytes must not depend on where exowiz ran): a UTF-8 byte-order mark, every line ended by
+    /// CRLF, no bare CR or LF, and the non-ASCII words intact.
+    #[test]
+    fn the_saved_script_is_utf8_with_a_bom_and_crlf_on_disk() {
+        let profile = crate::profile::by_id("moveit").unwrap();
+        let app = "5d3f9a27-1c4e-4b8d-a6f2-8e0b3c7d1a95";
+        let header = crate::exchange::ScriptHeader {
+            product: "moveIT Grüße".into(),
+            app_name: "moveIT".into(),
+            client_id: app.into(),
+            tenant_id: None,
+        };
+        let commands = crate::exchange::commands::for_profile(
+            &profile,
+            app,
+            None,
+            "moveIT",
+            Some("fax-transfer@contoso.com"),
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("moveit.ps1");
+        write(
+            &path,
+            &crate::exchange::script_file(&header, &commands),
+            false,
+        )
+        .unwrap();
+
+        let bytes = std::fs::read(&path).unwrap();
+        let body = bytes
+            .strip_prefix(&[0xEF, 0xBB, 0xBF])
+            .expect("a UTF-8 BOM");
+        let text = std::str::from_utf8(body).expect("UTF-8");
+        assert!(text.contains("Grüße"), "{text}");
+        assert!(text.ends_with("\r\n"), "the last line ends in CRLF too");
+        let lines: Vec<&str> = text.split_terminator("\r\n").collect();
+        assert!(lines.len() > 3, "{text}");
+        for line in lines {
+            assert!(!line.contains(['\r', '\n']), "a bare CR or LF in {line:?}");
+        }
     }
 
     #[test]

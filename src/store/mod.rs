@@ -5,6 +5,8 @@ pub mod expiry;
 pub mod journal;
 pub mod journal_salvage;
 pub mod lock;
+#[cfg(windows)]
+mod owner_only_acl;
 pub mod private;
 pub mod reset;
 pub mod unseen;

@@ -3,8 +3,8 @@
 //! A folder or file made earlier with wider modes (a umask of 022, an older exowiz) is narrowed
 //! when exowiz next writes there.
 //!
-//! Unix mode bits only. TODO(windows issue): on Windows the files inherit the ACL of the user's
-//! profile folder (owner and administrators); an explicit owner-only DACL belongs there.
+//! On Unix the mode bits (0700, 0600); on Windows a protected DACL with one entry, the current
+//! user's (see `owner_only_acl`): the folder's entry is inherited by the files made in it.
 
 use std::io;
 use std::path::Path;
@@ -12,12 +12,19 @@ use std::path::Path;
 /// Creates `dir` (and its parents) if needed and makes `dir` itself owner-only (0700).
 pub fn ensure_private_dir(dir: &Path) -> io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    restrict(dir, 0o700)
+    restrict(dir, Kind::Folder)
 }
 
 /// Makes an existing file owner-only (0600).
 pub fn restrict_file(path: &Path) -> io::Result<()> {
-    restrict(path, 0o600)
+    restrict(path, Kind::File)
+}
+
+/// What is made owner-only: a folder's access is inherited by what is created in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Folder,
+    File,
 }
 
 /// Options that create a file owner-only (0600); an existing file keeps its mode, so callers
@@ -34,8 +41,12 @@ pub fn private_open_options() -> std::fs::OpenOptions {
 }
 
 #[cfg(unix)]
-fn restrict(path: &Path, mode: u32) -> io::Result<()> {
+fn restrict(path: &Path, kind: Kind) -> io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
+    let mode = match kind {
+        Kind::Folder => 0o700,
+        Kind::File => 0o600,
+    };
     let current = std::fs::metadata(path)?.permissions().mode() & 0o777;
     if current == mode {
         return Ok(());
@@ -43,8 +54,13 @@ fn restrict(path: &Path, mode: u32) -> io::Result<()> {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
 }
 
-#[cfg(not(unix))]
-fn restrict(_path: &Path, _mode: u32) -> io::Result<()> {
+#[cfg(windows)]
+fn restrict(path: &Path, kind: Kind) -> io::Result<()> {
+    super::owner_only_acl::set_owner_only(path, kind == Kind::Folder)
+}
+
+#[cfg(not(any(unix, windows)))]
+fn restrict(_path: &Path, _kind: Kind) -> io::Result<()> {
     Ok(())
 }
 
