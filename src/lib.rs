@@ -30,10 +30,11 @@ pub mod graph;
 pub mod i18n;
 pub mod jobs;
 pub mod logging;
-pub mod permissions;
 #[cfg(test)]
 mod module_layers;
+pub mod permissions;
 pub mod printable;
+pub mod private_files;
 pub mod profile;
 pub mod register;
 pub mod rotate;

@@ -10,15 +10,15 @@ use tracing_subscriber::EnvFilter;
 /// Returns the file's path, or None when no log file could be opened (then nothing is logged).
 pub fn init() -> Option<PathBuf> {
     let dir = crate::store::data_dir().ok()?;
-    crate::store::private::ensure_private_dir(&dir).ok()?;
+    crate::private_files::ensure_private_dir(&dir).ok()?;
     let path = dir.join("exowiz.log");
-    let file = crate::store::private::private_open_options()
+    let file = crate::private_files::private_open_options()
         .create(true)
         .append(true)
         .open(&path)
         .ok()?;
     // A log an older exowiz left readable by everyone is narrowed before anything is added.
-    crate::store::private::restrict_file(&path).ok()?;
+    crate::private_files::restrict_file(&path).ok()?;
     let filter = EnvFilter::try_from_env("EXOWIZ_LOG")
         .unwrap_or_else(|_| EnvFilter::new("info,hyper=warn,reqwest=warn,h2=warn"));
     tracing_subscriber::fmt()

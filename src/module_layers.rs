@@ -37,7 +37,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     ("records", &["store", "logging", "exchange"]),
     ("clients", &["graph", "auth", "profile", "net"]),
-    ("desktop", &["browser", "clipboard"]),
+    ("desktop", &["browser", "clipboard", "private_files"]),
     ("base", &["domain", "i18n", "endpoints", "printable"]),
 ];
 

@@ -40,7 +40,7 @@ pub async fn start() -> Result<DemoTenant, Failure> {
 
 pub async fn start_with(options: DemoOptions) -> Result<DemoTenant, Failure> {
     let dir = exowiz::store::data_dir().map_err(|e| Failure::new(Exit::Other, e.to_string()))?;
-    exowiz::store::private::ensure_private_dir(&dir).map_err(|e| {
+    exowiz::private_files::ensure_private_dir(&dir).map_err(|e| {
         Failure::new(
             Exit::Other,
             format!(

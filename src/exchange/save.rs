@@ -77,12 +77,12 @@ pub fn write_in_dir(dir: &Path, stem: &str, bytes: &[u8]) -> io::Result<PathBuf>
 /// the write), readable by its owner only: created 0600 on Unix; on Windows given the
 /// owner-only DACL before the first byte is written (the admin's folder may let others in).
 fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut file = crate::store::private::private_open_options()
+    let mut file = crate::private_files::private_open_options()
         .write(true)
         .create_new(true)
         .open(path)?;
     #[cfg(windows)]
-    if let Err(e) = crate::store::private::restrict_file(path) {
+    if let Err(e) = crate::private_files::restrict_file(path) {
         drop(file);
         let _ = std::fs::remove_file(path);
         return Err(e);
@@ -94,6 +94,17 @@ fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(windows)]
+    #[test]
+    fn a_saved_script_is_for_the_user_alone() {
+        let root = tempfile::tempdir().unwrap();
+        let script = root.path().join("exo.ps1");
+        write(&script, b"x", false).unwrap();
+        crate::private_files::assert_owner_only(&script);
+        write(&script, b"y", true).unwrap();
+        crate::private_files::assert_owner_only(&script);
+    }
 
     #[test]
     fn the_target_must_be_a_new_ps1_file_in_a_directory_that_exists() {

@@ -518,7 +518,7 @@ impl Journal {
         self.entry.updated = Utc::now();
         self.entry.pid = std::process::id();
         if let Some(dir) = self.path.parent() {
-            super::private::ensure_private_dir(dir)?;
+            crate::private_files::ensure_private_dir(dir)?;
         }
         let text = serde_json::to_vec_pretty(&self.entry).map_err(io::Error::other)?;
         write_atomically(&self.path, &text)
@@ -544,7 +544,7 @@ fn recover_damaged(
     if salvaged.incomplete || !salvaged.unsure_secrets.is_empty() || !salvaged.knows_something() {
         tracing::warn!(error = %error, "damaged journal kept as *.damaged");
         let _ = std::fs::copy(path, &set_aside);
-        let _ = super::private::restrict_file(&set_aside);
+        let _ = crate::private_files::restrict_file(&set_aside);
     }
     let _ = std::fs::remove_file(path);
     if !salvaged.knows_something() {

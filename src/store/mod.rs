@@ -5,9 +5,6 @@ pub mod expiry;
 pub mod journal;
 pub mod journal_salvage;
 pub mod lock;
-#[cfg(windows)]
-mod owner_only_acl;
-pub mod private;
 pub mod reset;
 pub mod unseen;
 
@@ -210,7 +207,7 @@ impl Store {
     }
 
     fn save(&self, file: &StoreFile) -> io::Result<()> {
-        private::ensure_private_dir(&self.dir)?;
+        crate::private_files::ensure_private_dir(&self.dir)?;
         let text = serde_json::to_vec_pretty(file).map_err(io::Error::other)?;
         write_atomically(&self.path(), &text)
     }
@@ -253,7 +250,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     {
         // A unique temporary file (create_new): concurrent writers never share one, and it
         // is owner-only from its first byte.
-        let mut f = private::private_open_options()
+        let mut f = crate::private_files::private_open_options()
             .write(true)
             .create_new(true)
             .open(&tmp)?;

@@ -163,7 +163,7 @@ fn wide(s: &OsStr) -> Vec<u16> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use windows_sys::Win32::Foundation::GetLastError;
     use windows_sys::Win32::Security::{
@@ -278,7 +278,8 @@ mod tests {
         }
     }
 
-    fn assert_owner_only(path: &Path) {
+    /// Asserts the protected one-entry DACL; other modules' Windows tests use it too.
+    pub(crate) fn assert_owner_only(path: &Path) {
         let view = read_dacl(path);
         let expected = DaclView {
             protected: true,
@@ -312,21 +313,11 @@ mod tests {
     fn a_file_and_a_folder_are_for_the_user_alone() {
         let root = tempfile::tempdir().unwrap();
         let folder = root.path().join("data");
-        crate::store::private::ensure_private_dir(&folder).unwrap();
+        crate::private_files::ensure_private_dir(&folder).unwrap();
         assert_owner_only(&folder);
         let file = folder.join("registrations.json");
         std::fs::write(&file, b"{}").unwrap();
-        crate::store::private::restrict_file(&file).unwrap();
+        crate::private_files::restrict_file(&file).unwrap();
         assert_owner_only(&file);
-    }
-
-    #[test]
-    fn a_saved_script_is_for_the_user_alone() {
-        let root = tempfile::tempdir().unwrap();
-        let script = root.path().join("exo.ps1");
-        crate::exchange::save::write(&script, b"x", false).unwrap();
-        assert_owner_only(&script);
-        crate::exchange::save::write(&script, b"y", true).unwrap();
-        assert_owner_only(&script);
     }
 }

@@ -6,6 +6,11 @@
 //! On Unix the mode bits (0700, 0600); on Windows a protected DACL with one entry, the current
 //! user's (see `owner_only_acl`): the folder's entry is inherited by the files made in it.
 
+#[cfg(windows)]
+mod owner_only_acl;
+#[cfg(all(test, windows))]
+pub(crate) use owner_only_acl::tests::assert_owner_only;
+
 use std::io;
 use std::path::Path;
 
@@ -56,7 +61,7 @@ fn restrict(path: &Path, kind: Kind) -> io::Result<()> {
 
 #[cfg(windows)]
 fn restrict(path: &Path, kind: Kind) -> io::Result<()> {
-    super::owner_only_acl::set_owner_only(path, kind == Kind::Folder)
+    owner_only_acl::set_owner_only(path, kind == Kind::Folder)
 }
 
 #[cfg(not(any(unix, windows)))]
