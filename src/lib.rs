@@ -28,6 +28,7 @@ pub mod graph;
 pub mod i18n;
 pub mod jobs;
 pub mod logging;
+pub mod net;
 pub mod printable;
 pub mod profile;
 pub mod register;
