@@ -138,6 +138,7 @@ mod tests {
             host: "login.microsoftonline.com".into(),
             timed_out: true,
             cause: "timed out".into(),
+            trouble: None,
         });
         assert_eq!(e.kind(), JobErrorKind::Network);
         let e = JobError::from(AuthError::DeviceCodeExpired);

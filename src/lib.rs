@@ -32,6 +32,7 @@ pub mod jobs;
 pub mod logging;
 #[cfg(test)]
 mod module_layers;
+pub mod net;
 pub mod permissions;
 pub mod printable;
 pub mod private_files;

@@ -21,6 +21,7 @@ use super::discovery::discover;
 use super::error::AuthError;
 use super::token::Tokens;
 use super::transport::{Ctx, host_of, post_form, seconds_field, take_string};
+use crate::net::NetTrouble;
 
 /// Polling interval when the server names none (RFC 8628 §3.2).
 const DEFAULT_INTERVAL: Duration = Duration::from_secs(5);
@@ -233,12 +234,13 @@ impl DeviceCodeSession {
                     }
                     _ => return Err(AuthError::Entra(e)),
                 },
+                // An untrusted certificate or a proxy's 407 stays so: no polling on.
                 Err(e @ AuthError::Network { .. })
                 | Err(
                     e @ AuthError::BadResponse {
                         status: 500..=599, ..
                     },
-                ) => {
+                ) if e.net_trouble().is_none_or(NetTrouble::worth_retrying) => {
                     transient_failures += 1;
                     if transient_failures >= MAX_TRANSIENT_FAILURES {
                         return Err(e);

@@ -10,6 +10,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::i18n::{self, Language, t, tf};
+use crate::net::NetTrouble;
 
 /// Everything that can go wrong while signing in or checking a credential.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -26,12 +27,15 @@ pub enum AuthError {
     },
 
     /// The sign-in service could not be reached (DNS, TCP, TLS, proxy, timeout).
-    #[error("{}", network_sentence(host, *timed_out))]
+    #[error("{}", network_sentence(host, *timed_out, trouble.as_ref()))]
     Network {
         host: String,
         timed_out: bool,
         /// The transport error's text, for `detail()`.
         cause: String,
+        /// An untrusted certificate or proxy trouble, when that was the cause: its sentence
+        /// replaces the general one.
+        trouble: Option<NetTrouble>,
     },
 
     /// The service answered, but not in a form exowiz understands (not JSON, a field missing,
@@ -102,6 +106,14 @@ pub enum AuthError {
 }
 
 impl AuthError {
+    /// The untrusted certificate or proxy trouble behind a network error, if that was it.
+    pub fn net_trouble(&self) -> Option<&NetTrouble> {
+        match self {
+            AuthError::Network { trouble, .. } => trouble.as_ref(),
+            _ => None,
+        }
+    }
+
     /// The AADSTS code Entra gave, if any.
     pub fn aadsts(&self) -> Option<u32> {
         match self {
@@ -378,8 +390,10 @@ fn unknown_tenant_sentence(tenant: &str) -> String {
     }
 }
 
-fn network_sentence(host: &str, timed_out: bool) -> String {
-    if timed_out {
+fn network_sentence(host: &str, timed_out: bool, trouble: Option<&NetTrouble>) -> String {
+    if let Some(trouble) = trouble {
+        trouble.sentence()
+    } else if timed_out {
         tf("auth.network_timeout", &[("host", host)])
     } else {
         tf("auth.network", &[("host", host)])

@@ -118,14 +118,13 @@ pub fn registration_scopes(endpoints: &Endpoints) -> Vec<String> {
 }
 
 /// An HTTP client suited to the sign-in calls: bounded connect and request times, no
-/// cookies, a user agent naming exowiz.
+/// cookies, a user agent naming exowiz, the system's proxy and roots (crate::net).
 pub fn http_client() -> Result<reqwest::Client, AuthError> {
-    reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(15))
-        .timeout(Duration::from_secs(60))
-        .user_agent(concat!("exowiz/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| AuthError::HttpSetup(e.to_string()))
+    crate::net::http_client(crate::net::Timeouts {
+        connect: Duration::from_secs(15),
+        request: Duration::from_secs(60),
+    })
+    .map_err(|e| AuthError::HttpSetup(e.to_string()))
 }
 
 #[cfg(test)]

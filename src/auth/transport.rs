@@ -36,6 +36,7 @@ fn network_error(url: &Url, e: &reqwest::Error) -> AuthError {
         host: host_of(url),
         timed_out: e.is_timeout(),
         cause,
+        trouble: crate::net::diagnose(e, url),
     }
 }
 

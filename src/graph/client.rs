@@ -20,6 +20,7 @@ use super::model::Page;
 use super::replication::{CreatedObjects, is_replication_error};
 use super::retry::{Attempts, RetryPolicy, Trouble, parse_retry_after};
 use crate::endpoints::Endpoints;
+use crate::net::NetTrouble;
 
 const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
 const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(90);
@@ -124,17 +125,13 @@ impl GraphClient {
     pub fn new(endpoints: &Endpoints, token: SecretString) -> Self {
         let base = endpoints.graph_v1();
         let host = host_of(&base);
-        let mut builder = reqwest::Client::builder()
-            .connect_timeout(CONNECT_TIMEOUT)
-            .timeout(REQUEST_TIMEOUT)
-            .user_agent(concat!("exowiz/", env!("CARGO_PKG_VERSION")));
-        if is_loopback(&base) {
-            // The demo tenant and tests run on loopback; never send them through a proxy.
-            builder = builder.no_proxy();
-        }
-        let http = builder
-            .build()
-            .expect("the HTTP client (rustls) can always be built");
+        // Loopback (the demo tenant, tests) always goes direct; everything else through the
+        // system's proxy, trusting the system's roots (crate::net).
+        let http = crate::net::http_client(crate::net::Timeouts {
+            connect: CONNECT_TIMEOUT,
+            request: REQUEST_TIMEOUT,
+        })
+        .expect("the HTTP client (rustls) can always be built");
         Self {
             inner: Arc::new(Inner {
                 http,
@@ -543,7 +540,11 @@ impl GraphClient {
             "Graph request"
         );
         let network_failure = |e: reqwest::Error, retryable: bool| {
+            let trouble = crate::net::diagnose(&e, &call.url);
+            // An untrusted certificate or a proxy that wants a sign-in refuses every try alike.
+            let retryable = retryable && trouble.as_ref().is_none_or(NetTrouble::worth_retrying);
             let err = GraphError::network(call.op, host, error_chain(&e))
+                .with_net_trouble(trouble)
                 .with_client_request_id(client_request_id);
             if retryable {
                 Outcome::Retryable(Trouble::Network, err)
@@ -689,15 +690,6 @@ fn host_of(url: &Url) -> String {
     }
 }
 
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        None => false,
-    }
-}
-
 /// Percent-decoded text (for matching remembered ids in paths and filters).
 fn decoded(s: &str) -> String {
     fn hex(b: u8) -> Option<u8> {
@@ -777,14 +769,5 @@ mod tests {
             "$filter=appId eq 'ab'"
         );
         assert_eq!(decoded("/v1.0/users/a%23b"), "/v1.0/users/a#b");
-    }
-
-    #[test]
-    fn loopback_detection() {
-        assert!(is_loopback(&Url::parse("http://127.0.0.1:8080/").unwrap()));
-        assert!(is_loopback(&Url::parse("http://localhost/").unwrap()));
-        assert!(!is_loopback(
-            &Url::parse("https://graph.microsoft.com/").unwrap()
-        ));
     }
 }

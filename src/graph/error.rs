@@ -10,6 +10,7 @@ use std::fmt;
 use serde::Deserialize;
 
 use crate::i18n::{t, tf};
+use crate::net::NetTrouble;
 
 /// The Graph call that failed; it decides the wording of the sentence (which role is needed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -206,6 +207,8 @@ struct ErrorData {
     cause: Option<String>,
     /// Graph's `Retry-After` when it was longer than exowiz waits (the job ended instead).
     refused_wait: Option<std::time::Duration>,
+    /// A network failure exowiz can name (untrusted certificate, proxy trouble).
+    trouble: Option<NetTrouble>,
 }
 
 /// Graph error codes (and one `details[].code`) that get their own sentence.
@@ -249,6 +252,7 @@ impl GraphError {
             host: host.to_string(),
             cause: None,
             refused_wait: None,
+            trouble: None,
         }))
     }
 
@@ -305,7 +309,19 @@ impl GraphError {
             host: host.to_string(),
             cause,
             refused_wait: None,
+            trouble: None,
         }))
+    }
+
+    /// The network failure named more precisely: its sentence replaces the general one.
+    pub(crate) fn with_net_trouble(mut self, trouble: Option<NetTrouble>) -> Self {
+        self.0.trouble = trouble;
+        self
+    }
+
+    /// The untrusted certificate or proxy trouble behind a network error, if that was it.
+    pub fn net_trouble(&self) -> Option<&NetTrouble> {
+        self.0.trouble.as_ref()
     }
 
     pub(crate) fn with_client_request_id(mut self, id: &str) -> Self {
@@ -456,7 +472,10 @@ impl GraphError {
                     tf("graph.server", &[("what", what)])
                 }
             }
-            ErrorKind::Network => tf("graph.network", &[("host", &self.0.host)]),
+            ErrorKind::Network => match &self.0.trouble {
+                Some(trouble) => trouble.sentence(),
+                None => tf("graph.network", &[("host", &self.0.host)]),
+            },
             ErrorKind::Decode => tf("graph.decode", &[("what", what)]),
         }
     }
