@@ -107,14 +107,14 @@ fn every_module_file_is_named_in_its_main_rs() {
         let declared = declared_modules(&main_rs);
         let mut files = rust_files(&dir);
         files.remove("main");
-        for missing in files.difference(&declared) {
+        if let Some(missing) = files.difference(&declared).next() {
             panic!(
                 "tests/{binary}/{missing}.rs is not named in tests/{binary}/main.rs, so it never \
                  runs: add `mod {missing};` there (or move the file: {})",
                 where_to_put_it()
             );
         }
-        for gone in declared.difference(&files) {
+        if let Some(gone) = declared.difference(&files).next() {
             panic!(
                 "tests/{binary}/main.rs names `mod {gone};` but tests/{binary}/{gone}.rs is missing"
             );
@@ -134,7 +134,7 @@ fn every_support_file_is_named_in_support_mod_rs() {
     let declared = declared_modules(&mod_rs);
     let mut files = rust_files(&dir);
     files.remove("mod");
-    for missing in files.difference(&declared) {
+    if let Some(missing) = files.difference(&declared).next() {
         panic!(
             "tests/support/{missing}.rs is not named in tests/support/mod.rs, so no test can use \
              it: add `pub mod {missing};` there"
