@@ -1,7 +1,7 @@
 //! Where the admin waits (issue 13): `register` and `rotate` run by the release binary against
 //! the demo tenant with 100 ms per request, without and with replication lag. Prints one
 //! tab-separated line per scenario for `scripts/bench.sh`; asserts nothing (the tests in
-//! tests/round_trips.rs hold the counts).
+//! tests/e2e/round_trips.rs hold the counts).
 //!
 //!     EXOWIZ_BIN=target/release/exowiz cargo bench --bench round_trips
 //!
@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 const LATENCY: Duration = Duration::from_millis(100);
 const RUNS: usize = 3;
 
-/// Requests sent after an answer came back start a new wave (see tests/round_trips.rs).
+/// Requests sent after an answer came back start a new wave (see tests/e2e/round_trips.rs).
 fn waves(log: &[RequestRecord]) -> usize {
     let mut sorted = log.to_vec();
     sorted.sort_by_key(|r| r.started);

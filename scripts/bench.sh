@@ -326,7 +326,7 @@ peers_table() {
   echo "The release binary against the demo tenant (\`crates/demo-tenant\`, loopback) with 100 ms added to"
   echo "every request, signed in already (the token is given), a new tenant and data directory per run."
   echo "*Waves*: requests that had to wait for an answer before they could be sent (counted from the demo"
-  echo "tenant's request log, as in \`tests/round_trips.rs\`), replication polls included. *Longest chain*:"
+  echo "tenant's request log, as in \`tests/e2e/round_trips.rs\`), replication polls included. *Longest chain*:"
   echo "the waves without replication lag, i.e. the dependent requests. *Floor*: chain × 100 ms plus the"
   echo "replication lag the job must wait out (a registration waits for the new app before its service"
   echo "principal, and for that before the grants: 2 × lag; a rotation creates nothing another request"

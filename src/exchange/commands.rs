@@ -4,7 +4,7 @@
 //!
 //! Every cmdlet, parameter and role name here comes from Microsoft's cmdlet reference
 //! (MicrosoftDocs/office-docs-powershell, `exchange/exchange-ps/ExchangePowerShell/<Cmdlet>.md`);
-//! `tests/exchange_powershell.rs` holds the table of them with their types and checks every
+//! `tests/e2e/exchange_powershell.rs` holds the table of them with their types and checks every
 //! generated command against it. Each command is safe to run twice: it looks before it creates
 //! or changes anything.
 

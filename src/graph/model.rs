@@ -2,7 +2,7 @@
 //!
 //! Response types ignore unknown properties and accept `null` where Graph may send it.
 //! Request types skip `None`, so every body stays within the v1.0 schema
-//! (`tests/fixtures/graph-v1.0-subset.schema.json`, checked by `tests/graph_schema.rs`).
+//! (`tests/fixtures/graph-v1.0-subset.schema.json`, checked by `tests/e2e/graph_schema.rs`).
 
 use std::fmt;
 

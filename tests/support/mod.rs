@@ -1,6 +1,34 @@
-//! Shared by the end-to-end tests: the demo tenant started in-process, the exowiz binary run
-//! against it, and the Graph GUID table of graph-facts §2 as the oracle.
+//! The one support folder of the four test binaries (tests/e2e, tests/tenant, tests/screens,
+//! tests/pty; each includes it with `#[path = "../support/mod.rs"] mod support;`). This file
+//! holds what the end-to-end tests share: the demo tenant started in-process, the exowiz binary
+//! run against it, and the Graph GUID table of graph-facts §2 as the oracle. The submodules:
 #![allow(dead_code)]
+
+/// The demo tenant's sign-in as the sign-in tests drive it (a browser that follows redirects).
+pub mod demo_sign_in;
+/// Plain HTTP helpers for the demo tenant conformance tests (tests/tenant).
+pub mod emulator_api;
+/// The fields each vendor manual asks for, written from the manuals.
+pub mod manual_fields;
+/// A scripted Graph server for the client's transport, retry and error tests.
+pub mod scripted_graph;
+/// A proxy in front of the demo tenant that breaks answers the tenant itself never breaks.
+pub mod tampering_proxy;
+/// The wizard states the screen snapshots draw.
+pub mod ui_fixtures;
+
+/// Driving the wizard through its screens in a pseudo-terminal.
+#[cfg(unix)]
+pub mod drive;
+/// A process as Linux's /proc shows it (stopped or not, parent, CPU time).
+#[cfg(target_os = "linux")]
+pub mod process;
+/// The real binary in a pseudo-terminal, its screen read through a terminal emulator.
+#[cfg(unix)]
+pub mod pty;
+/// A terminal screen drawn as SVG.
+#[cfg(unix)]
+pub mod svg;
 
 use demo_tenant::{Emulator, EmulatorConfig};
 use std::path::Path;
@@ -175,7 +203,7 @@ pub fn files_containing(dir: &Path, needle: &str) -> Vec<std::path::PathBuf> {
 
 /// Problems of `instance` against `$defs/<def>` of the strict Graph v1.0 subset schema in
 /// `tests/fixtures/graph-v1.0-subset.schema.json` (`additionalProperties: false`); empty when
-/// valid. Built the way tests/graph_schema.rs and tests/emulator_schema.rs build theirs.
+/// valid. Built the way tests/e2e/graph_schema.rs and tests/tenant/emulator_schema.rs build theirs.
 pub fn graph_schema_errors(def: &str, instance: &serde_json::Value) -> Vec<String> {
     const SCHEMA: &str = include_str!("../fixtures/graph-v1.0-subset.schema.json");
     let root: serde_json::Value = serde_json::from_str(SCHEMA).expect("schema is JSON");
