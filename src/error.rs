@@ -149,8 +149,8 @@ mod tests {
     /// `String` (issue 11: errors keep their kind up to the screen). The list can only get
     /// shorter: `string_errors_only_go_down` fails on a new one and on an entry that is gone.
     const STRING_ERRORS_LEFT: &[&str] = &[
-        "src/app/executor.rs::new",
-        "src/app/runtime.rs::run",
+        "src/tui/executor.rs::new",
+        "src/tui/runtime.rs::run",
         "src/browser.rs::open",
         "src/check/compare.rs::expectation",
         "src/check/mod.rs::ids",

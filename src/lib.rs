@@ -7,14 +7,13 @@
 //! an existing registration with its profile and repairs it, `exchange` holds the Exchange
 //! Online PowerShell exowiz hands over (and EWS's end), `store` keeps
 //! saved registrations (never secrets), `wizard` is the wizard's
-//! pure state machine, `ui` draws it, `app` runs it in the terminal (event loop, effect
+//! pure state machine, `ui` draws it, `tui` runs it in the terminal (event loop, effect
 //! executor, terminal setup), `clipboard` copies with an OSC 52 fallback, `verify` proves that
 //! a client secret works, `rotate` replaces an app's secret (`exowiz rotate`).
 //!
 //! The demo tenant is not part of the library: it is the crate crates/demo-tenant, which only the
 //! binary (`exowiz demo`, `exowiz emulator`) and the tests use (`demo_tenant_boundary` checks it).
 
-pub mod app;
 pub mod auth;
 pub mod browser;
 pub mod check;
@@ -40,6 +39,7 @@ pub mod profile;
 pub mod register;
 pub mod rotate;
 pub mod store;
+pub mod tui;
 pub mod ui;
 pub mod verify;
 pub mod wizard;

@@ -19,7 +19,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         &["module_layers", "demo_tenant_boundary"],
     ),
     // The wizard's terminal runtime: event loop, effect executor, terminal setup.
-    ("tui runtime", &["app", "tui"]),
+    ("tui runtime", &["tui"]),
     ("ui", &["ui"]),
     ("wizard", &["wizard"]),
     ("jobs", &["jobs"]),

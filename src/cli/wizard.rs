@@ -4,11 +4,11 @@
 
 use super::demo::{self, DemoOptions};
 use super::{Connection, Exit, Failure};
-use exowiz::app::{self, ExecutorConfig, RuntimeOptions};
 use exowiz::auth::SignInConfig;
 use exowiz::clipboard::{Clipboard, ClipboardEnv, TerminalOut};
 use exowiz::i18n::{self, Language};
 use exowiz::store::Store;
+use exowiz::tui::{self, ExecutorConfig, RuntimeOptions};
 use exowiz::wizard::WizardState;
 use exowiz::wizard::state::SignInMethod;
 use std::path::PathBuf;
@@ -84,7 +84,7 @@ pub async fn run(
     log_path: Option<PathBuf>,
 ) -> Result<(), Failure> {
     // Before anything starts: without a terminal there is nothing to show.
-    if let Some(why) = app::not_a_terminal() {
+    if let Some(why) = tui::not_a_terminal() {
         return Err(Failure::new(Exit::Input, why));
     }
     // Before anything is drawn; the subcommands without screens stay English (scripts read them).
@@ -140,7 +140,7 @@ pub async fn run(
     }
     state.saved_due = saved_due(config.store.as_ref());
     let options = RuntimeOptions { terminal, log_path };
-    let result = app::run(state, config, options).await;
+    let result = tui::run(state, config, options).await;
     // The demo tenant stops here, after the terminal is back.
     drop(demo_tenant);
     result.map_err(|e| Failure::new(Exit::Other, e))

@@ -12,10 +12,10 @@ use std::time::Duration;
 use support::*;
 
 use demo_tenant::EmulatorConfig;
-use exowiz::app::{Control, Executor, ExecutorConfig};
 use exowiz::clipboard::{Clipboard, ClipboardEnv, TerminalOut};
 use exowiz::endpoints::Endpoints;
 use exowiz::store::Store;
+use exowiz::tui::{Control, Executor, ExecutorConfig};
 use exowiz::wizard::state::SignInMethod;
 use exowiz::wizard::{Effect, Msg};
 use secrecy::SecretString;

@@ -7,10 +7,10 @@
 use crate::support;
 
 use demo_tenant::Emulator;
-use exowiz::app::{Control, Executor, ExecutorConfig};
 use exowiz::clipboard::{Clipboard, ClipboardEnv, TerminalOut};
 use exowiz::endpoints::Endpoints;
 use exowiz::store::Store;
+use exowiz::tui::{Control, Executor, ExecutorConfig};
 use exowiz::wizard::state::{AppSecrets, SignInMethod};
 use exowiz::wizard::{Effect, Msg};
 use secrecy::SecretString;

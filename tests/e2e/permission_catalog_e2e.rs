@@ -6,10 +6,10 @@
 
 use crate::support;
 
-use exowiz::app::permission_catalog;
 use exowiz::endpoints::Endpoints;
 use exowiz::graph::{GraphClient, RetryPolicy};
 use exowiz::profile::{Api, PermissionType};
+use exowiz::tui::permission_catalog;
 use secrecy::SecretString;
 use support::*;
 

@@ -5,12 +5,12 @@
 use crate::support;
 
 use demo_tenant::Emulator;
-use exowiz::app::{Control, Executor, ExecutorConfig};
 use exowiz::clipboard::{Clipboard, ClipboardEnv, TerminalOut};
 use exowiz::endpoints::Endpoints;
 use exowiz::profile::{self, InstallMode};
 use exowiz::register::RegisterRequest;
 use exowiz::store::Store;
+use exowiz::tui::{Control, Executor, ExecutorConfig};
 use exowiz::wizard::state::{RegisteredApp, SignInMethod};
 use exowiz::wizard::{Effect, Msg};
 use secrecy::{ExposeSecret, SecretString};

@@ -2,7 +2,6 @@
 //! is run on a task and answered with the `Msg` the wizard expects, carrying the same ticket.
 
 use demo_tenant::{DEMO_TENANT_ID, Emulator, EmulatorConfig};
-use exowiz::app::{Control, Executor, ExecutorConfig};
 use exowiz::clipboard::{Clipboard, ClipboardEnv, ClipboardVia, OSC52_CLEAR, TerminalOut};
 use exowiz::endpoints::Endpoints;
 use exowiz::ews::EwsCause;
@@ -11,6 +10,7 @@ use exowiz::permissions::PermissionStatus;
 use exowiz::profile::{self, InstallMode, PermissionType};
 use exowiz::register::{RegisterEvent, RegisterRequest};
 use exowiz::store::Store;
+use exowiz::tui::{Control, Executor, ExecutorConfig};
 use exowiz::wizard::effect::EwsCheck;
 use exowiz::wizard::msg::SignInPrompt;
 use exowiz::wizard::state::{
@@ -62,7 +62,7 @@ fn quick() -> EmulatorConfig {
 }
 
 /// The browser: follows the demo tenant's redirect back to exowiz's loopback listener.
-fn fake_browser() -> exowiz::app::BrowserOpener {
+fn fake_browser() -> exowiz::tui::BrowserOpener {
     let handle = tokio::runtime::Handle::current();
     Arc::new(move |url: &str| {
         let url = url.to_string();
@@ -1014,7 +1014,7 @@ async fn pump_until(
 ) {
     while !done(state) {
         let msg = h.next().await;
-        exowiz::app::runtime::apply(state, &mut h.executor, msg);
+        exowiz::tui::runtime::apply(state, &mut h.executor, msg);
     }
 }
 
@@ -1048,7 +1048,7 @@ async fn on_consent(h: &mut Harness) -> exowiz::wizard::WizardState {
         crossterm::event::KeyCode::Enter,
         crossterm::event::KeyModifiers::NONE,
     ));
-    exowiz::app::runtime::apply(&mut state, &mut h.executor, enter);
+    exowiz::tui::runtime::apply(&mut state, &mut h.executor, enter);
     // The listener's link is shown and the read on entering has answered (nothing granted):
     // from here on only the listener or the next poll, an hour away, can see the grant.
     pump_until(h, &mut state, |s| {
@@ -1078,7 +1078,7 @@ async fn the_consent_step_learns_the_grant_from_the_browser_without_waiting_for_
 
     // `o` opens the listener's link; the browser (the demo tenant approves as its admin)
     // follows Entra's redirect back to the listener.
-    exowiz::app::runtime::apply(&mut state, &mut h.executor, key('o'));
+    exowiz::tui::runtime::apply(&mut state, &mut h.executor, key('o'));
     pump_until(&mut h, &mut state, exowiz::wizard::update::all_granted).await;
 
     assert!(
@@ -1113,7 +1113,7 @@ async fn leaving_the_consent_step_closes_the_listener() {
         crossterm::event::KeyCode::Enter,
         crossterm::event::KeyModifiers::NONE,
     ));
-    exowiz::app::runtime::apply(&mut state, &mut h.executor, enter);
+    exowiz::tui::runtime::apply(&mut state, &mut h.executor, enter);
     assert_eq!(state.step, exowiz::wizard::Step::Verify);
     // The abort takes effect on the runtime's next turn: count attempts, not time.
     let mut closed = false;
