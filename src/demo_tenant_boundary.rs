@@ -4,7 +4,8 @@
 //! `demo` and `emulator` commands) and test-only modules may name the crate `demo_tenant`, and the library declares
 //! neither `cli` nor the demo tenant's old home `emulator`.
 
-use std::path::{Path, PathBuf};
+use crate::module_layers::rust_files;
+use std::path::Path;
 
 /// The binary's own source: main.rs and the modules it declares under cli/; and test-only
 /// modules (a `tests` folder), which may build their fixtures from the demo tenant's data.
@@ -14,17 +15,6 @@ fn is_binary_source(src: &Path, file: &Path) -> bool {
         || file
             .strip_prefix(src)
             .is_ok_and(|rel| rel.components().any(|c| c.as_os_str() == "tests"))
-}
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("src/ is readable") {
-        let path = entry.expect("a directory entry").path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
 }
 
 /// Whether `text` names the identifier `demo_tenant` (not a longer one such as this module's).

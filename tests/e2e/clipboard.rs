@@ -198,9 +198,20 @@ fn in_child() -> bool {
 /// whose subject reads the process environment itself (a test may not change its own: the
 /// other tests run in threads beside it).
 fn rerun_in_child(name: &str, set: &[(&str, &str)], remove: &[&str]) {
+    // The test's full name in this binary (`clipboard::name`): `--exact` matches nothing else.
+    let module = module_path!()
+        .split_once("::")
+        .expect("a module of the test binary")
+        .1;
+    let full_name = format!("{module}::{name}");
     let mut child = std::process::Command::new(std::env::current_exe().unwrap());
     child
-        .args([name, "--exact", "--nocapture", "--test-threads=1"])
+        .args([
+            full_name.as_str(),
+            "--exact",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env(CHILD, "1");
     for (key, value) in set {
         child.env(key, value);
