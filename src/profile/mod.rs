@@ -15,27 +15,8 @@ use crate::i18n::Language;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// The profiles shipped with exowiz, in the order of the manuals.
-const BUILT_IN: [(&str, &str); 6] = [
-    (
-        "officemaster",
-        include_str!("../../assets/profiles/officemaster.toml"),
-    ),
-    (
-        "myfactory",
-        include_str!("../../assets/profiles/myfactory.toml"),
-    ),
-    (
-        "flowfact",
-        include_str!("../../assets/profiles/flowfact.toml"),
-    ),
-    ("moveit", include_str!("../../assets/profiles/moveit.toml")),
-    (
-        "bueroware",
-        include_str!("../../assets/profiles/bueroware.toml"),
-    ),
-    ("custom", include_str!("../../assets/profiles/custom.toml")),
-];
+// `BUILT_IN`: every `assets/profiles/*.toml`, in the manuals' order (build.rs).
+include!(concat!(env!("OUT_DIR"), "/built_in_profiles.rs"));
 
 /// The resource API a permission belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
