@@ -348,3 +348,30 @@ async fn a_proxy_that_answers_407_gets_the_proxy_sign_in_sentence_once() {
     }
     assert!(emu.requests().is_empty(), "nothing may reach the tenant");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_proxy_that_is_not_there_gets_the_unreachable_sentence() {
+    let emu = public_tenant().await;
+    // A port that was free a moment ago: nothing listens there.
+    let gone = {
+        let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+        listener.local_addr().unwrap()
+    };
+    let ca = TestCa::new("Contoso Inspection Root");
+    let home = tempfile::tempdir().unwrap();
+    let roots = write_pem(home.path(), "company-root.pem", ca.pem());
+    let run = Run {
+        home: home.path(),
+        proxy: &format!("http://{gone}"),
+        roots: &roots,
+        token: None,
+    };
+    let out = run.exowiz(REGISTER).await;
+    let err = stderr(&out);
+    assert!(!out.status.success(), "succeeded without a proxy: {err}");
+    assert!(
+        err.contains(&format!("Could not reach the proxy {gone}")),
+        "no unreachable-proxy sentence: {err}"
+    );
+    assert!(emu.requests().is_empty(), "nothing may reach the tenant");
+}
