@@ -122,8 +122,8 @@ fn run_log(home: &Path) -> String {
     std::fs::read_to_string(home.join("exowiz-data").join("exowiz.log")).unwrap_or_default()
 }
 
-/// No retry: every CONNECT the proxy saw went to `host` and stands for one request, and no
-/// request was sent twice. A refused handshake or a 407 hides from the proxy which request a
+/// No retry: every CONNECT the proxy saw went to `host` and stands for a different request,
+/// and no request was sent twice. A refused handshake or a 407 hides from the proxy which request a
 /// tunnel was for, so the run's debug log names the requests: the registration starts several
 /// Graph reads at once (one tunnel each), each logged with its client-request-id; sign-in
 /// requests are one log line each. A retry would add a second line with the same id (or a
@@ -151,10 +151,11 @@ fn assert_one_connect_per_request(connects: &[Connect], home: &Path, host: &str)
     assert!(requests > 0, "the log names no request:\n{log}");
     assert_eq!(attempts, requests, "a request was retried:\n{log}");
     assert!(!log.contains("retrying"), "a request was retried:\n{log}");
-    assert_eq!(
-        connects.len(),
-        requests,
-        "not one CONNECT per request: {connects:?}\nlog:\n{log}"
+    // At most one: the run ends at the first refusal, and a read started at the same moment
+    // may be cut off before its CONNECT reaches the proxy.
+    assert!(
+        (1..=requests).contains(&connects.len()),
+        "more CONNECTs than requests ({requests}): {connects:?}\nlog:\n{log}"
     );
     let target = format!("{host}:443");
     assert!(
