@@ -38,14 +38,25 @@ fn with_cache(v: Value) -> Response {
     r
 }
 
-/// `msgraph_host`: Graph's host as Entra names it (`graph.microsoft.com`, no port), with the
-/// port only where one is part of the address (the loopback demo tenant).
+/// `msgraph_host`: the loopback `host:port`, or with public URLs Graph's public host as Entra
+/// names its own (`graph.microsoft.com`: no scheme, no port unless the URL has one).
 fn host(shared: &Shared) -> String {
-    let b = shared.graph_base();
-    let host = b.host_str().unwrap_or("127.0.0.1");
-    match b.port() {
-        Some(port) => format!("{host}:{port}"),
-        None => host.to_string(),
+    match &shared.config.public_urls {
+        Some(public) => {
+            let host = public.graph.host_str().unwrap_or_default();
+            match public.graph.port() {
+                Some(port) => format!("{host}:{port}"),
+                None => host.to_string(),
+            }
+        }
+        None => {
+            let b = &shared.base;
+            format!(
+                "{}:{}",
+                b.host_str().unwrap_or("127.0.0.1"),
+                b.port().unwrap_or(80)
+            )
+        }
     }
 }
 
