@@ -22,8 +22,9 @@ fn build() -> rustls::ClientConfig {
     config
 }
 
-/// The operating system's roots (on Linux and macOS `SSL_CERT_FILE` / `SSL_CERT_DIR` replace
-/// them, as for OpenSSL); the bundled webpki roots only when the system gave none, so that a
+/// The operating system's roots (`SSL_CERT_FILE` / `SSL_CERT_DIR` replace them, as for
+/// OpenSSL; rustls-native-certs 0.8 reads them before the platform's store on every system,
+/// Windows and macOS included); the bundled webpki roots only when the system gave none, so that a
 /// machine without a readable store still reaches Microsoft.
 fn root_store() -> RootCertStore {
     let found = rustls_native_certs::load_native_certs();

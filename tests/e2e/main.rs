@@ -30,6 +30,7 @@ mod parsers_prop;
 mod permission_catalog_e2e;
 mod private_files;
 mod product_fields_e2e;
+mod proxy_tls;
 mod register_app_name;
 mod register_e2e;
 mod register_errors;

@@ -14,6 +14,8 @@ pub mod manual_fields;
 pub mod scripted_graph;
 /// A proxy in front of the demo tenant that breaks answers the tenant itself never breaks.
 pub mod tampering_proxy;
+/// A company proxy that inspects TLS with its own root, in front of the demo tenant.
+pub mod tls_proxy;
 /// The wizard states the screen snapshots draw.
 pub mod ui_fixtures;
 

@@ -12,6 +12,7 @@ mod emulator_ews;
 mod emulator_faults;
 mod emulator_graph;
 mod emulator_login;
+mod emulator_public_urls;
 mod emulator_schema;
 mod emulator_state;
 mod emulator_upsert;

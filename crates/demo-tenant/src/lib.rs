@@ -95,6 +95,31 @@ pub struct EmulatorConfig {
     /// run the allow-list command exowiz hands over (and Exchange's 24-hour cache were done).
     /// Off by default (Exchange Online's answer for a new app: 403); `exowiz demo` turns it on.
     pub ews_allow_new_apps: bool,
+    /// The https addresses clients reach the demo tenant at when it sits behind a
+    /// TLS-terminating proxy (tests of a company proxy): every absolute URL it hands out
+    /// (discovery documents, issuer, device-code page, `@odata.context`, `@odata.nextLink`,
+    /// `Location`) and the Graph resource name it accepts in scopes and token audiences use
+    /// these instead of `http://127.0.0.1:port/`. `None`: its own loopback address.
+    pub public_urls: Option<PublicUrls>,
+}
+
+/// Where sign-in and Graph appear to live, e.g. `https://login.exowiz.test/` and
+/// `https://graph.exowiz.test/`. Like Microsoft's two hosts, they are two names: sign-in
+/// pages and discovery name `login`, Graph links and the Graph resource name `graph`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicUrls {
+    pub login: url::Url,
+    pub graph: url::Url,
+}
+
+impl PublicUrls {
+    /// Both URLs with a trailing slash, so that relative joins keep their path.
+    pub fn new(login: url::Url, graph: url::Url) -> Self {
+        PublicUrls {
+            login: util::with_trailing_slash(login),
+            graph: util::with_trailing_slash(graph),
+        }
+    }
 }
 
 impl Default for EmulatorConfig {
@@ -111,6 +136,7 @@ impl Default for EmulatorConfig {
             device_code_lifetime: Duration::from_secs(900),
             token_lifetime: Duration::from_secs(3600),
             ews_allow_new_apps: false,
+            public_urls: None,
         }
     }
 }
@@ -171,7 +197,8 @@ impl Emulator {
         })
     }
 
-    /// e.g. `http://127.0.0.1:41234/` (with trailing slash).
+    /// e.g. `http://127.0.0.1:41234/` (with trailing slash): where it really listens, also
+    /// when it answers as [`PublicUrls`].
     pub fn base_url(&self) -> url::Url {
         self.shared.base.clone()
     }

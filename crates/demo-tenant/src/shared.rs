@@ -60,14 +60,35 @@ impl Shared {
         }
     }
 
-    /// `http://127.0.0.1:port` (no trailing slash), the emulator's Graph resource identifier.
-    pub fn base_no_slash(&self) -> String {
-        self.base.as_str().trim_end_matches('/').to_string()
+    /// Where clients reach sign-in, with trailing slash: the public login URL when one is
+    /// configured, else `http://127.0.0.1:port/`. Every sign-in URL handed out starts here.
+    pub fn login_base(&self) -> &url::Url {
+        match &self.config.public_urls {
+            Some(p) => &p.login,
+            None => &self.base,
+        }
     }
 
-    /// `http://127.0.0.1:port/v1.0/`
+    /// Where clients reach Graph (and EWS next to it), with trailing slash: the public Graph
+    /// URL when one is configured, else `http://127.0.0.1:port/`.
+    pub fn graph_base(&self) -> &url::Url {
+        match &self.config.public_urls {
+            Some(p) => &p.graph,
+            None => &self.base,
+        }
+    }
+
+    /// The Graph base without trailing slash (`http://127.0.0.1:port`,
+    /// `https://graph.exowiz.test`): the demo tenant's own name for Graph as a resource, next
+    /// to `https://graph.microsoft.com`. Only the name clients reach it at: behind a proxy the
+    /// loopback address is not one of Graph's names, as no address of a client's is at Entra.
+    pub fn base_no_slash(&self) -> String {
+        self.graph_base().as_str().trim_end_matches('/').to_string()
+    }
+
+    /// `{graph base}v1.0/`
     pub fn graph_v1(&self) -> String {
-        format!("{}v1.0/", self.base)
+        format!("{}v1.0/", self.graph_base())
     }
 
     pub fn read<R>(&self, f: impl FnOnce(&Tenant) -> R) -> R {

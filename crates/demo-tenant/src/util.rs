@@ -23,6 +23,15 @@ pub fn stable_guid(label: &str) -> String {
         .to_string()
 }
 
+/// `url` with a trailing slash on its path, so that `join` and `format!("{url}x")` keep it.
+pub fn with_trailing_slash(mut url: url::Url) -> url::Url {
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    url
+}
+
 /// Is `s` a hyphenated GUID (any case)?
 pub fn is_guid(s: &str) -> bool {
     s.len() == 36 && uuid::Uuid::parse_str(s).is_ok()

@@ -88,7 +88,7 @@ fn device_code(shared: &Shared, tenant: &str, body: Bytes, v1: bool) -> Response
             user_id: None,
         });
     }
-    let verification_uri = format!("{}devicelogin", shared.base);
+    let verification_uri = format!("{}devicelogin", shared.login_base());
     Json(json!({
         "user_code": user_code,
         "device_code": device_code,

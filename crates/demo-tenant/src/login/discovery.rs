@@ -38,13 +38,26 @@ fn with_cache(v: Value) -> Response {
     r
 }
 
+/// `msgraph_host`: the loopback `host:port`, or with public URLs Graph's public host as Entra
+/// names its own (`graph.microsoft.com`: no scheme, no port unless the URL has one).
 fn host(shared: &Shared) -> String {
-    let b = &shared.base;
-    format!(
-        "{}:{}",
-        b.host_str().unwrap_or("127.0.0.1"),
-        b.port().unwrap_or(80)
-    )
+    match &shared.config.public_urls {
+        Some(public) => {
+            let host = public.graph.host_str().unwrap_or_default();
+            match public.graph.port() {
+                Some(port) => format!("{host}:{port}"),
+                None => host.to_string(),
+            }
+        }
+        None => {
+            let b = &shared.base;
+            format!(
+                "{}:{}",
+                b.host_str().unwrap_or("127.0.0.1"),
+                b.port().unwrap_or(80)
+            )
+        }
+    }
 }
 
 const CLAIMS: &[&str] = &[
@@ -76,7 +89,7 @@ pub async fn v2(State(shared): State<Arc<Shared>>, Path(tenant): Path<String>) -
         Err(e) => return e.into_response(),
     };
     let (seg, iss_tid) = tenant_segment(&shared, &tenant, kind);
-    let b = shared.base.as_str();
+    let b = shared.login_base().as_str();
     with_cache(json!({
         "token_endpoint": format!("{b}{seg}/oauth2/v2.0/token"),
         "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt", "client_secret_basic"],
@@ -111,7 +124,7 @@ pub async fn v1(State(shared): State<Arc<Shared>>, Path(tenant): Path<String>) -
         Err(e) => return e.into_response(),
     };
     let (seg, iss_tid) = tenant_segment(&shared, &tenant, kind);
-    let b = shared.base.as_str();
+    let b = shared.login_base().as_str();
     with_cache(json!({
         "token_endpoint": format!("{b}{seg}/oauth2/token"),
         "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt", "client_secret_basic"],

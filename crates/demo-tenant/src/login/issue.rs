@@ -78,7 +78,7 @@ fn now_secs() -> i64 {
 }
 
 fn issuer(shared: &Shared, tid: &str) -> String {
-    format!("{}{tid}/v2.0", shared.base)
+    format!("{}{tid}/v2.0", shared.login_base())
 }
 
 /// Delegated permissions the token carries.

@@ -174,7 +174,7 @@ pub fn landing(shared: &Shared) -> String {
                 .collect::<String>(),
         )
     });
-    let base = shared.base.as_str();
+    let base = shared.login_base().as_str();
     page(
         "Contoso Ltd",
         &format!(
