@@ -65,6 +65,14 @@ impl JobErrorKind {
     }
 }
 
+/// Another exowiz works on the same registration or rotation right now: something on this
+/// machine, not the admin's input (the sentence names the other process).
+impl From<crate::store::journal::BeginError> for JobError {
+    fn from(e: crate::store::journal::BeginError) -> Self {
+        JobError::Local(e.to_string())
+    }
+}
+
 impl JobError {
     pub fn kind(&self) -> JobErrorKind {
         match self {
@@ -170,8 +178,6 @@ mod tests {
         "src/rotate/plan.rs::secret_months",
         "src/rotate/steps.rs::save",
         "src/rotate/steps.rs::verify_app_secret",
-        "src/store/journal.rs::begin",
-        "src/store/journal.rs::begin_rotation",
         "src/tui/executor.rs::new",
         "src/tui/runtime.rs::run",
         "src/verify.rs::verify_secret",

@@ -104,8 +104,7 @@ pub async fn open(t: Tenant<'_>, client_id: &str, new_secret: bool) -> Result<Op
         &app.app_id,
         t.endpoints.graph.as_str(),
         app.display_name.as_deref().unwrap_or_default(),
-    )
-    .map_err(JobError::Local)?;
+    )?;
     let cleanup =
         rotate::clean_up_interrupted(t.graph, &mut app, &mut journal, interrupted.as_ref()).await;
     let profile_id = policy::app_profile(None, None, saved.as_ref(), &app);

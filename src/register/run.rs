@@ -50,8 +50,7 @@ pub async fn register(
         &req.profile.id,
         &cx.graph_url,
         &req.app_name,
-    )
-    .map_err(RegisterError::Input)?;
+    )?;
     let resume = Resume::new(previous, req);
     let wanted_app_id = cx.wanted_app_id(resume.app().map(|a| a.client_id.as_str()));
 

@@ -615,14 +615,15 @@ pub struct RunJournal {
 impl RunJournal {
     /// Starts the journal for `subject` (a profile, or [`rotation_subject`]) in the store's
     /// directory and returns what an interrupted run left. Without a store there is no
-    /// journal. `Err` is the sentence for another exowiz working on the same thing right now.
+    /// journal. `Err` only for another exowiz working on the same thing right now
+    /// ([`BeginError::Busy`]): a journal that cannot be written is `trouble`, not an error.
     pub fn begin(
         store: Option<&super::Store>,
         tenant_id: &str,
         subject: &str,
         graph_url: &str,
         app_name: &str,
-    ) -> Result<(Self, Option<JournalEntry>), String> {
+    ) -> Result<(Self, Option<JournalEntry>), BeginError> {
         let Some(store) = store else {
             return Ok((Self::default(), None));
         };
@@ -634,7 +635,7 @@ impl RunJournal {
                 },
                 previous,
             )),
-            Err(e @ BeginError::Busy { .. }) => Err(e.to_string()),
+            Err(e @ BeginError::Busy { .. }) => Err(e),
             Err(BeginError::Io(e)) => {
                 tracing::warn!(error = %e, "no journal for this run");
                 Ok((
@@ -657,7 +658,7 @@ impl RunJournal {
         client_id: &str,
         graph_url: &str,
         app_name: &str,
-    ) -> Result<(Self, Option<JournalEntry>), String> {
+    ) -> Result<(Self, Option<JournalEntry>), BeginError> {
         let subject = rotation_subject(client_id);
         let (mut journal, previous) = Self::begin(store, tenant_id, &subject, graph_url, app_name)?;
         if let Some(j) = &mut journal.inner {
