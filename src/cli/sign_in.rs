@@ -17,13 +17,7 @@ pub async fn graph_token(
     endpoints: &Endpoints,
     device_code: bool,
 ) -> Result<(Tokens, String), Failure> {
-    let mut config = SignInConfig::for_registration(endpoints.clone());
-    if let Some(tenant) = &connection.tenant {
-        config = config.with_tenant(tenant.clone());
-    }
-    if let Some(client_id) = &connection.client_id {
-        config = config.with_client_id(client_id.clone());
-    }
+    let config = config(connection, endpoints);
     let handed_in = job::token_from_environment();
     let mut method = if device_code || connection.device_code {
         Method::DeviceCode
@@ -50,6 +44,19 @@ pub async fn graph_token(
         safe_eprintln!("Signed in.");
     }
     Ok((signed_in.tokens, signed_in.tenant_id))
+}
+
+/// Who signs in where, with which public client (`--tenant`, `--client-id`): for the commands
+/// and the wizard alike.
+pub fn config(connection: &Connection, endpoints: &Endpoints) -> SignInConfig {
+    let mut config = SignInConfig::for_registration(endpoints.clone());
+    if let Some(tenant) = &connection.tenant {
+        config = config.with_tenant(tenant.clone());
+    }
+    if let Some(client_id) = &connection.client_id {
+        config = config.with_client_id(client_id.clone());
+    }
+    config
 }
 
 /// Prompts on stderr (stdout is the command's output).

@@ -2,7 +2,8 @@
 //! the admin has granted it. On this machine a loopback listener learns the browser's answer at
 //! once (the printed link carries its `redirect_uri=http://localhost:PORT`); Microsoft Graph is
 //! read every few seconds alongside, for a link opened elsewhere. Ctrl+C stops waiting and
-//! leaves the registration as it is. The job itself is `exowiz::permissions::consent_wait`.
+//! leaves the registration as it is. The job itself is `exowiz::jobs::consent`; this is what the
+//! command line shows of it.
 
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -10,9 +11,9 @@ use std::time::Duration;
 use super::interrupt::HandledInside;
 use exowiz::auth::ConsentListener;
 use exowiz::endpoints::Endpoints;
-use exowiz::graph::GraphError;
+use exowiz::jobs::JobError;
+use exowiz::jobs::consent::{self, ConsentTarget, ConsentWaitEvent};
 use exowiz::permissions::PermissionStatus;
-use exowiz::permissions::consent_wait::{ConsentTarget, ConsentWaitEvent, wait_for_consent};
 
 #[derive(Debug, clap::Args)]
 pub struct WaitConsentArgs {
@@ -47,7 +48,7 @@ pub async fn listener(
     tenant_id: &str,
     client_id: &str,
 ) -> Option<ConsentListener> {
-    match ConsentListener::start(endpoints, tenant_id, client_id).await {
+    match consent::listen(endpoints, tenant_id, client_id).await {
         Ok(listener) => Some(listener),
         Err(e) => {
             tracing::info!(detail = %e.detail(), "no consent listener; polling only");
@@ -62,7 +63,7 @@ pub enum Waited {
     Granted(Vec<PermissionStatus>),
     /// Ctrl+C.
     Stopped,
-    Failed(GraphError),
+    Failed(JobError),
 }
 
 /// Waits as the module documentation says, telling the admin on stderr what happens (unless
@@ -97,7 +98,7 @@ pub async fn wait(
         }
     };
     tokio::select! {
-        result = wait_for_consent(target, listener, poll_every, &on_event) => match result {
+        result = consent::wait(target, listener, poll_every, &on_event) => match result {
             Ok(list) => Waited::Granted(list),
             Err(e) => Waited::Failed(e),
         },

@@ -4,7 +4,6 @@
 
 use super::demo::{self, DemoOptions};
 use super::{Connection, Exit, Failure};
-use exowiz::auth::SignInConfig;
 use exowiz::clipboard::{Clipboard, ClipboardEnv, TerminalOut};
 use exowiz::i18n::{self, Language};
 use exowiz::store::Store;
@@ -110,13 +109,7 @@ pub async fn run(
         Some(tenant) => tenant.endpoints.clone(),
         None => connection.endpoints()?,
     };
-    let mut sign_in = SignInConfig::for_registration(endpoints.clone());
-    if let Some(tenant) = &connection.tenant {
-        sign_in = sign_in.with_tenant(tenant.clone());
-    }
-    if let Some(client_id) = &connection.client_id {
-        sign_in = sign_in.with_client_id(client_id.clone());
-    }
+    let sign_in = super::sign_in::config(connection, &endpoints);
 
     let terminal = TerminalOut::stdout();
     let clipboard = Arc::new(Clipboard::new(
