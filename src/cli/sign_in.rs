@@ -10,16 +10,17 @@ use exowiz::browser;
 use exowiz::endpoints::Endpoints;
 use exowiz::jobs::sign_in::{self as job, Method, Plan, Prompt};
 
-/// Signs in (or takes `EXOWIZ_ACCESS_TOKEN`) and returns the tokens and the tenant ID.
-/// `device_code` forces the device-code flow (as `--device-code` does).
+/// Signs in (or takes `EXOWIZ_ACCESS_TOKEN`) and returns the tokens and the tenant ID. The demo
+/// tenant (`demo`) signs in with a device code (it approves it itself), never with a token
+/// from elsewhere.
 pub async fn graph_token(
     connection: &Connection,
     endpoints: &Endpoints,
-    device_code: bool,
+    demo: bool,
 ) -> Result<(Tokens, String), Failure> {
     let config = config(connection, endpoints);
-    let handed_in = job::token_from_environment();
-    let mut method = if device_code || connection.device_code {
+    let handed_in = job::token_from_environment(demo);
+    let mut method = if demo || connection.device_code {
         Method::DeviceCode
     } else {
         Method::Browser

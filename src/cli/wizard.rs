@@ -120,10 +120,7 @@ pub async fn run(
     config.sign_in = sign_in;
     config.store = Store::open_default().ok();
     config.clear_clipboard_after = args.clear_after();
-    // A token from elsewhere belongs to a real tenant, never to the demo one.
-    if demo_tenant.is_none() {
-        config.access_token = exowiz::jobs::sign_in::token_from_environment();
-    }
+    config.access_token = exowiz::jobs::sign_in::token_from_environment(demo_tenant.is_some());
 
     let profiles = exowiz::profile::all().map_err(|e| Failure::new(Exit::Other, e.to_string()))?;
     let browser_available = exowiz::browser::unavailable_reason().is_none();
