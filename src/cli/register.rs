@@ -143,7 +143,8 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
         // when pressed the moment the link appears.
         let ctrl_c = super::interrupt::HandledInside::claim();
         let listener =
-            wait_consent::listener(endpoints, &outcome.tenant_id, &outcome.client_id).await;
+            jobs::consent::listener_or_poll_only(endpoints, &outcome.tenant_id, &outcome.client_id)
+                .await;
         if let Some(l) = &listener {
             outcome.consent_url = l.consent_url().to_string();
         }

@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use super::interrupt::HandledInside;
 use exowiz::auth::ConsentListener;
-use exowiz::endpoints::Endpoints;
 use exowiz::jobs::JobError;
 use exowiz::jobs::consent::{self, ConsentTarget, ConsentWaitEvent};
 use exowiz::permissions::PermissionStatus;
@@ -38,22 +37,6 @@ impl WaitConsentArgs {
                 && !json
                 && std::io::stdin().is_terminal()
                 && std::io::stderr().is_terminal())
-    }
-}
-
-/// The consent link's listener, or `None` (logged) when it cannot open: then the plain link
-/// and the reads of Graph remain.
-pub async fn listener(
-    endpoints: &Endpoints,
-    tenant_id: &str,
-    client_id: &str,
-) -> Option<ConsentListener> {
-    match consent::listen(endpoints, tenant_id, client_id).await {
-        Ok(listener) => Some(listener),
-        Err(e) => {
-            tracing::info!(detail = %e.detail(), "no consent listener; polling only");
-            None
-        }
     }
 }
 

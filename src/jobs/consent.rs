@@ -56,6 +56,19 @@ pub async fn listen(
     Ok(ConsentListener::start(endpoints, tenant_id, client_id).await?)
 }
 
+/// [`listen`] for a wait that can do without the listener: `None` (logged) when it cannot
+/// open; then the plain link and the reads of Graph remain.
+pub async fn listener_or_poll_only(
+    endpoints: &Endpoints,
+    tenant_id: &str,
+    client_id: &str,
+) -> Option<ConsentListener> {
+    listen(endpoints, tenant_id, client_id)
+        .await
+        .inspect_err(|e| tracing::info!(detail = %e.detail(), "no consent listener; polling only"))
+        .ok()
+}
+
 /// Reads once which of `permissions` the service principal is granted.
 pub async fn read(
     graph: &GraphClient,
@@ -101,12 +114,9 @@ pub async fn wait(
                     }
                     Some(ConsentAnswer::Refused(sentence)) => {
                         on_event(ConsentWaitEvent::Refused(sentence));
-                        match listen(target.endpoints, target.tenant_id, target.client_id).await {
-                            Ok(fresh) => {
-                                on_event(ConsentWaitEvent::NewLink(fresh.consent_url().to_string()));
-                                answer = Some(answer_of(fresh));
-                            }
-                            Err(e) => tracing::info!(detail = %e.detail(), "no fresh consent listener; polling only"),
+                        if let Some(fresh) = listener_or_poll_only(target.endpoints, target.tenant_id, target.client_id).await {
+                            on_event(ConsentWaitEvent::NewLink(fresh.consent_url().to_string()));
+                            answer = Some(answer_of(fresh));
                         }
                         false
                     }

@@ -185,3 +185,60 @@ async fn probe(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile;
+
+    #[test]
+    fn the_probe_follows_the_profile_and_the_mailbox() {
+        assert_eq!(Ews::of(false, Some("a@b.c".into())), Ews::NotUsed);
+        assert_eq!(
+            Ews::of(true, Some("a@b.c".into())),
+            Ews::Mailbox("a@b.c".into())
+        );
+        assert_eq!(Ews::of(true, None), Ews::NoMailbox(NoMailbox::NotGiven));
+        let officemaster = profile::by_id("officemaster").unwrap();
+        let flowfact = profile::by_id("flowfact").unwrap();
+        assert!(uses_ews(Some(&officemaster), &[]));
+        assert!(!uses_ews(Some(&flowfact), &[]));
+    }
+
+    /// Without a token EWS is not tried: the probe says why, with the mailbox it would have
+    /// opened; a profile without EWS has no probe at all.
+    #[tokio::test]
+    async fn without_a_token_ews_is_skipped_and_the_error_keeps_its_kind() {
+        // Nothing listens on the discard port: the token endpoint cannot be reached.
+        let endpoints = Endpoints::custom("http://127.0.0.1:9/", "http://127.0.0.1:9/").unwrap();
+        let http = reqwest::Client::new();
+        let target = Target {
+            http: &http,
+            endpoints: &endpoints,
+            tenant_id: "00000000-0000-0000-0000-000000000001",
+            client_id: "00000000-0000-0000-0000-000000000002",
+            patience: Duration::from_millis(10),
+        };
+        let secret = SecretString::from("not-a-real-secret".to_string());
+        for (ews, probed) in [
+            (Ews::Mailbox("fax@contoso.com".into()), true),
+            (Ews::NotUsed, false),
+        ] {
+            let proof = Proof {
+                secret: &secret,
+                apis: BTreeSet::new(),
+                expected: &[],
+                ews,
+            };
+            let v = run(&target, proof, &|_| panic!("no EWS without a token")).await;
+            let e = v.roles.expect_err("no token");
+            assert_eq!(e.kind(), crate::error::JobErrorKind::Network, "{e}");
+            assert!(!e.to_string().contains("not-a-real-secret"));
+            assert_eq!(v.ews.is_some(), probed);
+            if let Some(p) = v.ews {
+                assert_eq!(p.ok(), None, "not tried");
+                assert_eq!(p.mailbox.as_deref(), Some("fax@contoso.com"));
+            }
+        }
+    }
+}
