@@ -1,7 +1,7 @@
 //! Proves that a client secret works: an app-only token (client credentials) per API the app
 //! has application permissions on, with the roles the token carries, and which expected
-//! application permissions those roles lack ([`missing_roles`]). Shared by the wizard's Verify
-//! step after a registration and after a rotation (`tui::executor`) and `exowiz rotate`.
+//! application permissions those roles lack ([`missing_roles`]). The steps of the verify job
+//! (`crate::jobs::verify`), which every front-end calls.
 //!
 //! A new secret (or a new app, or its service principal) is not usable at once: Entra answers
 //! "unknown application" (AADSTS700016), "invalid secret" (AADSTS7000215) or "no service
