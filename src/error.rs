@@ -163,7 +163,6 @@ mod tests {
         "src/cli/emulator.rs::run_cli",
         "src/exchange/save.rs::check_target",
         "src/jobs/rotate.rs::save",
-        "src/jobs/verify.rs::secret",
         "src/profile/mod.rs::parse_spec",
         "src/register/request_check.rs::check",
         "src/register/validate.rs::app_name",
@@ -177,10 +176,8 @@ mod tests {
         "src/rotate/plan.rs::check_removal",
         "src/rotate/plan.rs::secret_months",
         "src/rotate/steps.rs::save",
-        "src/rotate/steps.rs::verify_app_secret",
         "src/tui/executor.rs::new",
         "src/tui/runtime.rs::run",
-        "src/verify.rs::verify_secret",
         "src/wizard/update/review.rs::register_request",
     ];
 

@@ -1,7 +1,7 @@
 //! Proves that a client secret works: an app-only token (client credentials) per API the app
 //! has application permissions on, with the roles the token carries, and which expected
-//! application permissions those roles lack ([`missing_roles`]). Shared by the wizard's Verify
-//! step after a registration and after a rotation (`tui::executor`) and `exowiz rotate`.
+//! application permissions those roles lack ([`missing_roles`]). The steps of the verify job
+//! (`crate::jobs::verify`), which every front-end calls.
 //!
 //! A new secret (or a new app, or its service principal) is not usable at once: Entra answers
 //! "unknown application" (AADSTS700016), "invalid secret" (AADSTS7000215) or "no service
@@ -86,7 +86,7 @@ fn exchange_resource(endpoints: &Endpoints) -> &'static str {
 
 /// Gets an app-only token for each of `apis` with `secret` and returns their roles, in the
 /// order of `apis`. Retries the replication answers until `patience` has passed; any other
-/// failure is returned as a plain sentence (the technical detail goes to the log).
+/// failure is returned (its technical detail logged here).
 pub async fn verify_secret(
     http: &reqwest::Client,
     endpoints: &Endpoints,
@@ -95,13 +95,13 @@ pub async fn verify_secret(
     secret: &SecretString,
     apis: &BTreeSet<Api>,
     patience: Duration,
-) -> Result<Vec<ApiRoles>, String> {
+) -> Result<Vec<ApiRoles>, AuthError> {
     let deadline = tokio::time::Instant::now() + patience;
     // The token endpoint is read once (or was already, while the caller read the app); then
     // every API's token is asked for at once: one round trip however many APIs.
     auth::discover_once(http, endpoints, tenant_id)
         .await
-        .map_err(sentence)?;
+        .inspect_err(log)?;
     let tokens = futures::future::join_all(apis.iter().map(|&api| async move {
         let scope = app_only_scope(endpoints, api);
         let tokens = token_with_patience(
@@ -118,7 +118,7 @@ pub async fn verify_secret(
     let out = tokens
         .into_iter()
         .collect::<Result<Vec<_>, _>>()
-        .map_err(sentence)?;
+        .inspect_err(log)?;
     tracing::info!(
         client_id,
         apis = out.len(),
@@ -159,9 +159,8 @@ pub fn is_replicating(e: &AuthError) -> bool {
     e.aadsts().is_some_and(|c| REPLICATION_AADSTS.contains(&c))
 }
 
-fn sentence(e: AuthError) -> String {
+fn log(e: &AuthError) {
     tracing::warn!(detail = %e.detail(), "secret check failed");
-    e.to_string()
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use super::session::Session;
 use super::wait_consent::{self, WaitConsentArgs, Waited};
 use super::{Connection, Exit, Failure, hand_over, verify_output as verify};
 use exowiz::exchange::ScriptHeader;
-use exowiz::graph::{GraphClient, GraphError};
+use exowiz::graph::GraphClient;
 use exowiz::jobs::{self, SecretHandOver};
 use exowiz::profile::{self, InstallMode, Permission};
 use exowiz::register::{RegisterEvent, RegisterOutcome, RegisterRequest, validate};
@@ -143,7 +143,8 @@ pub async fn run(connection: &Connection, args: RegisterArgs) -> Result<(), Fail
         // when pressed the moment the link appears.
         let ctrl_c = super::interrupt::HandledInside::claim();
         let listener =
-            wait_consent::listener(endpoints, &outcome.tenant_id, &outcome.client_id).await;
+            jobs::consent::listener_or_poll_only(endpoints, &outcome.tenant_id, &outcome.client_id)
+                .await;
         if let Some(l) = &listener {
             outcome.consent_url = l.consent_url().to_string();
         }
@@ -210,7 +211,7 @@ async fn wait_for_grants(
     args: &RegisterArgs,
     ctrl_c: &super::interrupt::HandledInside,
 ) -> Result<(), Failure> {
-    let target = exowiz::permissions::consent_wait::ConsentTarget {
+    let target = jobs::consent::ConsentTarget {
         graph,
         endpoints,
         tenant_id: &outcome.tenant_id,
@@ -236,7 +237,7 @@ Admin consent is granted for every permission."
                 outcome.client_id
             ),
         )),
-        Waited::Failed(e) => Err(graph_failure(e)),
+        Waited::Failed(e) => Err(Failure::new(Exit::Graph, e.sentence())),
     }
 }
 
@@ -279,11 +280,6 @@ fn request_from(args: &RegisterArgs) -> Result<RegisterRequest, Failure> {
     };
     request.check().map_err(input)?;
     Ok(request)
-}
-
-fn graph_failure(e: GraphError) -> Failure {
-    tracing::debug!(detail = %e.detail(), "Graph call failed");
-    Failure::new(Exit::Graph, e.to_string())
 }
 
 /// What becomes of the interrupted run `run`: continued, or (its app deleted meanwhile) not.

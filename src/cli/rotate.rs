@@ -20,10 +20,9 @@ use super::{Connection, Exit, Failure, verify_output};
 use chrono::{DateTime, SecondsFormat, Utc};
 use exowiz::check::Expected;
 use exowiz::endpoints::Cloud;
-use exowiz::ews::{self, EwsProbe};
+use exowiz::ews::EwsProbe;
 use exowiz::graph::{Application, NewSecret};
 use exowiz::jobs::{self, JobError, SecretHandOver, Tenant};
-use exowiz::profile::Api;
 use exowiz::profile::{self, ProductFields, Profile};
 use exowiz::register::validate;
 use exowiz::rotate::{self, ApiRoles, SecretInfo};
@@ -261,18 +260,24 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
                 client_id: &app.app_id,
                 patience: Duration::from_secs(args.verify_timeout),
             };
-            let verified = jobs::verify::secret(
-                &target,
-                &secret.secret_text,
-                rotate::apis_for(&app, &expected),
-                &expected,
-            )
-            .await;
+            let proof = jobs::verify::Proof {
+                secret: &secret.secret_text,
+                apis: rotate::apis_for(&app, &expected),
+                expected: &expected,
+                ews: jobs::verify::Ews::of(
+                    jobs::verify::uses_ews(report.profile.as_ref(), &expected),
+                    mailbox.clone(),
+                ),
+            };
+            let on_event = |jobs::verify::Event::ProbingEws| {
+                say("Opening the mailbox through EWS with the new secret…")
+            };
+            let proved = jobs::verify::run(&target, proof, &on_event).await;
             report.secret = Some(secret);
-            report.verified = Some(verified.clone().map(|v| v.roles));
-            let verified = match verified {
-                Ok(verified) => verified,
-                Err(sentence) => {
+            report.verified = Some(proved.roles.clone().map_err(|e| e.to_string()));
+            let verified = match proved.roles {
+                Ok(roles) => roles,
+                Err(e) => {
                     finish(&args, &report);
                     if args.json {
                         SecretHandOver::printed_from(&mut hand_over);
@@ -280,39 +285,16 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
                     open.close();
                     return Err(Failure::new(
                         Exit::Verify,
-                        verify_failed(&report, &key_id, &sentence),
+                        verify_failed(&report, &key_id, &e.to_string()),
                     ));
                 }
             };
             if report.expected.is_some() {
-                report.missing_roles = Some(verified.missing.clone());
+                report.missing_roles = Some(proved.missing.clone());
             }
-            let uses_ews = report.profile.as_ref().is_some_and(|p| p.uses_ews)
-                || expected.iter().any(|p| {
-                    p.api == Api::Exchange
-                        && p.name.eq_ignore_ascii_case(ews::probe::FULL_ACCESS_AS_APP)
-                });
-            if uses_ews && mailbox.is_some() {
-                say("Opening the mailbox through EWS with the new secret…");
-            }
-            report.ews = ews::probe_if_ews(
-                uses_ews,
-                &http,
-                endpoints,
-                tenant_id,
-                &app.app_id,
-                report
-                    .secret
-                    .as_ref()
-                    .map(|s| &s.secret_text)
-                    .expect("the new secret"),
-                mailbox.as_deref(),
-                Duration::from_secs(args.verify_timeout),
-                "ews.skipped_no_mailbox",
-            )
-            .await;
+            report.ews = proved.ews;
             if !args.json {
-                print_roles(&verified.roles);
+                print_roles(&verified);
                 print_comparison(&report);
                 verify_output::print_ews(report.ews.as_ref());
             }

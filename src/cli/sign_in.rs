@@ -10,22 +10,17 @@ use exowiz::browser;
 use exowiz::endpoints::Endpoints;
 use exowiz::jobs::sign_in::{self as job, Method, Plan, Prompt};
 
-/// Signs in (or takes `EXOWIZ_ACCESS_TOKEN`) and returns the tokens and the tenant ID.
-/// `device_code` forces the device-code flow (as `--device-code` does).
+/// Signs in (or takes `EXOWIZ_ACCESS_TOKEN`) and returns the tokens and the tenant ID. The demo
+/// tenant (`demo`) signs in with a device code (it approves it itself), never with a token
+/// from elsewhere.
 pub async fn graph_token(
     connection: &Connection,
     endpoints: &Endpoints,
-    device_code: bool,
+    demo: bool,
 ) -> Result<(Tokens, String), Failure> {
-    let mut config = SignInConfig::for_registration(endpoints.clone());
-    if let Some(tenant) = &connection.tenant {
-        config = config.with_tenant(tenant.clone());
-    }
-    if let Some(client_id) = &connection.client_id {
-        config = config.with_client_id(client_id.clone());
-    }
-    let handed_in = job::token_from_environment();
-    let mut method = if device_code || connection.device_code {
+    let config = config(connection, endpoints);
+    let handed_in = job::token_from_environment(demo);
+    let mut method = if demo || connection.device_code {
         Method::DeviceCode
     } else {
         Method::Browser
@@ -50,6 +45,19 @@ pub async fn graph_token(
         safe_eprintln!("Signed in.");
     }
     Ok((signed_in.tokens, signed_in.tenant_id))
+}
+
+/// Who signs in where, with which public client (`--tenant`, `--client-id`): for the commands
+/// and the wizard alike.
+pub fn config(connection: &Connection, endpoints: &Endpoints) -> SignInConfig {
+    let mut config = SignInConfig::for_registration(endpoints.clone());
+    if let Some(tenant) = &connection.tenant {
+        config = config.with_tenant(tenant.clone());
+    }
+    if let Some(client_id) = &connection.client_id {
+        config = config.with_client_id(client_id.clone());
+    }
+    config
 }
 
 /// Prompts on stderr (stdout is the command's output).

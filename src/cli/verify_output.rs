@@ -1,30 +1,21 @@
-//! `register --verify` and `rotate`: the secret's check after the job — the app-only tokens'
-//! roles and, for the EWS profiles, the EWS probe — as text, as `verify` in JSON, and as an exit
-//! code. A registration (or rotation) that was made but cannot reach the mailbox yet is not a
+//! `register --verify` and `rotate`: the verify job's proof of the new secret
+//! (`exowiz::jobs::verify`: the app-only tokens' roles and, for the EWS profiles, the EWS probe)
+//! shown as text, as `verify` in JSON, and as an exit code. A registration (or rotation) that was made but cannot reach the mailbox yet is not a
 //! failed one: it exits 8, not 4, so a script can tell "wait for the allow list" from "redo".
 
 use std::time::Duration;
 
 use super::{Exit, Failure};
 use exowiz::endpoints::Endpoints;
-use exowiz::ews::{self, EwsProbe};
-use exowiz::i18n::tf;
-use exowiz::profile::PermissionType;
+use exowiz::ews::EwsProbe;
+use exowiz::jobs::verify::{self as job, Ews, Proof};
 use exowiz::register::{RegisterOutcome, RegisterRequest};
-use exowiz::verify::{self, ApiRoles};
+use exowiz::verify::ApiRoles;
 use serde_json::{Value, json};
 
-/// What the check found.
-pub struct Verified {
-    /// The tokens' roles, or why the secret gave no token.
-    pub roles: Result<Vec<ApiRoles>, String>,
-    /// Expected application permissions the tokens lack.
-    pub missing: Vec<String>,
-    /// The EWS probe (EWS profiles only).
-    pub ews: Option<EwsProbe>,
-}
+pub use job::Verified;
 
-/// Checks the secret of a registration that was just made.
+/// Proves the secret of a registration that was just made (the verify job).
 pub async fn run(
     endpoints: &Endpoints,
     outcome: &RegisterOutcome,
@@ -33,60 +24,27 @@ pub async fn run(
 ) -> Result<Verified, Failure> {
     let http = exowiz::auth::http_client()
         .map_err(|e| Failure::new(Exit::Other, format!("No HTTP client could be set up: {e}")))?;
-    let patience = Duration::from_secs(timeout_secs);
-    let expected = &outcome.permissions;
-    let apis = verify::apis_to_check(
-        expected
-            .iter()
-            .filter(|p| p.kind == PermissionType::Application)
-            .map(|p| p.api),
-    );
-    let roles = verify::verify_secret(
-        &http,
+    let target = job::Target {
+        http: &http,
         endpoints,
-        &outcome.tenant_id,
-        &outcome.client_id,
-        &outcome.secret.secret_text,
-        &apis,
-        patience,
-    )
-    .await;
-    let missing = match &roles {
-        Ok(r) => verify::missing_roles(expected, r),
-        Err(_) => Vec::new(),
+        tenant_id: &outcome.tenant_id,
+        client_id: &outcome.client_id,
+        patience: Duration::from_secs(timeout_secs),
     };
-    let ews = match &roles {
-        // No token: EWS cannot be tried either.
-        Err(e) => request.profile.uses_ews.then(|| {
-            EwsProbe::skipped(request.mailbox.clone(), tf("ews.no_token", &[("error", e)]))
-        }),
-        Ok(_) => {
-            ews::probe_if_ews(
-                request.profile.uses_ews,
-                &http,
-                endpoints,
-                &outcome.tenant_id,
-                &outcome.client_id,
-                &outcome.secret.secret_text,
-                request.mailbox.as_deref(),
-                patience,
-                "ews.skipped_no_mailbox",
-            )
-            .await
-        }
+    let proof = Proof {
+        secret: &outcome.secret.secret_text,
+        apis: job::application_apis(&outcome.permissions),
+        expected: &outcome.permissions,
+        ews: Ews::of(request.profile.uses_ews, request.mailbox.clone()),
     };
-    Ok(Verified {
-        roles,
-        missing,
-        ews,
-    })
+    Ok(job::run(&target, proof, &|_| {}).await)
 }
 
 /// `verify` of `register --json`: `ok`, `error`, `roles`, `missing_roles`, `ews`.
 pub fn to_json(v: &Verified) -> Value {
     let (ok, error, roles) = match &v.roles {
         Ok(r) => (true, None, r.as_slice()),
-        Err(e) => (false, Some(e.as_str()), &[][..]),
+        Err(e) => (false, Some(e.to_string()), &[][..]),
     };
     json!({
         "ok": ok,

@@ -2,17 +2,17 @@
 //! the admin has granted it. On this machine a loopback listener learns the browser's answer at
 //! once (the printed link carries its `redirect_uri=http://localhost:PORT`); Microsoft Graph is
 //! read every few seconds alongside, for a link opened elsewhere. Ctrl+C stops waiting and
-//! leaves the registration as it is. The job itself is `exowiz::permissions::consent_wait`.
+//! leaves the registration as it is. The job itself is `exowiz::jobs::consent`; this is what the
+//! command line shows of it.
 
 use std::io::IsTerminal;
 use std::time::Duration;
 
 use super::interrupt::HandledInside;
 use exowiz::auth::ConsentListener;
-use exowiz::endpoints::Endpoints;
-use exowiz::graph::GraphError;
+use exowiz::jobs::JobError;
+use exowiz::jobs::consent::{self, ConsentTarget, ConsentWaitEvent};
 use exowiz::permissions::PermissionStatus;
-use exowiz::permissions::consent_wait::{ConsentTarget, ConsentWaitEvent, wait_for_consent};
 
 #[derive(Debug, clap::Args)]
 pub struct WaitConsentArgs {
@@ -40,29 +40,13 @@ impl WaitConsentArgs {
     }
 }
 
-/// The consent link's listener, or `None` (logged) when it cannot open: then the plain link
-/// and the reads of Graph remain.
-pub async fn listener(
-    endpoints: &Endpoints,
-    tenant_id: &str,
-    client_id: &str,
-) -> Option<ConsentListener> {
-    match ConsentListener::start(endpoints, tenant_id, client_id).await {
-        Ok(listener) => Some(listener),
-        Err(e) => {
-            tracing::info!(detail = %e.detail(), "no consent listener; polling only");
-            None
-        }
-    }
-}
-
 /// How the wait ended.
 pub enum Waited {
     /// Every permission is granted (their status).
     Granted(Vec<PermissionStatus>),
     /// Ctrl+C.
     Stopped,
-    Failed(GraphError),
+    Failed(JobError),
 }
 
 /// Waits as the module documentation says, telling the admin on stderr what happens (unless
@@ -97,7 +81,7 @@ pub async fn wait(
         }
     };
     tokio::select! {
-        result = wait_for_consent(target, listener, poll_every, &on_event) => match result {
+        result = consent::wait(target, listener, poll_every, &on_event) => match result {
             Ok(list) => Waited::Granted(list),
             Err(e) => Waited::Failed(e),
         },

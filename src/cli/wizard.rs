@@ -4,7 +4,6 @@
 
 use super::demo::{self, DemoOptions};
 use super::{Connection, Exit, Failure};
-use exowiz::auth::SignInConfig;
 use exowiz::clipboard::{Clipboard, ClipboardEnv, TerminalOut};
 use exowiz::i18n::{self, Language};
 use exowiz::store::Store;
@@ -110,13 +109,7 @@ pub async fn run(
         Some(tenant) => tenant.endpoints.clone(),
         None => connection.endpoints()?,
     };
-    let mut sign_in = SignInConfig::for_registration(endpoints.clone());
-    if let Some(tenant) = &connection.tenant {
-        sign_in = sign_in.with_tenant(tenant.clone());
-    }
-    if let Some(client_id) = &connection.client_id {
-        sign_in = sign_in.with_client_id(client_id.clone());
-    }
+    let sign_in = super::sign_in::config(connection, &endpoints);
 
     let terminal = TerminalOut::stdout();
     let clipboard = Arc::new(Clipboard::new(
@@ -127,10 +120,7 @@ pub async fn run(
     config.sign_in = sign_in;
     config.store = Store::open_default().ok();
     config.clear_clipboard_after = args.clear_after();
-    // A token from elsewhere belongs to a real tenant, never to the demo one.
-    if demo_tenant.is_none() {
-        config.access_token = exowiz::jobs::sign_in::token_from_environment();
-    }
+    config.access_token = exowiz::jobs::sign_in::token_from_environment(demo_tenant.is_some());
 
     let profiles = exowiz::profile::all().map_err(|e| Failure::new(Exit::Other, e.to_string()))?;
     let browser_available = exowiz::browser::unavailable_reason().is_none();

@@ -9,34 +9,3 @@ pub mod soap;
 pub use mini_xml as xml;
 
 pub use probe::{EwsCause, EwsProbe, probe};
-
-use std::time::Duration;
-
-use secrecy::SecretString;
-
-use crate::endpoints::Endpoints;
-use crate::i18n::t;
-
-/// The EWS probe a verification runs for a profile: `None` when the profile does not use EWS
-/// (nothing to probe), a skipped probe without a mailbox (`skipped_key` says why in the
-/// caller's words), else the probe of `mailbox`.
-#[allow(clippy::too_many_arguments)]
-pub async fn probe_if_ews(
-    uses_ews: bool,
-    http: &reqwest::Client,
-    endpoints: &Endpoints,
-    tenant_id: &str,
-    client_id: &str,
-    secret: &SecretString,
-    mailbox: Option<&str>,
-    patience: Duration,
-    skipped_key: &str,
-) -> Option<EwsProbe> {
-    if !uses_ews {
-        return None;
-    }
-    Some(match mailbox {
-        None => EwsProbe::skipped(None, t(skipped_key).to_string()),
-        Some(m) => probe(http, endpoints, tenant_id, client_id, secret, m, patience).await,
-    })
-}

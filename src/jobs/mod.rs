@@ -1,11 +1,12 @@
 //! The jobs exowiz does, each orchestrated here once for the CLI and the wizard alike:
-//! [`sign_in`], [`register`] (around the engine in [`crate::register`]), [`rotate`], [`check`]
-//! and [`verify`]. A front-end parses, shows and asks; the job decides what happens in which
+//! [`sign_in`], [`register`] (around the engine in [`crate::register`]), the admin's
+//! [`consent`] after it, [`rotate`], [`check`] and [`verify`] (the proof of a new secret). A front-end parses, shows and asks; the job decides what happens in which
 //! order. The rules the jobs share are in
 //! [`policy`]; the hand-over of a new secret's value is [`hand_over::SecretHandOver`]; their
 //! errors are [`JobError`], whose kind survives up to the screen.
 
 pub mod check;
+pub mod consent;
 pub mod hand_over;
 pub mod policy;
 pub mod register;

@@ -63,8 +63,12 @@ pub struct SignedIn {
     pub user: String,
 }
 
-/// The token from [`ACCESS_TOKEN_VAR`], if one is set.
-pub fn token_from_environment() -> Option<SecretString> {
+/// The token from [`ACCESS_TOKEN_VAR`], if one is set; never for the demo tenant (`demo`): a
+/// token from elsewhere belongs to a real tenant, and the demo one signs in itself.
+pub fn token_from_environment(demo: bool) -> Option<SecretString> {
+    if demo {
+        return None;
+    }
     std::env::var(ACCESS_TOKEN_VAR)
         .ok()
         .filter(|t| !t.trim().is_empty())

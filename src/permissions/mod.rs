@@ -1,16 +1,16 @@
 //! Permissions and consent: what an app asks for and what the tenant has granted it. Shared by
 //! `register` (a new or completed app), `check` (an existing one, and `--fix`), `rotate`, the
-//! wizard's consent step and the CLI's consent wait.
+//! wizard's consent step and the consent job.
 //!
 //! * [`status`] – [`PermissionStatus`], one permission and whether it is granted;
 //! * [`resolve`] – permission names to the GUIDs the tenant's resource APIs publish;
 //! * [`resource_access`] – the app's `requiredResourceAccess` (what it asks for);
 //! * [`grants`] – app role assignments and delegated grants (what it was given);
-//! * [`consent`] – the admin-consent link;
-//! * [`consent_wait`] – waiting for the admin to use that link.
+//! * [`consent`] – the admin-consent link.
+//!
+//! Waiting for the admin to use that link is the consent job, `crate::jobs::consent`.
 
 pub mod consent;
-pub mod consent_wait;
 pub mod grants;
 pub mod resolve;
 pub mod resource_access;

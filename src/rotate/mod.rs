@@ -6,14 +6,12 @@
 //!   ([`SecretInfo`], [`list_secrets`]), the lifetime and description of a new secret, which
 //!   secrets may be removed (never the new one), the saved registration afterwards.
 //! * `steps`: what talks to Microsoft — [`find_app`], [`create_secret`],
-//!   [`verify_app_secret`] (built on the shared [`crate::verify::verify_secret`]; the tokens
-//!   of [`apis_for`], whose roles callers compare with
-//!   [`crate::check::expected_permissions`] by [`crate::verify::missing_roles`]),
-//!   [`remove_secrets`], [`save`].
+//!   [`remove_secrets`], [`save`]; and [`apis_for`], the APIs whose tokens prove a new secret
+//!   (the proof itself is the verify job, `crate::jobs::verify`).
 //!
 //! A rotation in order: `find_app` → `clean_up_interrupted` (secrets an interrupted rotation
 //! made and nobody saw) → `list_secrets` → `create_secret` → `save` (the new
-//! secret is known to `exowiz status` at once) → show the secret once → `verify_app_secret` →
+//! secret is known to `exowiz status` at once) → show the secret once → the verify job →
 //! only if that succeeded and removal was asked for: `remove_secrets` → `save`. A later run
 //! removes the older secrets without making another one: [`check_keep`] →
 //! [`removal_candidates`] → `remove_secrets` → `save`.
@@ -28,7 +26,7 @@ pub use plan::{
 };
 pub use steps::{
     Cleanup, Removal, apis_for, apis_of, clean_up_interrupted, create_secret, find_app,
-    remove_secrets, save, tenant_name, verify_app_secret,
+    remove_secrets, save, tenant_name,
 };
 
 /// Why a rotation step failed: the jobs' one error type (`Input` for a bad client ID,

@@ -1,11 +1,10 @@
-//! The steps of a rotation that talk to Microsoft: find the app, add a secret, prove that it
-//! works, remove older secrets, keep the saved registration up to date.
+//! The steps of a rotation that talk to Microsoft: find the app, add a secret, remove older
+//! secrets, keep the saved registration up to date; and which APIs prove a new secret (the
+//! proof itself is the verify job).
 
 use std::collections::BTreeSet;
-use std::time::Duration;
 
 use chrono::{DateTime, SubsecRound, Utc};
-use secrecy::SecretString;
 
 use super::RotateError;
 use super::plan::{self, SaveContext};
@@ -16,7 +15,7 @@ use crate::permissions::PermissionStatus;
 use crate::profile::{self, Api};
 use crate::store::journal::{self, JournalEntry, RunJournal};
 use crate::store::{SavedRegistration, Store};
-use crate::verify::{self, ApiRoles};
+use crate::verify;
 
 /// Finds the app with client ID `app_id`: through the saved registration of this tenant and
 /// cloud first (its object ID), else by appId in Graph. An unknown app is an input error with
@@ -120,7 +119,7 @@ pub fn apis_of(app: &Application) -> BTreeSet<Api> {
     verify::apis_to_check(application_apis(app))
 }
 
-/// The tokens [`verify_app_secret`] gets: the APIs of [`apis_of`] and those of the `expected`
+/// The tokens the proof of a rotated secret gets: the APIs of [`apis_of`] and those of the `expected`
 /// application permissions — a profile permission on an API the app does not request at all
 /// still needs its token, or it could not be reported missing.
 pub fn apis_for(app: &Application, expected: &[PermissionStatus]) -> BTreeSet<Api> {
@@ -129,29 +128,6 @@ pub fn apis_for(app: &Application, expected: &[PermissionStatus]) -> BTreeSet<Ap
         .filter(|p| p.kind == profile::PermissionType::Application)
         .map(|p| p.api);
     verify::apis_to_check(application_apis(app).chain(wanted))
-}
-
-/// Proves that `secret` works for `app`: an app-only token per API of [`apis_for`], retried
-/// for up to `patience` while the new secret replicates. The roles per API, or a sentence.
-pub async fn verify_app_secret(
-    http: &reqwest::Client,
-    endpoints: &Endpoints,
-    tenant_id: &str,
-    app: &Application,
-    expected: &[PermissionStatus],
-    secret: &SecretString,
-    patience: Duration,
-) -> Result<Vec<ApiRoles>, String> {
-    verify::verify_secret(
-        http,
-        endpoints,
-        tenant_id,
-        &app.app_id,
-        secret,
-        &apis_for(app, expected),
-        patience,
-    )
-    .await
 }
 
 /// What a removal did: the key IDs removed, and the Graph error that stopped it, if any (the

@@ -20,7 +20,7 @@ use crate::endpoints::Endpoints;
 use crate::graph::{GraphClient, GraphError};
 use crate::i18n;
 use crate::jobs::{self, JobError, SecretHandOver};
-use crate::permissions::{self, PermissionStatus};
+use crate::permissions::PermissionStatus;
 use crate::profile::PermissionType;
 use crate::register::{RegisterEvent, RegisterRequest};
 use crate::store::Store;
@@ -238,9 +238,9 @@ impl Executor {
                     tokio::time::sleep(after).await;
                     let result = match shared.graph().await {
                         Ok((graph, _)) => {
-                            permissions::read_grants(&graph, &service_principal_id, &permissions)
+                            jobs::consent::read(&graph, &service_principal_id, &permissions)
                                 .await
-                                .map_err(graph_sentence)
+                                .map_err(|e| e.sentence())
                         }
                         Err(e) => Err(e),
                     };
@@ -282,23 +282,21 @@ impl Executor {
             } => {
                 let (shared, tx) = (self.shared.clone(), self.tx.clone());
                 self.spawn(async move {
-                    let result = verify(
-                        &shared,
-                        &tenant_id,
-                        &client_id,
-                        &secret,
-                        &expected,
-                        compared_with,
-                    )
-                    .await;
-                    let result = match result {
-                        Ok(mut report) => {
-                            report.ews =
-                                probe_ews(&shared, &tenant_id, &client_id, &secret, ews).await;
-                            Ok(report)
+                    let ews = match ews {
+                        EwsCheck::NotEws => jobs::verify::Ews::NotUsed,
+                        EwsCheck::Mailbox(m) => jobs::verify::Ews::Mailbox(m),
+                        EwsCheck::NoMailbox => {
+                            jobs::verify::Ews::NoMailbox(jobs::verify::NoMailbox::NoTransferMailbox)
                         }
-                        Err(e) => Err(e),
                     };
+                    let proof = jobs::verify::Proof {
+                        secret: &secret,
+                        apis: jobs::verify::application_apis(&expected),
+                        expected: &expected,
+                        ews,
+                    };
+                    let result =
+                        verify(&shared, &tenant_id, &client_id, proof, compared_with).await;
                     let _ = tx.send(Msg::Verified { ticket, result });
                 });
             }
@@ -619,7 +617,8 @@ fn wait_reporter(tx: UnboundedSender<Msg>) -> crate::graph::WaitReporter {
     })
 }
 
-/// Opens the consent listener, reports its link, then waits for Entra's answer and reports it.
+/// Opens the consent listener (the consent job's), reports its link, then waits for Entra's
+/// answer and reports it; the wizard reads the grants to confirm.
 async fn listen_for_consent(
     shared: &Shared,
     ticket: Ticket,
@@ -627,15 +626,15 @@ async fn listen_for_consent(
     client_id: &str,
     tx: &UnboundedSender<Msg>,
 ) {
-    let listener =
-        match auth::ConsentListener::start(&shared.config.endpoints, tenant_id, client_id).await {
-            Ok(listener) => listener,
-            Err(e) => {
-                let result = Err(auth_sentence(e));
-                let _ = tx.send(Msg::ConsentListening { ticket, result });
-                return;
-            }
-        };
+    let listener = match jobs::consent::listen(&shared.config.endpoints, tenant_id, client_id).await
+    {
+        Ok(listener) => listener,
+        Err(e) => {
+            let result = Err(e.sentence());
+            let _ = tx.send(Msg::ConsentListening { ticket, result });
+            return;
+        }
+    };
     let link = listener.consent_url().to_string();
     let _ = tx.send(Msg::ConsentListening {
         ticket,
@@ -833,9 +832,9 @@ async fn grant(
     permissions: &[PermissionStatus],
 ) -> Result<Vec<PermissionStatus>, String> {
     let (graph, _) = shared.graph().await?;
-    let (statuses, notes) = permissions::grant_consent(&graph, service_principal_id, permissions)
+    let (statuses, notes) = jobs::consent::grant(&graph, service_principal_id, permissions)
         .await
-        .map_err(graph_sentence)?;
+        .map_err(|e| e.sentence())?;
     if notes.is_empty() {
         Ok(statuses)
     } else {
@@ -843,40 +842,13 @@ async fn grant(
     }
 }
 
-/// Gets an app-only token per API that has application permissions (Graph alone for
-/// delegated-only profiles, which proves that the secret works) and compares the roles: the
-/// verify job ([`jobs::verify`]), as rotate's Verify uses it.
+/// Proves a new secret (the verify job, [`jobs::verify`]) and shapes what it found for the
+/// Verify screen; no token is the error.
 async fn verify(
     shared: &Shared,
     tenant_id: &str,
     client_id: &str,
-    secret: &SecretString,
-    expected: &[PermissionStatus],
-    compared_with: ComparedWith,
-) -> Result<VerifyReport, String> {
-    let apis = expected
-        .iter()
-        .filter(|p| p.kind == PermissionType::Application)
-        .map(|p| p.api);
-    verify_with(
-        shared,
-        tenant_id,
-        client_id,
-        secret,
-        apis,
-        expected,
-        compared_with,
-    )
-    .await
-}
-
-async fn verify_with(
-    shared: &Shared,
-    tenant_id: &str,
-    client_id: &str,
-    secret: &SecretString,
-    apis: impl IntoIterator<Item = crate::profile::Api>,
-    expected: &[PermissionStatus],
+    proof: jobs::verify::Proof<'_>,
     compared_with: ComparedWith,
 ) -> Result<VerifyReport, String> {
     let target = jobs::verify::Target {
@@ -886,35 +858,9 @@ async fn verify_with(
         client_id,
         patience: shared.config.verify_patience,
     };
-    let verified = jobs::verify::secret(&target, secret, apis, expected).await?;
-    Ok(verify_report(verified, expected, compared_with))
-}
-
-/// After the roles check: the EWS probe the profile asks for (see [`crate::ews::probe`]).
-async fn probe_ews(
-    shared: &Shared,
-    tenant_id: &str,
-    client_id: &str,
-    secret: &SecretString,
-    check: EwsCheck,
-) -> Option<crate::ews::EwsProbe> {
-    let mailbox = match check {
-        EwsCheck::NotEws => return None,
-        EwsCheck::NoMailbox => None,
-        EwsCheck::Mailbox(m) => Some(m),
-    };
-    crate::ews::probe_if_ews(
-        true,
-        &shared.http,
-        &shared.config.endpoints,
-        tenant_id,
-        client_id,
-        secret,
-        mailbox.as_deref(),
-        shared.config.verify_patience,
-        "ews.skipped_no_mailbox_wizard",
-    )
-    .await
+    let expected = proof.expected;
+    let verified = jobs::verify::run(&target, proof, &|_| {}).await;
+    verify_report(verified, expected, compared_with)
 }
 
 /// The Verify screen's report: the tokens' roles and the expected application permissions
@@ -923,10 +869,11 @@ fn verify_report(
     verified: jobs::verify::Verified,
     expected: &[PermissionStatus],
     compared_with: ComparedWith,
-) -> VerifyReport {
-    VerifyReport {
+) -> Result<VerifyReport, String> {
+    Ok(VerifyReport {
         roles: verified
             .roles
+            .map_err(|e| e.to_string())?
             .into_iter()
             .map(|ApiRoles { api, roles }| (api.display_name().to_string(), roles))
             .collect(),
@@ -936,14 +883,14 @@ fn verify_report(
             .iter()
             .filter(|p| p.kind == PermissionType::Application)
             .count(),
-        ews: None,
-    }
+        ews: verified.ews,
+    })
 }
 
 /// The wizard's rotate steps: thin calls of the rotate job ([`jobs::rotate`]), their results
 /// shaped for the wizard.
 mod rotate_jobs {
-    use super::{Shared, corrected, verify_with};
+    use super::{Shared, corrected, verify};
     use crate::jobs::{self, JobError, policy};
     use crate::permissions::PermissionStatus;
     use crate::profile::Api;
@@ -1074,7 +1021,8 @@ mod rotate_jobs {
         })
     }
 
-    /// A token per API of `apis` with the new secret, its roles compared with `expected`.
+    /// A token per API of `apis` with the new secret, its roles compared with `expected`; the
+    /// wizard's rotation probes no EWS.
     pub(super) async fn verify_rotated(
         shared: &Shared,
         tenant_id: &str,
@@ -1084,16 +1032,13 @@ mod rotate_jobs {
         expected: &[PermissionStatus],
         compared_with: ComparedWith,
     ) -> Result<VerifyReport, String> {
-        verify_with(
-            shared,
-            tenant_id,
-            client_id,
+        let proof = jobs::verify::Proof {
             secret,
-            apis,
+            apis: apis.into_iter().collect(),
             expected,
-            compared_with,
-        )
-        .await
+            ews: jobs::verify::Ews::NotUsed,
+        };
+        verify(shared, tenant_id, client_id, proof, compared_with).await
     }
 }
 

@@ -1,6 +1,7 @@
-//! One job, two front-ends: the same rotate and check driven through the CLI (the real binary)
-//! and through the wizard's effect executor, each against its own demo tenant started from the
-//! same seed, must leave the same tenant state and report the same findings. And an app exowiz
+//! One job, two front-ends: the same register (with consent and the proof of the secret),
+//! rotate and check driven through the CLI (the real binary) and through the wizard's effect
+//! executor, each against its own demo tenant started from the same seed, must leave the same
+//! tenant state and report the same findings. And an app exowiz
 //! did not make is matched to its product one way everywhere (issue 10.6): a Flowfact app is
 //! rotated, saved and listed by `status` as Flowfact, never as `adopted`.
 
@@ -470,4 +471,394 @@ async fn removing_the_older_secrets_in_the_wizard_keeps_the_new_one() {
         .map(|c| c["keyId"].as_str().unwrap())
         .collect();
     assert_eq!(left, [new_key.as_str()]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Register: `exowiz register --wait-consent --verify` and the wizard's Register, consent and
+// Verify effects, each against its own demo tenant from the same seed.
+// ---------------------------------------------------------------------------------------------
+
+const MAILBOX: &str = "fax-transfer@contoso.com";
+
+/// A demo tenant whose admin puts a new app on the EWS allow list at once, so that the EWS
+/// probe of both front-ends opens the mailbox.
+async fn ews_tenant() -> Emulator {
+    let mut config = quick_config();
+    config.ews_allow_new_apps = true;
+    emulator(config).await
+}
+
+/// `host:port` of the demo tenant, which differs between the two tenants: where the EWS
+/// probe's sentence names it, it is not a difference of the front-ends.
+fn host_of(emu: &Emulator) -> String {
+    let url = emu.base_url();
+    format!(
+        "{}:{}",
+        url.host_str().unwrap(),
+        url.port_or_known_default().unwrap()
+    )
+}
+
+/// What the proof of the secret found, as a front-end reports it: the roles per API (display
+/// name), the missing application permissions, and the EWS probe (its verdict and detail).
+#[derive(Debug, PartialEq, Eq)]
+struct Proof {
+    roles: Vec<(String, Vec<String>)>,
+    missing: Vec<String>,
+    ews: Option<(Option<bool>, String)>,
+}
+
+/// The proof as `exowiz register --verify` prints it (cli/verify_output.rs `print_text`).
+fn proof_from_text(stdout: &str, host: &str) -> Proof {
+    let section = stdout
+        .split_once("Verified: Entra ID issued a token for the secret.\n")
+        .unwrap_or_else(|| panic!("no verified secret in:\n{stdout}"))
+        .1;
+    let mut roles = Vec::new();
+    let mut missing = Vec::new();
+    let mut ews = None;
+    for line in section.lines() {
+        if let Some(role_line) = line.strip_prefix("  ") {
+            let (api, list) = role_line.split_once("  ").unwrap();
+            let list = list.trim();
+            let list = if list == "no application permissions granted" {
+                Vec::new()
+            } else {
+                list.split(", ").map(str::to_string).collect()
+            };
+            roles.push((api.trim().to_string(), list));
+        } else if let Some(rest) = line.strip_prefix("Warning: the token lacks ") {
+            let names = rest.split_once(": admin consent").unwrap().0;
+            missing = names.split(", ").map(str::to_string).collect();
+        } else if let Some(rest) = line.strip_prefix("EWS: ") {
+            let (label, detail) = rest.split_once(" — ").unwrap();
+            let ok = match label {
+                "OK" => Some(true),
+                "FAILED" => Some(false),
+                _ => None,
+            };
+            ews = Some((ok, detail.replace(host, "HOST")));
+        }
+    }
+    Proof {
+        roles,
+        missing,
+        ews,
+    }
+}
+
+/// The proof as the wizard's Verify screen gets it.
+fn proof_from_report(report: &exowiz::wizard::state::VerifyReport, host: &str) -> Proof {
+    Proof {
+        roles: report.roles.clone(),
+        missing: report.missing.clone(),
+        ews: report
+            .ews
+            .as_ref()
+            .map(|p| (p.ok(), p.detail.replace(host, "HOST"))),
+    }
+}
+
+/// The registered app as the tenant has it: its shape, what it asks for, what it is granted
+/// and its secrets (description and lifetime), with the IDs that differ between tenants left
+/// out.
+async fn registered_state(emu: &Emulator, app_name: &str) -> Value {
+    let apps = graph_get(
+        emu,
+        &format!("applications?$filter=displayName eq '{app_name}'"),
+    )
+    .await;
+    let apps = apps["value"].as_array().unwrap();
+    assert_eq!(apps.len(), 1, "one app named {app_name}: {apps:#?}");
+    let app = &apps[0];
+    let client_id = app["appId"].as_str().unwrap();
+    let mut asks: Vec<(String, String, String)> = app["requiredResourceAccess"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| {
+            r["resourceAccess"].as_array().unwrap().iter().map(|a| {
+                (
+                    r["resourceAppId"].as_str().unwrap().to_string(),
+                    a["id"].as_str().unwrap().to_string(),
+                    a["type"].as_str().unwrap().to_string(),
+                )
+            })
+        })
+        .collect();
+    asks.sort();
+    let sps = graph_get(
+        emu,
+        &format!("servicePrincipals?$filter=appId eq '{client_id}'"),
+    )
+    .await;
+    let sp = sps["value"][0]["id"].as_str().unwrap().to_string();
+    let assignments = graph_get(emu, &format!("servicePrincipals/{sp}/appRoleAssignments")).await;
+    let mut roles: Vec<(String, String)> = assignments["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["resourceId"].as_str().unwrap().to_string(),
+                a["appRoleId"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    roles.sort();
+    let delegated = graph_get(
+        emu,
+        &format!(
+            "oauth2PermissionGrants?$filter=clientId eq '{sp}' and consentType eq 'AllPrincipals'"
+        ),
+    )
+    .await;
+    let mut scopes: Vec<(String, String)> = delegated["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["resourceId"].as_str().unwrap().to_string(),
+                g["scope"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    scopes.sort();
+    json!({
+        "display_name": app["displayName"],
+        "sign_in_audience": app["signInAudience"],
+        "web": app["web"]["redirectUris"],
+        "public_client": app["publicClient"]["redirectUris"],
+        "required_resource_access": asks,
+        "app_roles_granted": roles,
+        "delegated_granted": scopes,
+        "secrets": secrets_in_tenant(emu, client_id).await,
+    })
+}
+
+/// `exowiz register` as an admin at a terminal runs it: waiting for the consent (the link is
+/// opened on this machine: the demo tenant approves and sends the browser to exowiz's
+/// listener), then verifying the secret. Its stdout.
+async fn register_through_the_cli(emu: &Emulator, data: &Path) -> String {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
+    let base = emu.base_url().to_string();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_exowiz"))
+        .args([
+            "register",
+            "--profile",
+            "officemaster",
+            "--mailbox",
+            MAILBOX,
+            "--wait-consent",
+            "--consent-poll-seconds",
+            "3600",
+            "--verify",
+            "--verify-timeout",
+            "10",
+        ])
+        .env("EXOWIZ_LOGIN_URL", &base)
+        .env("EXOWIZ_GRAPH_URL", &base)
+        .env("EXOWIZ_DATA_DIR", data)
+        .env("EXOWIZ_NO_BROWSER", "1")
+        .env("EXOWIZ_ACCESS_TOKEN", admin_token(emu))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut seen = String::new();
+    let mut heading = false;
+    let link = loop {
+        let line = tokio::time::timeout(Duration::from_secs(120), stdout.next_line())
+            .await
+            .expect("a line within two minutes")
+            .unwrap()
+            .unwrap_or_else(|| panic!("stdout ended before the consent link:\n{seen}"));
+        seen.push_str(&line);
+        seen.push('\n');
+        if heading {
+            break line.trim().to_string();
+        }
+        heading = line.starts_with("Admin consent:");
+    };
+    let page = reqwest::get(&link).await.unwrap();
+    assert_eq!(page.status(), 200);
+    let status = tokio::time::timeout(Duration::from_secs(120), child.wait())
+        .await
+        .expect("exowiz ends once the consent is confirmed and the secret verified")
+        .unwrap();
+    while let Some(line) = stdout.next_line().await.unwrap() {
+        seen.push_str(&line);
+        seen.push('\n');
+    }
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .await
+        .unwrap();
+    assert!(status.success(), "{status:?}\n{seen}\n{stderr}");
+    seen
+}
+
+impl Wizard {
+    /// The wizard's registration as the admin goes through it: Register, then the consent
+    /// step with its listener (the link opened on this machine) and a read of the grants, then
+    /// Verify with the EWS probe of the transfer mailbox, and the secret shown.
+    async fn register(
+        &mut self,
+        profile_id: &str,
+        mailbox: &str,
+    ) -> (
+        exowiz::wizard::state::RegisteredApp,
+        exowiz::wizard::state::VerifyReport,
+    ) {
+        use exowiz::wizard::effect::EwsCheck;
+        use exowiz::wizard::state::ComparedWith;
+        let profile = exowiz::profile::by_id(profile_id).unwrap();
+        let request = exowiz::register::RegisterRequest {
+            mode: exowiz::profile::InstallMode::CloudOnly,
+            mailbox: Some(mailbox.to_string()),
+            transfer_domains: vec![],
+            mail_domain: None,
+            app_name: profile.default_app_name.clone(),
+            secret_months: profile.secret_months,
+            grant_consent: false,
+            app_id: None,
+            profile: profile.clone(),
+        };
+        self.run(Effect::Register {
+            ticket: 11,
+            request: Box::new(request),
+        });
+        let mut app = loop {
+            match self.next().await {
+                Msg::RegisterProgress { .. } => {}
+                Msg::Registered {
+                    result: Ok(app), ..
+                } => break app,
+                other => panic!("expected Registered, got {other:?}"),
+            }
+        };
+        self.run(Effect::ListenForConsent {
+            ticket: 12,
+            tenant_id: app.tenant_id.clone(),
+            client_id: app.client_id.clone(),
+        });
+        let link = match self.next().await {
+            Msg::ConsentListening {
+                result: Ok(link), ..
+            } => link,
+            other => panic!("expected ConsentListening, got {other:?}"),
+        };
+        let page = reqwest::get(&link).await.unwrap();
+        assert_eq!(page.status(), 200);
+        match self.next().await {
+            Msg::ConsentAnswered {
+                answer: Some(exowiz::auth::ConsentAnswer::Granted),
+                ..
+            } => {}
+            other => panic!("expected ConsentAnswered, got {other:?}"),
+        }
+        self.run(Effect::PollConsent {
+            ticket: 13,
+            after: Duration::ZERO,
+            service_principal_id: app.service_principal_id.clone().unwrap(),
+            permissions: app.permissions.clone(),
+        });
+        app.permissions = match self.next().await {
+            Msg::ConsentPolled {
+                result: Ok(list), ..
+            } => list,
+            other => panic!("expected ConsentPolled, got {other:?}"),
+        };
+        assert!(app.permissions.iter().all(|p| p.granted), "{app:?}");
+        self.run(Effect::Verify {
+            ticket: 14,
+            tenant_id: app.tenant_id.clone(),
+            client_id: app.client_id.clone(),
+            secret: app.secret.clone(),
+            expected: app.permissions.clone(),
+            compared_with: ComparedWith::Profile(profile.product_name().to_string()),
+            ews: EwsCheck::Mailbox(mailbox.to_string()),
+        });
+        let report = match self.next().await {
+            Msg::Verified {
+                result: Ok(report), ..
+            } => report,
+            other => panic!("expected Verified, got {other:?}"),
+        };
+        self.run(Effect::SecretShown {
+            client_id: app.client_id.clone(),
+        });
+        (app, report)
+    }
+}
+
+/// Register through the CLI and through the wizard's executor, consent and verification
+/// included: the same app in the tenant (shape, what it asks for, what it is granted, one
+/// secret), the same saved registration, no journal left, and the same proof of the secret —
+/// the same roles, nothing missing, and the same EWS probe of the transfer mailbox (a
+/// front-end that skipped the probe, or probed another way, reports differently).
+#[tokio::test(flavor = "multi_thread")]
+async fn register_through_the_cli_and_through_the_wizard_leaves_the_same_app_and_proof() {
+    let (cli_emu, wizard_emu) = (ews_tenant().await, ews_tenant().await);
+    let (cli_data, wizard_data) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+
+    let stdout = register_through_the_cli(&cli_emu, cli_data.path()).await;
+    assert!(
+        stdout.contains("Admin consent is granted for every permission."),
+        "{stdout}"
+    );
+    let cli_proof = proof_from_text(&stdout, &host_of(&cli_emu));
+
+    let mut wizard = Wizard::signed_in(&wizard_emu, wizard_data.path()).await;
+    let (app, report) = wizard.register("officemaster", MAILBOX).await;
+    let wizard_proof = proof_from_report(&report, &host_of(&wizard_emu));
+
+    assert_eq!(cli_proof, wizard_proof);
+    assert_eq!(
+        wizard_proof.ews.as_ref().map(|e| e.0),
+        Some(Some(true)),
+        "both opened the mailbox: {wizard_proof:?}"
+    );
+    assert!(wizard_proof.missing.is_empty(), "{wizard_proof:?}");
+    assert!(!wizard_proof.roles.is_empty());
+
+    let (cli_state, wizard_state) = (
+        registered_state(&cli_emu, &app.app_name).await,
+        registered_state(&wizard_emu, &app.app_name).await,
+    );
+    assert_eq!(cli_state, wizard_state);
+    assert_eq!(
+        cli_state["secrets"].as_array().unwrap().len(),
+        1,
+        "one secret: {cli_state:#}"
+    );
+    assert!(
+        !cli_state["app_roles_granted"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let saved_of = |data: &Path| {
+        let all = Store::new(data).load().unwrap();
+        assert_eq!(all.len(), 1, "{all:?}");
+        let r = &all[0];
+        (
+            r.profile.clone(),
+            r.secrets.len(),
+            r.adopted,
+            r.app_name.clone(),
+            r.uses_ews,
+            r.mailbox.clone(),
+        )
+    };
+    assert_eq!(saved_of(cli_data.path()), saved_of(wizard_data.path()));
+    assert_eq!(journals(cli_data.path()), Vec::<String>::new());
+    assert_eq!(journals(wizard_data.path()), Vec::<String>::new());
 }
