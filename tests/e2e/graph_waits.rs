@@ -7,9 +7,7 @@
 
 use crate::support;
 
-use std::process::Stdio;
 use support::*;
-use tokio::io::AsyncBufReadExt;
 
 fn register_args() -> Vec<&'static str> {
     vec![
@@ -81,6 +79,8 @@ async fn a_short_retry_after_is_waited_out_and_announced_on_stderr() {
 #[tokio::test(flavor = "multi_thread")]
 async fn ctrl_c_during_a_wait_ends_exowiz_at_once() {
     use std::os::unix::process::ExitStatusExt;
+    use std::process::Stdio;
+    use tokio::io::AsyncBufReadExt;
     let emu = emulator(quick_config()).await;
     let data = tempfile::tempdir().unwrap();
     emu.throttle_next(1, 429, Some(50));
