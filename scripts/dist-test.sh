@@ -76,5 +76,13 @@ printf 'x' | dd of="$work/two/exowiz-$version-$WINDOWS.zip" bs=1 seek=100 conv=n
 check "sha256sum -c fails on a changed archive" \
   bash -c "! (cd '$work/two' && sha256sum --quiet -c SHA256SUMS >/dev/null 2>&1)"
 
+# A failure is one line that says what.
+fails_in_one_line() {
+  local err
+  err=$(scripts/dist.sh --prebuilt "$WINDOWS=$work/no-such.exe" --out "$work/three" 2>&1 >/dev/null) && return 1
+  [[ $(wc -l <<<"$err") -eq 1 && $err == "dist: FAILED: --prebuilt: no file $work/no-such.exe" ]]
+}
+check "a missing binary fails with one line" fails_in_one_line
+
 echo "dist: $passed passed, $failed failed"
 ((failed == 0))

@@ -120,7 +120,8 @@ if ((${#missing[@]})); then
     fail "apt-get could not install ${packages[*]}"
 fi
 for t in "${targets[@]}"; do
-  # A prebuilt binary needs no target, but cargo-cyclonedx still resolves its dependencies.
+  # Only to build: a prebuilt binary's target needs no standard library here.
+  ((${#prebuilt[@]} == 0)) || break
   if ! rustup target list --installed 2>/dev/null | grep -qx "$t"; then
     say "adding the Rust target $t"
     rustup target add "$t" >/dev/null || fail "rustup could not add the target $t"
@@ -250,8 +251,8 @@ wine_prepare() {
   export WINEDLLOVERRIDES="mscoree,mshtml="
   export WINEPATH="Z:${work//\//\\}\\shim"
   unset DISPLAY WAYLAND_DISPLAY
+  wine_ready=true # from here on, cleanup ends this prefix's wineserver
   timeout "$STEP_TIMEOUT" wineboot --init >/dev/null 2>&1 || fail "wine could not create its prefix ($WINEPREFIX)"
-  wine_ready=true
 }
 # Runs the unpacked binary of a target with the arguments (under wine for Windows).
 run_bin() {
@@ -323,7 +324,7 @@ done
 # --- Sizes and start-up (--bench) --------------------------------------------------------------
 if $bench; then
   runs=${EXOWIZ_DIST_RUNS:-20}
-  wine_runs=${EXOWIZ_DIST_WINE_RUNS:-10}
+  wine_runs=${EXOWIZ_DIST_WINE_RUNS:-20}
   # Median wall time in ms of N runs of a command (stdout and stderr discarded).
   cat >"$work/median.py" <<'PY'
 import statistics, subprocess, sys, time
@@ -346,6 +347,24 @@ PY
     rows+=("$t|archive \`$a\`|$(mib "$arc_bytes") MiB|$arc_bytes bytes")
     rows+=("$t|binary \`$(basename "${unpacked[$t]}")\`|$(mib "$bin_bytes") MiB|$bin_bytes bytes")
   done
+  # panic = "abort" against the profile's unwinding (Cargo.toml says why it stays): the musl
+  # binary built once more with only that changed, in a target folder of its own. Opt-in, as it
+  # is another fat-LTO build of every crate (EXOWIZ_DIST_BENCH_PANIC_ABORT=1).
+  if [[ ${EXOWIZ_DIST_BENCH_PANIC_ABORT:-} == 1 ]] && [[ -n ${unpacked[$LINUX_TARGET]:-} ]]; then
+    say "building the $LINUX_TARGET binary with panic = \"abort\" for comparison (slow)"
+    CC_x86_64_unknown_linux_musl="${CC_x86_64_unknown_linux_musl:-musl-gcc}" \
+      CARGO_PROFILE_RELEASE_PANIC=abort CARGO_TARGET_DIR="$target_dir/panic-abort" \
+      cargo build --release --locked --target "$LINUX_TARGET" --bin exowiz ||
+      fail "the panic = \"abort\" build for $LINUX_TARGET broke"
+    abort_bin="$target_dir/panic-abort/$LINUX_TARGET/release/exowiz"
+    for variant in unwind abort; do
+      b=${unpacked[$LINUX_TARGET]}
+      [[ $variant == abort ]] && b=$abort_bin
+      bytes=$(stat -c %s "$b")
+      gz=$(gzip -9 -n -c "$b" | wc -c)
+      rows+=("$LINUX_TARGET|binary with panic = \"$variant\"$([[ $variant == unwind ]] && echo ' (shipped)')|$(mib "$bytes") MiB|$bytes bytes; gzip -9: $(mib "$gz") MiB")
+    done
+  fi
   # Start-up with a fresh, empty data folder: a new one natively, and under wine the private
   # prefix's %LOCALAPPDATA% (a Linux path in EXOWIZ_DATA_DIR would mean nothing to exowiz.exe).
   mkdir -p "$work/bench-data"
