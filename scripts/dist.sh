@@ -409,7 +409,8 @@ PY
     echo "$(rustc --version); $(wine --version 2>/dev/null || echo 'no wine')."
     echo "The Windows figures are wine 8 on this Linux machine, not Windows: they include wine's own"
     echo "start (its loader and DLLs; one wineserver kept running for all runs) and the test-only"
-    echo "ProcessPrng shim. The machine is shared: figures are one run's."
+    echo "ProcessPrng shim. The machine is shared: figures are one run's, and wine's swing the most"
+    echo "with the other builders' load (several-fold between runs here; the empty program shows it)."
     echo
     if ((${#build_secs[@]})); then
       # Only what this run built: a few seconds means the binary was built before.
