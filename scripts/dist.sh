@@ -142,7 +142,8 @@ version=$(cargo metadata --locked --no-deps --format-version 1 |
 # File times inside the archives: the commit's, so the same commit packs to the same bytes.
 epoch=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 0)}
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-git diff --quiet HEAD -- 2>/dev/null || commit="$commit+changes"
+# "+changes": the checkout differs from the commit (BENCHMARKS.md aside, which --bench writes).
+git diff --quiet HEAD -- . ':!BENCHMARKS.md' 2>/dev/null || commit="$commit+changes"
 
 # --- Build -------------------------------------------------------------------------------------
 declare -A build_secs=()
