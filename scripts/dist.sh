@@ -9,7 +9,7 @@
 # and exowiz.cdx.json (the software bill of materials: CycloneDX JSON by cargo-cyclonedx, for
 # that target's dependencies only). Then the script checks its own result: the archives' contents,
 # the checksums (sha256sum -c), the Linux binary static and answering --version natively, the
-# Windows one answering --version under wine.
+# Windows one importing only Windows' own DLLs and answering --version under wine.
 #
 #   scripts/dist.sh                  build both (release profile: fat LTO, slow), package, verify
 #   scripts/dist.sh --bench          also measure sizes and start-up (Linux native, Windows under
@@ -25,6 +25,10 @@
 # ~/.cache/exowiz-dist; never into ~/.cargo/bin). Idempotent: the same commit gives the same
 # archives, byte for byte (file times are the commit's, owners and order fixed), and a second
 # run replaces them. Fails with one line that starts "dist: FAILED:".
+#
+# With --bench: EXOWIZ_DIST_RUNS (native runs per median, 20), EXOWIZ_DIST_WINE_RUNS (20), and
+# EXOWIZ_DIST_BENCH_PANIC_ABORT=1 to build and measure the musl binary with panic = "abort" too
+# (another fat-LTO build of every crate, into target/panic-abort).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -61,7 +65,8 @@ while (($#)); do
     continue
     ;;
   -h | --help)
-    sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'
+    # The comment block at the top, without its "# ".
+    awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
     exit 0
     ;;
   *) fail "unknown argument: $1 (see scripts/dist.sh --help)" ;;
