@@ -651,10 +651,8 @@ struct WizardSignIn<'a> {
 }
 
 impl jobs::sign_in::Front for WizardSignIn<'_> {
-    async fn open_browser(&self, url: &str) -> Result<(), String> {
-        open_browser(self.shared, url.to_string())
-            .await
-            .map_err(|e| e.to_string())
+    async fn open_browser(&self, url: &str) -> Result<(), BrowserError> {
+        open_browser(self.shared, url.to_string()).await
     }
 
     fn prompt(&self, prompt: jobs::sign_in::Prompt) {
@@ -1004,7 +1002,10 @@ mod rotate_jobs {
         open.close();
         Ok(RemovedSecrets {
             removed: removal.removed,
-            error: removal.error.map(|(_, e)| JobError::from(e).sentence()),
+            error: removal
+                .error
+                .map(|(_, e)| JobError::from(e))
+                .inspect(JobError::log),
         })
     }
 

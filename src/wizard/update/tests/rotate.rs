@@ -601,7 +601,7 @@ fn a_partial_removal_says_what_stopped_it_and_offers_the_rest() {
             ticket: ticket_of(&effects[0]),
             result: Ok(RemovedSecrets {
                 removed: vec!["key-old".into()],
-                error: Some("Graph timed out.".into()),
+                error: Some(failed("Graph timed out.")),
             }),
         },
     );
