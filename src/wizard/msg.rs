@@ -60,13 +60,14 @@ pub enum Msg {
         ticket: Ticket,
         prompt: SignInPrompt,
     },
-    /// Signed in and the organisation read. The error keeps its kind: a refused sign-in or a
-    /// missing role asks for another account, a network failure only for trying again.
+    /// Signed in and the organisation read. Whatever the error's kind, Sign in shows its
+    /// sentence and Enter signs in afresh.
     SignedIn {
         ticket: Ticket,
         result: Result<TenantInfo, JobError>,
     },
-    /// The error keeps its kind: a lost sign-in or a missing role leads back to Sign in.
+    /// The error keeps its kind: a sign-in that is gone leads back to Sign in; anything else
+    /// only costs the check.
     MailboxChecked {
         ticket: Ticket,
         mailbox: String,
