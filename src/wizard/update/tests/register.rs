@@ -454,4 +454,9 @@ fn a_registration_refused_for_a_missing_role_leads_back_to_sign_in() {
         "the checklist says it too"
     );
     assert_eq!(state.register.items[2].state, ItemState::Failed);
+
+    // The executor's sign-in gone (not signed in any more): the same way back.
+    let state = failed_with(JobError::Session("Sign in again.".into()));
+    assert_eq!(state.step, Step::SignIn);
+    assert_eq!(state.sign_in, SignInPhase::Failed("Sign in again.".into()));
 }
