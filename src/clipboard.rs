@@ -112,6 +112,8 @@ pub enum ClipboardError {
     SystemNotCleared(String),
     /// The empty OSC 52 could not be written.
     TerminalNotCleared(String),
+    /// The copy did not finish (its thread stopped): what the runtime said.
+    Stopped(String),
 }
 
 impl std::fmt::Display for ClipboardError {
@@ -134,6 +136,7 @@ impl std::fmt::Display for ClipboardError {
             Self::TerminalNotCleared(error) => {
                 tf("clipboard.terminal_not_cleared", &[("error", error)])
             }
+            Self::Stopped(error) => tf("executor.copy_stopped", &[("error", error)]),
         };
         f.write_str(&sentence)
     }

@@ -176,8 +176,6 @@ mod tests {
         "src/rotate/plan.rs::check_removal",
         "src/rotate/plan.rs::secret_months",
         "src/rotate/steps.rs::save",
-        "src/tui/executor.rs::new",
-        "src/tui/runtime.rs::run",
         "src/wizard/update/review.rs::register_request",
     ];
 

@@ -68,8 +68,8 @@ struct Stderr {
 }
 
 impl job::Front for Stderr {
-    async fn open_browser(&self, url: &str) -> Result<(), String> {
-        browser::open(url).map_err(|e| e.to_string())
+    async fn open_browser(&self, url: &str) -> Result<(), browser::BrowserError> {
+        browser::open(url)
     }
 
     fn prompt(&self, prompt: Prompt) {

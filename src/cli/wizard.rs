@@ -133,7 +133,7 @@ pub async fn run(
     let result = tui::run(state, config, options).await;
     // The demo tenant stops here, after the terminal is back.
     drop(demo_tenant);
-    result.map_err(|e| Failure::new(Exit::Other, e))
+    result.map_err(|e| Failure::new(Exit::Other, e.to_string()))
 }
 
 /// The saved registrations whose secret expires within the warning window (`exowiz status`'s default) or

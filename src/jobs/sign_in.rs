@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use secrecy::SecretString;
 
 use crate::auth::{BrowserSignIn, DeviceCodeFlow, SignInConfig, Tokens};
+use crate::browser::BrowserError;
 use crate::endpoints::Endpoints;
 use crate::error::JobError;
 use crate::i18n;
@@ -31,7 +32,7 @@ pub enum Prompt {
     /// The browser was (or should have been) opened at `url`.
     Browser { url: String, opened: bool },
     /// The browser could not be opened (`why`); the device code follows.
-    BrowserFailed { why: String },
+    BrowserFailed { why: BrowserError },
     DeviceCode {
         user_code: String,
         verification_uri: String,
@@ -41,7 +42,7 @@ pub enum Prompt {
 
 /// What a front-end does for the sign-in: open a link, show a prompt.
 pub trait Front {
-    fn open_browser(&self, url: &str) -> impl Future<Output = Result<(), String>> + Send;
+    fn open_browser(&self, url: &str) -> impl Future<Output = Result<(), BrowserError>> + Send;
     fn prompt(&self, prompt: Prompt);
 }
 

@@ -2,9 +2,11 @@
 //! effect's ticket. The executor holds what the effects share: where Microsoft is, how to sign
 //! in, the Graph client once signed in, the store of saved registrations and the clipboard.
 //!
-//! Errors reach the wizard as plain sentences (the error types' `Display`); the technical
-//! details (`detail()`) go to the log file. Secrets move through here as `SecretString`s and are
-//! never logged.
+//! Errors reach the wizard typed (a `JobError` with its kind, the browser's, the clipboard's,
+//! the file system's), so it can choose the next step by kind; their `Display` is the sentence
+//! the screen shows. A job's technical detail goes to the log file here, once, as the error
+//! leaves for the wizard (`JobError::log`). Secrets move through here as `SecretString`s and
+//! are never logged.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -15,9 +17,10 @@ use tokio::task::AbortHandle;
 
 use super::app_list;
 use crate::auth::{self, AuthError, SignInConfig, Tokens};
-use crate::clipboard::Clipboard;
+use crate::browser::BrowserError;
+use crate::clipboard::{Clipboard, ClipboardError};
 use crate::endpoints::Endpoints;
-use crate::graph::{GraphClient, GraphError};
+use crate::graph::GraphClient;
 use crate::i18n;
 use crate::jobs::{self, JobError, SecretHandOver};
 use crate::permissions::PermissionStatus;
@@ -27,7 +30,7 @@ use crate::store::Store;
 use crate::store::journal;
 use crate::verify::ApiRoles;
 use crate::wizard::effect::EwsCheck;
-use crate::wizard::msg::SignInPrompt;
+use crate::wizard::msg::{Granted, SignInPrompt};
 use crate::wizard::state::{
     AppSummary, ComparedWith, RegisteredApp, SignInMethod, TenantInfo, Ticket, VerifyReport,
 };
@@ -35,9 +38,8 @@ use crate::wizard::{Effect, Msg};
 
 pub use crate::verify::app_only_scope;
 
-/// Opens a link in the browser; an error is a sentence. `crate::browser::open` in the program,
-/// a stand-in in tests.
-pub type BrowserOpener = Arc<dyn Fn(&str) -> Result<(), String> + Send + Sync>;
+/// Opens a link in the browser. `crate::browser::open` in the program, a stand-in in tests.
+pub type BrowserOpener = Arc<dyn Fn(&str) -> Result<(), BrowserError> + Send + Sync>;
 
 /// Renew the admin's Graph token when it expires within this margin.
 const REFRESH_MARGIN: chrono::Duration = chrono::Duration::minutes(5);
@@ -79,9 +81,7 @@ impl ExecutorConfig {
             store: None,
             clipboard,
             clear_clipboard_after: Some(jobs::policy::CLIPBOARD_CLEAR_AFTER),
-            open_browser: Arc::new(|url: &str| {
-                crate::browser::open(url).map_err(|e| e.to_string())
-            }),
+            open_browser: Arc::new(crate::browser::open),
             browser_timeout: auth::DEFAULT_BROWSER_TIMEOUT,
             verify_patience: crate::verify::DEFAULT_PATIENCE,
             consent_listen_timeout: auth::CONSENT_LISTEN_TIMEOUT,
@@ -132,8 +132,8 @@ pub struct Executor {
 
 impl Executor {
     /// An executor reporting to `tx`. Must be used inside a tokio runtime.
-    pub fn new(config: ExecutorConfig, tx: UnboundedSender<Msg>) -> Result<Self, String> {
-        let http = auth::http_client().map_err(|e| e.to_string())?;
+    pub fn new(config: ExecutorConfig, tx: UnboundedSender<Msg>) -> Result<Self, AuthError> {
+        let http = auth::http_client()?;
         Ok(Self {
             shared: Arc::new(Shared {
                 config,
@@ -158,7 +158,9 @@ impl Executor {
                 self.cancel_sign_in();
                 let (shared, tx) = (self.shared.clone(), self.tx.clone());
                 let task = tokio::spawn(async move {
-                    let result = sign_in(&shared, method, ticket, &tx).await;
+                    let result = sign_in(&shared, method, ticket, &tx)
+                        .await
+                        .inspect_err(JobError::log);
                     let _ = tx.send(Msg::SignedIn { ticket, result });
                 });
                 self.sign_in = Some(task.abort_handle());
@@ -174,13 +176,9 @@ impl Executor {
             Effect::CheckMailbox { ticket, mailbox } => {
                 let (shared, tx) = (self.shared.clone(), self.tx.clone());
                 self.spawn(async move {
-                    let result = match shared.graph().await {
-                        Ok((graph, _)) => graph
-                            .mailbox_state(mailbox.trim())
-                            .await
-                            .map_err(graph_sentence),
-                        Err(e) => Err(e),
-                    };
+                    let result = check_mailbox(&shared, mailbox.trim())
+                        .await
+                        .inspect_err(JobError::log);
                     let _ = tx.send(Msg::MailboxChecked {
                         ticket,
                         mailbox,
@@ -201,12 +199,7 @@ impl Executor {
             Effect::LoadPermissionCatalog { ticket } => {
                 let (shared, tx) = (self.shared.clone(), self.tx.clone());
                 self.spawn(async move {
-                    let result = match shared.graph().await {
-                        Ok((graph, _)) => super::permission_catalog::load(&graph)
-                            .await
-                            .map_err(graph_sentence),
-                        Err(sentence) => Err(sentence),
-                    };
+                    let result = load_catalog(&shared).await.inspect_err(JobError::log);
                     let _ = tx.send(Msg::PermissionCatalogLoaded { ticket, result });
                 });
             }
@@ -216,14 +209,17 @@ impl Executor {
                     let result =
                         auth::lookup_tenant_id(&shared.http, &shared.config.endpoints, &domain)
                             .await
-                            .map_err(auth_sentence);
+                            .map_err(JobError::from)
+                            .inspect_err(JobError::log);
                     let _ = tx.send(Msg::TenantLookedUp { ticket, result });
                 });
             }
             Effect::Register { ticket, request } => {
                 let (shared, tx) = (self.shared.clone(), self.tx.clone());
                 self.spawn(async move {
-                    let result = run_register(&shared, ticket, &request, &tx).await;
+                    let result = run_register(&shared, ticket, &request, &tx)
+                        .await
+                        .inspect_err(JobError::log);
                     let _ = tx.send(Msg::Registered { ticket, result });
                 });
             }
@@ -236,14 +232,9 @@ impl Executor {
                 let (shared, tx) = (self.shared.clone(), self.tx.clone());
                 self.spawn(async move {
                     tokio::time::sleep(after).await;
-                    let result = match shared.graph().await {
-                        Ok((graph, _)) => {
-                            jobs::consent::read(&graph, &service_principal_id, &permissions)
-                                .await
-                                .map_err(|e| e.sentence())
-                        }
-                        Err(e) => Err(e),
-                    };
+                    let result = read_grants(&shared, &service_principal_id, &permissions)
+                        .await
+                        .inspect_err(JobError::log);
                     let _ = tx.send(Msg::ConsentPolled { ticket, result });
                 });
             }
@@ -267,7 +258,9 @@ impl Executor {
             } => {
                 let (shared, tx) = (self.shared.clone(), self.tx.clone());
                 self.spawn(async move {
-                    let result = grant(&shared, &service_principal_id, &permissions).await;
+                    let result = grant(&shared, &service_principal_id, &permissions)
+                        .await
+                        .inspect_err(JobError::log);
                     let _ = tx.send(Msg::ConsentGranted { ticket, result });
                 });
             }
@@ -295,8 +288,9 @@ impl Executor {
                         expected: &expected,
                         ews,
                     };
-                    let result =
-                        verify(&shared, &tenant_id, &client_id, proof, compared_with).await;
+                    let result = verify(&shared, &tenant_id, &client_id, proof, compared_with)
+                        .await
+                        .inspect_err(JobError::log);
                     let _ = tx.send(Msg::Verified { ticket, result });
                 });
             }
@@ -346,7 +340,8 @@ impl Executor {
                         &expected,
                         compared_with,
                     )
-                    .await;
+                    .await
+                    .inspect_err(JobError::log);
                     let _ = tx.send(Msg::Verified { ticket, result });
                 });
             }
@@ -358,8 +353,9 @@ impl Executor {
             } => {
                 let (shared, tx) = (self.shared.clone(), self.tx.clone());
                 self.spawn(async move {
-                    let result =
-                        rotate_jobs::remove_old(&shared, &client_id, &keep, &key_ids).await;
+                    let result = rotate_jobs::remove_old(&shared, &client_id, &keep, &key_ids)
+                        .await
+                        .inspect_err(JobError::log);
                     let _ = tx.send(Msg::OldSecretsRemoved { ticket, result });
                 });
             }
@@ -388,7 +384,9 @@ impl Executor {
             Effect::FindInterruptedRun { ticket, profile } => {
                 let (shared, tx) = (self.shared.clone(), self.tx.clone());
                 self.spawn(async move {
-                    let result = interrupted_run(&shared, &profile).await;
+                    let result = interrupted_run(&shared, &profile)
+                        .await
+                        .inspect_err(JobError::log);
                     let _ = tx.send(Msg::InterruptedRunFound {
                         ticket,
                         profile,
@@ -420,8 +418,7 @@ impl Executor {
                     })
                     .await
                     .map_err(std::io::Error::other)
-                    .and_then(|r| r)
-                    .map_err(|e| e.to_string());
+                    .and_then(|r| r);
                     let _ = tx.send(Msg::CommandsSaved { result });
                 });
             }
@@ -461,18 +458,10 @@ impl Executor {
         self.spawn(async move {
             let clipboard = shared.config.clipboard.clone();
             let copied = value.clone();
-            let result = tokio::task::spawn_blocking(move || {
-                clipboard
-                    .copy(copied.expose_secret())
-                    .map_err(|e| e.to_string())
-            })
-            .await
-            .unwrap_or_else(|e| {
-                Err(i18n::tf(
-                    "executor.copy_stopped",
-                    &[("error", &e.to_string())],
-                ))
-            });
+            let result =
+                tokio::task::spawn_blocking(move || clipboard.copy(copied.expose_secret()))
+                    .await
+                    .unwrap_or_else(|e| Err(ClipboardError::Stopped(e.to_string())));
             let clear_after = clear_after.filter(|_| result.is_ok());
             // Known before the wizard hears of the copy, so a quit right after still clears.
             if clear_after.is_some() {
@@ -560,12 +549,7 @@ impl Shared {
     }
 
     /// The Graph client and tenant ID of the sign-in, renewing the token when it is about to
-    /// expire.
-    async fn graph(&self) -> Result<(GraphClient, String), String> {
-        self.session().await.map_err(|e| e.sentence())
-    }
-
-    /// [`Self::graph`] for the jobs, whose errors keep their kind.
+    /// expire; not signed in (any more) is a `Session` error, which leads back to Sign in.
     async fn session(&self) -> Result<(GraphClient, String), JobError> {
         let mut guard = self.session.lock().await;
         let Some(session) = guard.as_mut() else {
@@ -587,26 +571,39 @@ impl Shared {
     }
 }
 
-fn auth_sentence(e: AuthError) -> String {
-    tracing::warn!(detail = %e.detail(), "sign-in service error");
-    e.to_string()
+/// Whether `mailbox` has a mailbox in the signed-in tenant.
+async fn check_mailbox(
+    shared: &Shared,
+    mailbox: &str,
+) -> Result<crate::domain::MailboxState, JobError> {
+    let (graph, _) = shared.session().await?;
+    Ok(graph.mailbox_state(mailbox).await?)
 }
 
-fn graph_sentence(e: GraphError) -> String {
-    tracing::warn!(detail = %e.detail(), "Graph error");
-    e.to_string()
+/// The permission picker's catalogue from the signed-in tenant.
+async fn load_catalog(
+    shared: &Shared,
+) -> Result<Vec<crate::wizard::picker::CatalogEntry>, JobError> {
+    let (graph, _) = shared.session().await?;
+    Ok(super::permission_catalog::load(&graph).await?)
 }
 
-async fn open_browser(shared: &Shared, url: String) -> Result<(), String> {
+/// The status of each of `permissions` (a consent poll).
+async fn read_grants(
+    shared: &Shared,
+    service_principal_id: &str,
+    permissions: &[PermissionStatus],
+) -> Result<Vec<PermissionStatus>, JobError> {
+    let (graph, _) = shared.session().await?;
+    jobs::consent::read(&graph, service_principal_id, permissions).await
+}
+
+/// A task that could not finish (it panicked) says so like a browser that failed to open.
+async fn open_browser(shared: &Shared, url: String) -> Result<(), BrowserError> {
     let opener = shared.config.open_browser.clone();
     tokio::task::spawn_blocking(move || opener(&url))
         .await
-        .unwrap_or_else(|e| {
-            Err(i18n::tf(
-                "executor.browser_not_opened",
-                &[("error", &e.to_string())],
-            ))
-        })
+        .unwrap_or_else(|e| Err(BrowserError::Failed(e.to_string())))
 }
 
 /// Graph's waits (Retry-After, replication) as `Msg::GraphWaiting`, so the screen counts them
@@ -630,7 +627,8 @@ async fn listen_for_consent(
     {
         Ok(listener) => listener,
         Err(e) => {
-            let result = Err(e.sentence());
+            e.log();
+            let result = Err(e);
             let _ = tx.send(Msg::ConsentListening { ticket, result });
             return;
         }
@@ -653,7 +651,7 @@ struct WizardSignIn<'a> {
 }
 
 impl jobs::sign_in::Front for WizardSignIn<'_> {
-    async fn open_browser(&self, url: &str) -> Result<(), String> {
+    async fn open_browser(&self, url: &str) -> Result<(), BrowserError> {
         open_browser(self.shared, url.to_string()).await
     }
 
@@ -685,7 +683,7 @@ async fn sign_in(
     method: SignInMethod,
     ticket: Ticket,
     tx: &UnboundedSender<Msg>,
-) -> Result<TenantInfo, String> {
+) -> Result<TenantInfo, JobError> {
     let config = &shared.config;
     let plan = jobs::sign_in::Plan {
         method: match method {
@@ -707,11 +705,10 @@ async fn sign_in(
         plan,
         &front,
     )
-    .await
-    .map_err(|e| e.sentence())?;
+    .await?;
     let graph = GraphClient::new(&config.endpoints, tokens.access_token.clone())
         .with_wait_reporter(wait_reporter(tx.clone()));
-    let org = graph.organization().await.map_err(graph_sentence)?;
+    let org = graph.organization().await?;
     let default_domain = org.default_domain().unwrap_or_default().to_string();
     let info = TenantInfo {
         tenant_id: tenant_id.clone(),
@@ -774,15 +771,13 @@ async fn list_apps(shared: &Shared, filter: &str) -> Result<Vec<AppSummary>, Job
 async fn interrupted_run(
     shared: &Shared,
     profile: &str,
-) -> Result<Option<journal::InterruptedRun>, String> {
+) -> Result<Option<journal::InterruptedRun>, JobError> {
     if shared.config.store.is_none() {
         return Ok(None);
     }
-    let (graph, tenant_id) = shared.graph().await?;
+    let (graph, tenant_id) = shared.session().await?;
     let t = shared.tenant(&graph, &tenant_id);
-    jobs::register::offered(t, profile)
-        .await
-        .map_err(|e| e.sentence())
+    jobs::register::offered(t, profile).await
 }
 
 async fn run_register(
@@ -790,17 +785,15 @@ async fn run_register(
     ticket: Ticket,
     request: &RegisterRequest,
     tx: &UnboundedSender<Msg>,
-) -> Result<RegisteredApp, String> {
-    let (graph, tenant_id) = shared.graph().await?;
+) -> Result<RegisteredApp, JobError> {
+    let (graph, tenant_id) = shared.session().await?;
     let progress = tx.clone();
     let on_event = move |event: RegisterEvent| {
         let _ = progress.send(Msg::RegisterProgress { ticket, event });
     };
     let t = shared.tenant(&graph, &tenant_id);
     let jobs::register::Registered { outcome, hand_over } =
-        jobs::register::run(t, request, &on_event)
-            .await
-            .map_err(|e| e.sentence())?;
+        jobs::register::run(t, request, &on_event).await?;
     shared.await_hand_over(hand_over);
     Ok(RegisteredApp {
         tenant_id: outcome.tenant_id,
@@ -824,22 +817,20 @@ async fn run_register(
     })
 }
 
-/// Grants what is missing; any grant that could not be made is reported as the error (the next
+/// Grants what is missing; a sentence for each grant that could not be made (the next
 /// consent poll shows what is granted).
 async fn grant(
     shared: &Shared,
     service_principal_id: &str,
     permissions: &[PermissionStatus],
-) -> Result<Vec<PermissionStatus>, String> {
-    let (graph, _) = shared.graph().await?;
-    let (statuses, notes) = jobs::consent::grant(&graph, service_principal_id, permissions)
-        .await
-        .map_err(|e| e.sentence())?;
-    if notes.is_empty() {
-        Ok(statuses)
-    } else {
-        Err(notes.join(" "))
-    }
+) -> Result<Granted, JobError> {
+    let (graph, _) = shared.session().await?;
+    let (statuses, not_granted) =
+        jobs::consent::grant(&graph, service_principal_id, permissions).await?;
+    Ok(Granted {
+        statuses,
+        not_granted,
+    })
 }
 
 /// Proves a new secret (the verify job, [`jobs::verify`]) and shapes what it found for the
@@ -850,7 +841,7 @@ async fn verify(
     client_id: &str,
     proof: jobs::verify::Proof<'_>,
     compared_with: ComparedWith,
-) -> Result<VerifyReport, String> {
+) -> Result<VerifyReport, JobError> {
     let target = jobs::verify::Target {
         http: &shared.http,
         endpoints: &shared.config.endpoints,
@@ -869,11 +860,10 @@ fn verify_report(
     verified: jobs::verify::Verified,
     expected: &[PermissionStatus],
     compared_with: ComparedWith,
-) -> Result<VerifyReport, String> {
+) -> Result<VerifyReport, JobError> {
     Ok(VerifyReport {
         roles: verified
-            .roles
-            .map_err(|e| e.to_string())?
+            .roles?
             .into_iter()
             .map(|ApiRoles { api, roles }| (api.display_name().to_string(), roles))
             .collect(),
@@ -999,16 +989,11 @@ mod rotate_jobs {
         client_id: &str,
         keep: &str,
         key_ids: &[String],
-    ) -> Result<RemovedSecrets, String> {
-        let (graph, tenant_id) = shared.graph().await?;
+    ) -> Result<RemovedSecrets, JobError> {
+        let (graph, tenant_id) = shared.session().await?;
         let t = shared.tenant(&graph, &tenant_id);
-        let mut open = jobs::rotate::find(t, client_id)
-            .await
-            .map_err(|e| e.sentence())?;
-        let removal = open
-            .remove_secrets(t, keep, key_ids)
-            .await
-            .map_err(|e| e.sentence())?;
+        let mut open = jobs::rotate::find(t, client_id).await?;
+        let removal = open.remove_secrets(t, keep, key_ids).await?;
         if !removal.removed.is_empty()
             && let Err(note) = open.save(t, None, &removal.removed).await
         {
@@ -1017,7 +1002,10 @@ mod rotate_jobs {
         open.close();
         Ok(RemovedSecrets {
             removed: removal.removed,
-            error: removal.error.map(|(_, e)| JobError::from(e).sentence()),
+            error: removal
+                .error
+                .map(|(_, e)| JobError::from(e))
+                .inspect(JobError::log),
         })
     }
 
@@ -1031,7 +1019,7 @@ mod rotate_jobs {
         apis: Vec<Api>,
         expected: &[PermissionStatus],
         compared_with: ComparedWith,
-    ) -> Result<VerifyReport, String> {
+    ) -> Result<VerifyReport, JobError> {
         let proof = jobs::verify::Proof {
             secret,
             apis: apis.into_iter().collect(),

@@ -20,5 +20,5 @@ pub mod signals;
 pub mod terminal;
 
 pub use executor::{BrowserOpener, Control, Executor, ExecutorConfig};
-pub use runtime::{RuntimeOptions, TICK, run};
+pub use runtime::{RunError, RuntimeOptions, TICK, run};
 pub use terminal::{TerminalGuard, not_a_terminal};

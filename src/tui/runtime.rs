@@ -72,23 +72,39 @@ pub fn is_ctrl_z(msg: &Msg) -> bool {
         && matches!(k.code, KeyCode::Char('z') | KeyCode::Char('Z')))
 }
 
-/// Runs the wizard in this terminal until it quits. The terminal is restored on every way out;
-/// an error is a sentence.
+/// Why the wizard could not run or stopped; the `Display` is the sentence the command line
+/// prints after the terminal is restored.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// Standard input or output is not a terminal: which one.
+    #[error("{0}")]
+    NotATerminal(String),
+    /// The HTTP client for Microsoft could not be built.
+    #[error("{0}")]
+    Http(#[from] crate::auth::AuthError),
+    #[error("exowiz could not listen for termination signals ({0}).")]
+    Signals(io::Error),
+    #[error("The terminal could not be switched to the wizard's mode ({0}).")]
+    TerminalMode(io::Error),
+    /// Reading events from or drawing on the terminal failed.
+    #[error("The terminal stopped working ({0}).")]
+    Terminal(io::Error),
+}
+
+/// Runs the wizard in this terminal until it quits. The terminal is restored on every way out.
 pub async fn run(
     mut state: WizardState,
     executor_config: ExecutorConfig,
     options: RuntimeOptions,
-) -> Result<(), String> {
+) -> Result<(), RunError> {
     if let Some(why) = terminal::not_a_terminal() {
-        return Err(why);
+        return Err(RunError::NotATerminal(why));
     }
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut executor = Executor::new(executor_config, tx)?;
     // Before the terminal changes: from then on a signal must restore it, not kill the process.
-    let mut signals = Signals::new()
-        .map_err(|e| format!("exowiz could not listen for termination signals ({e})."))?;
-    let guard = TerminalGuard::enter()
-        .map_err(|e| format!("The terminal could not be switched to the wizard's mode ({e})."))?;
+    let mut signals = Signals::new().map_err(RunError::Signals)?;
+    let guard = TerminalGuard::enter().map_err(RunError::TerminalMode)?;
     terminal::install_panic_hook(options.log_path.clone());
     let result = event_loop(&mut state, &mut executor, &mut rx, &mut signals, &options).await;
     executor.shutdown();
@@ -96,7 +112,7 @@ pub async fn run(
     // Back to Rust's own hook: the terminal is restored, so a later panic needs no cleanup.
     let _ = std::panic::take_hook();
     tracing::info!(ok = result.is_ok(), "wizard ended");
-    result.map_err(|e| format!("The terminal stopped working ({e})."))
+    result.map_err(RunError::Terminal)
 }
 
 async fn event_loop(

@@ -526,10 +526,10 @@ impl ResumeState {
 }
 
 /// What removing the older secrets did: the key IDs removed, and why it stopped early.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct RemovedSecrets {
     pub removed: Vec<String>,
-    pub error: Option<String>,
+    pub error: Option<crate::error::JobError>,
 }
 
 #[derive(Debug)]

@@ -204,7 +204,11 @@ async fn wizard_offer(
     let mut config = ExecutorConfig::new(Endpoints::custom(&base, &base).unwrap(), clipboard);
     config.store = Some(Store::new(data));
     config.access_token = Some(SecretString::from(admin_token(emu)));
-    config.open_browser = Arc::new(|_: &str| Err("no browser in tests".to_string()));
+    config.open_browser = Arc::new(|_: &str| {
+        Err(exowiz::browser::BrowserError::Failed(
+            "no browser in tests".into(),
+        ))
+    });
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut executor = Executor::new(config, tx).unwrap();
     let mut next = async || {

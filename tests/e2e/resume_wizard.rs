@@ -38,7 +38,11 @@ impl Session {
         let mut config = ExecutorConfig::new(endpoints, clipboard);
         config.store = Some(Store::new(data));
         config.access_token = Some(SecretString::from(admin_token(emu)));
-        config.open_browser = Arc::new(|_: &str| Err("no browser in tests".to_string()));
+        config.open_browser = Arc::new(|_: &str| {
+            Err(exowiz::browser::BrowserError::Failed(
+                "no browser in tests".into(),
+            ))
+        });
         let (tx, rx) = mpsc::unbounded_channel();
         let mut session = Self {
             executor: Executor::new(config, tx).unwrap(),

@@ -2,8 +2,10 @@
 //! is run on a task and answered with the `Msg` the wizard expects, carrying the same ticket.
 
 use demo_tenant::{DEMO_TENANT_ID, Emulator, EmulatorConfig};
+use exowiz::browser::BrowserError;
 use exowiz::clipboard::{Clipboard, ClipboardEnv, ClipboardVia, OSC52_CLEAR, TerminalOut};
 use exowiz::endpoints::Endpoints;
+use exowiz::error::{JobError, JobErrorKind};
 use exowiz::ews::EwsCause;
 use exowiz::graph::MailboxState;
 use exowiz::permissions::PermissionStatus;
@@ -191,7 +193,7 @@ impl Harness {
         }
     }
 
-    async fn verify(&mut self, app: &RegisteredApp) -> Result<VerifyReport, String> {
+    async fn verify(&mut self, app: &RegisteredApp) -> Result<VerifyReport, JobError> {
         self.run(Effect::Verify {
             ticket: 31,
             tenant_id: app.tenant_id.clone(),
@@ -361,7 +363,8 @@ async fn a_cancelled_sign_in_reports_nothing_more() {
             TerminalOut::new(Recorder::default()),
         ));
         let mut config = ExecutorConfig::new(endpoints, clipboard);
-        config.open_browser = Arc::new(|_: &str| Err("No browser was opened (test).".to_string()));
+        config.open_browser =
+            Arc::new(|_: &str| Err(BrowserError::Failed("No browser was opened (test).".into())));
         let (tx, rx) = mpsc::unbounded_channel();
         h.rx = rx;
         Executor::new(config, tx).unwrap()
@@ -379,7 +382,8 @@ async fn a_cancelled_sign_in_reports_nothing_more() {
     }
     h.run(Effect::CancelSignIn);
     h.nothing_within(Duration::from_millis(500)).await;
-    // Not signed in: jobs that need Graph say so in a sentence.
+    // Not signed in: jobs that need Graph say so in a sentence, and the error's kind leads the
+    // wizard back to Sign in.
     h.run(Effect::CheckMailbox {
         ticket: 4,
         mailbox: "fax-transfer@contoso.com".into(),
@@ -387,9 +391,12 @@ async fn a_cancelled_sign_in_reports_nothing_more() {
     match h.next().await {
         Msg::MailboxChecked {
             ticket: 4,
-            result: Err(text),
+            result: Err(e),
             ..
-        } => assert!(text.contains("sign in"), "{text}"),
+        } => {
+            assert!(e.to_string().contains("sign in"), "{e}");
+            assert_eq!(e.kind(), JobErrorKind::SignIn);
+        }
         other => panic!("expected a failed mailbox check, got {other:?}"),
     }
 }
@@ -574,7 +581,10 @@ async fn checks_lookups_registration_consent_and_verification() {
         Msg::ConsentGranted {
             ticket: 22,
             result: Ok(granted),
-        } => assert!(granted.iter().all(|p| p.granted), "{granted:?}"),
+        } => {
+            assert!(granted.not_granted.is_empty(), "{granted:?}");
+            assert!(granted.statuses.iter().all(|p| p.granted), "{granted:?}");
+        }
         other => panic!("expected ConsentGranted, got {other:?}"),
     }
     let polled = h.poll(&app, &polled).await;
@@ -650,8 +660,9 @@ async fn checks_lookups_registration_consent_and_verification() {
     match h.next().await {
         Msg::Verified {
             ticket: 32,
-            result: Err(text),
+            result: Err(e),
         } => {
+            let text = e.to_string();
             assert!(!text.contains("wrong~secret"), "{text}");
             assert!(text.to_lowercase().contains("secret"), "{text}");
         }
@@ -977,7 +988,7 @@ async fn a_throttled_job_reports_its_wait_and_the_screen_counts_it_down() {
             Msg::MailboxChecked {
                 ticket: 5, result, ..
             } => {
-                assert_eq!(result, Ok(MailboxState::Shared));
+                assert!(matches!(result, Ok(MailboxState::Shared)), "{result:?}");
                 break;
             }
             other => panic!("expected a wait or the mailbox check, got {other:?}"),

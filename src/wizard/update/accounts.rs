@@ -220,7 +220,7 @@ fn lookup_tenant(state: &mut WizardState) -> Vec<Effect> {
 pub(super) fn tenant_looked_up(
     state: &mut WizardState,
     ticket: Ticket,
-    result: Result<String, String>,
+    result: Result<String, JobError>,
 ) -> Vec<Effect> {
     if !state.jobs.accept(JobKind::TenantLookup, ticket) {
         return Vec::new();
@@ -231,7 +231,8 @@ pub(super) fn tenant_looked_up(
             manual.tenant.set(id.clone());
             manual.tenant_lookup = Check::Done(id);
         }
-        Err(sentence) => {
+        Err(e) => {
+            let sentence = e.to_string();
             manual.tenant_lookup = Check::Failed(sentence.clone());
             set_error(state, sentence);
         }

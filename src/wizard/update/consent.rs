@@ -10,11 +10,13 @@
 
 use super::{advance, notices, set_error, set_info};
 use crate::auth::ConsentAnswer;
+use crate::error::JobError;
 use crate::i18n::t;
 use crate::permissions::PermissionStatus;
 use crate::wizard::effect::Effect;
 use crate::wizard::jobs::JobKind;
 use crate::wizard::keymap::Action;
+use crate::wizard::msg::Granted;
 use crate::wizard::state::{Popup, Ticket, WizardState};
 use chrono::Utc;
 use secrecy::SecretString;
@@ -83,13 +85,15 @@ fn listen(state: &mut WizardState) -> Vec<Effect> {
 pub(super) fn listening(
     state: &mut WizardState,
     ticket: Ticket,
-    result: Result<String, String>,
+    result: Result<String, JobError>,
 ) -> Vec<Effect> {
     if !state.jobs.is_current(JobKind::ConsentListener, ticket) {
         return Vec::new();
     }
     match result {
         Ok(link) => state.consent.listener_link = Some(link),
+        // Polling does without the listener, whatever kept it from starting (the executor
+        // logged the detail).
         Err(why) => {
             state.jobs.accept(JobKind::ConsentListener, ticket);
             tracing::info!(%why, "consent listener not started; polling only")
@@ -234,23 +238,35 @@ fn apply(
 pub(super) fn polled(
     state: &mut WizardState,
     ticket: Ticket,
-    result: Result<Vec<PermissionStatus>, String>,
+    result: Result<Vec<PermissionStatus>, JobError>,
 ) -> Vec<Effect> {
     if !state.jobs.is_current(JobKind::ConsentPoll, ticket) {
         return Vec::new();
     }
-    apply(state, ticket, result)
+    apply(state, ticket, result.map_err(|e| e.to_string()))
+}
+
+/// The grant's answer as a read of the grants: a grant Microsoft did not make (the sentences
+/// joined) counts like a failed read, so the next poll shows what stands.
+fn grant_read(result: Result<Granted, JobError>) -> Result<Vec<PermissionStatus>, String> {
+    let granted = result.map_err(|e| e.to_string())?;
+    if granted.not_granted.is_empty() {
+        Ok(granted.statuses)
+    } else {
+        Err(granted.not_granted.join(" "))
+    }
 }
 
 pub(super) fn granted(
     state: &mut WizardState,
     ticket: Ticket,
-    result: Result<Vec<PermissionStatus>, String>,
+    result: Result<Granted, JobError>,
 ) -> Vec<Effect> {
     if !state.jobs.accept(JobKind::ConsentGrant, ticket) {
         return Vec::new();
     }
     state.consent.granting = false;
+    let result = grant_read(result);
     if let Err(sentence) = &result {
         set_error(state, sentence.clone());
     }

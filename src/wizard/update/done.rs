@@ -235,7 +235,7 @@ fn save_commands(state: &mut WizardState) -> Vec<Effect> {
 /// The executor wrote the script (or could not): the status line says where (or why not).
 pub(super) fn commands_saved(
     state: &mut WizardState,
-    result: Result<std::path::PathBuf, String>,
+    result: Result<std::path::PathBuf, std::io::Error>,
 ) -> Vec<Effect> {
     match result {
         Ok(path) => {
@@ -243,7 +243,13 @@ pub(super) fn commands_saved(
             set_info(state, tf("status.commands_saved", &[("path", &shown)]));
             state.done.commands_saved_to = Some(path);
         }
-        Err(error) => set_error(state, tf("status.commands_not_saved", &[("error", &error)])),
+        Err(error) => set_error(
+            state,
+            tf(
+                "status.commands_not_saved",
+                &[("error", &error.to_string())],
+            ),
+        ),
     }
     Vec::new()
 }

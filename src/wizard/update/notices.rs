@@ -2,6 +2,8 @@
 //! browser, the spinner.
 
 use super::{TICKS_PER_SECOND, done, set_error, set_info};
+use crate::browser::BrowserError;
+use crate::clipboard::ClipboardError;
 use crate::i18n::{t, tf};
 use crate::wizard::effect::Effect;
 use crate::wizard::state::{ClipboardNotice, ClipboardVia, DoneFocus, WizardState};
@@ -33,7 +35,7 @@ pub(super) fn tick(state: &mut WizardState) -> Vec<Effect> {
 pub(super) fn copied(
     state: &mut WizardState,
     label: String,
-    result: Result<ClipboardVia, String>,
+    result: Result<ClipboardVia, ClipboardError>,
     clears_in: Option<u32>,
 ) -> Vec<Effect> {
     match result {
@@ -61,7 +63,7 @@ pub(super) fn copied(
                 state,
                 tf(
                     "status.copy_failed",
-                    &[("label", label.as_str()), ("error", error.as_str())],
+                    &[("label", label.as_str()), ("error", &error.to_string())],
                 ),
             );
         }
@@ -92,11 +94,14 @@ pub(super) fn clipboard_cleared(
     Vec::new()
 }
 
-pub(super) fn browser_opened(state: &mut WizardState, result: Result<(), String>) -> Vec<Effect> {
+pub(super) fn browser_opened(
+    state: &mut WizardState,
+    result: Result<(), BrowserError>,
+) -> Vec<Effect> {
     if let Err(error) = result {
         set_error(
             state,
-            tf("status.browser_failed", &[("error", error.as_str())]),
+            tf("status.browser_failed", &[("error", &error.to_string())]),
         );
     }
     Vec::new()

@@ -3,6 +3,7 @@
 //! Esc closes it without changing them.
 
 use super::set_error;
+use crate::error::JobError;
 use crate::i18n::t;
 use crate::wizard::effect::Effect;
 use crate::wizard::jobs::JobKind;
@@ -56,14 +57,14 @@ pub(super) fn enter_review(state: &mut WizardState) -> Vec<Effect> {
 pub(super) fn loaded(
     state: &mut WizardState,
     ticket: Ticket,
-    result: Result<Vec<CatalogEntry>, String>,
+    result: Result<Vec<CatalogEntry>, JobError>,
 ) -> Vec<Effect> {
     if !state.jobs.accept(JobKind::Catalog, ticket) {
         return Vec::new();
     }
     state.picker.catalog = match result {
         Ok(entries) => Check::Done(entries),
-        Err(sentence) => Check::Failed(sentence),
+        Err(e) => Check::Failed(e.to_string()),
     };
     state.picker.clamp_selection();
     Vec::new()

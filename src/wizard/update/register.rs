@@ -1,6 +1,7 @@
 //! Register: the live checklist while the engine runs.
 
 use super::{go_to, review, set_error, set_info};
+use crate::error::JobError;
 use crate::i18n::{t, tf};
 use crate::register::RegisterEvent;
 use crate::wizard::effect::Effect;
@@ -170,7 +171,7 @@ fn app_ready(state: &mut WizardState, key: &str, client_id: &str) {
 pub(super) fn registered(
     state: &mut WizardState,
     ticket: Ticket,
-    result: Result<RegisteredApp, String>,
+    result: Result<RegisteredApp, JobError>,
 ) -> Vec<Effect> {
     if !state.jobs.accept(JobKind::Register, ticket) {
         return Vec::new();
@@ -185,20 +186,32 @@ pub(super) fn registered(
             state.verify = Default::default();
             go_to(state, Step::Consent)
         }
-        Err(sentence) => {
-            let mut failed = false;
-            for item in &mut state.register.items {
-                if matches!(item.state, ItemState::Pending | ItemState::Running) {
-                    item.state = if failed {
-                        ItemState::Pending
-                    } else {
-                        ItemState::Failed
-                    };
-                    failed = true;
-                }
+        Err(e) => {
+            let sentence = e.to_string();
+            mark_failed(state, sentence.clone());
+            // A missing admin role (or a lost sign-in) fails the same way on every retry:
+            // Sign in, perhaps with another account, is the way on; the journal offers to
+            // continue this run after it. Anything else Enter tries again here.
+            if e.kind().needs_another_sign_in() {
+                return super::sign_in::again(state, sentence);
             }
-            state.register.error = Some(sentence);
             Vec::new()
         }
     }
+}
+
+/// The first unfinished item failed, the ones after it stay pending; `sentence` says why.
+fn mark_failed(state: &mut WizardState, sentence: String) {
+    let mut failed = false;
+    for item in &mut state.register.items {
+        if matches!(item.state, ItemState::Pending | ItemState::Running) {
+            item.state = if failed {
+                ItemState::Pending
+            } else {
+                ItemState::Failed
+            };
+            failed = true;
+        }
+    }
+    state.register.error = Some(sentence);
 }

@@ -6,6 +6,7 @@
 //! journal, so the question is asked again before Register until it is answered with yes.
 
 use super::{go_to, set_info};
+use crate::error::JobError;
 use crate::i18n::tf;
 use crate::store::journal::InterruptedRun;
 use crate::wizard::effect::Effect;
@@ -45,7 +46,7 @@ pub(super) fn found(
     state: &mut WizardState,
     ticket: Ticket,
     profile: &str,
-    result: Result<Option<InterruptedRun>, String>,
+    result: Result<Option<InterruptedRun>, JobError>,
 ) -> Vec<Effect> {
     if state.resume.profile != profile || !state.jobs.accept(JobKind::InterruptedRun, ticket) {
         return Vec::new();
@@ -54,8 +55,8 @@ pub(super) fn found(
         Ok(run) => Check::Done(run),
         // The journal is a help, not a requirement: the engine reads it again and says
         // what is wrong if it must.
-        Err(sentence) => {
-            tracing::warn!(%sentence, "journal not readable");
+        Err(e) => {
+            tracing::warn!(sentence = %e, "journal not readable");
             Check::Done(None)
         }
     };

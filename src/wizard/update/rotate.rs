@@ -280,7 +280,7 @@ pub(super) fn remove_old(state: &mut WizardState) -> Vec<Effect> {
 pub(super) fn old_removed(
     state: &mut WizardState,
     ticket: Ticket,
-    result: Result<RemovedSecrets, String>,
+    result: Result<RemovedSecrets, JobError>,
 ) -> Vec<Effect> {
     if !state.jobs.accept(JobKind::RemoveOldSecrets, ticket) {
         return Vec::new();
@@ -308,7 +308,7 @@ pub(super) fn old_removed(
                 None => set_info(state, sentence),
             }
         }
-        Err(sentence) => set_error(state, sentence),
+        Err(e) => set_error(state, e.to_string()),
     }
     Vec::new()
 }

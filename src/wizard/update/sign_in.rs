@@ -1,6 +1,7 @@
 //! Sign in: choose browser or device code, start, show the prompt, read the organisation.
 
 use super::{advance, go_to, notices, set_info, transport};
+use crate::error::JobError;
 use crate::i18n::t;
 use crate::profile::InstallMode;
 use crate::wizard::effect::Effect;
@@ -122,7 +123,7 @@ pub(super) fn prompt(state: &mut WizardState, ticket: Ticket, prompt: SignInProm
 pub(super) fn signed_in(
     state: &mut WizardState,
     ticket: Ticket,
-    result: Result<TenantInfo, String>,
+    result: Result<TenantInfo, JobError>,
 ) -> Vec<Effect> {
     if !state.jobs.accept(JobKind::SignIn, ticket) {
         return Vec::new();
@@ -141,8 +142,10 @@ pub(super) fn signed_in(
             state.resume = Default::default();
             super::resume::look(state)
         }
-        Err(sentence) => {
-            state.sign_in = SignInPhase::Failed(sentence);
+        // Whatever the kind, Sign in is where the way on starts: Enter signs in afresh (after
+        // a refusal perhaps with another account, after a network failure simply again).
+        Err(e) => {
+            state.sign_in = SignInPhase::Failed(e.to_string());
             Vec::new()
         }
     }

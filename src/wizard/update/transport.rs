@@ -2,6 +2,7 @@
 
 use super::{advance, set_error, set_info};
 use crate::domain::MailboxState;
+use crate::error::{JobError, JobErrorKind};
 use crate::i18n::{t, tf};
 use crate::register::validate;
 use crate::wizard::effect::Effect;
@@ -226,7 +227,7 @@ pub(super) fn mailbox_checked(
     state: &mut WizardState,
     ticket: Ticket,
     mailbox: &str,
-    result: Result<MailboxState, String>,
+    result: Result<MailboxState, JobError>,
 ) -> Vec<Effect> {
     if !state.jobs.accept(JobKind::Mailbox, ticket) {
         return Vec::new();
@@ -249,7 +250,15 @@ pub(super) fn mailbox_checked(
             transport.mailbox_error = Some(tf(key, &[("mailbox", mailbox)]));
             transport.focus = 0;
         }
-        Err(sentence) => {
+        Err(e) => {
+            let sentence = e.to_string();
+            // With the sign-in gone every later job fails too: Sign in is the way on, and the
+            // mailbox is checked afresh after it. Anything else, a missing role to read users
+            // included, only costs the check: the admin is told, and Enter goes on without it.
+            if e.kind() == JobErrorKind::SignIn {
+                transport.mailbox_check = Check::NotChecked;
+                return super::sign_in::again(state, sentence);
+            }
             transport.mailbox_error = Some(tf(
                 "status.mailbox_not_checked",
                 &[("reason", sentence.as_str())],

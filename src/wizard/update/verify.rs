@@ -1,6 +1,7 @@
 //! Verify: a token from the secret, its roles compared with the permissions.
 
 use super::{advance, go_to};
+use crate::error::JobError;
 use crate::exchange;
 use crate::permissions::PermissionStatus;
 use crate::profile::well_known;
@@ -107,14 +108,14 @@ pub(super) fn back(state: &mut WizardState) -> Vec<Effect> {
 pub(super) fn verified(
     state: &mut WizardState,
     ticket: Ticket,
-    result: Result<VerifyReport, String>,
+    result: Result<VerifyReport, JobError>,
 ) -> Vec<Effect> {
     if !state.jobs.accept(JobKind::Verify, ticket) {
         return Vec::new();
     }
     state.verify = match result {
         Ok(report) => VerifyState::Passed(report),
-        Err(sentence) => VerifyState::Failed(sentence),
+        Err(e) => VerifyState::Failed(e.to_string()),
     };
     Vec::new()
 }

@@ -281,7 +281,7 @@ fn a_lookup_failure_and_a_stale_lookup() {
         &mut state,
         Msg::TenantLookedUp {
             ticket: ticket_of(&effects[0]),
-            result: Err("No tenant has the domain fabrikam.comx.".into()),
+            result: Err(failed("No tenant has the domain fabrikam.comx.")),
         },
     );
     assert_eq!(

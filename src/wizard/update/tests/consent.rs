@@ -4,7 +4,7 @@ use super::support::*;
 use crate::auth::ConsentAnswer;
 use crate::permissions::PermissionStatus;
 use crate::wizard::effect::Effect;
-use crate::wizard::msg::Msg;
+use crate::wizard::msg::{Granted, Msg};
 use crate::wizard::state::{Popup, WizardState};
 use crate::wizard::step::Step;
 use crate::wizard::update::{CONSENT_POLL_INTERVAL, all_granted, consent_link as link, update};
@@ -78,7 +78,7 @@ fn a_poll_error_is_shown_and_polling_goes_on() {
         &mut state,
         Msg::ConsentPolled {
             ticket,
-            result: Err("Graph answered 503; trying again.".into()),
+            result: Err(failed("Graph answered 503; trying again.")),
         },
     );
     assert_eq!(names(&effects), ["PollConsent"]);
@@ -166,7 +166,10 @@ fn confirmed_grant_runs_and_its_answer_counts() {
         &mut state,
         Msg::ConsentGranted {
             ticket: *ticket,
-            result: Ok(all),
+            result: Ok(Granted {
+                statuses: all,
+                not_granted: Vec::new(),
+            }),
         },
     );
     assert!(effects.is_empty());
@@ -195,7 +198,9 @@ fn enter_on_the_highlighted_grant_button_grants_and_a_failed_grant_resumes_polli
         &mut state,
         Msg::ConsentGranted {
             ticket: ticket_of(&effects[0]),
-            result: Err("Only a Privileged Role Administrator can grant this.".into()),
+            result: Err(failed(
+                "Only a Privileged Role Administrator can grant this.",
+            )),
         },
     );
     assert_eq!(names(&effects), ["PollConsent"]);
@@ -319,7 +324,7 @@ fn without_a_listener_the_plain_link_and_the_polls_remain() {
         &mut state,
         Msg::ConsentListening {
             ticket: listener,
-            result: Err("The local listener could not start.".into()),
+            result: Err(failed("The local listener could not start.")),
         },
     );
     assert!(effects.is_empty());

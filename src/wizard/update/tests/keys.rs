@@ -441,7 +441,7 @@ fn notes_of_a_step_are_cleared_when_the_step_changes() {
     update(
         &mut state,
         Msg::BrowserOpened {
-            result: Err("no browser".into()),
+            result: Err(crate::browser::BrowserError::Failed("no browser".into())),
         },
     );
     assert!(state.status.is_some());

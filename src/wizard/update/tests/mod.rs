@@ -31,7 +31,10 @@ mod welcome;
 
 pub(super) mod support {
     use crate::domain::MailboxState;
+    pub use crate::error::{JobError, JobErrorKind};
     use crate::exchange;
+    use crate::graph::error::ErrorBody;
+    pub use crate::graph::{GraphError, Operation};
     use crate::permissions::PermissionStatus;
     use crate::profile::{self, well_known};
     use crate::wizard::effect::Effect;
@@ -350,5 +353,42 @@ pub(super) mod support {
                 result: Ok(answer),
             },
         )
+    }
+
+    /// A job's failure whose kind asks for nothing but showing `sentence` (something on this
+    /// machine): for the tests of what a screen says.
+    pub fn failed(sentence: &str) -> JobError {
+        JobError::Local(sentence.into())
+    }
+
+    /// Graph could not be reached (kind `Network`): trying again may help.
+    pub fn graph_offline(operation: Operation) -> JobError {
+        GraphError::network(
+            operation,
+            "graph.microsoft.com",
+            "connection refused".into(),
+        )
+        .into()
+    }
+
+    /// Graph's 403 for an account without the role (kind `NeedsAdminRole`).
+    pub fn graph_forbidden(operation: Operation) -> JobError {
+        graph_error_of_status(operation, 403)
+    }
+
+    /// Graph's answer with `status` (401: the token is no longer accepted, kind `SignIn`).
+    pub fn graph_error_of_status(operation: Operation, status: u16) -> JobError {
+        let body = ErrorBody::parse(
+            br#"{"error":{"code":"Authorization_RequestDenied","message":"Insufficient privileges to complete the operation."}}"#,
+        );
+        GraphError::from_response(
+            operation,
+            "graph.microsoft.com",
+            status,
+            &body,
+            None,
+            "crid-1",
+        )
+        .into()
     }
 }

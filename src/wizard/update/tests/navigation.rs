@@ -185,7 +185,7 @@ fn register_failed_esc_goes_back_to_review() {
         &mut state,
         crate::wizard::Msg::Registered {
             ticket,
-            result: Err("Graph said no.".into()),
+            result: Err(super::support::failed("Graph said no.")),
         },
     );
     esc(&mut state);

@@ -1,6 +1,8 @@
 //! Clipboard notices, the countdown, the browser, the spinner.
 
 use super::support::*;
+use crate::browser::BrowserError;
+use crate::clipboard::ClipboardError;
 use crate::wizard::msg::Msg;
 use crate::wizard::state::{ClipboardNotice, ClipboardVia, DoneFocus, StatusKind, WizardState};
 use crate::wizard::step::Step;
@@ -109,7 +111,10 @@ fn a_failed_copy_is_an_error_sentence_and_the_secret_is_not_handed_over() {
         &mut state,
         Msg::Copied {
             label: "Client Secret".into(),
-            result: Err("No clipboard is available over this connection.".into()),
+            result: Err(ClipboardError::NothingCopied {
+                system: None,
+                terminal: "No clipboard is available over this connection.".into(),
+            }),
             clears_in: None,
         },
     );
@@ -130,7 +135,7 @@ fn a_browser_that_did_not_open_says_so() {
     update(
         &mut state,
         Msg::BrowserOpened {
-            result: Err("xdg-open is missing".into()),
+            result: Err(BrowserError::Failed("xdg-open is missing".into())),
         },
     );
     let status = state.status.clone().unwrap();
@@ -147,7 +152,7 @@ fn a_key_clears_the_previous_sentence() {
     update(
         &mut state,
         Msg::BrowserOpened {
-            result: Err("no".into()),
+            result: Err(BrowserError::Failed("no".into())),
         },
     );
     press(&mut state, crossterm::event::KeyCode::Down);

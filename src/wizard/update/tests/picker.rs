@@ -193,7 +193,7 @@ fn a_catalogue_that_could_not_be_read_is_a_sentence_and_enter_tries_again() {
         &mut state,
         Msg::PermissionCatalogLoaded {
             ticket,
-            result: Err("Microsoft Graph did not answer.".into()),
+            result: Err(failed("Microsoft Graph did not answer.")),
         },
     );
     let screen = words(&screen_text(&state, 100, 30));

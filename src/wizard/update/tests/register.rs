@@ -301,7 +301,7 @@ fn a_failure_marks_the_item_and_enter_retries() {
         &mut state,
         Msg::Registered {
             ticket: first,
-            result: Err("Insufficient privileges: sign in as an Application Administrator.".into()),
+            result: Err(failed("Microsoft Graph did not answer in time.")),
         },
     );
     assert_eq!(
@@ -316,7 +316,7 @@ fn a_failure_marks_the_item_and_enter_retries() {
     );
     assert_eq!(
         state.register.error.as_deref(),
-        Some("Insufficient privileges: sign in as an Application Administrator.")
+        Some("Microsoft Graph did not answer in time.")
     );
     assert!(!state.wants_tick());
     let effects = enter(&mut state);
@@ -334,7 +334,7 @@ fn stale_register_results_are_ignored() {
         &mut state,
         Msg::Registered {
             ticket: first,
-            result: Err("timeout".into()),
+            result: Err(failed("timeout")),
         },
     );
     let second = ticket_of(&enter(&mut state)[0]);
@@ -402,4 +402,61 @@ fn up_and_down_on_review_walk_the_permission_reasons_within_the_list() {
         ReviewChoice::Proceed,
         "the buttons did not move"
     );
+}
+
+/// Issue 11, typed errors to the screen: a registration that failed for a missing admin role
+/// (Graph's 403) fails the same way on every retry, so the wizard goes back to Sign in with
+/// the sentence (another account; the journal offers to continue the run after it). A network
+/// failure stays on Register, where Enter tries again.
+#[test]
+fn a_registration_refused_for_a_missing_role_leads_back_to_sign_in() {
+    use crate::wizard::state::SignInPhase;
+    let failed_with = |error: JobError| {
+        let (mut state, _) = at("officemaster", Step::Review);
+        let ticket = ticket_of(&enter(&mut state)[0]);
+        progress(
+            &mut state,
+            ticket,
+            RegisterEvent::AppCreated {
+                client_id: CLIENT_ID.into(),
+            },
+        );
+        update(
+            &mut state,
+            Msg::Registered {
+                ticket,
+                result: Err(error),
+            },
+        );
+        state
+    };
+
+    let offline = graph_offline(Operation::CreateServicePrincipal);
+    let sentence = offline.to_string();
+    let mut state = failed_with(offline);
+    assert_eq!(state.step, Step::Register, "the network: try again here");
+    assert_eq!(state.register.error, Some(sentence));
+    assert_eq!(names(&enter(&mut state)), ["Register"]);
+
+    let denied = graph_forbidden(Operation::CreateServicePrincipal);
+    assert_eq!(denied.kind(), JobErrorKind::NeedsAdminRole);
+    let sentence = denied.to_string();
+    let state = failed_with(denied);
+    assert_eq!(
+        state.step,
+        Step::SignIn,
+        "a missing role: sign in as someone else"
+    );
+    assert_eq!(state.sign_in, SignInPhase::Failed(sentence.clone()));
+    assert_eq!(
+        state.register.error,
+        Some(sentence),
+        "the checklist says it too"
+    );
+    assert_eq!(state.register.items[2].state, ItemState::Failed);
+
+    // The executor's sign-in gone (not signed in any more): the same way back.
+    let state = failed_with(JobError::Session("Sign in again.".into()));
+    assert_eq!(state.step, Step::SignIn);
+    assert_eq!(state.sign_in, SignInPhase::Failed("Sign in again.".into()));
 }

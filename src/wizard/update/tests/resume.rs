@@ -206,7 +206,7 @@ fn an_unreadable_journal_or_a_stale_answer_asks_nothing() {
         Msg::InterruptedRunFound {
             ticket,
             profile: profile.clone(),
-            result: Err("permission denied".into()),
+            result: Err(failed("permission denied")),
         },
     );
     assert_eq!(state.popup, None);

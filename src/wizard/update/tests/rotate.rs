@@ -464,7 +464,9 @@ fn older_secrets_wait_for_the_new_one() {
             &mut state,
             Msg::Copied {
                 label: label.clone(),
-                result: Err("no clipboard".into()),
+                result: Err(crate::clipboard::ClipboardError::Stopped(
+                    "no clipboard".into(),
+                )),
                 clears_in: None,
             },
         );
@@ -520,7 +522,9 @@ fn an_unverified_new_secret_never_leads_to_removing_the_older_ones() {
         &mut state,
         Msg::Verified {
             ticket: ticket_of(&effects[0]),
-            result: Err("Entra ID does not accept the secret (AADSTS7000215).".into()),
+            result: Err(failed(
+                "Entra ID does not accept the secret (AADSTS7000215).",
+            )),
         },
     );
     assert!(matches!(state.verify, VerifyState::Failed(_)));
@@ -597,7 +601,7 @@ fn a_partial_removal_says_what_stopped_it_and_offers_the_rest() {
             ticket: ticket_of(&effects[0]),
             result: Ok(RemovedSecrets {
                 removed: vec!["key-old".into()],
-                error: Some("Graph timed out.".into()),
+                error: Some(failed("Graph timed out.")),
             }),
         },
     );

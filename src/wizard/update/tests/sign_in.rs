@@ -219,7 +219,7 @@ fn failure_shows_the_sentence_and_enter_retries_with_a_new_ticket() {
         &mut state,
         Msg::SignedIn {
             ticket: first,
-            result: Err("AADSTS50126: wrong password.".into()),
+            result: Err(failed("AADSTS50126: wrong password.")),
         },
     );
     assert_eq!(
@@ -280,7 +280,7 @@ fn stale_sign_in_results_are_ignored() {
             &mut state,
             Msg::SignedIn {
                 ticket: old,
-                result: Err("late".into()),
+                result: Err(failed("late")),
             },
         )
         .is_empty()

@@ -107,7 +107,7 @@ fn a_failed_check_shows_the_lower_layers_sentence() {
         Msg::MailboxChecked {
             ticket: ticket_of(&effects[0]),
             mailbox: "fax-transfer@contoso.com".into(),
-            result: Err("Graph is not reachable. Check the network.".into()),
+            result: Err(failed("Graph is not reachable. Check the network.")),
         },
     );
     assert_eq!(
@@ -263,4 +263,52 @@ fn myfactory_and_flowfact_ask_for_their_mailbox_and_hand_it_over() {
         let request = crate::wizard::update::review::register_request(&state).unwrap();
         assert_eq!(request.mailbox, None, "{id}");
     }
+}
+
+/// Issue 11, typed errors to the screen: the mailbox check branches on the error's kind. A
+/// sign-in that is gone (Graph's 401) fails every later job too, so the wizard goes back to
+/// Sign in with the sentence and checks again after it; a network failure or a missing role
+/// to read users only costs the check (Enter goes on without it, as before).
+#[test]
+fn the_mailbox_check_branches_on_the_kind_of_its_failure() {
+    use crate::wizard::state::SignInPhase;
+    let failed_with = |error: JobError| {
+        let (mut state, _) = at("moveit", Step::Transport);
+        let effects = enter(&mut state);
+        update(
+            &mut state,
+            Msg::MailboxChecked {
+                ticket: ticket_of(&effects[0]),
+                mailbox: "fax-transfer@contoso.com".into(),
+                result: Err(error),
+            },
+        );
+        state
+    };
+
+    for error in [
+        graph_offline(Operation::CheckMailbox),
+        graph_forbidden(Operation::CheckMailbox),
+    ] {
+        let sentence = error.to_string();
+        let state = failed_with(error);
+        assert_eq!(state.step, Step::Transport, "{sentence}");
+        assert_eq!(state.transport.mailbox_check, Check::Failed(sentence));
+    }
+
+    let expired = graph_error_of_status(Operation::CheckMailbox, 401);
+    assert_eq!(expired.kind(), JobErrorKind::SignIn);
+    let sentence = expired.to_string();
+    let mut state = failed_with(expired);
+    assert_eq!(
+        state.step,
+        Step::SignIn,
+        "the sign-in is gone: sign in again"
+    );
+    assert_eq!(state.sign_in, SignInPhase::Failed(sentence));
+    assert_eq!(state.transport.mailbox_check, Check::NotChecked);
+    assert_eq!(state.transport.mailbox_error, None);
+    // Signed in again, Enter on Transport checks the mailbox afresh.
+    crate::wizard::update::go_to(&mut state, Step::Transport);
+    assert_eq!(names(&enter(&mut state)), ["CheckMailbox"]);
 }

@@ -1,6 +1,7 @@
 //! Verify (run, pass, fail, retry, skip, stale) and Done (focus, copy, reveal, quit).
 
 use super::support::*;
+use crate::clipboard::ClipboardError;
 use crate::wizard::effect::Effect;
 use crate::wizard::msg::Msg;
 use crate::wizard::state::{
@@ -80,7 +81,7 @@ fn missing_roles_stay_in_the_passed_report() {
     assert_same!(state.verify, VerifyState::Passed(report));
 }
 
-fn verified(state: &mut WizardState, ticket: u64, result: Result<VerifyReport, String>) {
+fn verified(state: &mut WizardState, ticket: u64, result: Result<VerifyReport, JobError>) {
     assert!(update(state, Msg::Verified { ticket, result }).is_empty());
 }
 
@@ -101,7 +102,7 @@ fn failed_r_and_enter_retry_and_s_skips() {
     verified(
         &mut state,
         ticket,
-        Err("AADSTS7000215: invalid client secret.".into()),
+        Err(failed("AADSTS7000215: invalid client secret.")),
     );
     assert_same!(
         state.verify,
@@ -111,10 +112,10 @@ fn failed_r_and_enter_retry_and_s_skips() {
     assert_eq!(names(&effects), ["Verify"]);
     let second = ticket_of(&effects[0]);
     assert!(second > ticket);
-    verified(&mut state, second, Err("still no".into()));
+    verified(&mut state, second, Err(failed("still no")));
     let effects = enter(&mut state);
     assert_eq!(names(&effects), ["Verify"]);
-    verified(&mut state, ticket_of(&effects[0]), Err("no".into()));
+    verified(&mut state, ticket_of(&effects[0]), Err(failed("no")));
     assert!(letter(&mut state, 's').is_empty());
     assert_eq!(state.step, Step::Done);
 }
@@ -133,7 +134,7 @@ fn stale_verify_results_are_ignored() {
     let effects = enter(&mut state);
     assert_eq!(names(&effects), ["StopConsentListener", "Verify"]);
     let before = snapshot(&state);
-    verified(&mut state, old, Err("late".into()));
+    verified(&mut state, old, Err(failed("late")));
     assert_eq!(snapshot(&state), before);
 }
 
@@ -272,18 +273,26 @@ fn manual_done_quits_without_asking() {
 #[test]
 fn revealing_or_copying_the_secret_reports_it_shown() {
     let mut state = on_done("officemaster");
-    let copied = |state: &mut WizardState, label: &str, result: Result<ClipboardVia, String>| {
-        update(
-            state,
-            Msg::Copied {
-                label: label.into(),
-                result,
-                clears_in: None,
-            },
-        )
-    };
+    let copied =
+        |state: &mut WizardState, label: &str, result: Result<ClipboardVia, ClipboardError>| {
+            update(
+                state,
+                Msg::Copied {
+                    label: label.into(),
+                    result,
+                    clears_in: None,
+                },
+            )
+        };
     assert_eq!(names(&letter(&mut state, 'c')), ["Copy"]);
-    assert!(copied(&mut state, "Client Secret", Err("no clipboard".into())).is_empty());
+    assert!(
+        copied(
+            &mut state,
+            "Client Secret",
+            Err(ClipboardError::Stopped("no clipboard".into()))
+        )
+        .is_empty()
+    );
     let effects = copied(&mut state, "Client Secret", Ok(ClipboardVia::System));
     assert!(
         matches!(&effects[..], [Effect::SecretShown { client_id }] if client_id == CLIENT_ID),
@@ -392,7 +401,10 @@ fn a_script_that_could_not_be_saved_is_an_error_sentence() {
     update(
         &mut state,
         Msg::CommandsSaved {
-            result: Err("Permission denied (os error 13)".into()),
+            result: Err(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                "Permission denied (os error 13)",
+            )),
         },
     );
     let status = state.status.clone().unwrap();
