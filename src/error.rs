@@ -164,21 +164,11 @@ mod tests {
         "src/exchange/save.rs::check_target",
         "src/jobs/rotate.rs::save",
         "src/profile/mod.rs::parse_spec",
-        "src/register/request_check.rs::check",
-        "src/register/validate.rs::app_name",
-        "src/register/validate.rs::client_id",
-        "src/register/validate.rs::domain_name",
-        "src/register/validate.rs::mailbox",
-        "src/register/validate.rs::secret_description",
-        "src/register/validate.rs::secret_months",
-        "src/register/validate.rs::transfer_domain_arg",
         "src/rotate/plan.rs::check_keep",
         "src/rotate/plan.rs::check_removal",
-        "src/rotate/plan.rs::secret_months",
         "src/rotate/steps.rs::save",
         "src/tui/executor.rs::new",
         "src/tui/runtime.rs::run",
-        "src/wizard/update/review.rs::register_request",
     ];
 
     /// Every `.rs` file under `dir`, test folders left out.

@@ -108,14 +108,14 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
         )));
     }
     if let Some(months) = args.secret_months {
-        validate::secret_months(months).map_err(input)?;
+        validate::secret_months(months).map_err(|e| input(e.to_string()))?;
     }
     let mailbox = args
         .mailbox
         .as_deref()
         .map(validate::mailbox)
         .transpose()
-        .map_err(input)?;
+        .map_err(|e| input(e.to_string()))?;
     if let Some(keep) = &args.keep
         && uuid::Uuid::parse_str(keep.trim()).is_err()
     {
@@ -131,7 +131,7 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
         return Err(input("The new secret's description is empty.".into()));
     }
     if let Some(d) = args.description.as_deref() {
-        exowiz::register::validate::secret_description(d).map_err(input)?;
+        exowiz::register::validate::secret_description(d).map_err(|e| input(e.to_string()))?;
     }
     let given_profile = args
         .profile

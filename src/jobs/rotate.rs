@@ -156,7 +156,7 @@ impl OpenApp {
 
     /// Lifetime of a new secret: `months` if given, else the product's, else the default.
     pub fn months(&self, months: Option<u32>) -> Result<u32, JobError> {
-        rotate::secret_months(months, self.profile.as_ref()).map_err(JobError::Input)
+        Ok(rotate::secret_months(months, self.profile.as_ref())?)
     }
 
     /// Makes a new secret of `months` months (description: `description`, else the product's

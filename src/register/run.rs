@@ -42,7 +42,7 @@ pub async fn register(
     req: &RegisterRequest,
     on_event: &(dyn Fn(RegisterEvent) + Sync),
 ) -> Result<RegisterOutcome, RegisterError> {
-    req.check().map_err(RegisterError::Input)?;
+    req.check()?;
     let cx = RunContext::new(graph, endpoints, tenant_id, store, req, on_event);
     let (mut journal, previous) = RunJournal::begin(
         store,

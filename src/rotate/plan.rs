@@ -151,7 +151,10 @@ pub fn check_keep<'a>(
 
 /// The secret lifetime: `--secret-months`, else the profile's, else [`DEFAULT_MONTHS`];
 /// 1 to 60 months.
-pub fn secret_months(requested: Option<u32>, profile: Option<&Profile>) -> Result<u32, String> {
+pub fn secret_months(
+    requested: Option<u32>,
+    profile: Option<&Profile>,
+) -> Result<u32, validate::BadSecretMonths> {
     validate::secret_months(
         requested
             .or(profile.map(|p| p.secret_months))
@@ -425,6 +428,7 @@ mod tests {
         assert!(
             secret_months(Some(61), None)
                 .unwrap_err()
+                .to_string()
                 .contains("1 to 60")
         );
         let now = "2026-05-01T10:00:00Z".parse::<DateTime<Utc>>().unwrap();

@@ -79,7 +79,7 @@ pub async fn create_secret(
     description: &str,
     journal: &mut RunJournal,
 ) -> Result<NewSecret, RotateError> {
-    let months = crate::register::validate::secret_months(months).map_err(RotateError::Input)?;
+    let months = crate::register::validate::secret_months(months)?;
     let description = description.trim();
     if description.is_empty() {
         return Err(RotateError::Input(
