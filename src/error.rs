@@ -162,11 +162,7 @@ mod tests {
         "src/check/mod.rs::parse",
         "src/cli/emulator.rs::run_cli",
         "src/exchange/save.rs::check_target",
-        "src/jobs/rotate.rs::save",
         "src/profile/mod.rs::parse_spec",
-        "src/rotate/plan.rs::check_keep",
-        "src/rotate/plan.rs::check_removal",
-        "src/rotate/steps.rs::save",
         "src/tui/executor.rs::new",
         "src/tui/runtime.rs::run",
     ];

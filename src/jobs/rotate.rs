@@ -195,14 +195,15 @@ impl OpenApp {
         Ok(removal)
     }
 
-    /// Saves the registration after a change: `created` added, `removed` gone. A failure is
-    /// the sentence to show (saving serves `exowiz status`; it never fails the rotation).
+    /// Saves the registration after a change: `created` added, `removed` gone. A failure is a
+    /// note to show, its io cause kept (saving serves `exowiz status`; it never fails the
+    /// rotation).
     pub async fn save(
         &mut self,
         t: Tenant<'_>,
         created: Option<&NewSecret>,
         removed: &[String],
-    ) -> Result<(), String> {
+    ) -> Result<(), rotate::NotSaved> {
         let Some(store) = t.store else {
             return Ok(());
         };
