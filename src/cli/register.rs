@@ -248,7 +248,7 @@ fn request_from(args: &RegisterArgs) -> Result<RegisterRequest, Failure> {
         .iter()
         .map(|spec| Permission::parse_spec(spec))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(input)?;
+        .map_err(|e| input(e.to_string()))?;
     let profile = profile::by_id(&args.profile)
         .map_err(|e| input(e.to_string()))?
         .with_extra_permissions(extra);
