@@ -30,14 +30,15 @@ impl From<RequestError> for crate::error::JobError {
 impl RegisterRequest {
     /// Checks that need no network, so a typo fails before sign-in.
     pub fn check(&self) -> Result<(), RequestError> {
-        let invalid = |e: validate::Invalid| RequestError::Invalid(e);
-        validate::app_name(&self.app_name).map_err(|e| invalid(e.into()))?;
-        validate::secret_months(self.secret_months).map_err(|e| invalid(e.into()))?;
+        // Each field's error is named by its field (`Invalid`'s variant) on the way out.
+        use validate::Invalid;
+        validate::app_name(&self.app_name).map_err(Invalid::from)?;
+        validate::secret_months(self.secret_months).map_err(Invalid::from)?;
         if let Some(id) = &self.app_id {
-            validate::client_id(id).map_err(|e| invalid(e.into()))?;
+            validate::client_id(id).map_err(Invalid::from)?;
         }
         if let Some(m) = &self.mailbox {
-            validate::mailbox(m).map_err(|e| invalid(e.into()))?;
+            validate::mailbox(m).map_err(Invalid::from)?;
         } else if self.profile.needs_transfer_mailbox {
             return Err(RequestError::NeedsMailbox {
                 product: self.profile.product.clone(),
@@ -50,7 +51,7 @@ impl RegisterRequest {
                     kind: kind.clone(),
                 });
             }
-            validate::domain_name(name).map_err(|e| invalid(e.into()))?;
+            validate::domain_name(name).map_err(Invalid::from)?;
         }
         let permissions = self.profile.permissions_for(self.mode);
         if permissions.is_empty() {
