@@ -1,7 +1,8 @@
-//! Checks of what the admin typed, before anything is sent to Microsoft. Each error is a
-//! sentence that says what is wrong and what would be right, in the wizard's language
-//! (`[validate]` in `assets/i18n/*/engine.toml`; English for the command line). `--domain`'s
-//! `TYPE=NAME` is only typed on the command line, so its sentences are English only.
+//! Checks of what the admin typed, before anything is sent to Microsoft. Each error says which
+//! field and which rule failed (the types in `errors`); its `Display` is the sentence that says
+//! what is wrong and what would be right, in the wizard's language (`[validate]` in
+//! `assets/i18n/*/engine.toml`; English for the command line). `--domain`'s `TYPE=NAME` is only
+//! typed on the command line, so its sentences are English only.
 
 use crate::i18n::tf;
 

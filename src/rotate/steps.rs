@@ -262,7 +262,8 @@ pub async fn tenant_name(graph: &GraphClient, saved: Option<&SavedRegistration>)
 }
 
 /// Writes the saved registration after a step (see [`plan::saved_after`]) and returns it. An
-/// error is a sentence: saving serves `exowiz status`, it is no reason to fail the rotation.
+/// error ([`NotSaved`]: the store's path, the io cause) is a note, not a failed job: saving
+/// serves `exowiz status`, it is no reason to fail the rotation.
 pub fn save(
     store: &Store,
     saved: Option<&SavedRegistration>,
