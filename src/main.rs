@@ -91,7 +91,7 @@ fn main() -> ExitCode {
             }
             Some(Command::Emulator(args)) => cli::emulator::run_cli(args)
                 .await
-                .map_err(|e| cli::Failure::new(cli::Exit::Other, e)),
+                .map_err(|e| cli::Failure::new(cli::Exit::Other, e.to_string())),
         };
         done.map(|()| 0)
     });

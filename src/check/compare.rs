@@ -10,7 +10,7 @@ use super::{Finding, FindingKind, Fix, Severity};
 use crate::graph::{self, Application, ServicePrincipal, SignInAudience};
 use crate::i18n::{t, tf};
 use crate::permissions::PermissionStatus;
-use crate::permissions::resolve::resolve;
+use crate::permissions::resolve::{UnknownPermission, resolve};
 use crate::profile::{Api, InstallMode, PermissionType, Profile};
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet};
@@ -111,7 +111,7 @@ pub fn expectation(
     mode: InstallMode,
     app: &Application,
     resources: &BTreeMap<Api, ServicePrincipal>,
-) -> Result<Expectation, String> {
+) -> Result<Expectation, UnknownPermission> {
     if profile.id == "custom" {
         let permissions = requested(app)
             .into_iter()

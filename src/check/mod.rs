@@ -10,6 +10,9 @@
 
 pub mod compare;
 pub mod repair;
+mod selection;
+
+pub use selection::FixSelectionError;
 
 use crate::endpoints::Endpoints;
 use crate::graph::{Application, GraphClient, GraphError, ServicePrincipal};
@@ -274,7 +277,7 @@ pub enum FixSelection {
 
 impl FixSelection {
     /// Parses `all` or `N[,N…]` (as `--fix` takes it).
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, FixSelectionError> {
         let text = text.trim();
         if text.eq_ignore_ascii_case("all") {
             return Ok(FixSelection::All);
@@ -288,9 +291,9 @@ impl FixSelection {
                     }
                 }
                 _ => {
-                    return Err(format!(
-                        "'{text}' is not a fix selection. Write all, or the numbers shown as [fix N], e.g. --fix 1,3."
-                    ));
+                    return Err(FixSelectionError::NotASelection {
+                        text: text.to_string(),
+                    });
                 }
             }
         }
@@ -298,19 +301,15 @@ impl FixSelection {
     }
 
     /// The selected fix numbers of `report`; a number the report does not have is an error.
-    pub fn ids(&self, report: &Report) -> Result<Vec<FixId>, String> {
+    pub fn ids(&self, report: &Report) -> Result<Vec<FixId>, FixSelectionError> {
         let known: Vec<FixId> = report.fixes().into_iter().map(|(id, _)| id).collect();
         match self {
             FixSelection::All => Ok(known),
             FixSelection::Numbers(ids) => {
                 if let Some(bad) = ids.iter().find(|id| !known.contains(id)) {
-                    return Err(match known.len() {
-                        0 => format!(
-                            "There is no fix {bad}: the check found nothing exowiz can fix."
-                        ),
-                        n => format!(
-                            "There is no fix {bad}: the check lists fixes 1 to {n}. The numbers change when the app changes; run the check again."
-                        ),
+                    return Err(FixSelectionError::NoSuchFix {
+                        fix: *bad,
+                        fixes: known.len(),
                     });
                 }
                 Ok(ids.clone())
@@ -420,8 +419,7 @@ async fn run_check(
             mode,
         } => decide(store, tenant_id, &app, &resources, profile, mode)?,
     };
-    let expectation =
-        compare::expectation(&profile, mode, &app, &resources).map_err(CheckError::Input)?;
+    let expectation = compare::expectation(&profile, mode, &app, &resources)?;
 
     // Round trip 2: the grants.
     let grants = match &service_principal {
@@ -533,8 +531,7 @@ pub fn expected_of(
     given: Option<Profile>,
 ) -> Result<Expected, CheckError> {
     let (profile, _, _, mode) = decide(store, tenant_id, app, resources, given, None)?;
-    let expectation =
-        compare::expectation(&profile, mode, app, resources).map_err(CheckError::Input)?;
+    let expectation = compare::expectation(&profile, mode, app, resources)?;
     let custom = expectation.custom;
     let permissions = expectation
         .permissions

@@ -644,6 +644,14 @@ fn fix_selection_parses_and_checks_numbers() {
         .unwrap()
         .ids(&report)
         .unwrap_err();
+    assert_eq!(
+        err,
+        FixSelectionError::NoSuchFix {
+            fix: FixId(2),
+            fixes: 1
+        }
+    );
+    let err = err.to_string();
     assert!(err.contains("no fix 2") && err.contains("1 to 1"), "{err}");
 
     let json = report.to_json();

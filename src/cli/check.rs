@@ -61,7 +61,7 @@ pub async fn run(connection: &Connection, args: CheckArgs) -> Result<u8, Failure
         .as_deref()
         .map(FixSelection::parse)
         .transpose()
-        .map_err(input)?;
+        .map_err(|e| input(e.to_string()))?;
     args.commands.check()?;
 
     let session = Session::open(connection, args.demo).await?;
@@ -75,7 +75,7 @@ pub async fn run(connection: &Connection, args: CheckArgs) -> Result<u8, Failure
 
     let applied = match &selection {
         Some(selection) => {
-            let ids = selection.ids(&report).map_err(input)?;
+            let ids = selection.ids(&report).map_err(|e| input(e.to_string()))?;
             if ids.is_empty() {
                 None
             } else {

@@ -57,17 +57,30 @@ impl EmulatorArgs {
     }
 }
 
+/// What stopped `exowiz emulator`, with the io error of the step that failed.
+#[derive(Debug, thiserror::Error)]
+pub enum EmulatorError {
+    /// The demo tenant could not start (its port taken, its state file unreadable).
+    #[error("cannot start the emulator: {0}")]
+    Start(#[source] std::io::Error),
+    /// The base URL could not be written to stdout (a closed pipe).
+    #[error("{0}")]
+    Stdout(#[source] std::io::Error),
+    #[error("cannot wait for Ctrl-C: {0}")]
+    CtrlC(#[source] std::io::Error),
+}
+
 /// Start the emulator, print its base URL as the first line of stdout, serve until Ctrl-C.
-pub async fn run_cli(args: EmulatorArgs) -> Result<(), String> {
+pub async fn run_cli(args: EmulatorArgs) -> Result<(), EmulatorError> {
     let config = args.to_config();
     let emulator = Emulator::start(config.clone())
         .await
-        .map_err(|e| format!("cannot start the emulator: {e}"))?;
+        .map_err(EmulatorError::Start)?;
     let base = emulator.base_url();
     {
         let mut out = std::io::stdout().lock();
-        writeln!(out, "{base}").map_err(|e| e.to_string())?;
-        out.flush().map_err(|e| e.to_string())?;
+        writeln!(out, "{base}").map_err(EmulatorError::Stdout)?;
+        out.flush().map_err(EmulatorError::Stdout)?;
     }
     safe_eprintln!(
         "exowiz demo tenant (Contoso Ltd, tenant {}) listening on {base}",
@@ -90,7 +103,7 @@ pub async fn run_cli(args: EmulatorArgs) -> Result<(), String> {
     safe_eprintln!("Press Ctrl-C to stop.");
     tokio::signal::ctrl_c()
         .await
-        .map_err(|e| format!("cannot wait for Ctrl-C: {e}"))?;
+        .map_err(EmulatorError::CtrlC)?;
     emulator.shutdown().await;
     Ok(())
 }

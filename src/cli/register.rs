@@ -248,7 +248,7 @@ fn request_from(args: &RegisterArgs) -> Result<RegisterRequest, Failure> {
         .iter()
         .map(|spec| Permission::parse_spec(spec))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(input)?;
+        .map_err(|e| input(e.to_string()))?;
     let profile = profile::by_id(&args.profile)
         .map_err(|e| input(e.to_string()))?
         .with_extra_permissions(extra);
@@ -257,13 +257,13 @@ fn request_from(args: &RegisterArgs) -> Result<RegisterRequest, Failure> {
         .as_deref()
         .map(validate::mailbox)
         .transpose()
-        .map_err(input)?;
+        .map_err(|e| input(e.to_string()))?;
     let transfer_domains = args
         .domains
         .iter()
         .map(|d| validate::transfer_domain_arg(d))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(input)?;
+        .map_err(|e| input(e.to_string()))?;
     let request = RegisterRequest {
         mode: args.mode,
         mailbox,
@@ -278,7 +278,7 @@ fn request_from(args: &RegisterArgs) -> Result<RegisterRequest, Failure> {
         app_id: args.app_id.clone(),
         profile,
     };
-    request.check().map_err(input)?;
+    request.check().map_err(|e| input(e.to_string()))?;
     Ok(request)
 }
 

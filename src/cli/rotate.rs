@@ -108,14 +108,14 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
         )));
     }
     if let Some(months) = args.secret_months {
-        validate::secret_months(months).map_err(input)?;
+        validate::secret_months(months).map_err(|e| input(e.to_string()))?;
     }
     let mailbox = args
         .mailbox
         .as_deref()
         .map(validate::mailbox)
         .transpose()
-        .map_err(input)?;
+        .map_err(|e| input(e.to_string()))?;
     if let Some(keep) = &args.keep
         && uuid::Uuid::parse_str(keep.trim()).is_err()
     {
@@ -131,7 +131,7 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
         return Err(input("The new secret's description is empty.".into()));
     }
     if let Some(d) = args.description.as_deref() {
-        exowiz::register::validate::secret_description(d).map_err(input)?;
+        exowiz::register::validate::secret_description(d).map_err(|e| input(e.to_string()))?;
     }
     let given_profile = args
         .profile
@@ -206,14 +206,15 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
     let result = match args.keep.as_deref().map(str::trim) {
         Some(keep) => {
             // Run 2: no new secret; keep one, remove the rest.
-            rotate::check_keep(&report.previous, keep, &app.app_id).map_err(input)?;
+            rotate::check_keep(&report.previous, keep, &app.app_id)
+                .map_err(|e| input(e.to_string()))?;
             let older = rotate::removal_candidates(&report.previous, keep);
             let result = remove(tenant, &mut open, keep, &older, &report, &say).await;
             let removed = result.removed.clone();
             if !removed.is_empty()
                 && let Err(note) = open.save(tenant, None, &removed).await
             {
-                report.notes.push(note);
+                report.notes.push(note.to_string());
             }
             report.removed = removed;
             finish(&args, &report);
@@ -231,7 +232,7 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
                 secret.key_id
             ));
             if let Err(note) = open.save(tenant, Some(&secret), &[]).await {
-                report.notes.push(note);
+                report.notes.push(note.to_string());
             }
             report.notes.extend(validate::long_secret_note(months));
             let key_id = secret.key_id.clone();
@@ -305,7 +306,7 @@ pub async fn run(connection: &Connection, args: RotateArgs) -> Result<(), Failur
                 let result = remove(tenant, &mut open, &key_id, &older, &report, &say).await;
                 let removed = result.removed.clone();
                 if let Err(note) = open.save(tenant, report.secret.as_ref(), &removed).await {
-                    report.notes.push(note);
+                    report.notes.push(note.to_string());
                 }
                 if removed.len() == older.len() {
                     // Nothing is left to remove later.

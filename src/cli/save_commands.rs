@@ -41,7 +41,7 @@ impl SaveCommandsArgs {
     pub fn check(&self) -> Result<(), Failure> {
         match &self.save_commands {
             Some(path) => save::check_target(path, self.overwrite_commands)
-                .map_err(|sentence| Failure::new(Exit::Input, sentence)),
+                .map_err(|e| Failure::new(Exit::Input, e.to_string())),
             None => Ok(()),
         }
     }

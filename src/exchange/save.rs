@@ -5,32 +5,49 @@ use crate::i18n::tf;
 use std::io;
 use std::path::{Path, PathBuf};
 
+/// Why a path cannot take the script ([`check_target`]), naming the path (and the directory
+/// that is missing); the `Display` is the sentence shown.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BadTarget {
+    /// Not a `.ps1` file name.
+    #[error("{}", tf("exchange_save.not_ps1", &[("path", &path.display().to_string())]))]
+    NotPs1 { path: PathBuf },
+    #[error("{}", tf("exchange_save.is_directory", &[("path", &path.display().to_string())]))]
+    IsDirectory { path: PathBuf },
+    /// The directory to write in does not exist.
+    #[error("{}", tf("exchange_save.no_directory", &[("path", &path.display().to_string()), ("dir", &dir.display().to_string())]))]
+    NoDirectory { path: PathBuf, dir: PathBuf },
+    /// A file is there and overwriting was not asked for.
+    #[error("{}", tf("exchange_save.exists", &[("path", &path.display().to_string())]))]
+    Exists { path: PathBuf },
+}
+
 /// What `--save-commands` may write to: a `.ps1` file (Windows PowerShell runs scripts by that
 /// extension only) in a directory that exists, not there yet unless `overwrite`. Checked before
-/// anything changes in the tenant; the sentence says what is wrong.
-pub fn check_target(path: &Path, overwrite: bool) -> Result<(), String> {
-    let shown = path.display().to_string();
+/// anything changes in the tenant.
+pub fn check_target(path: &Path, overwrite: bool) -> Result<(), BadTarget> {
     let is_ps1 = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("ps1"));
+    let path_buf = || path.to_path_buf();
     if !is_ps1 {
-        return Err(tf("exchange_save.not_ps1", &[("path", &shown)]));
+        return Err(BadTarget::NotPs1 { path: path_buf() });
     }
     if path.is_dir() {
-        return Err(tf("exchange_save.is_directory", &[("path", &shown)]));
+        return Err(BadTarget::IsDirectory { path: path_buf() });
     }
     let parent = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     if !parent.is_dir() {
-        return Err(tf(
-            "exchange_save.no_directory",
-            &[("path", &shown), ("dir", &parent.display().to_string())],
-        ));
+        return Err(BadTarget::NoDirectory {
+            path: path_buf(),
+            dir: parent.to_path_buf(),
+        });
     }
     if path.exists() && !overwrite {
-        return Err(tf("exchange_save.exists", &[("path", &shown)]));
+        return Err(BadTarget::Exists { path: path_buf() });
     }
     Ok(())
 }
@@ -112,15 +129,25 @@ mod tests {
         let path = dir.path().join("exo.ps1");
         assert_eq!(check_target(&path, false), Ok(()));
         let txt = dir.path().join("exo.txt");
-        assert!(check_target(&txt, false).unwrap_err().contains(".ps1"));
+        assert_eq!(
+            check_target(&txt, false),
+            Err(BadTarget::NotPs1 { path: txt.clone() })
+        );
+        assert!(
+            check_target(&txt, false)
+                .unwrap_err()
+                .to_string()
+                .contains(".ps1")
+        );
         let missing = dir.path().join("nowhere").join("exo.ps1");
         assert!(
             check_target(&missing, false)
                 .unwrap_err()
+                .to_string()
                 .contains("does not exist")
         );
         std::fs::write(&path, b"mine").unwrap();
-        let taken = check_target(&path, false).unwrap_err();
+        let taken = check_target(&path, false).unwrap_err().to_string();
         assert!(taken.contains("--overwrite-commands"), "{taken}");
         assert_eq!(check_target(&path, true), Ok(()));
         assert!(check_target(dir.path(), true).is_err());

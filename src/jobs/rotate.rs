@@ -156,7 +156,7 @@ impl OpenApp {
 
     /// Lifetime of a new secret: `months` if given, else the product's, else the default.
     pub fn months(&self, months: Option<u32>) -> Result<u32, JobError> {
-        rotate::secret_months(months, self.profile.as_ref()).map_err(JobError::Input)
+        Ok(rotate::secret_months(months, self.profile.as_ref())?)
     }
 
     /// Makes a new secret of `months` months (description: `description`, else the product's
@@ -195,14 +195,15 @@ impl OpenApp {
         Ok(removal)
     }
 
-    /// Saves the registration after a change: `created` added, `removed` gone. A failure is
-    /// the sentence to show (saving serves `exowiz status`; it never fails the rotation).
+    /// Saves the registration after a change: `created` added, `removed` gone. A failure is a
+    /// note to show, its io cause kept (saving serves `exowiz status`; it never fails the
+    /// rotation).
     pub async fn save(
         &mut self,
         t: Tenant<'_>,
         created: Option<&NewSecret>,
         removed: &[String],
-    ) -> Result<(), String> {
+    ) -> Result<(), rotate::NotSaved> {
         let Some(store) = t.store else {
             return Ok(());
         };

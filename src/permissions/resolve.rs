@@ -4,6 +4,27 @@
 use crate::graph::ServicePrincipal;
 use crate::profile::{Api, Permission, PermissionType, well_known};
 
+/// A permission name the resource does not publish (and, where the tenant did not publish the
+/// resource at all, the built-in table does not know): the profile or `--permission` is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{} has no {} permission named '{name}'. Check the spelling (names are case-sensitive).",
+    api.display_name(),
+    kind.as_str()
+)]
+pub struct UnknownPermission {
+    pub api: Api,
+    pub kind: PermissionType,
+    pub name: String,
+}
+
+/// A misspelt permission is the admin's input (a `--permission`, a profile): nothing changed.
+impl From<UnknownPermission> for crate::error::JobError {
+    fn from(e: UnknownPermission) -> Self {
+        crate::error::JobError::Input(e.to_string())
+    }
+}
+
 /// A permission with its GUID and where the GUID came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResolvedPermission {
@@ -20,7 +41,7 @@ pub struct ResolvedPermission {
 pub fn resolve(
     permissions: &[Permission],
     resource_sp: impl Fn(Api) -> Option<ServicePrincipal>,
-) -> Result<Vec<ResolvedPermission>, String> {
+) -> Result<Vec<ResolvedPermission>, UnknownPermission> {
     let mut out = Vec::with_capacity(permissions.len());
     for p in permissions {
         let sp = resource_sp(p.api);
@@ -58,16 +79,36 @@ pub fn resolve(
                     from_fallback: true,
                 },
                 _ => {
-                    return Err(format!(
-                        "{} has no {} permission named '{}'. Check the spelling (names are case-sensitive).",
-                        p.api.display_name(),
-                        p.kind.as_str(),
-                        p.name
-                    ));
+                    return Err(UnknownPermission {
+                        api: p.api,
+                        kind: p.kind,
+                        name: p.name.clone(),
+                    });
                 }
             },
         };
         out.push(resolved);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A name the resource does not publish stays an error naming the API, type and name.
+    #[test]
+    fn an_unknown_name_is_named() {
+        let wrong = Permission::parse_spec("graph:Mail.Sendd:application").unwrap();
+        // The tenant publishes Graph, without that name.
+        let sp: ServicePrincipal =
+            serde_json::from_value(serde_json::json!({"id": "sp", "appId": "graph"})).unwrap();
+        let err = resolve(&[wrong], |_| Some(sp.clone())).unwrap_err();
+        assert_eq!(err.name, "Mail.Sendd");
+        assert_eq!(err.kind, PermissionType::Application);
+        assert_eq!(
+            crate::error::JobError::from(err).kind(),
+            crate::error::JobErrorKind::Input
+        );
+    }
 }

@@ -5,7 +5,10 @@
 //! service principal in the tenant; `well_known` is only the fallback.
 
 pub mod hand_over;
+mod spec_error;
 pub mod well_known;
+
+pub use spec_error::BadPermissionSpec;
 
 pub use hand_over::{
     FieldValue, HandOverValues, ManualText, ProductField, ProductInputs, ValueSource,
@@ -144,26 +147,31 @@ impl Permission {
     }
 
     /// Parses `API:NAME:TYPE`, e.g. `graph:Mail.Send:application`, for `--permission`.
-    pub fn parse_spec(spec: &str) -> Result<Permission, String> {
+    pub fn parse_spec(spec: &str) -> Result<Permission, BadPermissionSpec> {
         let parts: Vec<&str> = spec.split(':').collect();
         let [api, name, kind] = parts.as_slice() else {
-            return Err(format!(
-                "'{spec}' is not a permission. Write API:NAME:TYPE, e.g. graph:Mail.Send:application."
-            ));
+            return Err(BadPermissionSpec::NotApiNameType {
+                spec: spec.to_string(),
+            });
         };
-        let api = Api::parse(api)
-            .ok_or_else(|| format!("Unknown API '{api}' in '{spec}'. Use graph or exchange."))?;
+        let api = Api::parse(api).ok_or_else(|| BadPermissionSpec::UnknownApi {
+            api: api.to_string(),
+            spec: spec.to_string(),
+        })?;
         let kind = match kind.to_ascii_lowercase().as_str() {
             "application" | "app" | "role" => PermissionType::Application,
             "delegated" | "scope" => PermissionType::Delegated,
             other => {
-                return Err(format!(
-                    "Unknown permission type '{other}' in '{spec}'. Use application or delegated."
-                ));
+                return Err(BadPermissionSpec::UnknownType {
+                    kind: other.to_string(),
+                    spec: spec.to_string(),
+                });
             }
         };
         if name.is_empty() || name.contains(char::is_whitespace) {
-            return Err(format!("'{name}' is not a permission name."));
+            return Err(BadPermissionSpec::BadName {
+                name: name.to_string(),
+            });
         }
         Ok(Permission {
             api,
@@ -523,6 +531,18 @@ mod tests {
         );
         assert!(Permission::parse_spec("Mail.Send").is_err());
         assert!(Permission::parse_spec("sharepoint:Sites.Read.All:application").is_err());
-        assert!(Permission::parse_spec("graph:Mail.Send:sometimes").is_err());
+        assert_eq!(
+            Permission::parse_spec("graph:Mail.Send:Sometimes").unwrap_err(),
+            BadPermissionSpec::UnknownType {
+                kind: "sometimes".into(),
+                spec: "graph:Mail.Send:Sometimes".into()
+            }
+        );
+        assert_eq!(
+            Permission::parse_spec("graph:Mail.Send:Sometimes")
+                .unwrap_err()
+                .to_string(),
+            "Unknown permission type 'sometimes' in 'graph:Mail.Send:Sometimes'. Use application or delegated."
+        );
     }
 }

@@ -30,6 +30,7 @@ mod test_support;
 pub mod validate;
 
 pub use event::RegisterEvent;
+pub use request_check::RequestError;
 pub use run::register;
 
 use crate::exchange::ExchangeCommand;

@@ -42,7 +42,7 @@ pub async fn register(
     req: &RegisterRequest,
     on_event: &(dyn Fn(RegisterEvent) + Sync),
 ) -> Result<RegisterOutcome, RegisterError> {
-    req.check().map_err(RegisterError::Input)?;
+    req.check()?;
     let cx = RunContext::new(graph, endpoints, tenant_id, store, req, on_event);
     let (mut journal, previous) = RunJournal::begin(
         store,
@@ -60,8 +60,7 @@ pub async fn register(
     let resumed = resume.take_stock(&mut journal, &tenant.apps, on_event);
     let apps = std::mem::take(&mut tenant.apps);
     let found = pick_app(graph, req, apps, wanted_app_id.is_some(), &tenant.org_name).await?;
-    let resolved =
-        resolve(&cx.permissions, |api| tenant.resource(api)).map_err(RegisterError::Input)?;
+    let resolved = resolve(&cx.permissions, |api| tenant.resource(api))?;
     let mut notes = notes::missing_resources(&cx.apis, &tenant);
 
     // Round trip 2: the application (and removing the interrupted run's unshown secrets).

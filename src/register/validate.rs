@@ -1,25 +1,33 @@
-//! Checks of what the admin typed, before anything is sent to Microsoft. Each error is a
-//! sentence that says what is wrong and what would be right, in the wizard's language
-//! (`[validate]` in `assets/i18n/*/engine.toml`; English for the command line). `--domain`'s
-//! `TYPE=NAME` is only typed on the command line, so its sentences are English only.
+//! Checks of what the admin typed, before anything is sent to Microsoft. Each error says which
+//! field and which rule failed (the types in `errors`); its `Display` is the sentence that says
+//! what is wrong and what would be right, in the wizard's language (`[validate]` in
+//! `assets/i18n/*/engine.toml`; English for the command line). `--domain`'s `TYPE=NAME` is only
+//! typed on the command line, so its sentences are English only.
 
-use crate::i18n::{self, tf};
+use crate::i18n::tf;
+
+mod errors;
+pub use errors::{
+    BadAppName, BadDescription, BadDomain, BadMailbox, BadSecretMonths, BadTransferDomain, Invalid,
+    NotAClientId,
+};
 
 /// A transfer domain type of the OfficeMaster connector.
 pub const DOMAIN_TYPES: [&str; 3] = ["fax", "sms", "vox"];
 
 /// Lower-cases and checks an e-mail address (mailbox / UPN) for plausible syntax.
-pub fn mailbox(text: &str) -> Result<String, String> {
+pub fn mailbox(text: &str) -> Result<String, BadMailbox> {
     let t = text.trim();
+    let mailbox = t.to_string();
     let Some((local, domain)) = t.split_once('@') else {
-        return Err(tf("validate.mailbox_no_at", &[("mailbox", t)]));
+        return Err(BadMailbox::NoAt { mailbox });
     };
     // RFC 5321 §4.5.3.1.1: at most 64 octets before the @ — a length error, said as one.
     if local.len() > 64 {
-        return Err(tf(
-            "validate.mailbox_local_too_long",
-            &[("mailbox", t), ("len", &local.len().to_string())],
-        ));
+        return Err(BadMailbox::LocalTooLong {
+            len: local.len(),
+            mailbox,
+        });
     }
     let local_ok = !local.is_empty()
         && !local.starts_with('.')
@@ -29,65 +37,59 @@ pub fn mailbox(text: &str) -> Result<String, String> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
     if !local_ok {
-        return Err(tf("validate.mailbox_bad_local", &[("mailbox", t)]));
+        return Err(BadMailbox::BadLocal { mailbox });
     }
-    domain_name(domain).map_err(|e| {
-        tf(
-            "validate.mailbox_bad_domain",
-            &[("mailbox", t), ("error", &e)],
-        )
-    })?;
+    if let Err(domain) = domain_name(domain) {
+        return Err(BadMailbox::BadDomain { mailbox, domain });
+    }
     Ok(t.to_ascii_lowercase())
 }
 
 /// Checks a DNS domain name such as `contoso.com` or `fax.contoso`.
-pub fn domain_name(text: &str) -> Result<String, String> {
+pub fn domain_name(text: &str) -> Result<String, BadDomain> {
     let t = text.trim().trim_end_matches('.').to_ascii_lowercase();
     if t.is_empty() {
-        return Err(i18n::t("validate.domain_empty").to_string());
+        return Err(BadDomain::Empty);
     }
     if t.len() > 253 {
-        return Err(tf("validate.domain_too_long", &[("domain", &t)]));
+        return Err(BadDomain::TooLong { domain: t });
     }
     if !t.contains('.') {
-        return Err(tf("validate.domain_no_dot", &[("domain", &t)]));
+        return Err(BadDomain::NoDot { domain: t });
     }
     for label in t.split('.') {
         // RFC 1035 §2.3.4: a label has at most 63 octets.
         if label.len() > 63 {
-            return Err(tf(
-                "validate.domain_label_too_long",
-                &[("label", label), ("len", &label.len().to_string())],
-            ));
+            return Err(BadDomain::LabelTooLong {
+                label: label.to_string(),
+            });
         }
         let ok = !label.is_empty()
             && !label.starts_with('-')
             && !label.ends_with('-')
             && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
         if !ok {
-            return Err(tf("validate.domain_bad_label", &[("domain", &t)]));
+            return Err(BadDomain::BadLabel { domain: t });
         }
     }
     Ok(t)
 }
 
 /// Parses `TYPE=NAME` from `--domain`, e.g. `fax=fax.contoso`.
-pub fn transfer_domain_arg(text: &str) -> Result<(String, String), String> {
+pub fn transfer_domain_arg(text: &str) -> Result<(String, String), BadTransferDomain> {
     let Some((kind, name)) = text.split_once('=') else {
-        return Err(format!(
-            "'{text}' is not a transfer domain. Write TYPE=NAME, e.g. fax=fax.contoso (types: {}).",
-            DOMAIN_TYPES.join(", ")
-        ));
+        return Err(BadTransferDomain::NotTypeEqualsName {
+            text: text.to_string(),
+        });
     };
     let kind = kind.trim().to_ascii_lowercase();
     if !DOMAIN_TYPES.contains(&kind.as_str()) {
-        return Err(format!(
-            "'{kind}' is not a transfer domain type. Use one of: {}.",
-            DOMAIN_TYPES.join(", ")
-        ));
+        return Err(BadTransferDomain::UnknownType { kind });
     }
-    let name = domain_name(name).map_err(|e| format!("Transfer domain for {kind}: {e}"))?;
-    Ok((kind, name))
+    match domain_name(name) {
+        Ok(name) => Ok((kind, name)),
+        Err(domain) => Err(BadTransferDomain::BadName { kind, domain }),
+    }
 }
 
 /// The longest secret the portal offers (Microsoft Entra, "Add and manage application
@@ -101,14 +103,11 @@ pub const PORTAL_MAX_SECRET_MONTHS: u32 = 24;
 pub const MAX_SECRET_MONTHS: u32 = 60;
 
 /// Secret lifetime in months: 1 to [`MAX_SECRET_MONTHS`].
-pub fn secret_months(months: u32) -> Result<u32, String> {
+pub fn secret_months(months: u32) -> Result<u32, BadSecretMonths> {
     if (1..=MAX_SECRET_MONTHS).contains(&months) {
         Ok(months)
     } else {
-        Err(tf(
-            "validate.secret_months",
-            &[("months", &months.to_string())],
-        ))
+        Err(BadSecretMonths { months })
     }
 }
 
@@ -123,42 +122,38 @@ pub fn long_secret_note(months: u32) -> Option<String> {
         .then(|| tf("validate.long_secret", &[("months", &months.to_string())]))
 }
 
-/// App display names: Entra allows up to 120 characters.
 /// A client ID (`--app-id`) is a GUID; anything else is refused before a Graph call.
-pub fn client_id(text: &str) -> Result<String, String> {
+pub fn client_id(text: &str) -> Result<String, NotAClientId> {
     let id = text.trim();
     match uuid::Uuid::parse_str(id) {
         Ok(_) => Ok(id.to_string()),
-        Err(_) => Err(tf("rotate.not_a_client_id", &[("app_id", id)])),
+        Err(_) => Err(NotAClientId {
+            app_id: id.to_string(),
+        }),
     }
 }
 
-pub fn app_name(text: &str) -> Result<String, String> {
+/// App display names: Entra allows up to 120 characters.
+pub fn app_name(text: &str) -> Result<String, BadAppName> {
     let t = text.trim();
     if t.is_empty() {
-        return Err(i18n::t("validate.app_name_empty").to_string());
+        return Err(BadAppName::Empty);
     }
     if t.chars().count() > 120 {
-        return Err(i18n::t("validate.app_name_too_long").to_string());
+        return Err(BadAppName::TooLong);
     }
     // The name is printed in terminals and portals: an escape sequence in it would steer them.
     if let Some(c) = crate::printable::first_control_char(t) {
-        return Err(i18n::tf(
-            "validate.app_name_control",
-            &[("code", &format!("U+{:04X}", c as u32))],
-        ));
+        return Err(BadAppName::ControlCharacter(c));
     }
     Ok(t.to_string())
 }
 
 /// A secret's description typed on the command line (`rotate --description`): no control
 /// characters, for the same reason as [`app_name`].
-pub fn secret_description(text: &str) -> Result<(), String> {
+pub fn secret_description(text: &str) -> Result<(), BadDescription> {
     match crate::printable::first_control_char(text) {
-        Some(c) => Err(i18n::tf(
-            "validate.description_control",
-            &[("code", &format!("U+{:04X}", c as u32))],
-        )),
+        Some(c) => Err(BadDescription::ControlCharacter(c)),
         None => Ok(()),
     }
 }
@@ -225,7 +220,7 @@ mod tests {
             "fax transfer@contoso.com",
             "fax@-x.com",
         ] {
-            let err = mailbox(bad).unwrap_err();
+            let err = mailbox(bad).unwrap_err().to_string();
             assert!(err.contains("not a mailbox"), "{bad}: {err}");
         }
     }
@@ -238,18 +233,18 @@ mod tests {
         let ok = format!("{}@contoso.com", "a".repeat(64));
         assert!(mailbox(&ok).is_ok());
         let long = format!("{}@contoso.com", "a".repeat(65));
-        let en = mailbox(&long).unwrap_err();
+        let en = mailbox(&long).unwrap_err().to_string();
         assert!(
             en.contains("65 characters") && en.contains("at most 64"),
             "{en}"
         );
-        let de = with_language(Language::German, || mailbox(&long).unwrap_err());
+        let de = with_language(Language::German, || mailbox(&long).unwrap_err().to_string());
         assert!(
             de.contains("65 Zeichen") && de.contains("höchstens 64"),
             "{de}"
         );
         let label = format!("{}.com", "d".repeat(64));
-        let en = domain_name(&label).unwrap_err();
+        let en = domain_name(&label).unwrap_err().to_string();
         assert!(
             en.contains("64 characters") && en.contains("at most 63"),
             "{en}"
@@ -273,11 +268,13 @@ mod tests {
         assert!(
             transfer_domain_arg("fax.contoso")
                 .unwrap_err()
+                .to_string()
                 .contains("TYPE=NAME")
         );
         assert!(
             transfer_domain_arg("mms=mms.contoso")
                 .unwrap_err()
+                .to_string()
                 .contains("fax, sms, vox")
         );
         assert!(transfer_domain_arg("fax=nodot").is_err());
@@ -307,34 +304,37 @@ mod tests {
     fn sentences_in_english_and_german() {
         use crate::i18n::{Language, with_language};
         assert_eq!(
-            mailbox("fax").unwrap_err(),
+            mailbox("fax").unwrap_err().to_string(),
             "'fax' is not a mailbox address. Write it as name@domain, e.g. mailbox@contoso.com."
         );
         assert_eq!(
-            mailbox("fax@contoso").unwrap_err(),
+            mailbox("fax@contoso").unwrap_err().to_string(),
             "'fax@contoso' is not a mailbox address: 'contoso' is not a domain name: it needs at \
              least one dot, e.g. contoso.com."
         );
         assert_eq!(
-            secret_months(61).unwrap_err(),
+            secret_months(61).unwrap_err().to_string(),
             "A secret can last 1 to 60 months, not 61. The portal offers at most 24; Microsoft recommends less than 12."
         );
         with_language(Language::German, || {
             assert_eq!(
-                mailbox("fax@contoso").unwrap_err(),
+                mailbox("fax@contoso").unwrap_err().to_string(),
                 "„fax@contoso“ ist keine Postfachadresse: „contoso“ ist kein Domänenname: Er \
                  braucht mindestens einen Punkt, z. B. contoso.com."
             );
             assert_eq!(
-                mailbox("fax@").unwrap_err(),
+                mailbox("fax@").unwrap_err().to_string(),
                 "„fax@“ ist keine Postfachadresse: Die Domäne ist leer."
             );
             assert_eq!(
-                secret_months(0).unwrap_err(),
+                secret_months(0).unwrap_err().to_string(),
                 "Ein Clientschlüssel kann 1 bis 60 Monate gültig sein, nicht 0. Das Portal \
                  bietet höchstens 24; Microsoft empfiehlt weniger als 12."
             );
-            assert_eq!(app_name(" ").unwrap_err(), "Die App braucht einen Namen.");
+            assert_eq!(
+                app_name(" ").unwrap_err().to_string(),
+                "Die App braucht einen Namen."
+            );
         });
     }
 
@@ -347,6 +347,37 @@ mod tests {
                 && note.contains("fewer rotations")
                 && note.contains("less than 12 months"),
             "{note}"
+        );
+    }
+
+    /// The errors say which field and which rule, not only a sentence (a front-end can focus
+    /// the field; a job keeps the kind).
+    #[test]
+    fn errors_name_the_field_and_the_reason() {
+        assert_eq!(
+            mailbox("fax@contoso").unwrap_err(),
+            BadMailbox::BadDomain {
+                mailbox: "fax@contoso".into(),
+                domain: BadDomain::NoDot {
+                    domain: "contoso".into()
+                },
+            }
+        );
+        assert_eq!(
+            transfer_domain_arg("mms=x.y").unwrap_err(),
+            BadTransferDomain::UnknownType { kind: "mms".into() }
+        );
+        assert_eq!(
+            app_name("a\u{1b}b"),
+            Err(BadAppName::ControlCharacter('\u{1b}'))
+        );
+        let e: Invalid = secret_months(0).unwrap_err().into();
+        assert_eq!(e, Invalid::SecretMonths(BadSecretMonths { months: 0 }));
+        let job: crate::error::JobError = e.into();
+        assert_eq!(job.kind(), crate::error::JobErrorKind::Input);
+        assert!(
+            job.to_string()
+                .starts_with("A secret can last 1 to 60 months, not 0.")
         );
     }
 

@@ -17,6 +17,7 @@
 //! [`removal_candidates`] → `remove_secrets` → `save`.
 
 pub mod plan;
+mod refusal;
 mod steps;
 
 pub use crate::verify::{ApiRoles, verify_secret};
@@ -24,6 +25,7 @@ pub use plan::{
     DEFAULT_MONTHS, SaveContext, SecretInfo, check_keep, check_removal, default_description,
     list_secrets, removal_candidates, saved_after, secret_months,
 };
+pub use refusal::{KeepRefused, NotSaved, RemovalRefused};
 pub use steps::{
     Cleanup, Removal, apis_for, apis_of, clean_up_interrupted, create_secret, find_app,
     remove_secrets, save, tenant_name,

@@ -6,10 +6,12 @@ use chrono::{DateTime, Months, Utc};
 use serde::Serialize;
 
 use crate::graph::{Application, NewSecret, PasswordCredential};
-use crate::i18n::{t, tf};
+use crate::i18n::t;
 use crate::profile::Profile;
 use crate::register::validate;
 use crate::store::{SavedRegistration, SavedSecret};
+
+use super::refusal::{KeepRefused, RemovalRefused};
 
 /// Secret lifetime when neither `--secret-months` nor a known profile says otherwise.
 pub const DEFAULT_MONTHS: u32 = 12;
@@ -96,15 +98,15 @@ pub fn check_removal(
     secrets: &[SecretInfo],
     protected: &str,
     key_ids: &[String],
-) -> Result<(), String> {
+) -> Result<(), RemovalRefused> {
     if let Some(id) = key_ids.iter().find(|id| same_key(id, protected)) {
-        return Err(tf("rotate.keep_is_protected", &[("key_id", id)]));
+        return Err(RemovalRefused::Protected { key_id: id.clone() });
     }
     if let Some(id) = key_ids
         .iter()
         .find(|id| !secrets.iter().any(|s| same_key(&s.key_id, id)))
     {
-        return Err(tf("rotate.no_such_secret", &[("key_id", id)]));
+        return Err(RemovalRefused::NoSuchSecret { key_id: id.clone() });
     }
     Ok(())
 }
@@ -116,42 +118,39 @@ pub fn check_keep<'a>(
     secrets: &'a [SecretInfo],
     keep: &str,
     app_id: &str,
-) -> Result<&'a SecretInfo, String> {
+) -> Result<&'a SecretInfo, KeepRefused> {
+    let labelled = |s: &SecretInfo| (s.key_id.clone(), s.label().to_string());
     let Some(kept) = secrets.iter().find(|s| same_key(&s.key_id, keep)) else {
-        let known = if secrets.is_empty() {
-            "it has none".to_string()
-        } else {
-            secrets
-                .iter()
-                .map(|s| format!("{} ({})", s.key_id, s.label()))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        return Err(format!(
-            "The app {app_id} has no secret with key ID {keep} ({known}). Nothing was removed."
-        ));
+        return Err(KeepRefused::NoSuchSecret {
+            app_id: app_id.to_string(),
+            keep: keep.to_string(),
+            known: secrets.iter().map(labelled).collect(),
+        });
     };
     if kept.expired {
-        return Err(format!(
-            "The secret {keep} has expired: keeping only it would leave the connector without a working secret. Make a new one with: exowiz rotate --app-id {app_id}. Nothing was removed."
-        ));
+        return Err(KeepRefused::Expired {
+            app_id: app_id.to_string(),
+            keep: keep.to_string(),
+        });
     }
     if let Some(newer) = secrets
         .iter()
         .find(|s| !same_key(&s.key_id, keep) && s.start > kept.start)
     {
-        return Err(format!(
-            "The secret {keep} is not the newest: removing the others would remove the newer secret {} ({}). Pass the key ID exowiz rotate printed for the new secret. Nothing was removed.",
-            newer.key_id,
-            newer.label()
-        ));
+        return Err(KeepRefused::NotNewest {
+            keep: keep.to_string(),
+            newer: labelled(newer),
+        });
     }
     Ok(kept)
 }
 
 /// The secret lifetime: `--secret-months`, else the profile's, else [`DEFAULT_MONTHS`];
 /// 1 to 60 months.
-pub fn secret_months(requested: Option<u32>, profile: Option<&Profile>) -> Result<u32, String> {
+pub fn secret_months(
+    requested: Option<u32>,
+    profile: Option<&Profile>,
+) -> Result<u32, validate::BadSecretMonths> {
     validate::secret_months(
         requested
             .or(profile.map(|p| p.secret_months))
@@ -374,12 +373,16 @@ mod tests {
         assert!(check_removal(&list, "NEW", &remove).is_ok());
         let mut with_new = remove.clone();
         with_new.push("new".into());
-        let err = check_removal(&list, "NEW", &with_new).unwrap_err();
+        let err = check_removal(&list, "NEW", &with_new)
+            .unwrap_err()
+            .to_string();
         assert!(
             err.contains("does not remove") && err.contains("Nothing was removed"),
             "{err}"
         );
-        let err = check_removal(&list, "NEW", &["gone".to_string()]).unwrap_err();
+        let err = check_removal(&list, "NEW", &["gone".to_string()])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("no secret with key ID gone"), "{err}");
         // Only the new one: nothing to remove.
         let only = app(vec![cred("NEW", 0, 365, now)], "x");
@@ -399,18 +402,29 @@ mod tests {
         );
         let list = list_secrets(&a, now, 30);
         assert_eq!(check_keep(&list, "NEW", "app").unwrap().key_id, "new");
-        let err = check_keep(&list, "nope", "app").unwrap_err();
+        let err = check_keep(&list, "nope", "app").unwrap_err().to_string();
         assert!(
             err.contains("no secret with key ID nope") && err.contains("new (secret new)"),
             "{err}"
         );
-        let err = check_keep(&list, "mid", "app").unwrap_err();
+        let err = check_keep(&list, "mid", "app").unwrap_err().to_string();
         assert!(
             err.contains("not the newest") && err.contains("new"),
             "{err}"
         );
-        let err = check_keep(&list, "old", "app").unwrap_err();
+        let err = check_keep(&list, "old", "app").unwrap_err().to_string();
         assert!(err.contains("has expired"), "{err}");
+        // The refusal keeps which rule and which secret, and reaches a job as the admin's input.
+        let refused = check_keep(&list, "mid", "app").unwrap_err();
+        assert_eq!(
+            refused,
+            KeepRefused::NotNewest {
+                keep: "mid".into(),
+                newer: ("new".into(), "secret new".into()),
+            }
+        );
+        let job = crate::error::JobError::from(refused);
+        assert_eq!(job.kind(), crate::error::JobErrorKind::Input);
     }
 
     #[test]
@@ -425,6 +439,7 @@ mod tests {
         assert!(
             secret_months(Some(61), None)
                 .unwrap_err()
+                .to_string()
                 .contains("1 to 60")
         );
         let now = "2026-05-01T10:00:00Z".parse::<DateTime<Utc>>().unwrap();

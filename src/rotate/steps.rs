@@ -8,6 +8,7 @@ use chrono::{DateTime, SubsecRound, Utc};
 
 use super::RotateError;
 use super::plan::{self, SaveContext};
+use super::refusal::NotSaved;
 use crate::endpoints::Endpoints;
 use crate::graph::{Application, ErrorKind, GraphClient, GraphError, NewSecret, PermissionType};
 use crate::i18n::{t, tf};
@@ -79,7 +80,7 @@ pub async fn create_secret(
     description: &str,
     journal: &mut RunJournal,
 ) -> Result<NewSecret, RotateError> {
-    let months = crate::register::validate::secret_months(months).map_err(RotateError::Input)?;
+    let months = crate::register::validate::secret_months(months)?;
     let description = description.trim();
     if description.is_empty() {
         return Err(RotateError::Input(
@@ -149,7 +150,7 @@ pub async fn remove_secrets(
     key_ids: &[String],
 ) -> Result<Removal, RotateError> {
     let listed = plan::list_secrets(app, Utc::now(), 0);
-    plan::check_removal(&listed, protected, key_ids).map_err(RotateError::Input)?;
+    plan::check_removal(&listed, protected, key_ids)?;
     let mut removal = Removal::default();
     for key_id in key_ids {
         match graph.remove_password(&app.id, key_id).await {
@@ -261,7 +262,8 @@ pub async fn tenant_name(graph: &GraphClient, saved: Option<&SavedRegistration>)
 }
 
 /// Writes the saved registration after a step (see [`plan::saved_after`]) and returns it. An
-/// error is a sentence: saving serves `exowiz status`, it is no reason to fail the rotation.
+/// error ([`NotSaved`]: the store's path, the io cause) is a note, not a failed job: saving
+/// serves `exowiz status`, it is no reason to fail the rotation.
 pub fn save(
     store: &Store,
     saved: Option<&SavedRegistration>,
@@ -269,16 +271,11 @@ pub fn save(
     created: Option<&NewSecret>,
     removed: &[String],
     ctx: &SaveContext<'_>,
-) -> Result<SavedRegistration, String> {
+) -> Result<SavedRegistration, NotSaved> {
     let record = plan::saved_after(saved, app, created, removed, ctx);
-    store.upsert(record.clone()).map_err(|e| {
-        tf(
-            "rotate.not_saved",
-            &[
-                ("path", &store.path().display().to_string()),
-                ("error", &e.to_string()),
-            ],
-        )
+    store.upsert(record.clone()).map_err(|cause| NotSaved {
+        path: store.path(),
+        cause,
     })?;
     Ok(record)
 }
@@ -303,7 +300,9 @@ mod tests {
                  nicht entfernen (Zeitüberschreitung.), der nächste Lauf versucht es erneut."
             );
             assert_eq!(
-                super::plan::check_removal(&[], "new", &["old".to_string()]).unwrap_err(),
+                super::plan::check_removal(&[], "new", &["old".to_string()])
+                    .unwrap_err()
+                    .to_string(),
                 "Die App hat keinen Schlüssel mit der Schlüssel-ID old. Es wurde nichts entfernt."
             );
         });

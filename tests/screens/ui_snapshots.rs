@@ -326,7 +326,9 @@ fn transport_with_errors() {
     s.transport.mailbox_check = Check::Done(MailboxState::NoSuchUser);
     s.transport.domains[2].field = TextField::new("vox..contoso");
     // Transport's own sentence around the validator's (`status.domain_invalid`).
-    let invalid = exowiz::register::validate::domain_name("vox..contoso").unwrap_err();
+    let invalid = exowiz::register::validate::domain_name("vox..contoso")
+        .unwrap_err()
+        .to_string();
     s.transport.domains[2].error = Some(exowiz::i18n::tf(
         "status.domain_invalid",
         &[("kind", "vox"), ("error", &invalid)],

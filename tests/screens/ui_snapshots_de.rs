@@ -279,9 +279,13 @@ fn de_transport_invalid_input() {
         s.transport.focus = 0;
         s.transport.mailbox = TextField::new("fax-transfer@contoso");
         s.transport.mailbox_check = Check::NotChecked;
-        s.transport.mailbox_error = validate::mailbox(s.transport.mailbox.value()).err();
+        s.transport.mailbox_error = validate::mailbox(s.transport.mailbox.value())
+            .err()
+            .map(|e| e.to_string());
         s.transport.domains[1].field = TextField::new("sms_contoso.com");
-        s.transport.domains[1].error = validate::domain_name("sms_contoso.com").err();
+        s.transport.domains[1].error = validate::domain_name("sms_contoso.com")
+            .err()
+            .map(|e| e.to_string());
         one_size("de_04_transport_invalid_input", &s, 80, 24);
     });
 }

@@ -209,7 +209,7 @@ fn lookup_tenant(state: &mut WizardState) -> Vec<Effect> {
                 state,
                 tf(
                     "status.tenant_lookup_needs_domain",
-                    &[("error", e.as_str())],
+                    &[("error", e.to_string().as_str())],
                 ),
             );
             Vec::new()
@@ -254,10 +254,12 @@ fn next(state: &mut WizardState) -> Vec<Effect> {
 
 fn check(state: &mut WizardState) -> Result<(), (AccountsFocus, String)> {
     let a = &mut state.accounts;
-    validate::secret_months(a.secret_months).map_err(|e| (AccountsFocus::SecretMonths, e))?;
+    validate::secret_months(a.secret_months)
+        .map_err(|e| (AccountsFocus::SecretMonths, e.to_string()))?;
     match a.choice {
         AccountsChoice::Automatic => {
             if let Err(e) = validate::app_name(a.app_name.value()) {
+                let e = e.to_string();
                 a.app_name_error = Some(e.clone());
                 return Err((AccountsFocus::AppName, e));
             }

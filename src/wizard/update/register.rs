@@ -44,8 +44,8 @@ pub(crate) fn running(state: &WizardState) -> bool {
 pub(super) fn start(state: &mut WizardState) -> Vec<Effect> {
     let request = match review::register_request(state) {
         Ok(r) => r,
-        Err(sentence) => {
-            set_error(state, sentence);
+        Err(e) => {
+            set_error(state, e.to_string());
             return Vec::new();
         }
     };

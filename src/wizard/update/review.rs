@@ -1,7 +1,8 @@
 //! Review: proceed (register, or verify typed-in IDs), edit (back to Accounts), or cancel.
 
 use super::{go_to, register, verify};
-use crate::register::{RegisterRequest, validate};
+use crate::i18n::t;
+use crate::register::{RegisterRequest, RequestError, validate};
 use crate::wizard::effect::Effect;
 use crate::wizard::keymap::Action;
 use crate::wizard::state::{AccountsChoice, Popup, ReviewChoice, WizardState};
@@ -74,10 +75,21 @@ pub(super) fn on_action(state: &mut WizardState, action: Action) -> Vec<Effect> 
     }
 }
 
+/// Why the Review step cannot start a registration; the `Display` is the status line's sentence.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReviewError {
+    /// "Reuse an app" was chosen, but no app was picked in the browser.
+    #[error("{}", t("status.choose_an_app"))]
+    NoAppChosen,
+    /// The request as built does not pass `RegisterRequest::check`.
+    #[error(transparent)]
+    Request(#[from] RequestError),
+}
+
 /// What the Register step will ask the engine for, built from the wizard's state and checked
 /// (`RegisterRequest::check`). Consent is never granted by the registration itself: that is
 /// the Consent step's explicit `g`.
-pub fn register_request(state: &WizardState) -> Result<RegisterRequest, String> {
+pub fn register_request(state: &WizardState) -> Result<RegisterRequest, ReviewError> {
     let profile = state.profile().clone();
     let typed = state.transport.mailbox.value();
     let mailbox = (profile.needs_transfer_mailbox
@@ -100,7 +112,7 @@ pub fn register_request(state: &WizardState) -> Result<RegisterRequest, String> 
             (app.display_name.clone(), Some(app.client_id.clone()))
         }
         (AccountsChoice::Reuse, None) => {
-            return Err(crate::i18n::t("status.choose_an_app").to_string());
+            return Err(ReviewError::NoAppChosen);
         }
         _ => (accounts.app_name.value().trim().to_string(), None),
     };

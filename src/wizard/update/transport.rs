@@ -158,8 +158,8 @@ fn validate_fields(state: &mut WizardState) -> Result<Option<String>, ()> {
     if asks_mailbox && !optional_and_empty {
         match validate::mailbox(transport.mailbox.value()) {
             Ok(m) => mailbox = Some(m),
-            Err(sentence) => {
-                transport.mailbox_error = Some(sentence);
+            Err(e) => {
+                transport.mailbox_error = Some(e.to_string());
                 first_wrong = Some(0);
             }
         }
@@ -167,7 +167,7 @@ fn validate_fields(state: &mut WizardState) -> Result<Option<String>, ()> {
     let mut seen: Vec<String> = Vec::new();
     for (i, d) in transport.domains.iter_mut().enumerate() {
         d.error = match validate::domain_name(d.field.value()) {
-            Err(e) => Some(domain_error(&d.kind, &e)),
+            Err(e) => Some(domain_error(&d.kind, &e.to_string())),
             Ok(name) if verified.contains(&name) => Some(tf(
                 "status.domain_is_verified",
                 &[("domain", name.as_str())],
