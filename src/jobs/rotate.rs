@@ -8,10 +8,12 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
 use super::hand_over::SecretHandOver;
+use super::verify::{self, Ews, NoMailbox};
 use super::{Tenant, policy};
 use crate::check::{self, Expected};
 use crate::error::JobError;
 use crate::graph::{Application, GraphError, NewSecret, ServicePrincipal};
+use crate::permissions::PermissionStatus;
 use crate::profile::Api;
 use crate::profile::{self, Profile};
 use crate::rotate::{self, Removal, SaveContext, SecretInfo};
@@ -152,6 +154,20 @@ impl OpenApp {
     /// The app's secrets, newest first; those expiring within `warn_days` marked due.
     pub fn secrets(&self, now: DateTime<Utc>, warn_days: u32) -> Vec<SecretInfo> {
         rotate::list_secrets(&self.app, now, warn_days)
+    }
+
+    /// The EWS probe that proves a new secret of this app, for `exowiz rotate` and the wizard
+    /// alike: an EWS connector (its profile, or `expected` holding EWS's application
+    /// permission) opens `mailbox` if the admin named one, else the mailbox its saved
+    /// registration records; without either the probe is skipped and says why.
+    pub fn ews(&self, expected: &[PermissionStatus], mailbox: Option<String>) -> Ews {
+        if !verify::uses_ews(self.profile.as_ref(), expected) {
+            return Ews::NotUsed;
+        }
+        match mailbox.or_else(|| self.saved.as_ref().and_then(|s| s.mailbox.clone())) {
+            Some(mailbox) => Ews::Mailbox(mailbox),
+            None => Ews::NoMailbox(NoMailbox::NotRecorded),
+        }
     }
 
     /// Lifetime of a new secret: `months` if given, else the product's, else the default.

@@ -59,6 +59,8 @@ pub enum NoMailbox {
     NotGiven,
     /// The product has no transfer mailbox (the wizard asks for none).
     NoTransferMailbox,
+    /// A rotation: none was named, and the app's saved registration records none.
+    NotRecorded,
 }
 
 impl Ews {
@@ -165,6 +167,7 @@ async fn probe(
             let key = match why {
                 NoMailbox::NotGiven => "ews.skipped_no_mailbox",
                 NoMailbox::NoTransferMailbox => "ews.skipped_no_mailbox_wizard",
+                NoMailbox::NotRecorded => "ews.skipped_no_mailbox_recorded",
             };
             Some(EwsProbe::skipped(None, t(key).to_string()))
         }

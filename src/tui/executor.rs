@@ -328,20 +328,21 @@ impl Executor {
                 apis,
                 expected,
                 compared_with,
+                ews,
             } => {
                 let (shared, tx) = (self.shared.clone(), self.tx.clone());
                 self.spawn(async move {
-                    let result = rotate_jobs::verify_rotated(
-                        &shared,
-                        &tenant_id,
-                        &client_id,
-                        &secret,
-                        apis,
-                        &expected,
-                        compared_with,
-                    )
-                    .await
-                    .inspect_err(JobError::log);
+                    let proof = jobs::verify::Proof {
+                        secret: &secret,
+                        apis: apis.into_iter().collect(),
+                        expected: &expected,
+                        ews,
+                    };
+                    // The same proof as `exowiz rotate`: tokens, roles, and the EWS probe of
+                    // the saved registration's mailbox for an EWS connector.
+                    let result = verify(&shared, &tenant_id, &client_id, proof, compared_with)
+                        .await
+                        .inspect_err(JobError::log);
                     let _ = tx.send(Msg::Verified { ticket, result });
                 });
             }
@@ -880,15 +881,10 @@ fn verify_report(
 /// The wizard's rotate steps: thin calls of the rotate job ([`jobs::rotate`]), their results
 /// shaped for the wizard.
 mod rotate_jobs {
-    use super::{Shared, corrected, verify};
+    use super::{Shared, corrected};
     use crate::jobs::{self, JobError, policy};
-    use crate::permissions::PermissionStatus;
-    use crate::profile::Api;
-    use crate::wizard::state::{
-        AppSecrets, ComparedWith, CreatedSecret, RemovedSecrets, VerifyReport,
-    };
+    use crate::wizard::state::{AppSecrets, ComparedWith, CreatedSecret, RemovedSecrets};
     use chrono::Utc;
-    use secrecy::SecretString;
 
     /// The rotate job on `client_id`, opened in the signed-in tenant.
     async fn open(
@@ -926,6 +922,7 @@ mod rotate_jobs {
             }
         };
         let months = open.months(None).unwrap_or(crate::rotate::DEFAULT_MONTHS);
+        let ews = open.ews(&expected, None);
         let secrets = AppSecrets {
             display_name: open
                 .app
@@ -942,6 +939,7 @@ mod rotate_jobs {
             months,
             expected,
             compared_with,
+            ews,
             cleaned_up: open.cleaned_up.clone(),
         };
         open.close();
@@ -1007,26 +1005,6 @@ mod rotate_jobs {
                 .map(|(_, e)| JobError::from(e))
                 .inspect(JobError::log),
         })
-    }
-
-    /// A token per API of `apis` with the new secret, its roles compared with `expected`; the
-    /// wizard's rotation probes no EWS.
-    pub(super) async fn verify_rotated(
-        shared: &Shared,
-        tenant_id: &str,
-        client_id: &str,
-        secret: &SecretString,
-        apis: Vec<Api>,
-        expected: &[PermissionStatus],
-        compared_with: ComparedWith,
-    ) -> Result<VerifyReport, JobError> {
-        let proof = jobs::verify::Proof {
-            secret,
-            apis: apis.into_iter().collect(),
-            expected,
-            ews: jobs::verify::Ews::NotUsed,
-        };
-        verify(shared, tenant_id, client_id, proof, compared_with).await
     }
 }
 

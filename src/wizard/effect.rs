@@ -118,6 +118,7 @@ pub enum Effect {
         apis: Vec<Api>,
         expected: Vec<PermissionStatus>,
         compared_with: ComparedWith,
+        ews: crate::jobs::verify::Ews,
     },
     /// Rotate job: remove `key_ids` from the app, never `keep` (the new secret), save the
     /// registration; reports `OldSecretsRemoved`.

@@ -412,6 +412,9 @@ pub struct AppSecrets {
     pub expected: Vec<PermissionStatus>,
     /// Whose permissions `expected` are, or why there are none.
     pub compared_with: ComparedWith,
+    /// The EWS probe a new secret gets (`jobs::rotate::OpenApp::ews`: the saved registration's
+    /// mailbox for an EWS connector), as for `exowiz rotate`.
+    pub ews: crate::jobs::verify::Ews,
     /// What cleaning up after an interrupted rotation removed (secrets nobody had seen), as a
     /// sentence.
     pub cleaned_up: Option<String>,

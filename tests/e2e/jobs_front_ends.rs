@@ -862,3 +862,74 @@ async fn register_through_the_cli_and_through_the_wizard_leaves_the_same_app_and
     assert_eq!(journals(cli_data.path()), Vec::<String>::new());
     assert_eq!(journals(wizard_data.path()), Vec::<String>::new());
 }
+
+/// A rotation proves the new secret the same way through both front-ends: for an EWS product
+/// the EWS probe opens the mailbox its registration was saved with. On the old code the
+/// wizard's rotation probed no EWS at all, and `exowiz rotate` only with `--mailbox`.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rotated_ews_secret_opens_the_saved_mailbox_through_the_cli_and_the_wizard() {
+    use exowiz::jobs::verify::Ews;
+    let (cli_emu, wizard_emu) = (ews_tenant().await, ews_tenant().await);
+    let (cli_data, wizard_data) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+
+    // CLI: register (the mailbox is saved with the registration), then rotate without
+    // naming the mailbox again.
+    register_through_the_cli(&cli_emu, cli_data.path()).await;
+    let cli_app = Store::new(cli_data.path()).load().unwrap()[0]
+        .client_id
+        .clone();
+    let out = exowiz(
+        &cli_emu,
+        cli_data.path(),
+        Some(&admin_token(&cli_emu)),
+        &["rotate", "--app-id", &cli_app, "--json"],
+    )
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let cli_ews = &report["verify"]["ews"];
+
+    // The wizard: the same registration, then its rotate job up to the proof.
+    let mut wizard = Wizard::signed_in(&wizard_emu, wizard_data.path()).await;
+    let (app, _) = wizard.register("officemaster", MAILBOX).await;
+    let secrets = wizard.load_secrets_as(&app.client_id, None).await;
+    assert_eq!(secrets.ews, Ews::Mailbox(MAILBOX.into()));
+    wizard.run(Effect::CreateSecret {
+        ticket: 30,
+        client_id: app.client_id.clone(),
+        months: secrets.months,
+        profile: None,
+    });
+    let created = match wizard.next().await {
+        Msg::SecretCreated {
+            result: Ok(created),
+            ..
+        } => created,
+        other => panic!("expected SecretCreated, got {other:?}"),
+    };
+    wizard.run(Effect::VerifyRotated {
+        ticket: 31,
+        tenant_id: secrets.tenant_id.clone(),
+        client_id: app.client_id.clone(),
+        secret: created.secret,
+        apis: secrets.apis.clone(),
+        expected: secrets.expected.clone(),
+        compared_with: secrets.compared_with.clone(),
+        ews: secrets.ews.clone(),
+    });
+    let wizard_ews = match wizard.next().await {
+        Msg::Verified {
+            result: Ok(report), ..
+        } => report.ews.expect("an EWS verdict"),
+        other => panic!("expected Verified, got {other:?}"),
+    };
+
+    assert_eq!(cli_ews["ok"], json!(true), "{report:#}");
+    assert_eq!(cli_ews["mailbox"], json!(MAILBOX));
+    assert_eq!(wizard_ews.ok(), Some(true), "{wizard_ews:?}");
+    assert_eq!(wizard_ews.mailbox.as_deref(), Some(MAILBOX));
+}

@@ -244,6 +244,7 @@ impl Harness {
             apis: secrets.apis.clone(),
             expected: secrets.expected.clone(),
             compared_with: secrets.compared_with.clone(),
+            ews: secrets.ews.clone(),
         });
         match self.next().await {
             Msg::Verified {

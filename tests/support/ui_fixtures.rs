@@ -333,6 +333,7 @@ pub fn rotate_secrets() -> exowiz::wizard::state::AppSecrets {
         months: 24,
         expected: Vec::new(),
         compared_with: ComparedWith::Profile(profile::by_id("officemaster").unwrap().product),
+        ews: exowiz::jobs::verify::Ews::Mailbox("fax-transfer@contoso.com".into()),
         cleaned_up: None,
     }
 }

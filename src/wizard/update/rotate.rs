@@ -207,6 +207,7 @@ pub(super) fn verify_effect(state: &WizardState, ticket: Ticket) -> Option<Effec
         apis: secrets.apis.clone(),
         expected: secrets.expected.clone(),
         compared_with: secrets.compared_with.clone(),
+        ews: secrets.ews.clone(),
     })
 }
 

@@ -47,6 +47,7 @@ fn app_secrets() -> AppSecrets {
             role(Api::Graph, "User.Read.All"),
         ],
         compared_with: ComparedWith::Profile("OfficeMaster connector for Office 365".into()),
+        ews: crate::jobs::verify::Ews::Mailbox("fax-transfer@contoso.com".into()),
         cleaned_up: None,
     }
 }
@@ -266,6 +267,7 @@ fn enter_creates_the_secret_once_then_verify_checks_the_apps_apis() {
                 secret,
                 expected,
                 compared_with,
+                ews,
                 ..
             },
         ] => {
@@ -273,6 +275,11 @@ fn enter_creates_the_secret_once_then_verify_checks_the_apps_apis() {
             assert_eq!(secret.expose_secret(), SECRET);
             assert_eq!(expected, &app_secrets().expected, "the profile's roles");
             assert_eq!(compared_with, &app_secrets().compared_with);
+            assert_eq!(
+                ews,
+                &app_secrets().ews,
+                "the saved mailbox is opened, as by the CLI"
+            );
         }
         other => panic!("{other:?}"),
     }
