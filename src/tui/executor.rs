@@ -272,28 +272,18 @@ impl Executor {
                 expected,
                 compared_with,
                 ews,
-            } => {
-                let (shared, tx) = (self.shared.clone(), self.tx.clone());
-                self.spawn(async move {
-                    let ews = match ews {
-                        EwsCheck::NotEws => jobs::verify::Ews::NotUsed,
-                        EwsCheck::Mailbox(m) => jobs::verify::Ews::Mailbox(m),
-                        EwsCheck::NoMailbox => {
-                            jobs::verify::Ews::NoMailbox(jobs::verify::NoMailbox::NoTransferMailbox)
-                        }
-                    };
-                    let proof = jobs::verify::Proof {
-                        secret: &secret,
-                        apis: jobs::verify::application_apis(&expected),
-                        expected: &expected,
-                        ews,
-                    };
-                    let result = verify(&shared, &tenant_id, &client_id, proof, compared_with)
-                        .await
-                        .inspect_err(JobError::log);
-                    let _ = tx.send(Msg::Verified { ticket, result });
-                });
-            }
+            } => self.spawn_verify(
+                ticket,
+                VerifyJob {
+                    tenant_id,
+                    client_id,
+                    secret,
+                    apis: jobs::verify::application_apis(&expected),
+                    expected,
+                    compared_with,
+                    ews: ews_probe(ews),
+                },
+            ),
             Effect::LoadSecrets {
                 ticket,
                 client_id,
@@ -320,6 +310,8 @@ impl Executor {
                     let _ = tx.send(Msg::SecretCreated { ticket, result });
                 });
             }
+            // The same proof as `exowiz rotate`: tokens, roles, and the EWS probe of the saved
+            // registration's mailbox for an EWS connector.
             Effect::VerifyRotated {
                 ticket,
                 tenant_id,
@@ -329,23 +321,18 @@ impl Executor {
                 expected,
                 compared_with,
                 ews,
-            } => {
-                let (shared, tx) = (self.shared.clone(), self.tx.clone());
-                self.spawn(async move {
-                    let proof = jobs::verify::Proof {
-                        secret: &secret,
-                        apis: apis.into_iter().collect(),
-                        expected: &expected,
-                        ews,
-                    };
-                    // The same proof as `exowiz rotate`: tokens, roles, and the EWS probe of
-                    // the saved registration's mailbox for an EWS connector.
-                    let result = verify(&shared, &tenant_id, &client_id, proof, compared_with)
-                        .await
-                        .inspect_err(JobError::log);
-                    let _ = tx.send(Msg::Verified { ticket, result });
-                });
-            }
+            } => self.spawn_verify(
+                ticket,
+                VerifyJob {
+                    tenant_id,
+                    client_id,
+                    secret,
+                    apis: apis.into_iter().collect(),
+                    expected,
+                    compared_with,
+                    ews,
+                },
+            ),
             Effect::RemoveOldSecrets {
                 ticket,
                 client_id,
@@ -430,6 +417,29 @@ impl Executor {
 
     fn spawn(&mut self, future: impl Future<Output = ()> + Send + 'static) {
         self.tasks.push(tokio::spawn(future).abort_handle());
+    }
+
+    /// The verify job for a registration's or a rotation's new secret; reports `Verified`.
+    fn spawn_verify(&mut self, ticket: Ticket, job: VerifyJob) {
+        let (shared, tx) = (self.shared.clone(), self.tx.clone());
+        self.spawn(async move {
+            let proof = jobs::verify::Proof {
+                secret: &job.secret,
+                apis: job.apis,
+                expected: &job.expected,
+                ews: job.ews,
+            };
+            let result = verify(
+                &shared,
+                &job.tenant_id,
+                &job.client_id,
+                proof,
+                job.compared_with,
+            )
+            .await
+            .inspect_err(JobError::log);
+            let _ = tx.send(Msg::Verified { ticket, result });
+        });
     }
 
     fn cancel_sign_in(&mut self) {
@@ -832,6 +842,29 @@ async fn grant(
         statuses,
         not_granted,
     })
+}
+
+/// What the verify job proves: a new secret of `client_id`, the APIs it needs tokens for, the
+/// roles `expected`, and the EWS probe.
+struct VerifyJob {
+    tenant_id: String,
+    client_id: String,
+    secret: SecretString,
+    apis: std::collections::BTreeSet<crate::profile::Api>,
+    expected: Vec<PermissionStatus>,
+    compared_with: ComparedWith,
+    ews: jobs::verify::Ews,
+}
+
+/// The wizard's EWS check after a registration as the verify job's probe.
+fn ews_probe(check: EwsCheck) -> jobs::verify::Ews {
+    match check {
+        EwsCheck::NotEws => jobs::verify::Ews::NotUsed,
+        EwsCheck::Mailbox(m) => jobs::verify::Ews::Mailbox(m),
+        EwsCheck::NoMailbox => {
+            jobs::verify::Ews::NoMailbox(jobs::verify::NoMailbox::NoTransferMailbox)
+        }
+    }
 }
 
 /// Proves a new secret (the verify job, [`jobs::verify`]) and shapes what it found for the
