@@ -26,6 +26,15 @@ pub const REPLICATION_AADSTS: &[u32] = &[700016, 7000215, 7000229];
 /// How long a check keeps trying while a new secret replicates (about a minute in Entra).
 pub const DEFAULT_PATIENCE: Duration = Duration::from_secs(60);
 
+/// One API's app-only token and its roles: the EWS probe reuses Exchange Online's token
+/// instead of asking for the same one again (one round trip less while the admin waits).
+/// `Tokens`' Debug redacts the token.
+#[derive(Debug, Clone)]
+pub struct ApiToken {
+    pub roles: ApiRoles,
+    pub tokens: Tokens,
+}
+
 /// The roles of the app-only token for one API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ApiRoles {
@@ -95,7 +104,7 @@ pub async fn verify_secret(
     secret: &SecretString,
     apis: &BTreeSet<Api>,
     patience: Duration,
-) -> Result<Vec<ApiRoles>, AuthError> {
+) -> Result<Vec<ApiToken>, AuthError> {
     let deadline = tokio::time::Instant::now() + patience;
     // The token endpoint is read once (or was already, while the caller read the app); then
     // every API's token is asked for at once: one round trip however many APIs.
@@ -108,9 +117,12 @@ pub async fn verify_secret(
             http, endpoints, tenant_id, client_id, secret, &scope, deadline,
         )
         .await?;
-        Ok::<_, AuthError>(ApiRoles {
-            api,
-            roles: tokens.claims()?.roles,
+        Ok::<_, AuthError>(ApiToken {
+            roles: ApiRoles {
+                api,
+                roles: tokens.claims()?.roles,
+            },
+            tokens,
         })
     }))
     .await;

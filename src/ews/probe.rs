@@ -123,6 +123,18 @@ pub async fn probe(
             );
         }
     };
+    probe_with(http, endpoints, client_id, &tokens, mailbox).await
+}
+
+/// Opens the inbox of `mailbox` through EWS with an app-only Exchange token already in hand
+/// (the one the secret's proof got).
+pub async fn probe_with(
+    http: &reqwest::Client,
+    endpoints: &Endpoints,
+    client_id: &str,
+    tokens: &crate::auth::Tokens,
+    mailbox: &str,
+) -> EwsProbe {
     let has_role = tokens
         .claims()
         .map(|c| {

@@ -121,7 +121,7 @@ pub fn uses_ews(profile: Option<&Profile>, expected: &[PermissionStatus]) -> boo
 /// is not tried (the probe says why).
 pub async fn run(at: &Target<'_>, proof: Proof<'_>, on_event: &(dyn Fn(Event) + Sync)) -> Verified {
     let apis = verify::apis_to_check(proof.apis);
-    let roles = verify::verify_secret(
+    let tokens = verify::verify_secret(
         at.http,
         at.endpoints,
         at.tenant_id,
@@ -132,11 +132,25 @@ pub async fn run(at: &Target<'_>, proof: Proof<'_>, on_event: &(dyn Fn(Event) + 
     )
     .await
     .map_err(JobError::from);
+    let exchange_token = tokens.as_ref().ok().and_then(|tokens| {
+        tokens
+            .iter()
+            .find(|t| t.roles.api == Api::Exchange)
+            .map(|t| t.tokens.clone())
+    });
+    let roles = tokens.map(|tokens| tokens.into_iter().map(|t| t.roles).collect::<Vec<_>>());
     let (missing, ews) = match &roles {
         Ok(roles) => {
             let missing = verify::missing_roles(proof.expected, roles);
             tracing::info!(missing = missing.len(), "verified the new secret");
-            (missing, probe(at, proof.secret, &proof.ews, on_event).await)
+            let ews = probe(
+                at,
+                proof.secret,
+                exchange_token.as_ref(),
+                &proof.ews,
+                on_event,
+            );
+            (missing, ews.await)
         }
         Err(e) => {
             let ews = (proof.ews != Ews::NotUsed).then(|| {
@@ -158,6 +172,7 @@ pub async fn run(at: &Target<'_>, proof: Proof<'_>, on_event: &(dyn Fn(Event) + 
 async fn probe(
     at: &Target<'_>,
     secret: &SecretString,
+    exchange_token: Option<&crate::auth::Tokens>,
     ews: &Ews,
     on_event: &(dyn Fn(Event) + Sync),
 ) -> Option<EwsProbe> {
@@ -173,18 +188,27 @@ async fn probe(
         }
         Ews::Mailbox(mailbox) => {
             on_event(Event::ProbingEws);
-            Some(
-                ews::probe(
-                    at.http,
-                    at.endpoints,
-                    at.tenant_id,
-                    at.client_id,
-                    secret,
-                    mailbox,
-                    at.patience,
-                )
-                .await,
-            )
+            // Exchange Online's token from the proof when it asked for one (an EWS app has
+            // full_access_as_app); else the probe asks for it itself.
+            let probe = match exchange_token {
+                Some(tokens) => {
+                    ews::probe::probe_with(at.http, at.endpoints, at.client_id, tokens, mailbox)
+                        .await
+                }
+                None => {
+                    ews::probe(
+                        at.http,
+                        at.endpoints,
+                        at.tenant_id,
+                        at.client_id,
+                        secret,
+                        mailbox,
+                        at.patience,
+                    )
+                    .await
+                }
+            };
+            Some(probe)
         }
     }
 }
