@@ -24,6 +24,12 @@ pub struct Timeouts {
     pub request: Duration,
 }
 
+/// Reads the system's root certificates now (blocking work, once per process), so that the
+/// first client built later does not wait for them.
+pub fn warm_up() {
+    let _ = tls::client_config();
+}
+
 /// The HTTP client for every call exowiz makes: roots from the operating system's store (the
 /// bundled webpki roots when that store is empty or unreadable), the proxy from the
 /// environment (and on Windows the Internet Settings), loopback always direct, no cookies, a

@@ -16,7 +16,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
 use super::app_list;
-use crate::auth::{self, AuthError, SignInConfig, Tokens};
+use crate::auth::{self, SignInConfig, Tokens};
 use crate::browser::BrowserError;
 use crate::clipboard::{Clipboard, ClipboardError};
 use crate::endpoints::Endpoints;
@@ -112,7 +112,9 @@ struct PendingClear {
 
 struct Shared {
     config: ExecutorConfig,
-    http: reqwest::Client,
+    /// Built on first use: reading the system's root certificates takes milliseconds the
+    /// first frame should not wait for (a background task reads them at start).
+    http: std::sync::OnceLock<reqwest::Client>,
     session: tokio::sync::Mutex<Option<Session>>,
     pending_clears: Mutex<Vec<PendingClear>>,
     /// The secret of the last registration or rotation, until it is shown (`SecretShown`).
@@ -132,12 +134,13 @@ pub struct Executor {
 
 impl Executor {
     /// An executor reporting to `tx`. Must be used inside a tokio runtime.
-    pub fn new(config: ExecutorConfig, tx: UnboundedSender<Msg>) -> Result<Self, AuthError> {
-        let http = auth::http_client()?;
-        Ok(Self {
+    pub fn new(config: ExecutorConfig, tx: UnboundedSender<Msg>) -> Self {
+        // The root certificates are read beside the first frames, not before them.
+        tokio::task::spawn_blocking(crate::net::warm_up);
+        Self {
             shared: Arc::new(Shared {
                 config,
-                http,
+                http: std::sync::OnceLock::new(),
                 session: tokio::sync::Mutex::new(None),
                 pending_clears: Mutex::new(Vec::new()),
                 hand_over: Mutex::new(None),
@@ -147,7 +150,7 @@ impl Executor {
             consent_listener: None,
             tasks: Vec::new(),
             next_clear_id: 0,
-        })
+        }
     }
 
     /// Starts `effect` (never blocks on network or clipboard). `Quit` asks the loop to stop.
@@ -206,11 +209,13 @@ impl Executor {
             Effect::LookupTenant { ticket, domain } => {
                 let (shared, tx) = (self.shared.clone(), self.tx.clone());
                 self.spawn(async move {
-                    let result =
-                        auth::lookup_tenant_id(&shared.http, &shared.config.endpoints, &domain)
+                    let result = match shared.http() {
+                        Ok(http) => auth::lookup_tenant_id(http, &shared.config.endpoints, &domain)
                             .await
-                            .map_err(JobError::from)
-                            .inspect_err(JobError::log);
+                            .map_err(JobError::from),
+                        Err(e) => Err(e),
+                    }
+                    .inspect_err(JobError::log);
                     let _ = tx.send(Msg::TenantLookedUp { ticket, result });
                 });
             }
@@ -527,6 +532,15 @@ impl Drop for Executor {
 }
 
 impl Shared {
+    /// The one HTTP client for sign-in, tokens and EWS, built the first time a job needs it.
+    fn http(&self) -> Result<&reqwest::Client, JobError> {
+        if let Some(client) = self.http.get() {
+            return Ok(client);
+        }
+        let client = auth::http_client()?;
+        Ok(self.http.get_or_init(|| client))
+    }
+
     /// The secret of the last registration or rotation was shown (when it is `client_id`'s).
     fn secret_shown(&self, client_id: &str) {
         let mut guard = self.hand_over.lock().unwrap_or_else(|p| p.into_inner());
@@ -569,7 +583,7 @@ impl Shared {
             ));
         };
         if session.tokens.expires_within(REFRESH_MARGIN) && session.tokens.refresh_token.is_some() {
-            match auth::refresh(&self.http, &self.config.sign_in, &session.tokens).await {
+            match auth::refresh(self.http()?, &self.config.sign_in, &session.tokens).await {
                 Ok(fresh) => {
                     session.graph.set_token(fresh.access_token.clone());
                     session.tokens = fresh;
@@ -710,7 +724,7 @@ async fn sign_in(
         tenant_id,
         user,
     } = jobs::sign_in::sign_in(
-        &shared.http,
+        shared.http()?,
         &config.sign_in,
         config.access_token.clone(),
         plan,
@@ -877,7 +891,7 @@ async fn verify(
     compared_with: ComparedWith,
 ) -> Result<VerifyReport, JobError> {
     let target = jobs::verify::Target {
-        http: &shared.http,
+        http: shared.http()?,
         endpoints: &shared.config.endpoints,
         tenant_id,
         client_id,

@@ -79,9 +79,6 @@ pub enum RunError {
     /// Standard input or output is not a terminal: which one.
     #[error("{0}")]
     NotATerminal(String),
-    /// The HTTP client for Microsoft could not be built.
-    #[error("{0}")]
-    Http(#[from] crate::auth::AuthError),
     #[error("exowiz could not listen for termination signals ({0}).")]
     Signals(io::Error),
     #[error("The terminal could not be switched to the wizard's mode ({0}).")]
@@ -101,7 +98,7 @@ pub async fn run(
         return Err(RunError::NotATerminal(why));
     }
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let mut executor = Executor::new(executor_config, tx)?;
+    let mut executor = Executor::new(executor_config, tx);
     // Before the terminal changes: from then on a signal must restore it, not kill the process.
     let mut signals = Signals::new().map_err(RunError::Signals)?;
     let guard = TerminalGuard::enter().map_err(RunError::TerminalMode)?;

@@ -210,7 +210,7 @@ async fn wizard_offer(
         ))
     });
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut executor = Executor::new(config, tx).unwrap();
+    let mut executor = Executor::new(config, tx);
     let mut next = async || {
         tokio::time::timeout(Duration::from_secs(60), rx.recv())
             .await

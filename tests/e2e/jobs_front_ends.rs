@@ -87,7 +87,7 @@ impl Wizard {
         config.verify_patience = Duration::from_secs(10);
         let (tx, rx) = mpsc::unbounded_channel();
         let mut w = Wizard {
-            executor: Executor::new(config, tx).unwrap(),
+            executor: Executor::new(config, tx),
             rx,
         };
         w.run(Effect::StartSignIn {

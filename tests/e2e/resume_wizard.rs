@@ -45,7 +45,7 @@ impl Session {
         });
         let (tx, rx) = mpsc::unbounded_channel();
         let mut session = Self {
-            executor: Executor::new(config, tx).unwrap(),
+            executor: Executor::new(config, tx),
             rx,
         };
         session.run(Effect::StartSignIn {

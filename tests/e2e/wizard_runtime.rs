@@ -100,7 +100,7 @@ async fn harness_with(config: EmulatorConfig, clear_after: Option<Duration>) -> 
     let (tx, rx) = mpsc::unbounded_channel();
     Harness {
         emulator,
-        executor: Executor::new(config, tx).unwrap(),
+        executor: Executor::new(config, tx),
         rx,
         terminal,
         _data: data,
@@ -368,7 +368,7 @@ async fn a_cancelled_sign_in_reports_nothing_more() {
             Arc::new(|_: &str| Err(BrowserError::Failed("No browser was opened (test).".into())));
         let (tx, rx) = mpsc::unbounded_channel();
         h.rx = rx;
-        Executor::new(config, tx).unwrap()
+        Executor::new(config, tx)
     };
     h.run(Effect::StartSignIn {
         ticket: 3,
