@@ -521,3 +521,58 @@ pub fn check_report(findings: Vec<exowiz::check::Finding>) -> Box<exowiz::check:
         findings,
     })
 }
+
+/// The custom connector's permission picker (issue 10.8): a few of what the demo tenant offers,
+/// filtered by "mail", one chosen (English and German screens).
+pub fn permission_picker() -> WizardState {
+    use exowiz::profile::{Api, PermissionType};
+    use exowiz::wizard::picker::CatalogEntry;
+    let entry = |api, name: &str, kind, display: &str, description: &str| CatalogEntry {
+        api,
+        name: name.into(),
+        kind,
+        display: display.into(),
+        description: description.into(),
+    };
+    let mut s = state_at(Step::Review);
+    s.profile_index = s.profiles.iter().position(|p| p.id == "custom").unwrap();
+    s.picker.open = true;
+    s.picker.catalog = Check::Done(vec![
+        entry(
+            Api::Graph,
+            "Mail.Read",
+            PermissionType::Application,
+            "Read mail in all mailboxes",
+            "Allows the app to read mail in all mailboxes without a signed-in user.",
+        ),
+        entry(
+            Api::Graph,
+            "Mail.Send",
+            PermissionType::Application,
+            "Send mail as any user",
+            "Allows the app to send mail as any user without a signed-in user.",
+        ),
+        entry(
+            Api::Graph,
+            "Mail.Send",
+            PermissionType::Delegated,
+            "Send mail as a user",
+            "Allows the app to send mail as users in the organization.",
+        ),
+        entry(
+            Api::Exchange,
+            "Mail.Send",
+            PermissionType::Application,
+            "Send mail as any user",
+            "Allows the app to send mail as any user without a signed-in user.",
+        ),
+    ]);
+    s.picker.filter = TextField::new("mail");
+    s.picker.selected = 1;
+    let chosen = match &s.picker.catalog {
+        Check::Done(all) => all[1].clone(),
+        _ => unreachable!(),
+    };
+    s.picker.chosen = vec![chosen];
+    s
+}
